@@ -1,0 +1,416 @@
+/**
+ * The one source of both the EnvironmentConfig type and its validation. Defaults live here, so an environment file
+ * states only what differs. Every refinement names the field and the fix in its message; `loadEnvironment()`
+ * gathers them all into one error.
+ */
+import { z } from "zod";
+
+export const ENVIRONMENT_NAMES = ["dev", "staging", "prod", "local"] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** The emr-7 release we default to: Spark 3.5.6-amzn-1, Python 3.11 on the nodes (EMR release guide). */
+export const DEFAULT_RELEASE_LABEL = "emr-7.12.0";
+
+/** Metrics the EMR custom autoscaling documentation lists for rules (CloudWatch namespace AWS/ElasticMapReduce). */
+export const AUTOSCALING_METRICS = [
+  "YARNMemoryAvailablePercentage",
+  "ContainerPendingRatio",
+  "ContainerPending",
+  "AppsPending",
+  "AppsRunning",
+  "HDFSUtilization",
+  "CapacityRemainingGB",
+  "CoreNodesPending",
+  "IsIdle",
+] as const;
+
+export const KNOWN_APPLICATIONS = [
+  "Hadoop",
+  "Spark",
+  "Hive",
+  "Livy",
+  "Zeppelin",
+  "JupyterEnterpriseGateway",
+  "JupyterHub",
+  "Hue",
+  "Presto",
+  "Trino",
+  "Tez",
+  "Pig",
+  "Flink",
+  "HBase",
+  "Iceberg",
+  "Delta",
+  "Hudi",
+] as const;
+
+const RELEASE_LABEL = /^emr-(?:spark-)?\d+\.\d+\.\d+$/;
+const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(?:nano|micro|small|medium|large|metal|\d*xlarge)$/;
+const CIDR_V4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
+const CIDR_V6 = /^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|\d?\d)$/;
+const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
+
+const cidr = z.string().refine((v) => CIDR_V4.test(v) || CIDR_V6.test(v), {
+  message: "not a CIDR block; fix: write it as a.b.c.d/nn (IPv4) or xxxx::/nn (IPv6)",
+});
+
+/** An admin CIDR may never be the whole internet: operators reach the cluster through SSH tunnels or a VPN range. */
+const adminCidr = cidr.refine((v) => !/^0\.0\.0\.0\/0$/.test(v) && !/^::\/0$/.test(v), {
+  message: "opens the cluster to the whole internet; fix: use your office or VPN range, e.g. 203.0.113.0/24",
+});
+
+const market = z.enum(["ON_DEMAND", "SPOT"]);
+
+const ebs = z
+  .object({
+    /** gp3 volume size per volume in GiB. */
+    sizeGb: z.number().int().min(32).max(16384).default(64),
+    volumesPerInstance: z.number().int().min(1).max(8).default(1),
+    /** gp3 baseline is 3000 IOPS / 125 MiB/s; raise only for shuffle-heavy jobs. */
+    iops: z.number().int().min(3000).max(16000).default(3000),
+    throughputMiBps: z.number().int().min(125).max(1000).default(125),
+  })
+  .strict();
+
+const instanceGroup = (defaults: { instanceType: string; count: number; market: "ON_DEMAND" | "SPOT" }) => {
+  const group = z
+    .object({
+      instanceType: z
+        .string()
+        .regex(INSTANCE_TYPE, "not an EC2 instance type; fix: e.g. m6g.xlarge or r6i.2xlarge")
+        .default(defaults.instanceType),
+      count: z.number().int().min(0).max(500).default(defaults.count),
+      market: market.default(defaults.market),
+      /** Maximum spot price in USD/hour; omitted means capped at the on-demand price (AWS's recommendation). */
+      bidPrice: z
+        .string()
+        .regex(/^\d+(\.\d{1,4})?$/, "not a price; fix: USD per hour as a decimal string, e.g. \"0.12\"")
+        .optional(),
+      ebs: ebs.prefault({}),
+    })
+    .strict();
+  return group.prefault({});
+};
+
+const scalingTrigger = z
+  .object({
+    metric: z.enum(AUTOSCALING_METRICS),
+    comparison: z.enum(["GREATER_THAN", "GREATER_THAN_OR_EQUAL", "LESS_THAN", "LESS_THAN_OR_EQUAL"]),
+    threshold: z.number(),
+    evaluationPeriods: z.number().int().min(1).max(100).default(1),
+    periodSeconds: z.number().int().multipleOf(60).min(60).default(300),
+    statistic: z.enum(["AVERAGE", "MAXIMUM", "MINIMUM", "SUM", "SAMPLE_COUNT"]).default("AVERAGE"),
+    unit: z.enum(["NONE", "PERCENT", "COUNT"]).default("PERCENT"),
+  })
+  .strict();
+
+export const scalingRuleSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9-_]{1,64}$/, "letters, digits, - and _ only; fix: e.g. ScaleOutMemory"),
+    description: z.string().optional(),
+    /** Instances to add (positive) or remove (negative). */
+    adjustment: z.number().int().refine((v) => v !== 0, "an adjustment of 0 does nothing; fix: e.g. 1 or -1"),
+    cooldownSeconds: z.number().int().min(0).default(300),
+    trigger: scalingTrigger,
+  })
+  .strict();
+export type ScalingRule = z.infer<typeof scalingRuleSchema>;
+
+/** The rules the issue asks for as defaults: out on memory pressure or pending containers, in when memory is idle. */
+export const DEFAULT_SCALING_RULES: ScalingRule[] = [
+  {
+    name: "ScaleOutMemory",
+    description: "Add a task node when less than 15% of YARN memory is available",
+    adjustment: 1,
+    cooldownSeconds: 300,
+    trigger: {
+      metric: "YARNMemoryAvailablePercentage",
+      comparison: "LESS_THAN",
+      threshold: 15,
+      evaluationPeriods: 1,
+      periodSeconds: 300,
+      statistic: "AVERAGE",
+      unit: "PERCENT",
+    },
+  },
+  {
+    name: "ScaleOutPending",
+    description: "Add a task node when pending containers exceed 0.75 per allocated container",
+    adjustment: 1,
+    cooldownSeconds: 300,
+    trigger: {
+      metric: "ContainerPendingRatio",
+      comparison: "GREATER_THAN",
+      threshold: 0.75,
+      evaluationPeriods: 1,
+      periodSeconds: 300,
+      statistic: "AVERAGE",
+      unit: "COUNT",
+    },
+  },
+  {
+    name: "ScaleInMemory",
+    description: "Remove a task node when more than 75% of YARN memory is available",
+    adjustment: -1,
+    cooldownSeconds: 300,
+    trigger: {
+      metric: "YARNMemoryAvailablePercentage",
+      comparison: "GREATER_THAN",
+      threshold: 75,
+      evaluationPeriods: 1,
+      periodSeconds: 300,
+      statistic: "AVERAGE",
+      unit: "PERCENT",
+    },
+  },
+];
+
+const customAutoscaling = z
+  .object({
+    /** Task-group instance range the rules move within. */
+    minCapacity: z.number().int().min(0).max(500).default(0),
+    maxCapacity: z.number().int().min(1).max(500).default(4),
+    rules: z.array(scalingRuleSchema).min(1).default(DEFAULT_SCALING_RULES),
+  })
+  .strict();
+
+const managedScaling = z
+  .object({
+    minCapacity: z.number().int().min(1).max(2000).default(2),
+    maxCapacity: z.number().int().min(1).max(2000).default(10),
+    /** Cap on on-demand units; the rest of the range is spot. Omitted: no cap. */
+    maxOnDemandCapacity: z.number().int().min(0).optional(),
+    /** Cap on core units; the rest is task nodes (HDFS never grows past this). */
+    maxCoreCapacity: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+const classifications = z
+  .object({
+    /** Merged over the builder's spark-defaults (dynamic allocation, AQE, Kryo, Arrow). */
+    sparkDefaults: z.record(z.string(), z.string()).default({}),
+    sparkEnv: z.record(z.string(), z.string()).default({}),
+    yarnSite: z.record(z.string(), z.string()).default({}),
+    capacityScheduler: z.record(z.string(), z.string()).default({}),
+    /** Use the AWS Glue Data Catalog as the Hive metastore for Spark SQL. */
+    glueCatalog: z.boolean().default(false),
+  })
+  .strict();
+
+const bootstrapAction = z
+  .object({
+    name: z.string().min(1).max(256),
+    path: z.string().regex(S3_URI, "not an s3:// URI; fix: s3://bucket/key.sh"),
+    args: z.array(z.string()).default([]),
+  })
+  .strict();
+
+const network = z.discriminatedUnion("mode", [
+  z
+    .object({
+      mode: z.literal("create"),
+      vpcCidr: cidr.default("10.40.0.0/16"),
+      /** Private subnets, one per AZ; EMR places the cluster in the first, the rest are for failover. */
+      availabilityZones: z.number().int().min(2).max(6).default(2),
+      /** One NAT gateway keeps dev cheap; one per AZ survives an AZ outage. */
+      natGateways: z.enum(["single", "per-az"]).default("single"),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal("existing"),
+      vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "not a VPC id; fix: vpc-0123456789abcdef0"),
+      subnetIds: z
+        .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "not a subnet id; fix: subnet-0123456789abcdef0"))
+        .min(1),
+    })
+    .strict(),
+]);
+
+const access = z
+  .object({
+    /** Who may reach SSH and (if enabled) the web UIs. Never 0.0.0.0/0. */
+    adminCidrs: z.array(adminCidr).default([]),
+    /** EC2 key pair for SSH; SSH ingress exists only when this is set. */
+    keyPairName: z.string().min(1).optional(),
+    /** Open YARN/Spark/Zeppelin/HDFS UI ports to adminCidrs. Default: reach them through SSH tunnels. */
+    webUiIngress: z.boolean().default(false),
+  })
+  .strict();
+
+const tls = z
+  .object({
+    /** A zip of PEM files (privateKey.pem, certificateChain.pem, trustedCertificates.pem) in S3. Required in prod. */
+    certificateZipS3Uri: z.string().regex(S3_URI, "not an s3:// URI; fix: s3://bucket/path/certs.zip").optional(),
+    /** Validity of the generated self-signed certificate when no zip is named (non-prod only). */
+    generatedValidityHours: z.number().int().min(24).max(87600).default(8760),
+  })
+  .strict();
+
+const stateBackend = z.discriminatedUnion("type", [
+  z
+    .object({
+      type: z.literal("s3"),
+      bucket: z.string().min(3),
+      /** @default "emr-platform/<env>/terraform.tfstate" */
+      key: z.string().optional(),
+      region: z.string().regex(REGION).optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal("local"), path: z.string().optional() }).strict(),
+]);
+
+export const environmentSchema = z
+  .object({
+    name: z.enum(ENVIRONMENT_NAMES),
+    project: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, "lowercase letters, digits and -; fix: e.g. emr-platform").default("emr-platform"),
+    owner: z.string().min(1).default("platform-team"),
+    region: z.string().regex(REGION, "not an AWS region; fix: e.g. eu-west-1"),
+    /** The operator CLI refuses to deploy when the credentials belong to another account. */
+    accountId: z.string().regex(/^\d{12}$/, "not a 12-digit AWS account id").optional(),
+    /** Point every AWS client at a local AWS endpoint (moto's server). Only the `local` environment uses it. */
+    endpoint: z.url({ message: "not a URL; fix: e.g. http://localhost:5000" }).optional(),
+    network: network.prefault({ mode: "create" }),
+    access: access.prefault({}),
+    releaseLabel: z
+      .string()
+      .regex(RELEASE_LABEL, "not an EMR release label; fix: emr-x.y.z (e.g. emr-7.12.0) or emr-spark-x.y.z")
+      .default(DEFAULT_RELEASE_LABEL),
+    applications: z.array(z.enum(KNOWN_APPLICATIONS)).min(1).default(["Hadoop", "Spark", "Livy", "Zeppelin"]),
+    instances: z
+      .object({
+        master: instanceGroup({ instanceType: "m6i.xlarge", count: 1, market: "ON_DEMAND" }),
+        core: instanceGroup({ instanceType: "m6i.xlarge", count: 2, market: "ON_DEMAND" }),
+        /** Task nodes: compute only, no HDFS, so spot interruptions lose no data. */
+        task: instanceGroup({ instanceType: "m6i.xlarge", count: 0, market: "SPOT" }),
+      })
+      .strict()
+      .prefault({}),
+    /** Either custom autoscaling rules on the task group, or EMR managed scaling; never both. */
+    scaling: z
+      .object({ autoscaling: customAutoscaling.optional(), managed: managedScaling.optional() })
+      .strict()
+      .prefault({}),
+    classifications: classifications.prefault({}),
+    autoTermination: z
+      .object({
+        enabled: z.boolean().default(true),
+        idleTimeoutSeconds: z
+          .number()
+          .int()
+          .min(60, "is below EMR's 60 s minimum; fix: e.g. 3600 for one idle hour")
+          .max(604800, "is above EMR's 604800 s (7 days) maximum; fix: e.g. 3600 for one idle hour")
+          .default(3600),
+      })
+      .strict()
+      .prefault({}),
+    terminationProtection: z.boolean().default(false),
+    stepConcurrency: z
+      .number()
+      .int()
+      .min(1, "is below 1 (EMR's limits are 1–256); fix: 1 runs steps one at a time")
+      .max(256, "is above 256 (EMR's limits are 1–256); fix: e.g. 10")
+      .default(1),
+    bootstrapActions: z.array(bootstrapAction).default([]),
+    /** Replace unhealthy core/task nodes instead of terminating the cluster. */
+    unhealthyNodeReplacement: z.boolean().default(true),
+    logging: z
+      .object({ retentionDays: z.number().int().min(1).max(3650).default(30) })
+      .strict()
+      .prefault({}),
+    storage: z
+      .object({
+        /** Let `destroy` delete non-empty buckets. Off by default: data outlives clusters. */
+        forceDestroy: z.boolean().default(false),
+        /** Days before noncurrent object versions expire. */
+        noncurrentVersionDays: z.number().int().min(1).max(3650).default(30),
+      })
+      .strict()
+      .prefault({}),
+    tls: tls.prefault({}),
+    alarms: z
+      .object({
+        enabled: z.boolean().default(true),
+        emails: z.array(z.email({ message: "not an email address; fix: e.g. oncall@example.com" })).default([]),
+        /** Alarm when available YARN memory stays below this percentage. */
+        yarnMemoryAvailableBelowPercent: z.number().min(0).max(100).default(10),
+        hdfsUtilizationAbovePercent: z.number().min(0).max(100).default(80),
+      })
+      .strict()
+      .prefault({}),
+    /** Kinesis stream ARNs the jobs may read. */
+    kinesisStreamArns: z
+      .array(z.string().regex(/^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[A-Za-z0-9_.-]+$/, "not a Kinesis stream ARN"))
+      .default([]),
+    tags: z.record(z.string(), z.string()).default({}),
+    stateBackend: stateBackend.default({ type: "local" }),
+  })
+  .strict()
+  // `when`: run the cross-field rules even when another field failed, so one message lists every fault. The
+  // function therefore reads the (possibly partial) value defensively.
+  .superRefine(
+    (env, ctx) => {
+      const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+      const autoscaling = env.scaling?.autoscaling;
+      const managed = env.scaling?.managed;
+      if (autoscaling && managed) {
+        issue(["scaling"], "sets both autoscaling and managed; fix: keep one (custom rules drive the task instance group, managed scaling sizes the whole cluster)");
+      }
+      if (autoscaling && autoscaling.minCapacity > autoscaling.maxCapacity) {
+        issue(["scaling", "autoscaling", "minCapacity"], `${autoscaling.minCapacity} is above maxCapacity ${autoscaling.maxCapacity}; fix: make minCapacity <= maxCapacity`);
+      }
+      if (managed && managed.minCapacity > managed.maxCapacity) {
+        issue(["scaling", "managed", "minCapacity"], `${managed.minCapacity} is above maxCapacity ${managed.maxCapacity}; fix: make minCapacity <= maxCapacity`);
+      }
+      if (managed?.maxCoreCapacity !== undefined && managed.maxCoreCapacity > managed.maxCapacity) {
+        issue(["scaling", "managed", "maxCoreCapacity"], `${managed.maxCoreCapacity} is above maxCapacity ${managed.maxCapacity}; fix: lower it to at most maxCapacity`);
+      }
+      const master = env.instances?.master;
+      const core = env.instances?.core;
+      if (master && ![1, 3].includes(master.count)) {
+        issue(["instances", "master", "count"], `${master.count} master nodes; fix: 1, or 3 for high availability`);
+      }
+      if (core && core.count < 1) {
+        issue(["instances", "core", "count"], "a cluster needs at least one core node; fix: 1 or more");
+      }
+      for (const [group, g] of [["master", master], ["core", core]] as const) {
+        if (g?.bidPrice !== undefined && g.market !== "SPOT") {
+          issue(["instances", group, "bidPrice"], `set on an ${g.market} group; fix: remove it or set market: "SPOT"`);
+        }
+      }
+      if (env.name === "prod") {
+        if (master?.market === "SPOT") {
+          issue(["instances", "master", "market"], "SPOT master in prod: losing the master loses the cluster; fix: ON_DEMAND");
+        }
+        if (env.tls && !env.tls.certificateZipS3Uri) {
+          issue(["tls", "certificateZipS3Uri"], "prod needs certificates you manage (generated ones keep their private key in Terraform state); fix: s3://bucket/path/certs.zip");
+        }
+        if (env.stateBackend && env.stateBackend.type !== "s3") {
+          issue(["stateBackend"], 'prod keeps its state locally; fix: { type: "s3", bucket: "<state bucket>" }');
+        }
+      }
+      if (env.name === "local" && !env.endpoint) {
+        issue(["endpoint"], 'the local environment needs a local AWS endpoint; fix: "http://localhost:5000"');
+      }
+      if (env.name !== "local" && env.endpoint) {
+        issue(["endpoint"], `only the local environment may point at a custom endpoint (got ${env.endpoint}); fix: remove it`);
+      }
+      const adminCidrs = env.access?.adminCidrs ?? [];
+      if (env.access?.webUiIngress && adminCidrs.length === 0) {
+        issue(["access", "webUiIngress"], "is on but access.adminCidrs is empty; fix: add your VPN range or turn it off and use SSH tunnels");
+      }
+      if (env.access?.keyPairName && adminCidrs.length === 0) {
+        issue(["access", "adminCidrs"], "a key pair is set but no CIDR may reach SSH; fix: add your VPN range, e.g. 10.0.0.0/8");
+      }
+    },
+    { when: () => true },
+  );
+
+/** What an environment file writes: every defaulted field optional. */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** What modules receive: validated, every default filled in. */
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type InstanceGroupConfig = EnvironmentConfig["instances"]["master"];
+export type ScalingConfig = EnvironmentConfig["scaling"];
+export type ClassificationsConfig = EnvironmentConfig["classifications"];

@@ -1,0 +1,43 @@
+/**
+ * The Terraform outputs every stack declares: the contract between the infrastructure and the operator CLI, which
+ * reads them with `terraform output -json` instead of guessing names.
+ */
+export const STACK_OUTPUTS = {
+  environment: "environment",
+  region: "region",
+  clusterId: "cluster_id",
+  clusterName: "cluster_name",
+  masterPublicDns: "master_public_dns",
+  logUri: "log_uri",
+  securityConfiguration: "security_configuration",
+  dataBucket: "data_bucket",
+  logsBucket: "logs_bucket",
+  artifactsBucket: "artifacts_bucket",
+  /** Prefix in the artifacts bucket under which the CLI uploads content-addressed job bundles. */
+  jobsPrefix: "jobs_prefix",
+  bootstrapPrefix: "bootstrap_prefix",
+  rawPrefix: "raw_prefix",
+  processedPrefix: "processed_prefix",
+  rejectedPrefix: "rejected_prefix",
+  kmsKeyArn: "kms_key_arn",
+  alarmTopicArn: "alarm_topic_arn",
+  terminationProtected: "termination_protected",
+} as const;
+
+export type StackOutputKey = keyof typeof STACK_OUTPUTS;
+export type StackOutputs = { [K in StackOutputKey]: string };
+
+/** Fixed key prefixes (trailing slash included), so the CLI and the IAM policy agree without a round trip. */
+export const PREFIXES = {
+  raw: "raw/",
+  processed: "processed/",
+  rejected: "rejected/",
+  jobs: "jobs/",
+  bootstrap: "bootstrap/",
+  certificates: "certificates/",
+  emrLogs: "emr/",
+  accessLogs: "s3-access/",
+} as const;
+
+/** `emr-<env>`: `cdktf plan emr-dev` and `cdktf deploy 'emr-*'` select naturally. */
+export const stackId = (environment: string): string => `emr-${environment}`;
