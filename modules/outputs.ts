@@ -37,6 +37,7 @@ export const PREFIXES = {
   certificates: "certificates/",
   emrLogs: "emr/",
   accessLogs: "s3-access/",
+  flowLogs: "vpc-flow-logs/",
 } as const;
 
 /** `emr-<env>`: `cdktf plan emr-dev` and `cdktf deploy 'emr-*'` select naturally. */

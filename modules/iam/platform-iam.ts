@@ -1,0 +1,171 @@
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../../environments/schema";
+import type { AccountContext } from "../account-context";
+import { PREFIXES } from "../outputs";
+import type { PlatformStorage } from "../storage/platform-storage";
+import { PolicyStatements } from "./policy-statements";
+
+export interface PlatformIamProps {
+  readonly config: EnvironmentConfig;
+  /** Resource name prefix, e.g. "emr-platform-dev". */
+  readonly name: string;
+  readonly account: AccountContext;
+  readonly storage: PlatformStorage;
+}
+
+/** Namespace the jobs may publish custom CloudWatch metrics to. */
+export const JOB_METRICS_NAMESPACE = "EMRPlatform/Jobs";
+
+const trust = (scope: Construct, id: string, services: string[], account: AccountContext, sourceArnService?: string) =>
+  new PolicyStatements(scope, id, [
+    {
+      sid: "AssumeRole",
+      principals: [{ type: "Service", identifiers: services }],
+      actions: ["sts:AssumeRole"],
+      condition: [
+        { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
+        ...(sourceArnService
+          ? [{ test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${account.partition}:${sourceArnService}:${account.region}:${account.accountId}:*`] }]
+          : []),
+      ],
+    },
+  ]);
+
+/**
+ * The cluster's identities. The EMR service role gets AmazonEMRServicePolicy_v2 (which only manages resources tagged
+ * for-use-with-amazon-emr-managed-policies=true) plus pass-role and the KMS grants EBS encryption needs. The EC2
+ * instance profile gets a customer-managed policy scoped to this environment's buckets, prefixes and key.
+ */
+export class PlatformIam extends Construct {
+  readonly serviceRole: IamRole;
+  readonly instanceRole: IamRole;
+  readonly instanceProfile: IamInstanceProfile;
+  /** Only when custom autoscaling rules are configured. */
+  readonly autoscalingRole?: IamRole;
+  /** The cluster must wait for these, or its first nodes start without permissions. */
+  readonly policyAttachments: ITerraformDependable[] = [];
+  readonly instancePolicy: PolicyStatements;
+
+  constructor(scope: Construct, id: string, props: PlatformIamProps) {
+    super(scope, id);
+    const { config, name, account, storage } = props;
+    const arn = (service: string, resource: string, region = account.region) =>
+      `arn:${account.partition}:${service}:${region}:${account.accountId}:${resource}`;
+    const managed = (policy: string) => `arn:${account.partition}:iam::aws:policy/service-role/${policy}`;
+
+    // --- EC2 instance profile ---------------------------------------------------------------------------------
+    this.instanceRole = new IamRole(this, "instance-role", {
+      name: `${name}-ec2`,
+      description: `EMR EC2 instance profile role for ${name}`,
+      assumeRolePolicy: trust(this, "instance-trust", ["ec2.amazonaws.com"], account).json,
+    });
+    this.instanceProfile = new IamInstanceProfile(this, "instance-profile", { name: `${name}-ec2`, role: this.instanceRole.name });
+
+    this.instancePolicy = new PolicyStatements(this, "instance-policy-document");
+    storage.data.grantReadWrite(this.instancePolicy, [PREFIXES.raw, PREFIXES.processed, PREFIXES.rejected], "Data");
+    storage.artifacts.grantRead(this.instancePolicy, [PREFIXES.jobs, PREFIXES.bootstrap, PREFIXES.certificates], "Artifacts");
+    storage.logs.grantWrite(this.instancePolicy, [PREFIXES.emrLogs], "ClusterLogs");
+    this.instancePolicy.addStatements(
+      {
+        sid: "EmrRegionalArtifacts",
+        // EMR's own regional bucket (script-runner, bootstrap helpers) that steps and nodes read.
+        actions: ["s3:GetObject"],
+        resources: [`arn:${account.partition}:s3:::${account.region}.elasticmapreduce/*`],
+      },
+      {
+        sid: "JobMetrics",
+        actions: ["cloudwatch:PutMetricData"],
+        resources: ["*"], // PutMetricData has no resource-level permissions (AWS requires "*"); scoped by namespace
+        condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: [JOB_METRICS_NAMESPACE] }],
+      },
+    );
+    const certificateZip = config.tls.certificateZipS3Uri;
+    if (certificateZip) {
+      this.instancePolicy.addStatements({
+        sid: "TlsCertificates",
+        actions: ["s3:GetObject"],
+        resources: [`arn:${account.partition}:s3:::${certificateZip.slice("s3://".length)}`],
+      });
+    }
+    if (config.kinesisStreamArns.length > 0) {
+      this.instancePolicy.addStatements({
+        sid: "KinesisRead",
+        actions: [
+          "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator",
+          "kinesis:ListShards", "kinesis:SubscribeToShard",
+        ],
+        resources: config.kinesisStreamArns,
+      });
+    }
+    if (config.classifications.glueCatalog) {
+      this.instancePolicy.addStatements({
+        sid: "GlueCatalog",
+        actions: [
+          "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetPartition",
+          "glue:GetPartitions", "glue:BatchGetPartition", "glue:CreateTable", "glue:UpdateTable", "glue:CreatePartition",
+          "glue:BatchCreatePartition", "glue:UpdatePartition",
+        ],
+        resources: [arn("glue", "catalog"), arn("glue", "database/*"), arn("glue", "table/*/*")],
+      });
+    }
+    this.attach("instance", this.instanceRole, new IamPolicy(this, "instance-policy", {
+      name: `${name}-ec2`,
+      description: `Least-privilege access of ${name} cluster nodes to this environment's buckets and key`,
+      policy: this.instancePolicy.json,
+    }).arn);
+
+    // --- autoscaling role (custom rules only) -----------------------------------------------------------------
+    if (config.scaling.autoscaling) {
+      this.autoscalingRole = new IamRole(this, "autoscaling-role", {
+        name: `${name}-autoscaling`,
+        description: `Applies the custom autoscaling rules of ${name}`,
+        assumeRolePolicy: trust(this, "autoscaling-trust", ["elasticmapreduce.amazonaws.com", "application-autoscaling.amazonaws.com"], account).json,
+      });
+      this.attach("autoscaling", this.autoscalingRole, managed("AmazonElasticMapReduceforAutoScalingRole"));
+    }
+
+    // --- EMR service role ---------------------------------------------------------------------------------------
+    this.serviceRole = new IamRole(this, "service-role", {
+      name: `${name}-service`,
+      description: `EMR service role for ${name}`,
+      assumeRolePolicy: trust(this, "service-trust", ["elasticmapreduce.amazonaws.com"], account, "elasticmapreduce").json,
+    });
+    this.attach("service-managed", this.serviceRole, managed("AmazonEMRServicePolicy_v2"));
+    const passable = [this.instanceRole.arn, ...(this.autoscalingRole ? [this.autoscalingRole.arn] : [])];
+    const servicePolicy = new PolicyStatements(this, "service-policy-document", [
+      {
+        sid: "PassClusterRoles",
+        // The v2 managed policy only passes roles named EMR_EC2_DefaultRole; ours are named per environment.
+        actions: ["iam:PassRole"],
+        resources: passable,
+        condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ec2.amazonaws.com", "application-autoscaling.amazonaws.com"] }],
+      },
+      {
+        sid: "EbsEncryptionGrants",
+        // EBS encryption with a customer key: EMR creates grants for the volumes it attaches.
+        actions: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+        resources: [storage.key.arn],
+        condition: [{ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] }],
+      },
+      {
+        sid: "EbsEncryptionKeyUse",
+        actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"],
+        resources: [storage.key.arn],
+      },
+    ]);
+    this.attach("service", this.serviceRole, new IamPolicy(this, "service-policy", {
+      name: `${name}-service`,
+      description: `Pass-role and EBS encryption grants for the ${name} EMR service role`,
+      policy: servicePolicy.json,
+    }).arn);
+  }
+
+  private attach(id: string, role: IamRole, policyArn: string): void {
+    this.policyAttachments.push(new IamRolePolicyAttachment(this, `${id}-attachment`, { role: role.name, policyArn }));
+  }
+}

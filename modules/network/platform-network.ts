@@ -1,0 +1,139 @@
+import { Fn } from "cdktf";
+import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../../environments/schema";
+import { PREFIXES } from "../outputs";
+import type { AccountContext } from "../account-context";
+import type { SecureBucket } from "../storage/secure-bucket";
+
+export interface PlatformNetworkProps {
+  readonly network: EnvironmentConfig["network"];
+  readonly region: string;
+  /** Resource name prefix, e.g. "emr-platform-dev". */
+  readonly name: string;
+  /** Where VPC flow logs go (a created VPC only). */
+  readonly flowLogBucket: SecureBucket;
+  readonly account: AccountContext;
+}
+
+/**
+ * Where the cluster runs: private subnets only. Either a new VPC (private subnets over >= 2 AZs, NAT for package
+ * installs, an S3 gateway endpoint so S3 traffic stays off the NAT bill, flow logs) or an existing VPC by id.
+ */
+export class PlatformNetwork extends Construct {
+  readonly vpcId: string;
+  readonly privateSubnetIds: string[];
+  /** Instance groups live in one subnet: the first private subnet. */
+  readonly clusterSubnetId: string;
+  readonly vpc?: Vpc;
+
+  constructor(scope: Construct, id: string, props: PlatformNetworkProps) {
+    super(scope, id);
+    const { network, name } = props;
+    if (network.mode === "existing") {
+      this.vpcId = network.vpcId;
+      this.privateSubnetIds = [...network.subnetIds];
+      this.clusterSubnetId = network.subnetIds[0];
+      return;
+    }
+
+    const azs = new DataAwsAvailabilityZones(this, "azs", { state: "available" });
+    const az = (i: number) => Fn.element(azs.names, i);
+    this.vpc = new Vpc(this, "vpc", {
+      cidrBlock: network.vpcCidr,
+      enableDnsHostnames: true, // EMR requires DNS hostnames in the VPC
+      enableDnsSupport: true,
+      tags: { Name: name },
+    });
+    this.vpcId = this.vpc.id;
+    // The default security group allows all traffic between its members; take every rule away from it.
+    new DefaultSecurityGroup(this, "default-sg", { vpcId: this.vpc.id, ingress: [], egress: [] });
+
+    const igw = new InternetGateway(this, "igw", { vpcId: this.vpc.id, tags: { Name: name } });
+    const publicRoutes = new RouteTable(this, "public-routes", { vpcId: this.vpc.id, tags: { Name: `${name}-public` } });
+    new Route(this, "public-default", { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
+
+    // Subnet layout: /20s out of the VPC range; public ones (NAT only) after the private ones.
+    const natCount = network.natGateways === "per-az" ? network.availabilityZones : 1;
+    const nats: NatGateway[] = [];
+    for (let i = 0; i < natCount; i++) {
+      const subnet = new Subnet(this, `public-${i}`, {
+        vpcId: this.vpc.id,
+        availabilityZone: az(i),
+        cidrBlock: Fn.cidrsubnet(network.vpcCidr, 4, network.availabilityZones + i),
+        mapPublicIpOnLaunch: false,
+        tags: { Name: `${name}-public-${i}` },
+      });
+      new RouteTableAssociation(this, `public-${i}-routes`, { subnetId: subnet.id, routeTableId: publicRoutes.id });
+      const eip = new Eip(this, `nat-${i}-ip`, { domain: "vpc", tags: { Name: `${name}-nat-${i}` } });
+      nats.push(new NatGateway(this, `nat-${i}`, { allocationId: eip.id, subnetId: subnet.id, tags: { Name: `${name}-${i}` }, dependsOn: [igw] }));
+    }
+
+    this.privateSubnetIds = [];
+    const privateRouteTables: string[] = [];
+    for (let i = 0; i < network.availabilityZones; i++) {
+      const subnet = new Subnet(this, `private-${i}`, {
+        vpcId: this.vpc.id,
+        availabilityZone: az(i),
+        cidrBlock: Fn.cidrsubnet(network.vpcCidr, 4, i),
+        tags: { Name: `${name}-private-${i}` },
+      });
+      const routes = new RouteTable(this, `private-${i}-routes`, { vpcId: this.vpc.id, tags: { Name: `${name}-private-${i}` } });
+      new Route(this, `private-${i}-default`, {
+        routeTableId: routes.id,
+        destinationCidrBlock: "0.0.0.0/0",
+        natGatewayId: nats[Math.min(i, nats.length - 1)].id,
+      });
+      new RouteTableAssociation(this, `private-${i}-association`, { subnetId: subnet.id, routeTableId: routes.id });
+      this.privateSubnetIds.push(subnet.id);
+      privateRouteTables.push(routes.id);
+    }
+    this.clusterSubnetId = this.privateSubnetIds[0];
+
+    new VpcEndpoint(this, "s3-endpoint", {
+      vpcId: this.vpc.id,
+      serviceName: `com.amazonaws.${props.region}.s3`,
+      vpcEndpointType: "Gateway",
+      routeTableIds: privateRouteTables,
+      tags: { Name: `${name}-s3` },
+    });
+
+    // The delivery service's documented bucket policy, scoped to this account (confused-deputy protection).
+    const fromThisAccount = [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.account.accountId] }];
+    const deliveryService = [{ type: "Service", identifiers: ["delivery.logs.amazonaws.com"] }];
+    props.flowLogBucket.addStatements(
+      {
+        sid: "VpcFlowLogsWrite",
+        principals: deliveryService,
+        actions: ["s3:PutObject"],
+        resources: [`${props.flowLogBucket.arn}/${PREFIXES.flowLogs}*`],
+        condition: fromThisAccount,
+      },
+      {
+        sid: "VpcFlowLogsCheckBucket",
+        principals: deliveryService,
+        actions: ["s3:GetBucketAcl", "s3:ListBucket"],
+        resources: [props.flowLogBucket.arn],
+        condition: fromThisAccount,
+      },
+    );
+    new FlowLog(this, "flow-logs", {
+      vpcId: this.vpc.id,
+      trafficType: "REJECT", // rejected traffic is what a security review asks for; ALL costs far more
+      logDestinationType: "s3",
+      logDestination: `${props.flowLogBucket.arn}/${PREFIXES.flowLogs}`,
+      maxAggregationInterval: 600,
+    });
+  }
+}

@@ -1,0 +1,65 @@
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { Construct } from "constructs";
+import { PolicyStatements } from "../iam/policy-statements";
+import type { AccountContext } from "../account-context";
+
+export interface PlatformKeyProps {
+  /** Resource name prefix, e.g. "emr-platform-dev". */
+  readonly name: string;
+  readonly account: AccountContext;
+  /** Days before a deleted key is really gone. @default 30 */
+  readonly deletionWindowDays?: number;
+}
+
+/** AWS services that encrypt on our behalf with this key: SNS for alarms/events, S3 access logs, VPC flow logs. */
+const DELIVERY_SERVICES = [
+  "cloudwatch.amazonaws.com",
+  "events.amazonaws.com",
+  "logging.s3.amazonaws.com",
+  "delivery.logs.amazonaws.com",
+];
+
+/**
+ * The environment's customer-managed key: S3 (SSE-KMS), EMR local disks and EBS, SNS. Rotation on. The key policy
+ * delegates to IAM (so roles get exactly what their own policies grant) and lets the delivery services encrypt.
+ */
+export class PlatformKey extends Construct {
+  readonly key: KmsKey;
+  readonly alias: KmsAlias;
+  readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: PlatformKeyProps) {
+    super(scope, id);
+    const { account } = props;
+    const policy = new PolicyStatements(this, "policy", [
+      {
+        sid: "AccountAdministersAndDelegatesToIam",
+        principals: [{ type: "AWS", identifiers: [`arn:${account.partition}:iam::${account.accountId}:root`] }],
+        // Explicit families instead of kms:*; includes the usage actions so IAM policies can grant them.
+        actions: [
+          "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
+          "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
+          "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+          "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+        ],
+        resources: ["*"], // in a key policy "*" means this key; AWS requires it
+      },
+      {
+        sid: "DeliveryServicesEncrypt",
+        principals: [{ type: "Service", identifiers: DELIVERY_SERVICES }],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"], // in a key policy "*" means this key; AWS requires it
+        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
+      },
+    ]);
+    this.key = new KmsKey(this, "key", {
+      description: `${props.name}: S3, EMR local disk/EBS and SNS encryption`,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.deletionWindowDays ?? 30,
+      policy: policy.json,
+    });
+    this.alias = new KmsAlias(this, "alias", { name: `alias/${props.name}`, targetKeyId: this.key.keyId });
+    this.arn = this.key.arn;
+  }
+}
