@@ -396,6 +396,11 @@ export const environmentSchema = z
       if (env.name !== "local" && env.endpoint) {
         issue(["endpoint"], `only the local environment may point at a custom endpoint (got ${env.endpoint}); fix: remove it`);
       }
+      // The longest bucket name prefix must fit S3's 63 characters with Terraform's 26-character unique suffix.
+      const longestPrefix = `${env.project ?? ""}-${env.name ?? ""}-artifacts-`;
+      if (typeof env.project === "string" && longestPrefix.length > 37) {
+        issue(["project"], `"${env.project}" makes bucket prefixes like "${longestPrefix}" ${longestPrefix.length} characters (S3 allows 37 before the unique suffix); fix: at most ${env.project.length - (longestPrefix.length - 37)} characters`);
+      }
       const adminCidrs = env.access?.adminCidrs ?? [];
       if (env.access?.webUiIngress && adminCidrs.length === 0) {
         issue(["access", "webUiIngress"], "is on but access.adminCidrs is empty; fix: add your VPN range or turn it off and use SSH tunnels");

@@ -1,0 +1,156 @@
+import { ConfigError, ENVIRONMENT_NAMES, environmentInput, loadAllEnvironments, loadEnvironment, parseEnvironment } from "../../environments";
+
+const dev = () => environmentInput("dev");
+const prod = () => environmentInput("prod");
+
+/** Parses `input` expecting a ConfigError; returns its message. */
+function rejection(input: unknown): string {
+  try {
+    parseEnvironment(input, "test");
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("environments", () => {
+  test.each(ENVIRONMENT_NAMES)("%s loads and is fully defaulted", (name) => {
+    const env = loadEnvironment(name);
+    expect(env.name).toBe(name);
+    expect(env.releaseLabel).toMatch(/^emr-7\.\d+\.\d+$/);
+    expect(env.instances.master.ebs.sizeGb).toBeGreaterThanOrEqual(32);
+    expect(env.classifications.sparkDefaults).toEqual({});
+  });
+
+  test("dev follows the cost posture: idle hour auto-termination, spot task nodes, no protection", () => {
+    const env = loadEnvironment("dev");
+    expect(env.autoTermination).toEqual({ enabled: true, idleTimeoutSeconds: 3600 });
+    expect(env.instances.task.market).toBe("SPOT");
+    expect(env.terminationProtection).toBe(false);
+    expect(env.scaling.autoscaling?.rules.map((r) => r.name)).toEqual(["ScaleOutMemory", "ScaleOutPending", "ScaleInMemory"]);
+  });
+
+  test("prod is protected, on-demand for master and core, managed scaling, managed certificates, S3 state", () => {
+    const env = loadEnvironment("prod");
+    expect(env.terminationProtection).toBe(true);
+    expect(env.instances.master.market).toBe("ON_DEMAND");
+    expect(env.instances.core.market).toBe("ON_DEMAND");
+    expect(env.scaling.managed).toBeTruthy();
+    expect(env.scaling.autoscaling).toBeUndefined();
+    expect(env.tls.certificateZipS3Uri).toMatch(/^s3:\/\//);
+    expect(env.stateBackend.type).toBe("s3");
+  });
+
+  test("local points at a local endpoint, overridable with EMR_LOCAL_ENDPOINT", () => {
+    expect(loadEnvironment("local", {}).endpoint).toBe("http://localhost:5000");
+    expect(loadEnvironment("local", { EMR_LOCAL_ENDPOINT: "http://127.0.0.1:5123" }).endpoint).toBe("http://127.0.0.1:5123");
+    expect(loadEnvironment("local").stateBackend.type).toBe("local");
+  });
+
+  test("a partial instance group keeps the defaults of the fields it leaves out", () => {
+    const env = parseEnvironment({ name: "dev", region: "eu-west-1", instances: { core: { count: 4 } } });
+    expect(env.instances.core).toMatchObject({ count: 4, instanceType: "m6i.xlarge", market: "ON_DEMAND" });
+    expect(env.instances.master.count).toBe(1);
+    expect(env.instances.task.market).toBe("SPOT");
+  });
+
+  test("loadAllEnvironments returns one config per environment name", () => {
+    expect(loadAllEnvironments().map((e) => e.name)).toEqual([...ENVIRONMENT_NAMES]);
+  });
+});
+
+describe("invalid configs are refused with the field, the value and the fix", () => {
+  test("fails if the environment name is unknown", () => {
+    expect(() => loadEnvironment("qa")).toThrow(/unknown environment "qa".*dev, staging, prod, local/);
+  });
+
+  test("fails if custom scaling min > max", () => {
+    const msg = rejection({ ...dev(), scaling: { autoscaling: { minCapacity: 5, maxCapacity: 2 } } });
+    expect(msg).toMatch(/scaling\.autoscaling\.minCapacity = 5: 5 is above maxCapacity 2; fix:/);
+  });
+
+  test("fails if managed scaling min > max", () => {
+    const msg = rejection({ ...prod(), scaling: { managed: { minCapacity: 9, maxCapacity: 3 } } });
+    expect(msg).toMatch(/scaling\.managed\.minCapacity = 9/);
+  });
+
+  test("fails if both scaling modes are set", () => {
+    const msg = rejection({ ...dev(), scaling: { autoscaling: {}, managed: {} } });
+    expect(msg).toMatch(/scaling = .*sets both autoscaling and managed; fix: keep one/);
+  });
+
+  test.each(["0.0.0.0/0", "::/0"])("fails if %s is an admin CIDR", (cidr) => {
+    const msg = rejection({ ...dev(), access: { adminCidrs: ["10.0.0.0/8", cidr] } });
+    expect(msg).toContain(`access.adminCidrs.1 = "${cidr}": opens the cluster to the whole internet; fix:`);
+  });
+
+  test.each(["emr-7", "7.12.0", "emr-7.12", "EMR-7.12.0", "emr-spark-8"])("fails if the release label is %s", (label) => {
+    expect(rejection({ ...dev(), releaseLabel: label })).toMatch(/releaseLabel = .*not an EMR release label; fix: emr-x\.y\.z/);
+  });
+
+  test("accepts emr-spark-x.y.z labels (Spark 4 releases)", () => {
+    expect(parseEnvironment({ ...dev(), releaseLabel: "emr-spark-8.0.0" }).releaseLabel).toBe("emr-spark-8.0.0");
+  });
+
+  test.each([59, 604801, 0])("fails if the idle timeout is %i s", (seconds) => {
+    const msg = rejection({ ...dev(), autoTermination: { enabled: true, idleTimeoutSeconds: seconds } });
+    expect(msg).toMatch(new RegExp(`autoTermination\\.idleTimeoutSeconds = ${seconds}: .*(60 s minimum|604800 s).*fix:`));
+  });
+
+  test("accepts the idle timeout bounds 60 and 604800", () => {
+    for (const seconds of [60, 604800]) {
+      expect(parseEnvironment({ ...dev(), autoTermination: { idleTimeoutSeconds: seconds } }).autoTermination.idleTimeoutSeconds).toBe(seconds);
+    }
+  });
+
+  test("fails if the master is spot in prod", () => {
+    const input = prod();
+    input.instances = { ...input.instances, master: { ...input.instances?.master, market: "SPOT" } };
+    expect(rejection(input)).toMatch(/instances\.master\.market = "SPOT": SPOT master in prod.*fix: ON_DEMAND/);
+  });
+
+  test("allows a spot master outside prod", () => {
+    expect(parseEnvironment({ ...dev(), instances: { master: { market: "SPOT" } } }).instances.master.market).toBe("SPOT");
+  });
+
+  test.each([0, 257, -1])("fails if step concurrency is %i", (n) => {
+    expect(rejection({ ...dev(), stepConcurrency: n })).toMatch(new RegExp(`stepConcurrency = ${n}: .*1–256`));
+  });
+
+  test("fails if prod has no certificate zip or keeps local state", () => {
+    const msg = rejection({ ...prod(), tls: {}, stateBackend: { type: "local" } });
+    expect(msg).toMatch(/tls\.certificateZipS3Uri = \(missing\): prod needs certificates/);
+    expect(msg).toMatch(/stateBackend = .*prod keeps its state locally/);
+  });
+
+  test("fails if a non-local environment sets an endpoint, or local has none", () => {
+    expect(rejection({ ...dev(), endpoint: "http://localhost:5000" })).toMatch(/endpoint = .*only the local environment/);
+    expect(rejection({ ...environmentInput("local"), endpoint: undefined })).toMatch(/endpoint = \(missing\): the local environment needs/);
+  });
+
+  test("fails if web UI ingress is on without admin CIDRs", () => {
+    expect(rejection({ ...dev(), access: { webUiIngress: true } })).toMatch(/access\.webUiIngress = true: is on but access\.adminCidrs is empty/);
+  });
+
+  test("fails on unknown fields instead of ignoring a typo", () => {
+    expect(rejection({ ...dev(), stepConcurency: 3 })).toMatch(/stepConcurency/);
+  });
+
+  test("lists every bad field in one message", () => {
+    const input = prod();
+    const msg = rejection({
+      ...input,
+      releaseLabel: "7.1",
+      stepConcurrency: 0,
+      access: { adminCidrs: ["0.0.0.0/0"] },
+      instances: { ...input.instances, master: { ...input.instances?.master, market: "SPOT" } },
+      autoTermination: { idleTimeoutSeconds: 10 },
+      scaling: { autoscaling: { minCapacity: 5, maxCapacity: 2 }, managed: {} },
+    });
+    expect(msg.split("\n")[0]).toBe("test: 7 invalid fields");
+    for (const field of ["releaseLabel", "stepConcurrency", "access.adminCidrs.0", "instances.master.market", "autoTermination.idleTimeoutSeconds", "scaling =", "scaling.autoscaling.minCapacity"]) {
+      expect(msg).toContain(`  - ${field}`);
+    }
+  });
+});

@@ -1,0 +1,70 @@
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { loadEnvironment } from "../../environments";
+import type { EnvironmentConfig } from "../../environments/schema";
+import { PlatformNetwork } from "../../modules/network/platform-network";
+import { PlatformStorage } from "../../modules/storage/platform-storage";
+import { documentStatements, resources, synthWith } from "./harness";
+
+function network(config: EnvironmentConfig) {
+  let built: PlatformNetwork | undefined;
+  const out = synthWith((scope, account) => {
+    const storage = new PlatformStorage(scope, "storage", { config, name: "n", account });
+    built = new PlatformNetwork(scope, "network", { network: config.network, region: config.region, name: "n", flowLogBucket: storage.logs, account });
+  });
+  return { ...out, built: built! };
+}
+
+describe("PlatformNetwork (create)", () => {
+  const { json, parsed } = network(loadEnvironment("dev"));
+
+  test("a VPC with DNS hostnames (EMR needs them) and an emptied default security group", () => {
+    expect(json).toHaveResourceWithProperties(Vpc, { cidr_block: "10.40.0.0/16", enable_dns_hostnames: true, enable_dns_support: true });
+    const [[, defaultSg]] = resources(parsed, "aws_default_security_group");
+    expect(defaultSg).toMatchObject({ ingress: [], egress: [] });
+  });
+
+  test("two private subnets in different AZs, each routed through the NAT", () => {
+    const privateSubnets = resources(parsed, "aws_subnet").filter(([id]) => id.includes("private"));
+    expect(privateSubnets).toHaveLength(2);
+    expect(privateSubnets.map(([, s]) => s.availability_zone)).toEqual([
+      expect.stringContaining("element(data.aws_availability_zones"),
+      expect.stringContaining("element(data.aws_availability_zones"),
+    ]);
+    expect(new Set(privateSubnets.map(([, s]) => s.availability_zone)).size).toBe(2);
+    const natRoutes = resources(parsed, "aws_route").filter(([, r]) => r.nat_gateway_id);
+    expect(natRoutes).toHaveLength(2);
+    expect(privateSubnets.every(([, s]) => s.map_public_ip_on_launch !== true)).toBe(true);
+  });
+
+  test("dev keeps one NAT gateway; prod has one per AZ", () => {
+    expect(resources(parsed, "aws_nat_gateway")).toHaveLength(1);
+    const prod = network(loadEnvironment("prod"));
+    expect(resources(prod.parsed, "aws_nat_gateway")).toHaveLength(3);
+    expect(resources(prod.parsed, "aws_subnet").filter(([id]) => id.includes("private"))).toHaveLength(3);
+  });
+
+  test("an S3 gateway endpoint on every private route table", () => {
+    expect(json).toHaveResourceWithProperties(VpcEndpoint, { service_name: "com.amazonaws.eu-west-1.s3", vpc_endpoint_type: "Gateway" });
+    const [[, endpoint]] = resources(parsed, "aws_vpc_endpoint");
+    expect(endpoint.route_table_ids).toHaveLength(2);
+  });
+
+  test("rejected-traffic flow logs go to the logs bucket, whose policy admits the delivery service of this account", () => {
+    expect(json).toHaveResourceWithProperties(FlowLog, { traffic_type: "REJECT", log_destination_type: "s3" });
+    const write = documentStatements(parsed, "storage_logs_policy").find((s) => s.sid === "VpcFlowLogsWrite")!;
+    expect(write.resources[0]).toMatch(/\/vpc-flow-logs\/\*$/);
+    expect(write.condition[0].variable).toBe("aws:SourceAccount");
+  });
+});
+
+describe("PlatformNetwork (existing)", () => {
+  test("uses the given VPC and subnets and creates nothing", () => {
+    const config = { ...loadEnvironment("dev"), network: { mode: "existing" as const, vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] } };
+    const { parsed, built } = network(config);
+    expect(built.vpcId).toBe("vpc-0123456789abcdef0");
+    expect(built.clusterSubnetId).toBe("subnet-0123456789abcdef0");
+    for (const type of ["aws_vpc", "aws_subnet", "aws_nat_gateway", "aws_flow_log"]) expect(resources(parsed, type)).toHaveLength(0);
+  });
+});
