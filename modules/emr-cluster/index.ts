@@ -1,0 +1,5 @@
+export * from "./autoscaling-policy";
+export * from "./bootstrap-script";
+export * from "./classifications";
+export * from "./platform-cluster";
+export * from "./terraform-literal";
