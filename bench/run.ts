@@ -1,0 +1,175 @@
+/**
+ * `npm run bench`: runs every benchmark and writes one report, bench/results/report.{md,json}.
+ *
+ * Each figure is paired with a baseline measured in the same run where one exists (a bare `node -e 0` start for
+ * synth, a single-process pandas computation for the Spark job), so the ratios hold when the machine's speed drifts.
+ * Whole-process wall time and peak RSS come from GNU time (`/usr/bin/time -f "%e %M"`).
+ *
+ *   npm run bench                      everything
+ *   npm run bench -- --only synth,cli  a subset (synth, tests, job, cli)
+ *   npm run bench -- --quick           the job at 100k rows only, fewer repetitions
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const ROOT = resolve(__dirname, "..");
+const RESULTS = join(ROOT, "bench", "results");
+const PYTHON = join(ROOT, ".venv", "bin", "python");
+
+interface Sample {
+  wallSeconds: number;
+  peakRssMb: number;
+}
+interface Measured {
+  command: string;
+  runs: number;
+  wallMedian: number;
+  wallMin: number;
+  wallMax: number;
+  peakRssMbMax: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** One whole-process run under GNU time; throws with the command's stderr tail when it fails. */
+function timeOnce(argv: string[], env: NodeJS.ProcessEnv = {}): Sample {
+  const r = spawnSync("/usr/bin/time", ["-f", "__TIME__ %e %M", ...argv], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = r.stderr.split("\n").find((l) => l.startsWith("__TIME__"));
+  if (r.status !== 0 || !line) {
+    throw new Error(`${argv.join(" ")} failed (exit ${r.status}): ${r.stderr.split("\n").slice(-8).join("\n")}`);
+  }
+  const [, wall, rssKb] = line.split(" ");
+  return { wallSeconds: Number(wall), peakRssMb: Number(rssKb) / 1024 };
+}
+
+function measure(argv: string[], runs: number, env: NodeJS.ProcessEnv = {}): Measured {
+  timeOnce(argv, env); // warm-up: file cache, tsx's transform cache
+  const samples = Array.from({ length: runs }, () => timeOnce(argv, env));
+  const walls = samples.map((s) => s.wallSeconds);
+  return {
+    command: argv.join(" "),
+    runs,
+    wallMedian: median(walls),
+    wallMin: Math.min(...walls),
+    wallMax: Math.max(...walls),
+    peakRssMbMax: Math.max(...samples.map((s) => s.peakRssMb)),
+  };
+}
+
+function benchSynth(runs: number) {
+  const outdir = mkdtempSync(join(tmpdir(), "emr-synth-"));
+  const tsx = join(ROOT, "node_modules", ".bin", "tsx");
+  const baseline = measure(["node", "-e", "0"], runs);
+  const tsxBaseline = measure([tsx, "-e", "0"], runs);
+  const synth = measure([tsx, "main.ts"], runs, { CDKTF_OUTDIR: outdir });
+  const stacks = ["dev", "staging", "prod", "local"].filter((e) => existsSync(join(outdir, "stacks", `emr-${e}`, "cdk.tf.json")));
+  return {
+    synth,
+    baseline,
+    tsxBaseline,
+    stacks,
+    ratioVsNode: synth.wallMedian / baseline.wallMedian,
+    overheadVsTsxStart: synth.wallMedian - tsxBaseline.wallMedian,
+    target: { seconds: 2, megabytes: 300 },
+  };
+}
+
+function benchTests() {
+  const jest = measure(["node", "--experimental-vm-modules", "node_modules/jest/bin/jest.js", "--ci", "--silent"], 1);
+  const pytest = existsSync(PYTHON) ? measure([PYTHON, "-m", "pytest", "spark-jobs/tests", "-q", "-p", "no:cacheprovider"], 1) : undefined;
+  return { jest, pytest };
+}
+
+function runJson(argv: string[], label: string): unknown {
+  const dir = mkdtempSync(join(tmpdir(), `emr-${label}-`));
+  const out = join(dir, "result.json");
+  const r = spawnSync(argv[0], [...argv.slice(1), "--json", out], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  if (r.status !== 0) throw new Error(`${label} benchmark failed with exit ${r.status}`);
+  return JSON.parse(readFileSync(out, "utf8"));
+}
+
+function benchJob(quick: boolean) {
+  const rows = quick ? ["100000"] : ["100000", "1000000"];
+  return runJson([PYTHON, "spark-jobs/bench/throughput.py", "--rows", ...rows], "job");
+}
+
+function benchCli() {
+  return runJson([join(ROOT, "node_modules", ".bin", "tsx"), "bench/cli-bench.ts"], "cli");
+}
+
+const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
+
+function markdown(report: Record<string, any>): string {
+  const lines = [`# emr-platform benchmarks`, ``, `Run at ${report.startedAt} on ${report.machine}.`, ``];
+  if (report.synth) {
+    const s = report.synth;
+    lines.push(
+      `## Synth (all environments: ${s.stacks.join(", ")})`,
+      ``,
+      `| command | runs | wall median s (min–max) | peak RSS MB |`,
+      `|---|---|---|---|`,
+      ...[s.baseline, s.tsxBaseline, s.synth].map((m: Measured) => `| \`${m.command.replace(ROOT + "/", "")}\` | ${m.runs} | ${fmt(m.wallMedian)} (${fmt(m.wallMin)}–${fmt(m.wallMax)}) | ${fmt(m.peakRssMbMax, 0)} |`),
+      ``,
+      `Synth / bare node start: **${fmt(s.ratioVsNode, 1)}x**; synth minus a bare tsx start: ${fmt(s.overheadVsTsxStart)} s. Target: < ${s.target.seconds} s and < ${s.target.megabytes} MB.`,
+      ``,
+    );
+  }
+  if (report.tests) {
+    lines.push(`## Test suites`, ``, `| suite | wall s | peak RSS MB |`, `|---|---|---|`);
+    lines.push(`| jest | ${fmt(report.tests.jest.wallMedian)} | ${fmt(report.tests.jest.peakRssMbMax, 0)} |`);
+    if (report.tests.pytest) lines.push(`| pytest | ${fmt(report.tests.pytest.wallMedian)} | ${fmt(report.tests.pytest.peakRssMbMax, 0)} |`);
+    lines.push(``);
+  }
+  if (report.job) lines.push(`## Spark job throughput`, ``, "```json", JSON.stringify(report.job, null, 2), "```", ``);
+  if (report.cli) lines.push(`## Operator CLI against moto`, ``, "```json", JSON.stringify(report.cli, null, 2), "```", ``);
+  if (report.errors.length) lines.push(`## Errors`, ``, ...report.errors.map((e: string) => `- ${e}`), ``);
+  return lines.join("\n");
+}
+
+function main(): number {
+  const args = process.argv.slice(2);
+  const onlyIdx = args.indexOf("--only");
+  const only = onlyIdx >= 0 ? new Set(args[onlyIdx + 1]?.split(",")) : new Set(["synth", "tests", "job", "cli"]);
+  const unknown = [...only].filter((k) => !["synth", "tests", "job", "cli"].includes(k));
+  if (unknown.length) {
+    console.error(`bench: unknown benchmark ${unknown.join(", ")}; choose from synth, tests, job, cli`);
+    return 1;
+  }
+  const quick = args.includes("--quick");
+  const cpus = spawnSync("nproc", { encoding: "utf8" }).stdout.trim();
+  const report: Record<string, any> = { startedAt: new Date().toISOString(), machine: `${cpus} cores, node ${process.version}`, errors: [] as string[] };
+  const step = (name: string, fn: () => unknown) => {
+    if (!only.has(name)) return;
+    console.log(`bench: ${name} ...`);
+    try {
+      report[name] = fn();
+    } catch (error) {
+      report.errors.push(`${name}: ${(error as Error).message}`);
+      console.error(`bench: ${name} failed: ${(error as Error).message}`);
+    }
+  };
+  step("synth", () => benchSynth(quick ? 3 : 5));
+  step("tests", benchTests);
+  step("job", () => benchJob(quick));
+  step("cli", benchCli);
+
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, "report.json"), JSON.stringify(report, null, 2));
+  const md = markdown(report);
+  writeFileSync(join(RESULTS, "report.md"), md);
+  console.log(`\n${md}\nbench: report written to bench/results/report.md and report.json`);
+  return report.errors.length ? 1 : 0;
+}
+
+process.exit(main());
