@@ -1,0 +1,387 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { Testing } from "cdktf";
+import type { Construct } from "constructs";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { EmrCluster } from "@cdktf/provider-aws/lib/emr-cluster";
+import { EmrInstanceGroup } from "@cdktf/provider-aws/lib/emr-instance-group";
+import { EmrManagedScalingPolicy } from "@cdktf/provider-aws/lib/emr-managed-scaling-policy";
+import { EmrSecurityConfiguration } from "@cdktf/provider-aws/lib/emr-security-configuration";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { environmentInput, loadEnvironment, parseEnvironment, type EnvironmentInput } from "../../environments";
+import type { EnvironmentConfig } from "../../environments/schema";
+import { PlatformCluster, type PlatformClusterProps } from "../../modules/emr-cluster";
+import { readRequirementPins } from "../../modules/emr-cluster/bootstrap-script";
+import { terraformRendered } from "../../modules/emr-cluster/terraform-literal";
+
+const LOGS = "emr-platform-dev-logs";
+const ARTIFACTS = "emr-platform-dev-artifacts";
+
+/** Minimal real resources for every prop: roles, profile, security groups, security configuration, an attachment. */
+function props(scope: Construct, config: EnvironmentConfig, overrides: Partial<PlatformClusterProps> = {}): PlatformClusterProps {
+  new AwsProvider(scope, "aws", { region: "eu-west-1" });
+  const role = (id: string, service: string) => {
+    const trust = new DataAwsIamPolicyDocument(scope, `${id}-trust`, {
+      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: [service] }] }],
+    });
+    return new IamRole(scope, id, { name: id, assumeRolePolicy: trust.json });
+  };
+  const serviceRole = role("service-role", "elasticmapreduce.amazonaws.com");
+  const instanceRole = role("instance-role", "ec2.amazonaws.com");
+  const autoscalingRole = role("autoscaling-role", "application-autoscaling.amazonaws.com");
+  const group = (id: string) => new SecurityGroup(scope, id, { name: id, vpcId: "vpc-0123456789abcdef0", revokeRulesOnDelete: true });
+  const attachment = new IamRolePolicyAttachment(scope, "service-policy", {
+    role: serviceRole.name,
+    policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2",
+  });
+  return {
+    config,
+    name: "emr-platform-dev",
+    subnetId: "subnet-0123456789abcdef0",
+    serviceRole,
+    instanceProfile: new IamInstanceProfile(scope, "profile", { name: "profile", role: instanceRole.name }),
+    autoscalingRole: config.scaling.autoscaling ? autoscalingRole : undefined,
+    securityGroups: { master: group("master-sg"), core: group("core-sg"), serviceAccess: group("service-access-sg") },
+    securityConfiguration: new EmrSecurityConfiguration(scope, "security-configuration", { name: "sc-abc123", configuration: "{}" }),
+    logsBucket: { bucketName: LOGS },
+    artifactsBucket: { bucketName: ARTIFACTS },
+    dependsOn: [attachment],
+    ...overrides,
+  };
+}
+
+function synth(config: EnvironmentConfig, overrides: Partial<PlatformClusterProps> = {}) {
+  let built: PlatformCluster | undefined;
+  const json = Testing.synthScope((scope) => {
+    built = new PlatformCluster(scope, "cluster", props(scope, config, overrides));
+  });
+  const parsed = JSON.parse(json);
+  const only = (type: string): Record<string, any> => {
+    const all = Object.values<Record<string, any>>(parsed.resource?.[type] ?? {});
+    if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+    return all[0];
+  };
+  const count = (type: string) => Object.keys(parsed.resource?.[type] ?? {}).length;
+  return { json, parsed, only, count, built: built! };
+}
+
+function variant(name: "dev" | "staging" | "prod" | "local", patch: (input: EnvironmentInput) => void): EnvironmentConfig {
+  const input = environmentInput(name);
+  patch(input);
+  return parseEnvironment(input);
+}
+
+describe("PlatformCluster (dev: custom autoscaling, spot task nodes, auto-termination)", () => {
+  const { json, only, built } = synth(loadEnvironment("dev"));
+  const cluster = only("aws_emr_cluster");
+
+  test("the cluster is named exactly `name`, runs the configured release and applications", () => {
+    expect(json).toHaveResourceWithProperties(EmrCluster, {
+      name: "emr-platform-dev",
+      release_label: "emr-7.12.0",
+      applications: ["Hadoop", "Spark", "Livy", "Zeppelin"],
+    });
+  });
+
+  test("logs go to s3://<logs bucket>/emr/ with the trailing slash", () => {
+    expect(cluster.log_uri).toBe(`s3://${LOGS}/emr/`);
+    expect(built.logUri).toBe(`s3://${LOGS}/emr/`);
+  });
+
+  test("stays alive between steps, is visible to all users, replaces unhealthy nodes, runs steps concurrently", () => {
+    expect(cluster).toMatchObject({
+      keep_job_flow_alive_when_no_steps: true,
+      visible_to_all_users: true,
+      unhealthy_node_replacement: true,
+      step_concurrency_level: 2,
+      termination_protection: false,
+      ebs_root_volume_size: 32,
+      scale_down_behavior: "TERMINATE_AT_TASK_COMPLETION",
+    });
+  });
+
+  test("auto-terminates after the configured idle timeout", () => {
+    expect(cluster.auto_termination_policy).toEqual({ idle_timeout: 3600 });
+  });
+
+  test("references the service role, security configuration, subnet, EMR-managed security groups and instance profile", () => {
+    expect(cluster.service_role).toMatch(/^\$\{aws_iam_role\.service-role\.arn\}$/);
+    expect(cluster.security_configuration).toMatch(/^\$\{aws_emr_security_configuration\.security-configuration\.name\}$/);
+    expect(cluster.ec2_attributes).toEqual({
+      subnet_id: "subnet-0123456789abcdef0",
+      instance_profile: "${aws_iam_instance_profile.profile.arn}",
+      emr_managed_master_security_group: "${aws_security_group.master-sg.id}",
+      emr_managed_slave_security_group: "${aws_security_group.core-sg.id}",
+      service_access_security_group: "${aws_security_group.service-access-sg.id}",
+    });
+  });
+
+  test("custom autoscaling puts the autoscaling role on the cluster", () => {
+    expect(cluster.autoscaling_role).toBe("${aws_iam_role.autoscaling-role.arn}");
+  });
+
+  test("ignores step and kerberos_attributes changes, and waits for the role policies and the bootstrap object", () => {
+    expect(cluster.lifecycle).toEqual({ ignore_changes: ["step", "kerberos_attributes"] });
+    expect(cluster.depends_on).toEqual(["aws_iam_role_policy_attachment.service-policy", expect.stringMatching(/^aws_s3_object\./)]);
+  });
+
+  test("master and core are on-demand instance groups on the cluster with gp3 EBS and no bid price", () => {
+    const gp3 = { type: "gp3", size: 64, iops: 3000, throughput: 125, volumes_per_instance: 1 };
+    expect(cluster.master_instance_group).toEqual({ name: "master", instance_type: "m6i.xlarge", instance_count: 1, ebs_config: [gp3] });
+    expect(cluster.core_instance_group).toEqual({ name: "core", instance_type: "m6i.xlarge", instance_count: 2, ebs_config: [gp3] });
+  });
+
+  test("the task group is a separate spot instance group capped at the on-demand price, with gp3 EBS", () => {
+    expect(only("aws_emr_instance_group")).toMatchObject({
+      cluster_id: expect.stringMatching(/^\$\{aws_emr_cluster\.[\w-]+\.id\}$/),
+      name: "task",
+      instance_type: "m6i.xlarge",
+      instance_count: 0,
+      bid_price: "OnDemandPrice",
+      ebs_config: [{ type: "gp3", size: 64, iops: 3000, volumes_per_instance: 1 }],
+      lifecycle: { ignore_changes: ["instance_count"] },
+    });
+  });
+
+  test("the synthesized autoscaling policy escapes the placeholder as $${emr.clusterId}, so AWS receives ${emr.clusterId}", () => {
+    const synthesized: string = only("aws_emr_instance_group").autoscaling_policy;
+    expect(synthesized).toContain('"Dimensions":[{"Key":"JobFlowId","Value":"$${emr.clusterId}"}]');
+    expect(synthesized).not.toMatch(/(^|[^$])\$\{/);
+    const sent = JSON.parse(terraformRendered(synthesized));
+    expect(sent.Constraints).toEqual({ MinCapacity: 0, MaxCapacity: 4 });
+    expect(sent.Rules.map((r: any) => r.Trigger.CloudWatchAlarmDefinition.Dimensions[0].Value)).toEqual([
+      "${emr.clusterId}",
+      "${emr.clusterId}",
+      "${emr.clusterId}",
+    ]);
+    expect(JSON.parse(terraformRendered(synthesized))).toEqual(JSON.parse(built.autoscalingPolicyJson!));
+  });
+
+  test("creates no managed scaling policy alongside custom autoscaling", () => {
+    expect(json).not.toHaveResource(EmrManagedScalingPolicy);
+  });
+
+  test("configurations_json is the classification builder's output, with ApplicationMasters kept on on-demand nodes", () => {
+    const sent = JSON.parse(terraformRendered(cluster.configurations_json));
+    expect(sent).toEqual(JSON.parse(built.configurationsJson));
+    const yarnSite = sent.find((c: any) => c.Classification === "yarn-site");
+    expect(yarnSite.Properties["yarn.node-labels.am.default-node-label-expression"]).toBe("ON_DEMAND");
+    const exports = sent.find((c: any) => c.Classification === "spark-env").Configurations[0].Properties;
+    expect(exports.PYSPARK_PYTHON).toBe("/usr/bin/python3.11");
+  });
+});
+
+describe("PlatformCluster bootstrap action", () => {
+  const { json, only, built } = synth(loadEnvironment("dev"));
+  const object = only("aws_s3_object");
+
+  test("uploads the script to the artifacts bucket under a content-hashed bootstrap/ key", () => {
+    expect(object).toMatchObject({ bucket: ARTIFACTS, content_type: "text/x-shellscript" });
+    expect(object.key).toMatch(/^bootstrap\/install-python-deps-[0-9a-f]{16}\.sh$/);
+    expect(built.bootstrapUri).toBe(`s3://${ARTIFACTS}/${object.key}`);
+  });
+
+  test("the script installs every pin of spark-jobs/requirements.txt, and reaches S3 unchanged by Terraform", () => {
+    const script = terraformRendered(object.content);
+    for (const pin of readRequirementPins()) expect(script).toContain(`'${pin}'`);
+    expect(object.content).toContain('"$${PINS[@]}"');
+    expect(object.content).not.toMatch(/(^|[^$])\$\{/);
+  });
+
+  test("the cluster's first bootstrap action runs exactly that object", () => {
+    expect(json).toHaveResourceWithProperties(EmrCluster, {
+      bootstrap_action: [{ name: "install-python-deps", path: `s3://${ARTIFACTS}/${object.key}`, args: [] }],
+    });
+    expect(json).toHaveResourceWithProperties(S3Object, { key: object.key });
+  });
+
+  describe("with other requirements files", () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(tmpdir(), "emr-cluster-"));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    let files = 0;
+    const keyFor = (pins: string) => {
+      const file = path.join(dir, `requirements-${(files += 1)}.txt`);
+      writeFileSync(file, pins);
+      return synth(loadEnvironment("dev"), { requirementsFile: file }).only("aws_s3_object").key as string;
+    };
+
+    test("a pin change changes the object key (and so the cluster's bootstrap path)", () => {
+      expect(keyFor("pandas==2.2.3\n")).not.toBe(keyFor("pandas==2.2.2\n"));
+      expect(keyFor("pandas==2.2.3\n")).toBe(keyFor("pandas==2.2.3\n"));
+    });
+
+    test("fails if the requirements file is missing, naming the file", () => {
+      expect(() => synth(loadEnvironment("dev"), { requirementsFile: path.join(dir, "nope", "requirements.txt") })).toThrow(
+        /requirements\.txt: not found; fix: create it/,
+      );
+    });
+  });
+
+  test("the environment's own bootstrap actions run after ours, in order", () => {
+    const config = variant("dev", (input) => {
+      input.bootstrapActions = [{ name: "agent", path: "s3://tools-bucket/agent.sh", args: ["--quiet"] }];
+    });
+    expect(synth(config).only("aws_emr_cluster").bootstrap_action).toEqual([
+      expect.objectContaining({ name: "install-python-deps" }),
+      { name: "agent", path: "s3://tools-bucket/agent.sh", args: ["--quiet"] },
+    ]);
+  });
+});
+
+describe("PlatformCluster (prod: managed scaling, termination protection)", () => {
+  const { json, only, count } = synth(loadEnvironment("prod"));
+  const cluster = only("aws_emr_cluster");
+
+  test("is termination-protected and has no auto-termination policy", () => {
+    expect(cluster.termination_protection).toBe(true);
+    expect(cluster).not.toHaveProperty("auto_termination_policy");
+    expect(cluster.step_concurrency_level).toBe(10);
+  });
+
+  test("managed scaling sets compute limits in instances, with the on-demand and core caps", () => {
+    expect(json).toHaveResourceWithProperties(EmrManagedScalingPolicy, {
+      cluster_id: expect.stringMatching(/^\$\{aws_emr_cluster\.[\w-]+\.id\}$/),
+      compute_limits: [
+        {
+          unit_type: "Instances",
+          minimum_capacity_units: 4,
+          maximum_capacity_units: 20,
+          maximum_ondemand_capacity_units: 4,
+          maximum_core_capacity_units: 4,
+        },
+      ],
+    });
+  });
+
+  test("managed scaling resizes core, so Terraform ignores its instance count; no autoscaling role or task group", () => {
+    expect(cluster.lifecycle.ignore_changes).toEqual(["step", "kerberos_attributes", "core_instance_group[0].instance_count"]);
+    expect(cluster).not.toHaveProperty("autoscaling_role");
+    expect(count("aws_emr_instance_group")).toBe(0);
+  });
+
+  test("omits optional managed-scaling caps that are not configured", () => {
+    const config = variant("prod", (input) => {
+      input.scaling = { managed: { minCapacity: 3, maxCapacity: 6 } };
+    });
+    expect(synth(config).only("aws_emr_managed_scaling_policy").compute_limits).toEqual([
+      { unit_type: "Instances", minimum_capacity_units: 3, maximum_capacity_units: 6 },
+    ]);
+  });
+});
+
+describe("PlatformCluster variants", () => {
+  test("a fixed on-demand task group without scaling has no bid price, policy or ignored count", () => {
+    const config = variant("dev", (input) => {
+      input.scaling = {};
+      input.instances = { ...input.instances, task: { instanceType: "m6i.2xlarge", count: 3, market: "ON_DEMAND" } };
+    });
+    const group = synth(config).only("aws_emr_instance_group");
+    expect(group).toMatchObject({ instance_type: "m6i.2xlarge", instance_count: 3 });
+    expect(group).not.toHaveProperty("bid_price");
+    expect(group).not.toHaveProperty("autoscaling_policy");
+    expect(group).not.toHaveProperty("lifecycle");
+  });
+
+  test("no scaling and no task nodes: no task group", () => {
+    const config = variant("dev", (input) => {
+      input.scaling = {};
+    });
+    expect(synth(config).count("aws_emr_instance_group")).toBe(0);
+  });
+
+  test("a spot group with a bid price uses it; the task count starts inside the autoscaling range", () => {
+    const config = variant("dev", (input) => {
+      input.instances = { ...input.instances, task: { count: 0, market: "SPOT", bidPrice: "0.12" } };
+      input.scaling = { autoscaling: { minCapacity: 2, maxCapacity: 5 } };
+    });
+    expect(synth(config).only("aws_emr_instance_group")).toMatchObject({ bid_price: "0.12", instance_count: 2 });
+  });
+
+  test("spot core nodes get a bid price, and ApplicationMasters are not pinned to on-demand nodes (there would be none)", () => {
+    const config = variant("dev", (input) => {
+      input.instances = { ...input.instances, core: { count: 2, market: "SPOT" } };
+    });
+    const { only, built } = synth(config);
+    expect(only("aws_emr_cluster").core_instance_group.bid_price).toBe("OnDemandPrice");
+    expect(built.configurationsJson).not.toContain("yarn.node-labels");
+  });
+
+  test("releases before 7.2 get no ApplicationMaster labels", () => {
+    const config = variant("dev", (input) => {
+      input.releaseLabel = "emr-7.1.0";
+    });
+    expect(synth(config).built.configurationsJson).not.toContain("yarn.node-labels");
+  });
+
+  test("an SSH key pair is passed as key_name; no auto-termination policy when it is off", () => {
+    const config = variant("dev", (input) => {
+      input.access = { adminCidrs: ["10.0.0.0/8"], keyPairName: "ops" };
+      input.autoTermination = { enabled: false };
+    });
+    const cluster = synth(config).only("aws_emr_cluster");
+    expect(cluster.ec2_attributes.key_name).toBe("ops");
+    expect(cluster).not.toHaveProperty("auto_termination_policy");
+  });
+
+  test("environment Spark settings containing ${…} reach EMR literally", () => {
+    const config = variant("dev", (input) => {
+      input.classifications = { sparkEnv: { SPARK_CLASSPATH: "${HADOOP_HOME}/lib" } };
+    });
+    const synthesized: string = synth(config).only("aws_emr_cluster").configurations_json;
+    expect(synthesized).toContain('"SPARK_CLASSPATH":"$${HADOOP_HOME}/lib"');
+  });
+});
+
+describe("PlatformCluster refuses what cannot work", () => {
+  const dev = loadEnvironment("dev");
+
+  test("fails if both custom autoscaling and managed scaling are given", () => {
+    const both: EnvironmentConfig = { ...dev, scaling: { ...dev.scaling, managed: { minCapacity: 2, maxCapacity: 4 } } };
+    expect(() => synth(both)).toThrow(/scaling: sets both autoscaling and managed/);
+  });
+
+  test("fails if custom autoscaling is configured without the autoscaling role", () => {
+    expect(() => synth(dev, { autoscalingRole: undefined })).toThrow(/autoscalingRole: missing while scaling\.autoscaling is set/);
+  });
+
+  test("fails if the release predates EMR 7 (no python3.11 on the nodes)", () => {
+    const config = variant("dev", (input) => {
+      input.releaseLabel = "emr-6.15.0";
+    });
+    expect(() => synth(config)).toThrow(/releaseLabel: emr-6\.15\.0 has no python3\.11/);
+  });
+
+  test("fails if an on-demand task group has a bid price", () => {
+    const config = variant("dev", (input) => {
+      input.instances = { ...input.instances, task: { count: 1, market: "ON_DEMAND", bidPrice: "0.10" } };
+    });
+    expect(() => synth(config)).toThrow(/instances\.task\.bidPrice: set on an ON_DEMAND group/);
+  });
+
+  test("fails if the task group asks for gp3 throughput the instance-group resource cannot set", () => {
+    const config = variant("dev", (input) => {
+      input.instances = { ...input.instances, task: { count: 1, ebs: { throughputMiBps: 250 } } };
+    });
+    expect(() => synth(config)).toThrow(/instances\.task\.ebs\.throughputMiBps: 250 cannot be set/);
+  });
+
+  test("reports every problem in one single-line error", () => {
+    const config: EnvironmentConfig = {
+      ...dev,
+      releaseLabel: "emr-6.15.0",
+      scaling: { ...dev.scaling, managed: { minCapacity: 2, maxCapacity: 4 } },
+    };
+    expect(() => synth(config, { autoscalingRole: undefined })).toThrow(
+      /^[^\n]*scaling: sets both[^\n]*; autoscalingRole: missing[^\n]*; releaseLabel: emr-6\.15\.0[^\n]*$/,
+    );
+  });
+});
