@@ -64,11 +64,9 @@ const market = z.enum(["ON_DEMAND", "SPOT"]);
 
 const ebs = z
   .object({
-    /** gp3 volume size per volume in GiB. */
-    sizeGb: z.number().int().min(32).max(16384).default(64),
+    sizeGb: z.number().int().min(32).max(16384).default(64).describe("gp3 volume size per volume in GiB."),
     volumesPerInstance: z.number().int().min(1).max(8).default(1),
-    /** gp3 baseline is 3000 IOPS / 125 MiB/s; raise only for shuffle-heavy jobs. */
-    iops: z.number().int().min(3000).max(16000).default(3000),
+    iops: z.number().int().min(3000).max(16000).default(3000).describe("gp3 baseline is 3000 IOPS / 125 MiB/s; raise only for shuffle-heavy jobs."),
     throughputMiBps: z.number().int().min(125).max(1000).default(125),
   })
   .strict();
@@ -109,8 +107,7 @@ export const scalingRuleSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9-_]{1,64}$/, "letters, digits, - and _ only; fix: e.g. ScaleOutMemory"),
     description: z.string().optional(),
-    /** Instances to add (positive) or remove (negative). */
-    adjustment: z.number().int().refine((v) => v !== 0, "an adjustment of 0 does nothing; fix: e.g. 1 or -1"),
+    adjustment: z.number().int().refine((v) => v !== 0, "an adjustment of 0 does nothing; fix: e.g. 1 or -1").describe("Instances to add (positive) or remove (negative)."),
     cooldownSeconds: z.number().int().min(0).default(300),
     trigger: scalingTrigger,
   })
@@ -168,9 +165,8 @@ export const DEFAULT_SCALING_RULES: ScalingRule[] = [
 
 const customAutoscaling = z
   .object({
-    /** Task-group instance range the rules move within. */
-    minCapacity: z.number().int().min(0).max(500).default(0),
-    maxCapacity: z.number().int().min(1).max(500).default(4),
+    minCapacity: z.number().int().min(0).max(500).default(0).describe("Fewest task-group instances the rules may scale in to."),
+    maxCapacity: z.number().int().min(1).max(500).default(4).describe("Most task-group instances the rules may scale out to."),
     rules: z.array(scalingRuleSchema).min(1).default(DEFAULT_SCALING_RULES),
   })
   .strict();
@@ -179,22 +175,18 @@ const managedScaling = z
   .object({
     minCapacity: z.number().int().min(1).max(2000).default(2),
     maxCapacity: z.number().int().min(1).max(2000).default(10),
-    /** Cap on on-demand units; the rest of the range is spot. Omitted: no cap. */
-    maxOnDemandCapacity: z.number().int().min(0).optional(),
-    /** Cap on core units; the rest is task nodes (HDFS never grows past this). */
-    maxCoreCapacity: z.number().int().min(1).optional(),
+    maxOnDemandCapacity: z.number().int().min(0).optional().describe("Cap on on-demand units; the rest of the range is spot. Omitted: no cap."),
+    maxCoreCapacity: z.number().int().min(1).optional().describe("Cap on core units; the rest is task nodes (HDFS never grows past this)."),
   })
   .strict();
 
 const classifications = z
   .object({
-    /** Merged over the builder's spark-defaults (dynamic allocation, AQE, Kryo, Arrow). */
-    sparkDefaults: z.record(z.string(), z.string()).default({}),
+    sparkDefaults: z.record(z.string(), z.string()).default({}).describe("Merged over the builder's spark-defaults (dynamic allocation, AQE, Kryo, Arrow)."),
     sparkEnv: z.record(z.string(), z.string()).default({}),
     yarnSite: z.record(z.string(), z.string()).default({}),
     capacityScheduler: z.record(z.string(), z.string()).default({}),
-    /** Use the AWS Glue Data Catalog as the Hive metastore for Spark SQL. */
-    glueCatalog: z.boolean().default(false),
+    glueCatalog: z.boolean().default(false).describe("Use the AWS Glue Data Catalog as the Hive metastore for Spark SQL."),
   })
   .strict();
 
@@ -211,10 +203,8 @@ const network = z.discriminatedUnion("mode", [
     .object({
       mode: z.literal("create"),
       vpcCidr: cidr.default("10.40.0.0/16"),
-      /** Private subnets, one per AZ; EMR places the cluster in the first, the rest are for failover. */
-      availabilityZones: z.number().int().min(2).max(6).default(2),
-      /** One NAT gateway keeps dev cheap; one per AZ survives an AZ outage. */
-      natGateways: z.enum(["single", "per-az"]).default("single"),
+      availabilityZones: z.number().int().min(2).max(6).default(2).describe("Private subnets, one per AZ; EMR places the cluster in the first, the rest are for failover."),
+      natGateways: z.enum(["single", "per-az"]).default("single").describe("One NAT gateway keeps dev cheap; one per AZ survives an AZ outage."),
     })
     .strict(),
   z
@@ -230,21 +220,16 @@ const network = z.discriminatedUnion("mode", [
 
 const access = z
   .object({
-    /** Who may reach SSH and (if enabled) the web UIs. Never 0.0.0.0/0. */
-    adminCidrs: z.array(adminCidr).default([]),
-    /** EC2 key pair for SSH; SSH ingress exists only when this is set. */
-    keyPairName: z.string().min(1).optional(),
-    /** Open YARN/Spark/Zeppelin/HDFS UI ports to adminCidrs. Default: reach them through SSH tunnels. */
-    webUiIngress: z.boolean().default(false),
+    adminCidrs: z.array(adminCidr).default([]).describe("Who may reach SSH and (if enabled) the web UIs. Never 0.0.0.0/0."),
+    keyPairName: z.string().min(1).optional().describe("EC2 key pair for SSH; SSH ingress exists only when this is set."),
+    webUiIngress: z.boolean().default(false).describe("Open YARN/Spark/Zeppelin/HDFS UI ports to adminCidrs. Default: reach them through SSH tunnels."),
   })
   .strict();
 
 const tls = z
   .object({
-    /** A zip of PEM files (privateKey.pem, certificateChain.pem, trustedCertificates.pem) in S3. Required in prod. */
-    certificateZipS3Uri: z.string().regex(S3_URI, "not an s3:// URI; fix: s3://bucket/path/certs.zip").optional(),
-    /** Validity of the generated self-signed certificate when no zip is named (non-prod only). */
-    generatedValidityHours: z.number().int().min(24).max(87600).default(8760),
+    certificateZipS3Uri: z.string().regex(S3_URI, "not an s3:// URI; fix: s3://bucket/path/certs.zip").optional().describe("A zip of PEM files (privateKey.pem, certificateChain.pem, trustedCertificates.pem) in S3. Required in prod."),
+    generatedValidityHours: z.number().int().min(24).max(87600).default(8760).describe("Validity of the generated self-signed certificate when no zip is named (non-prod only)."),
   })
   .strict();
 
@@ -263,36 +248,32 @@ const stateBackend = z.discriminatedUnion("type", [
 
 export const environmentSchema = z
   .object({
-    name: z.enum(ENVIRONMENT_NAMES),
-    project: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, "lowercase letters, digits and -; fix: e.g. emr-platform").default("emr-platform"),
-    owner: z.string().min(1).default("platform-team"),
-    region: z.string().regex(REGION, "not an AWS region; fix: e.g. eu-west-1"),
-    /** The operator CLI refuses to deploy when the credentials belong to another account. */
-    accountId: z.string().regex(/^\d{12}$/, "not a 12-digit AWS account id").optional(),
-    /** Point every AWS client at a local AWS endpoint (moto's server). Only the `local` environment uses it. */
-    endpoint: z.url({ message: "not a URL; fix: e.g. http://localhost:5000" }).optional(),
-    network: network.prefault({ mode: "create" }),
-    access: access.prefault({}),
+    name: z.enum(ENVIRONMENT_NAMES).describe("Environment name; the stack is emr-<name>."),
+    project: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, "lowercase letters, digits and -; fix: e.g. emr-platform").default("emr-platform").describe("Prefix of every resource name: <project>-<env>."),
+    owner: z.string().min(1).default("platform-team").describe("Owner tag on every resource."),
+    region: z.string().regex(REGION, "not an AWS region; fix: e.g. eu-west-1").describe("AWS region of the stack."),
+    accountId: z.string().regex(/^\d{12}$/, "not a 12-digit AWS account id").optional().describe("The operator CLI refuses to deploy when the credentials belong to another account."),
+    endpoint: z.url({ message: "not a URL; fix: e.g. http://localhost:5000" }).optional().describe("Point every AWS client at a local AWS endpoint (moto's server). Only the `local` environment uses it."),
+    network: network.prefault({ mode: "create" }).describe("create: a new VPC with private subnets; existing: your VPC and private subnets."),
+    access: access.prefault({}).describe("Operator access to the master node."),
     releaseLabel: z
       .string()
       .regex(RELEASE_LABEL, "not an EMR release label; fix: emr-x.y.z (e.g. emr-7.12.0) or emr-spark-x.y.z")
-      .default(DEFAULT_RELEASE_LABEL),
-    applications: z.array(z.enum(KNOWN_APPLICATIONS)).min(1).default(["Hadoop", "Spark", "Livy", "Zeppelin"]),
+      .default(DEFAULT_RELEASE_LABEL).describe("EMR release: emr-x.y.z (emr-7 ships Spark 3.5) or emr-spark-x.y.z (Spark 4)."),
+    applications: z.array(z.enum(KNOWN_APPLICATIONS)).min(1).default(["Hadoop", "Spark", "Livy", "Zeppelin"]).describe("EMR applications to install."),
     instances: z
       .object({
         master: instanceGroup({ instanceType: "m6i.xlarge", count: 1, market: "ON_DEMAND" }),
         core: instanceGroup({ instanceType: "m6i.xlarge", count: 2, market: "ON_DEMAND" }),
-        /** Task nodes: compute only, no HDFS, so spot interruptions lose no data. */
-        task: instanceGroup({ instanceType: "m6i.xlarge", count: 0, market: "SPOT" }),
+        task: instanceGroup({ instanceType: "m6i.xlarge", count: 0, market: "SPOT" }).describe("Task nodes: compute only, no HDFS, so spot interruptions lose no data."),
       })
       .strict()
-      .prefault({}),
-    /** Either custom autoscaling rules on the task group, or EMR managed scaling; never both. */
+      .prefault({}).describe("Instance groups: master (1 or 3), core (HDFS + compute), task (compute only)."),
     scaling: z
       .object({ autoscaling: customAutoscaling.optional(), managed: managedScaling.optional() })
       .strict()
-      .prefault({}),
-    classifications: classifications.prefault({}),
+      .prefault({}).describe("Either custom autoscaling rules on the task group, or EMR managed scaling; never both."),
+    classifications: classifications.prefault({}).describe("Overrides merged over the built-in Spark/YARN configuration."),
     autoTermination: z
       .object({
         enabled: z.boolean().default(true),
@@ -304,47 +285,42 @@ export const environmentSchema = z
           .default(3600),
       })
       .strict()
-      .prefault({}),
-    terminationProtection: z.boolean().default(false),
+      .prefault({}).describe("Terminate the cluster after this long without work (EMR allows 60–604800 s)."),
+    terminationProtection: z.boolean().default(false).describe("Refuse API termination; destroy needs --force, which turns it off first."),
     stepConcurrency: z
       .number()
       .int()
       .min(1, "is below 1 (EMR's limits are 1–256); fix: 1 runs steps one at a time")
       .max(256, "is above 256 (EMR's limits are 1–256); fix: e.g. 10")
-      .default(1),
-    bootstrapActions: z.array(bootstrapAction).default([]),
-    /** Replace unhealthy core/task nodes instead of terminating the cluster. */
-    unhealthyNodeReplacement: z.boolean().default(true),
+      .default(1).describe("Steps that may run at once (1–256)."),
+    bootstrapActions: z.array(bootstrapAction).default([]).describe("Extra bootstrap scripts, run after the built-in Python dependency install."),
+    unhealthyNodeReplacement: z.boolean().default(true).describe("Replace unhealthy core/task nodes instead of terminating the cluster."),
     logging: z
       .object({ retentionDays: z.number().int().min(1).max(3650).default(30) })
       .strict()
-      .prefault({}),
+      .prefault({}).describe("Retention of EMR logs, S3 access logs and VPC flow logs in the logs bucket."),
     storage: z
       .object({
-        /** Let `destroy` delete non-empty buckets. Off by default: data outlives clusters. */
-        forceDestroy: z.boolean().default(false),
-        /** Days before noncurrent object versions expire. */
-        noncurrentVersionDays: z.number().int().min(1).max(3650).default(30),
+        forceDestroy: z.boolean().default(false).describe("Let `destroy` delete non-empty buckets. Off by default: data outlives clusters."),
+        noncurrentVersionDays: z.number().int().min(1).max(3650).default(30).describe("Days before noncurrent object versions expire."),
       })
       .strict()
-      .prefault({}),
-    tls: tls.prefault({}),
+      .prefault({}).describe("Bucket deletion and versioning hygiene."),
+    tls: tls.prefault({}).describe("In-transit encryption certificates."),
     alarms: z
       .object({
         enabled: z.boolean().default(true),
         emails: z.array(z.email({ message: "not an email address; fix: e.g. oncall@example.com" })).default([]),
-        /** Alarm when available YARN memory stays below this percentage. */
-        yarnMemoryAvailableBelowPercent: z.number().min(0).max(100).default(10),
+        yarnMemoryAvailableBelowPercent: z.number().min(0).max(100).default(10).describe("Alarm when available YARN memory stays below this percentage."),
         hdfsUtilizationAbovePercent: z.number().min(0).max(100).default(80),
       })
       .strict()
-      .prefault({}),
-    /** Kinesis stream ARNs the jobs may read. */
+      .prefault({}).describe("CloudWatch alarms and their SNS subscriptions."),
     kinesisStreamArns: z
       .array(z.string().regex(/^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/[A-Za-z0-9_.-]+$/, "not a Kinesis stream ARN"))
-      .default([]),
-    tags: z.record(z.string(), z.string()).default({}),
-    stateBackend: stateBackend.default({ type: "local" }),
+      .default([]).describe("Kinesis stream ARNs the jobs may read."),
+    tags: z.record(z.string(), z.string()).default({}).describe("Extra tags on every resource."),
+    stateBackend: stateBackend.default({ type: "local" }).describe("Terraform state: s3 (with lockfile locking) or local."),
   })
   .strict()
   // `when`: run the cross-field rules even when another field failed, so one message lists every fault. The

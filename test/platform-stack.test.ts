@@ -1,0 +1,88 @@
+import { Testing } from "cdktf";
+import { ENVIRONMENT_NAMES, loadEnvironment } from "../environments";
+import { EmrPlatformStack } from "../modules/platform-stack";
+import { STACK_OUTPUTS, stackId } from "../modules/outputs";
+import { resources, type TerraformJson } from "./modules/harness";
+
+/** Full synth (aspects included: a policy-guard error would throw here) of one environment's stack. */
+function synthEnvironment(name: string): TerraformJson {
+  const app = Testing.app();
+  const stack = new EmrPlatformStack(app, stackId(name), loadEnvironment(name, {}));
+  Testing.fullSynth(stack); // throws when the policy guard annotated an error
+  return JSON.parse(Testing.synth(stack)) as TerraformJson;
+}
+
+/** Drops what changes without a behaviour change: construct metadata and the bootstrap script body. */
+function stripped(json: TerraformJson): unknown {
+  return JSON.parse(
+    JSON.stringify(json, (key, value) => {
+      if (key === "//") return undefined;
+      if (key === "content" && typeof value === "string" && value.startsWith("#!/")) return "<bootstrap script>";
+      return value;
+    }),
+  );
+}
+
+const stacks = Object.fromEntries(ENVIRONMENT_NAMES.map((name) => [name, synthEnvironment(name)])) as Record<string, TerraformJson>;
+const cluster = (name: string) => resources(stacks[name], "aws_emr_cluster")[0][1];
+
+describe.each(ENVIRONMENT_NAMES)("emr-%s stack", (name) => {
+  const json = stacks[name];
+
+  test("declares every output the operator CLI reads", () => {
+    expect(Object.keys(json.output ?? {}).sort()).toEqual(Object.values(STACK_OUTPUTS).sort());
+  });
+
+  test("one cluster on the default emr-7 release with a security configuration, in a private subnet", () => {
+    const c = cluster(name);
+    expect(c.name).toBe(`emr-platform-${name}`);
+    expect(c.release_label).toBe("emr-7.12.0");
+    expect(c.security_configuration).toMatch(/aws_emr_security_configuration\..*\.name/);
+    expect(c.ec2_attributes.subnet_id).toMatch(/aws_subnet\.network_private-0/);
+    expect(c.log_uri).toMatch(/^s3:\/\/.*\/emr\/$/);
+  });
+
+  test("matches its snapshot (volatile values stripped)", () => {
+    expect(stripped(json)).toMatchSnapshot();
+  });
+});
+
+describe("per-environment posture", () => {
+  test("dev: idle hour auto-termination, unprotected, spot task group with custom autoscaling", () => {
+    expect(cluster("dev").auto_termination_policy).toEqual({ idle_timeout: 3600 });
+    expect(cluster("dev").termination_protection).toBe(false);
+    const [[, task]] = resources(stacks.dev, "aws_emr_instance_group");
+    expect(JSON.parse(task.autoscaling_policy.replace("$${", "${")).Constraints).toEqual({ MinCapacity: 0, MaxCapacity: 4 });
+    expect(resources(stacks.dev, "aws_emr_managed_scaling_policy")).toHaveLength(0);
+    expect(resources(stacks.dev, "aws_s3_bucket").every(([, b]) => b.force_destroy === true)).toBe(true);
+  });
+
+  test("prod: termination protection, no idle termination, on-demand core, managed scaling and S3 state with lockfile", () => {
+    const c = cluster("prod");
+    expect(c.termination_protection).toBe(true);
+    expect(c.auto_termination_policy).toBeUndefined();
+    expect(c.core_instance_group.bid_price).toBeUndefined();
+    expect(resources(stacks.prod, "aws_emr_managed_scaling_policy")[0][1].compute_limits[0]).toMatchObject({
+      minimum_capacity_units: 4,
+      maximum_capacity_units: 20,
+      unit_type: "Instances",
+    });
+    expect((stacks.prod as any).terraform.backend.s3).toMatchObject({ bucket: "emr-platform-terraform-state", key: "emr-platform/prod/terraform.tfstate", encrypt: true, use_lockfile: true });
+    expect(resources(stacks.prod, "aws_s3_bucket").every(([, b]) => b.force_destroy === false)).toBe(true);
+  });
+
+  test("local: every service at the local endpoint, path-style S3, no credential checks, local state", () => {
+    const [aws] = (stacks.local as any).provider.aws;
+    expect(aws.s3_use_path_style).toBe(true);
+    expect(aws.skip_credentials_validation).toBe(true);
+    expect(aws.skip_requesting_account_id).toBe(true);
+    expect(Object.values(aws.endpoints[0])).toEqual(expect.arrayContaining(["http://localhost:5000"]));
+    expect(Object.keys(aws.endpoints[0])).toEqual(expect.arrayContaining(["emr", "s3", "sts", "iam", "ec2", "kms"]));
+    expect(aws.access_key).toBeUndefined();
+    expect((stacks.local as any).terraform.backend.local.path).toBe("../../../terraform.emr-local.tfstate");
+  });
+
+  test("real environments carry no endpoint overrides", () => {
+    for (const name of ["dev", "staging", "prod"]) expect((stacks[name] as any).provider.aws[0].endpoints).toBeUndefined();
+  });
+});
