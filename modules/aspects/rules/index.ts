@@ -1,0 +1,32 @@
+/** Every rule the policy guard runs, in report order. Add a rule: one file here, one entry below, tests in test/aspects. */
+import { cloudwatchLogGroupKms } from "./cloudwatch-log-group-kms";
+import { emrBlockPublicAccess } from "./emr-block-public-access";
+import { emrClusterLogging } from "./emr-cluster-logging";
+import { emrClusterSecurityConfiguration } from "./emr-cluster-security-configuration";
+import { emrSecurityConfigurationEncryption } from "./emr-security-configuration-encryption";
+import { iamNoWildcardActions } from "./iam-no-wildcard-actions";
+import { kmsKeyRotation } from "./kms-key-rotation";
+import { s3BucketPublicAccessBlock } from "./s3-bucket-public-access-block";
+import { s3BucketSseKms } from "./s3-bucket-sse-kms";
+import { s3BucketTlsOnly } from "./s3-bucket-tls-only";
+import { snsTopicKms } from "./sns-topic-kms";
+import { noWorldOpenIngress } from "./world-open-ingress";
+
+export const POLICY_RULES = [
+  noWorldOpenIngress,
+  s3BucketSseKms,
+  s3BucketPublicAccessBlock,
+  s3BucketTlsOnly,
+  emrClusterSecurityConfiguration,
+  emrSecurityConfigurationEncryption,
+  emrClusterLogging,
+  emrBlockPublicAccess,
+  iamNoWildcardActions,
+  snsTopicKms,
+  kmsKeyRotation,
+  cloudwatchLogGroupKms,
+] as const;
+
+export type RuleId = (typeof POLICY_RULES)[number]["id"];
+
+export const RULE_IDS: readonly RuleId[] = POLICY_RULES.map((r) => r.id);

@@ -1,0 +1,85 @@
+/**
+ * Tags. Provider `default_tags` carry everything that applies to every resource (environment, project, owner and
+ * the environment's `tags`), so each key lives in exactly one place: a resource that repeated a default tag in its own
+ * `tags` would invite the perpetual diffs the AWS provider has had with duplicated keys. This aspect therefore
+ * (1) merges the environment's keys into the AWS provider's default_tags where the stack left them out, and
+ * (2) adds `for-use-with-amazon-emr-managed-policies = "true"` to the resources AmazonEMRServicePolicy_v2 acts on.
+ *
+ * Why not put the EMR tag in default_tags? The v2 policy lets the EMR service role terminate instances, delete
+ * network interfaces and launch templates, and edit security group rules on *anything* carrying that tag
+ * (statements ManageEMRTaggedResources, ManageSecurityGroups). Tagging only what EMR must use keeps that reach small;
+ * the aspect reports an error if default_tags carry the key.
+ */
+import { Annotations, TerraformProvider, TerraformResource, Token, type IAspect } from "cdktf";
+import type { IConstruct } from "constructs";
+import type { AwsProvider, AwsProviderDefaultTags } from "@cdktf/provider-aws/lib/provider";
+import type { EnvironmentConfig } from "../../environments";
+
+export const EMR_MANAGED_TAG_KEY = "for-use-with-amazon-emr-managed-policies";
+export const EMR_MANAGED_TAG_VALUE = "true";
+
+/**
+ * Resource types the v2 service policy conditions on `aws:ResourceTag/for-use-with-amazon-emr-managed-policies`:
+ * subnets and security groups (CreateInTaggedNetwork, ManageSecurityGroups), the VPC (CreateDefaultSecurityGroupIn-
+ * VPCWithEMRTags, CreateAndModifyEmrServiceVPCEndpoint), and the cluster itself, whose tags EMR propagates to the
+ * instances, volumes and network interfaces it launches (RequestTag conditions on RunInstances/CreateFleet).
+ */
+export const EMR_MANAGED_RESOURCE_TYPES: readonly string[] = ["aws_vpc", "aws_subnet", "aws_security_group", "aws_emr_cluster"];
+
+type Tags = Record<string, string>;
+
+/** The default tags of an environment: its `tags`, then environment/project/owner (which win on a clash). */
+export function platformDefaultTags(config: EnvironmentConfig): Tags {
+  return { ...config.tags, environment: config.name, project: config.project, owner: config.owner };
+}
+
+interface Taggable {
+  tags: Tags;
+  readonly tagsInput: Tags | undefined;
+}
+
+function isTaggable(node: IConstruct): node is TerraformResource & Taggable {
+  return TerraformResource.isTerraformResource(node) && "tagsInput" in node;
+}
+
+function isAwsProvider(node: IConstruct): node is AwsProvider {
+  return TerraformProvider.isTerraformProvider(node) && node.terraformResourceType === "aws";
+}
+
+export class PlatformTagging implements IAspect {
+  constructor(private readonly config: EnvironmentConfig) {}
+
+  visit(node: IConstruct): void {
+    if (isAwsProvider(node)) this.completeDefaultTags(node);
+    else if (isTaggable(node) && EMR_MANAGED_RESOURCE_TYPES.includes(node.terraformResourceType)) this.tagForEmr(node);
+  }
+
+  private completeDefaultTags(provider: AwsProvider): void {
+    const current = provider.defaultTagsInput;
+    if (Token.isUnresolved(current) || (Array.isArray(current) && current.some((d) => Token.isUnresolved(d.tags)))) {
+      Annotations.of(provider).addWarning("[tagging] default_tags are a token; the environment's tags were not merged into them");
+      return;
+    }
+    const blocks = (current ?? []) as AwsProviderDefaultTags[];
+    const existing: Tags = { ...(blocks[0]?.tags ?? {}) };
+    if (EMR_MANAGED_TAG_KEY in existing) {
+      Annotations.of(provider).addError(
+        `[tagging] default_tags contain ${EMR_MANAGED_TAG_KEY}, which lets the EMR service role manage every resource; fix: remove it (the tagging aspect adds it where EMR needs it)`,
+      );
+    }
+    // Keys the stack set explicitly keep their values; only missing ones are added.
+    const merged = { ...platformDefaultTags(this.config), ...existing };
+    if (Object.keys(merged).length === Object.keys(existing).length) return;
+    provider.defaultTags = [{ ...(blocks[0] ?? {}), tags: merged }, ...blocks.slice(1)];
+  }
+
+  private tagForEmr(resource: TerraformResource & Taggable): void {
+    const current = resource.tagsInput;
+    if (current !== undefined && Token.isUnresolved(current)) {
+      resource.addOverride(`tags.${EMR_MANAGED_TAG_KEY}`, EMR_MANAGED_TAG_VALUE);
+      return;
+    }
+    if (current?.[EMR_MANAGED_TAG_KEY] === EMR_MANAGED_TAG_VALUE) return;
+    resource.tags = { ...(current ?? {}), [EMR_MANAGED_TAG_KEY]: EMR_MANAGED_TAG_VALUE };
+  }
+}
