@@ -97,7 +97,10 @@ if (require.main === module) {
   const readme = readFileSync(path, "utf8");
   const updated = withReference(readme);
   if (updated === readme) console.log("README.md: config reference is up to date");
-  else {
+  else if (process.argv.includes("--check")) {
+    console.error("README.md: the config reference is stale; run `npm run docs:config` and commit README.md");
+    process.exit(1);
+  } else {
     writeFileSync(path, updated);
     console.log("README.md: config reference regenerated");
   }
