@@ -6,6 +6,7 @@
  * no alarms and no rules, and the topic policy grants no service anything.
  */
 import { Construct } from "constructs";
+import { Token } from "cdktf";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
@@ -18,6 +19,7 @@ import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { ConfigError } from "../../environments";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { buildClusterAlarms, EMR_METRIC_PERIOD_SECONDS, EMR_NAMESPACE, TREAT_MISSING_DATA } from "./alarms";
 import { buildDashboardBody } from "./dashboard";
@@ -33,6 +35,9 @@ export interface PlatformMonitoringProps {
   readonly kmsKey: KmsKey;
 }
 
+/** SNS topic and dashboard names: letters, digits, - and _; the topic adds "-alarms" within its 256 characters. */
+const NAME = /^[A-Za-z0-9_-]{1,249}$/;
+
 export class PlatformMonitoring extends Construct {
   public readonly topic: SnsTopic;
   public readonly topicPolicy: SnsTopicPolicy;
@@ -46,6 +51,11 @@ export class PlatformMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: PlatformMonitoringProps) {
     super(scope, id);
     const { config, name, clusterId } = props;
+    if (!Token.isUnresolved(name) && !NAME.test(name)) {
+      throw new ConfigError(
+        `monitoring ${this.node.path}: name "${name}" cannot name an SNS topic or dashboard; fix: letters, digits, - and _ only (at most 249), e.g. emr-platform-dev`,
+      );
+    }
 
     this.topic = new SnsTopic(this, "topic", {
       name: `${name}-alarms`,

@@ -5,7 +5,6 @@ import { Testing } from "cdktf";
 import type { Construct } from "constructs";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EmrCluster } from "@cdktf/provider-aws/lib/emr-cluster";
-import { EmrInstanceGroup } from "@cdktf/provider-aws/lib/emr-instance-group";
 import { EmrManagedScalingPolicy } from "@cdktf/provider-aws/lib/emr-managed-scaling-policy";
 import { EmrSecurityConfiguration } from "@cdktf/provider-aws/lib/emr-security-configuration";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
