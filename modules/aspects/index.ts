@@ -27,6 +27,6 @@ export function applyPlatformAspects(
 
 export { PLATFORM_EXEMPTIONS, ExemptionError, validateExemptions, pathMatches, type Exemption } from "./exemptions";
 export { PolicyGuard, runPolicyGuard, formatFinding, formatGuardTotals, type Finding, type GuardReport, type PolicyGuardOptions } from "./policy-guard";
-export { PlatformTagging, platformDefaultTags, EMR_MANAGED_TAG_KEY, EMR_MANAGED_TAG_VALUE, EMR_MANAGED_RESOURCE_TYPES } from "./tagging";
+export { PlatformTagging, mergeMissingTags, EMR_MANAGED_TAG_KEY, EMR_MANAGED_TAG_VALUE, EMR_MANAGED_RESOURCE_TYPES } from "./tagging";
 export { POLICY_RULES, RULE_IDS, type RuleId } from "./rules";
 export type { StackJson } from "./stack-json";

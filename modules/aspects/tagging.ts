@@ -1,8 +1,9 @@
 /**
- * Tags. Provider `default_tags` carry everything that applies to every resource (environment, project, owner and
- * the environment's `tags`), so each key lives in exactly one place: a resource that repeated a default tag in its own
- * `tags` would invite the perpetual diffs the AWS provider has had with duplicated keys. This aspect therefore
- * (1) merges the environment's keys into the AWS provider's default_tags where the stack left them out, and
+ * Tags. Provider `default_tags` carry everything that applies to every resource (the stack sets environment, project
+ * and owner there; the environment's `config.tags` belong there too), so each key lives in exactly one place: a
+ * resource repeating a default tag in its own `tags` invites the perpetual diffs the AWS provider has had with
+ * duplicated keys. This aspect therefore never copies default tags onto resources; it
+ * (1) merges `config.tags` into the AWS provider's default_tags where the stack left a key out, and
  * (2) adds `for-use-with-amazon-emr-managed-policies = "true"` to the resources AmazonEMRServicePolicy_v2 acts on.
  *
  * Why not put the EMR tag in default_tags? The v2 policy lets the EMR service role terminate instances, delete
@@ -28,9 +29,14 @@ export const EMR_MANAGED_RESOURCE_TYPES: readonly string[] = ["aws_vpc", "aws_su
 
 type Tags = Record<string, string>;
 
-/** The default tags of an environment: its `tags`, then environment/project/owner (which win on a clash). */
-export function platformDefaultTags(config: EnvironmentConfig): Tags {
-  return { ...config.tags, environment: config.name, project: config.project, owner: config.owner };
+/**
+ * `extra` added to `existing` where `existing` has no key of the same name in any letter case (AWS tag keys are
+ * case-sensitive, so `costcenter` next to `CostCenter` would be a second tag). Keys already present keep their value.
+ */
+export function mergeMissingTags(existing: Readonly<Tags>, extra: Readonly<Tags>): Tags {
+  const present = new Set(Object.keys(existing).map((k) => k.toLowerCase()));
+  const missing = Object.entries(extra).filter(([k]) => !present.has(k.toLowerCase()));
+  return { ...existing, ...Object.fromEntries(missing) };
 }
 
 interface Taggable {
@@ -57,7 +63,7 @@ export class PlatformTagging implements IAspect {
   private completeDefaultTags(provider: AwsProvider): void {
     const current = provider.defaultTagsInput;
     if (Token.isUnresolved(current) || (Array.isArray(current) && current.some((d) => Token.isUnresolved(d.tags)))) {
-      Annotations.of(provider).addWarning("[tagging] default_tags are a token; the environment's tags were not merged into them");
+      Annotations.of(provider).addWarning("[tagging] default_tags are a token; config.tags were not merged into them");
       return;
     }
     const blocks = (current ?? []) as AwsProviderDefaultTags[];
@@ -67,8 +73,7 @@ export class PlatformTagging implements IAspect {
         `[tagging] default_tags contain ${EMR_MANAGED_TAG_KEY}, which lets the EMR service role manage every resource; fix: remove it (the tagging aspect adds it where EMR needs it)`,
       );
     }
-    // Keys the stack set explicitly keep their values; only missing ones are added.
-    const merged = { ...platformDefaultTags(this.config), ...existing };
+    const merged = mergeMissingTags(existing, this.config.tags);
     if (Object.keys(merged).length === Object.keys(existing).length) return;
     provider.defaultTags = [{ ...(blocks[0] ?? {}), tags: merged }, ...blocks.slice(1)];
   }
