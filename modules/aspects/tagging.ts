@@ -4,28 +4,48 @@
  * resource repeating a default tag in its own `tags` invites the perpetual diffs the AWS provider has had with
  * duplicated keys. This aspect therefore never copies default tags onto resources; it
  * (1) merges `config.tags` into the AWS provider's default_tags where the stack left a key out, and
- * (2) adds `for-use-with-amazon-emr-managed-policies = "true"` to the resources AmazonEMRServicePolicy_v2 acts on.
+ * (2) adds `for-use-with-amazon-emr-managed-policies = "true"` to the resources AmazonEMRServicePolicy_v2 acts on:
+ *     each EMR cluster and the subnets, security groups and VPC it references.
  *
  * Why not put the EMR tag in default_tags? The v2 policy lets the EMR service role terminate instances, delete
  * network interfaces and launch templates, and edit security group rules on *anything* carrying that tag
  * (statements ManageEMRTaggedResources, ManageSecurityGroups). Tagging only what EMR must use keeps that reach small;
  * the aspect reports an error if default_tags carry the key.
  */
-import { Annotations, TerraformProvider, TerraformResource, Token, type IAspect } from "cdktf";
+import { Annotations, TerraformProvider, TerraformResource, TerraformStack, Token, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { AwsProvider, AwsProviderDefaultTags } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../../environments";
+import { StackIndex, type StackJson } from "./stack-json";
 
 export const EMR_MANAGED_TAG_KEY = "for-use-with-amazon-emr-managed-policies";
 export const EMR_MANAGED_TAG_VALUE = "true";
 
 /**
- * Resource types the v2 service policy conditions on `aws:ResourceTag/for-use-with-amazon-emr-managed-policies`:
- * subnets and security groups (CreateInTaggedNetwork, ManageSecurityGroups), the VPC (CreateDefaultSecurityGroupIn-
- * VPCWithEMRTags, CreateAndModifyEmrServiceVPCEndpoint), and the cluster itself, whose tags EMR propagates to the
- * instances, volumes and network interfaces it launches (RequestTag conditions on RunInstances/CreateFleet).
+ * Where AmazonEMRServicePolicy_v2 conditions on `aws:ResourceTag/for-use-with-amazon-emr-managed-policies`: the
+ * subnets and security groups a cluster launches into (CreateInTaggedNetwork, ManageSecurityGroups), their VPC
+ * (CreateDefaultSecurityGroupInVPCWithEMRTags, CreateAndModifyEmrServiceVPCEndpoint), and the cluster itself, whose
+ * tags EMR propagates to the instances, volumes and network interfaces it creates (RequestTag conditions on
+ * RunInstances/CreateFleet). Only the subnets and groups a cluster references are tagged: a tagged public subnet
+ * would be one EMR could launch into.
  */
 export const EMR_MANAGED_RESOURCE_TYPES: readonly string[] = ["aws_vpc", "aws_subnet", "aws_security_group", "aws_emr_cluster"];
+
+const NETWORK_REFERENCE = /\$\{((?:aws_subnet|aws_security_group)\.[A-Za-z0-9_-]+)\.id\}/g;
+const VPC_REFERENCE = /^\$\{(aws_vpc\.[A-Za-z0-9_-]+)\.id\}$/;
+
+/** Addresses of every resource that must carry the EMR-managed tag in this synthesized stack. */
+export function emrManagedAddresses(stack: StackIndex): Set<string> {
+  const clusters = stack.ofType("aws_emr_cluster");
+  const network = clusters.flatMap((c) =>
+    [...JSON.stringify(c.config.ec2_attributes ?? {}).matchAll(NETWORK_REFERENCE)].map((m) => m[1]),
+  );
+  const vpcs = network.flatMap((address) => {
+    const match = VPC_REFERENCE.exec(String(stack.get(address)?.config.vpc_id ?? ""));
+    return match ? [match[1]] : [];
+  });
+  return new Set([...clusters.map((c) => c.address), ...network, ...vpcs].filter((a) => stack.get(a)));
+}
 
 type Tags = Record<string, string>;
 
@@ -55,9 +75,14 @@ function isAwsProvider(node: IConstruct): node is AwsProvider {
 export class PlatformTagging implements IAspect {
   constructor(private readonly config: EnvironmentConfig) {}
 
+  /** Works on the stack node as a whole: which subnets need the tag depends on what the cluster references. */
   visit(node: IConstruct): void {
-    if (isAwsProvider(node)) this.completeDefaultTags(node);
-    else if (isTaggable(node) && EMR_MANAGED_RESOURCE_TYPES.includes(node.terraformResourceType)) this.tagForEmr(node);
+    if (!TerraformStack.isStack(node)) return;
+    const targets = emrManagedAddresses(new StackIndex(node.toTerraform() as StackJson));
+    for (const child of node.node.findAll()) {
+      if (isAwsProvider(child)) this.completeDefaultTags(child);
+      else if (isTaggable(child) && targets.has(`${child.terraformResourceType}.${child.friendlyUniqueId}`)) this.tagForEmr(child);
+    }
   }
 
   private completeDefaultTags(provider: AwsProvider): void {

@@ -115,7 +115,12 @@ export function secureSecurityConfiguration(): Record<string, unknown> {
 export function emrCluster(
   scope: Construct,
   id: string,
-  options: { securityConfiguration?: string | null; logUri?: string | null; tags?: Record<string, string> } = {},
+  options: {
+    securityConfiguration?: string | null;
+    logUri?: string | null;
+    tags?: Record<string, string>;
+    ec2Attributes?: { subnetId?: string; emrManagedMasterSecurityGroup?: string; emrManagedSlaveSecurityGroup?: string; serviceAccessSecurityGroup?: string };
+  } = {},
 ): EmrCluster {
   const securityConfiguration =
     options.securityConfiguration === undefined
@@ -128,6 +133,9 @@ export function emrCluster(
     logUri: options.logUri === undefined ? "s3://logs/emr/" : (options.logUri ?? undefined),
     securityConfiguration,
     tags: options.tags,
+    ec2Attributes: options.ec2Attributes
+      ? { instanceProfile: "arn:aws:iam::123456789012:instance-profile/emr", ...options.ec2Attributes }
+      : undefined,
   });
 }
 

@@ -23,9 +23,20 @@ function taggedStack(providerTags: Record<string, string> | null = STACK_DEFAULT
   const stack = new TerraformStack(Testing.app(), "t");
   new AwsProvider(stack, "aws", { region: dev.region, ...(providerTags ? { defaultTags: [{ tags: providerTags }] } : {}) });
   const vpc = new Vpc(stack, "vpc", { cidrBlock: "10.40.0.0/16", tags: { Name: "emr-dev" } });
-  new Subnet(stack, "subnet", { vpcId: vpc.id, cidrBlock: "10.40.0.0/20" });
-  new SecurityGroup(stack, "sg", { vpcId: vpc.id });
-  emrCluster(stack, "cluster");
+  const subnet = new Subnet(stack, "subnet", { vpcId: vpc.id, cidrBlock: "10.40.0.0/20" });
+  new Subnet(stack, "public", { vpcId: vpc.id, cidrBlock: "10.40.16.0/20", tags: { Name: "nat" } });
+  const master = new SecurityGroup(stack, "master", { vpcId: vpc.id });
+  const core = new SecurityGroup(stack, "core", { vpcId: vpc.id });
+  const service = new SecurityGroup(stack, "service", { vpcId: vpc.id });
+  new SecurityGroup(stack, "endpoint", { vpcId: vpc.id });
+  emrCluster(stack, "cluster", {
+    ec2Attributes: {
+      subnetId: subnet.id,
+      emrManagedMasterSecurityGroup: master.id,
+      emrManagedSlaveSecurityGroup: core.id,
+      serviceAccessSecurityGroup: service.id,
+    },
+  });
   new S3Bucket(stack, "bucket", { bucketPrefix: "data-" });
   Aspects.of(stack).add(new PlatformTagging(dev));
   return stack;
@@ -36,19 +47,33 @@ function synthesized(stack: TerraformStack): any {
 }
 
 describe("PlatformTagging", () => {
-  it("tags the VPC, subnets, security groups and the cluster for AmazonEMRServicePolicy_v2", () => {
+  it("tags the cluster and the subnet, security groups and VPC it references, for AmazonEMRServicePolicy_v2", () => {
     const out = synthesized(taggedStack());
-    expect(out.resource.aws_vpc.vpc.tags).toEqual({ Name: "emr-dev", [EMR_MANAGED_TAG_KEY]: "true" });
-    expect(out.resource.aws_subnet.subnet.tags).toEqual({ [EMR_MANAGED_TAG_KEY]: "true" });
-    expect(out.resource.aws_security_group.sg.tags).toEqual({ [EMR_MANAGED_TAG_KEY]: "true" });
-    expect(out.resource.aws_emr_cluster.cluster.tags).toEqual({ [EMR_MANAGED_TAG_KEY]: "true" });
+    const emrTag = { [EMR_MANAGED_TAG_KEY]: "true" };
+    expect(out.resource.aws_emr_cluster.cluster.tags).toEqual(emrTag);
+    expect(out.resource.aws_subnet.subnet.tags).toEqual(emrTag);
+    expect(out.resource.aws_vpc.vpc.tags).toEqual({ Name: "emr-dev", ...emrTag });
+    for (const group of ["master", "core", "service"]) expect(out.resource.aws_security_group[group].tags).toEqual(emrTag);
     expect([...EMR_MANAGED_RESOURCE_TYPES].sort()).toEqual(["aws_emr_cluster", "aws_security_group", "aws_subnet", "aws_vpc"]);
   });
 
-  it("leaves resources EMR does not act on untagged (the tag widens the service role's reach)", () => {
+  it("leaves what the cluster does not use untagged (a tagged public subnet is one EMR could launch into)", () => {
     const out = synthesized(taggedStack());
+    expect(out.resource.aws_subnet.public.tags).toEqual({ Name: "nat" });
+    expect(out.resource.aws_security_group.endpoint.tags).toBeUndefined();
     expect(out.resource.aws_s3_bucket.bucket.tags).toBeUndefined();
     expect(out.resource.aws_emr_security_configuration["cluster-sc"].tags).toBeUndefined();
+  });
+
+  it("tags only the cluster when it names its subnet by id (an existing network is tagged outside this stack)", () => {
+    const stack = new TerraformStack(Testing.app(), "t");
+    new AwsProvider(stack, "aws", { region: dev.region });
+    new Subnet(stack, "subnet", { vpcId: "vpc-0123456789abcdef0", cidrBlock: "10.40.0.0/20" });
+    emrCluster(stack, "cluster", { ec2Attributes: { subnetId: "subnet-0123456789abcdef0" } });
+    Aspects.of(stack).add(new PlatformTagging(dev));
+    const out = synthesized(stack);
+    expect(out.resource.aws_emr_cluster.cluster.tags).toEqual({ [EMR_MANAGED_TAG_KEY]: "true" });
+    expect(out.resource.aws_subnet.subnet.tags).toBeUndefined();
   });
 
   it("adds config.tags to provider default_tags, not to each resource", () => {
