@@ -1,0 +1,1 @@
+"""Cleansing, technical indicators, anomaly detection and market summaries for OHLCV bars."""

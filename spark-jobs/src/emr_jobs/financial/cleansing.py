@@ -1,0 +1,101 @@
+"""Parses raw OHLCV text and gives every row either a typed bar or exactly one reject reason.
+
+Checks run in a fixed priority order, so a row that breaks several rules always gets the same reason.
+Duplicates are judged only among otherwise valid rows: the kept row is the first in a total order of its
+values, so the choice never depends on input order or partitioning.
+"""
+
+from functools import reduce
+
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+
+from emr_jobs.financial.schema import NUMERIC_COLUMNS, OHLCV_COLUMNS, PRICE_COLUMNS, REQUIRED_COLUMNS
+from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
+from emr_jobs.framework.readers import MALFORMED_COLUMN
+
+RAW_COLUMN = "_raw"
+DUPLICATE = "duplicate"
+REJECT_REASONS = (
+    "malformed_record",
+    *(f"null_{name}" for name in REQUIRED_COLUMNS),
+    "unparsable_timestamp",
+    "unparsable_number",
+    "non_positive_price",
+    "high_below_low",
+    "close_outside_range",
+    "negative_volume",
+    DUPLICATE,
+)
+
+
+def _blank_as_null(name: str) -> Column:
+    trimmed = F.trim(F.col(name))
+    return F.when(trimmed == "", None).otherwise(trimmed)
+
+
+def parse_bars(raw: DataFrame) -> DataFrame:
+    """Typed columns under the original names, the original text kept in a struct for quarantine."""
+    text = {name: _blank_as_null(name) for name in ("symbol", "market", "source")}
+    # try_cast gives null for unparsable text whatever spark.sql.ansi.enabled says.
+    return raw.select(
+        F.struct(*[F.col(name) for name in OHLCV_COLUMNS]).alias(RAW_COLUMN),
+        F.col(MALFORMED_COLUMN),
+        text["symbol"].alias("symbol"),
+        text["market"].alias("market"),
+        F.expr("try_cast(trim(`timestamp`) AS TIMESTAMP)").alias("timestamp"),
+        *[F.expr(f"try_cast(trim(`{name}`) AS DOUBLE)").alias(name) for name in NUMERIC_COLUMNS],
+        text["source"].alias("source"),
+    )
+
+
+def _is_not_finite(column: Column) -> Column:
+    return column.isNull() | F.isnan(column) | (F.abs(column) == float("inf"))
+
+
+def _reason_checks() -> list[tuple[str, Column]]:
+    raw = {name: F.trim(F.col(f"{RAW_COLUMN}.{name}")) for name in REQUIRED_COLUMNS}
+    checks: list[tuple[str, Column]] = [("malformed_record", F.col(MALFORMED_COLUMN))]
+    checks += [(f"null_{name}", raw[name].isNull() | (raw[name] == "")) for name in REQUIRED_COLUMNS]
+    checks.append(("unparsable_timestamp", F.col("timestamp").isNull()))
+    checks.append(("unparsable_number", reduce(lambda a, b: a | b, [_is_not_finite(F.col(c)) for c in NUMERIC_COLUMNS])))
+    checks.append(("non_positive_price", reduce(lambda a, b: a | b, [F.col(c) <= 0 for c in PRICE_COLUMNS])))
+    checks.append(("high_below_low", F.col("high") < F.col("low")))
+    checks.append(("close_outside_range", (F.col("close") < F.col("low")) | (F.col("close") > F.col("high"))))
+    checks.append(("negative_volume", F.col("volume") < 0))
+    return checks
+
+
+def classify_bars(raw: DataFrame) -> DataFrame:
+    """Parsed bars with REJECT_REASON_COLUMN: null for a valid bar, else the first failed check."""
+    parsed = parse_bars(raw)
+    checks = _reason_checks()
+    reason = F.when(checks[0][1], F.lit(checks[0][0]))
+    for name, failed in checks[1:]:
+        reason = reason.when(failed, F.lit(name))
+    classified = parsed.withColumn(REJECT_REASON_COLUMN, reason)
+
+    valid = F.col(REJECT_REASON_COLUMN).isNull()
+    total_order = [F.col(c).asc_nulls_first() for c in ("market", *NUMERIC_COLUMNS, "source")] + [
+        F.col(f"{RAW_COLUMN}.{name}").asc_nulls_first() for name in OHLCV_COLUMNS
+    ]
+    same_bar = Window.partitionBy(valid, F.col("symbol"), F.col("timestamp")).orderBy(*total_order)
+    is_duplicate = valid & (F.row_number().over(same_bar) > 1)
+    return classified.withColumn(
+        REJECT_REASON_COLUMN, F.when(is_duplicate, F.lit(DUPLICATE)).otherwise(F.col(REJECT_REASON_COLUMN))
+    )
+
+
+def valid_bars(classified: DataFrame) -> DataFrame:
+    return classified.filter(F.col(REJECT_REASON_COLUMN).isNull()).drop(
+        RAW_COLUMN, MALFORMED_COLUMN, REJECT_REASON_COLUMN
+    )
+
+
+def rejected_rows(classified: DataFrame) -> DataFrame:
+    """Rejected rows as they arrived (text), with their reason and the date of their parsed timestamp."""
+    return classified.filter(F.col(REJECT_REASON_COLUMN).isNotNull()).select(
+        *[F.col(f"{RAW_COLUMN}.{name}").alias(name) for name in OHLCV_COLUMNS],
+        F.col(REJECT_REASON_COLUMN),
+        F.to_date(F.col("timestamp")).alias("date"),
+    )

@@ -1,0 +1,1 @@
+"""What every job shares: arguments, session, readers, writers, metrics, quarantine, exit codes."""

@@ -1,0 +1,38 @@
+"""Runs a job body and turns every failure into an exit code and a one-line reason (never a stack trace)."""
+
+import sys
+from collections.abc import Callable
+
+from emr_jobs.framework.exit_codes import ExitCode, JobError
+
+_MAX_REASON_CHARS = 500
+
+
+def run_job(job_name: str, body: Callable[[], int]) -> int:
+    try:
+        return int(body())
+    except SystemExit as exit_request:  # argparse's --help
+        return int(exit_request.code or 0)
+    except JobError as error:
+        reason = str(error)
+    except Exception as error:  # noqa: BLE001 - anything unexpected still ends as one line, not a traceback
+        reason = f"{type(error).__name__}: {describe_exception(error)}"
+    print(f"{job_name}: ERROR: {one_line(reason)}", file=sys.stderr, flush=True)
+    return ExitCode.FATAL
+
+
+def describe_exception(error: BaseException) -> str:
+    """The most useful single line of an exception, including Java exceptions raised through py4j."""
+    java_exception = getattr(error, "java_exception", None)
+    if java_exception is not None:
+        try:
+            return str(java_exception.toString())
+        except Exception:  # noqa: BLE001 - the gateway may already be gone
+            pass
+    return str(error)
+
+
+def one_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    first = lines[0] if lines else "unknown error"
+    return first if len(first) <= _MAX_REASON_CHARS else first[: _MAX_REASON_CHARS - 3] + "..."

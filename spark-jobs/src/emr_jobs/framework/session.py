@@ -1,0 +1,57 @@
+"""The SparkSession every job uses: the cluster's master on EMR, a local one everywhere else."""
+
+import os
+import sys
+from collections.abc import Mapping
+
+from pyspark.sql import SparkSession
+
+# Settings the jobs' correctness or speed depends on, applied on the cluster and locally alike.
+SESSION_DEFAULTS: Mapping[str, str] = {
+    # A rerun for one date replaces that date's partitions and nothing else.
+    "spark.sql.sources.partitionOverwriteMode": "dynamic",
+    # Dates of bars and partitions must not depend on the machine's zone.
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.parquet.compression.codec": "snappy",
+    # Lets adaptive execution coalesce the shuffle partitions of persisted frames too (else 200 tiny tasks).
+    "spark.sql.optimizer.canChangeCachedPlanOutputPartitioning": "true",
+}
+
+# Only when we start Spark ourselves (python -m ..., tests, benchmarks): spark-submit and EMR decide otherwise.
+LOCAL_MASTER = "local[*]"
+LOCAL_DEFAULTS: Mapping[str, str] = {
+    "spark.ui.showConsoleProgress": "false",
+    "spark.driver.memory": os.environ.get("EMR_JOBS_DRIVER_MEMORY", "4g"),
+    # A local run talks to itself over loopback only.
+    "spark.driver.host": "127.0.0.1",
+    "spark.driver.bindAddress": "127.0.0.1",
+    "spark.sql.shuffle.partitions": "8",
+}
+
+
+def launched_by_spark_submit() -> bool:
+    """spark-submit starts the JVM first and hands Python the gateway's port."""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
+
+
+def resolve_master(active_session: bool, under_spark_submit: bool) -> str | None:
+    """The master to set: none when a session exists or spark-submit configured one, local otherwise."""
+    return None if active_session or under_spark_submit else LOCAL_MASTER
+
+
+def build_spark_session(app_name: str) -> SparkSession:
+    builder = SparkSession.builder.appName(app_name)
+    master = resolve_master(SparkSession.getActiveSession() is not None, launched_by_spark_submit())
+    if master is not None:
+        builder = builder.master(master)
+        for key, value in LOCAL_DEFAULTS.items():
+            builder = builder.config(key, value)
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        # Python workers must use this interpreter (pandas, pyarrow), not whatever python3 is on PATH.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    for key, value in SESSION_DEFAULTS.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    for key, value in SESSION_DEFAULTS.items():  # an existing session keeps its settings otherwise
+        spark.conf.set(key, value)
+    return spark
