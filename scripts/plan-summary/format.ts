@@ -1,0 +1,100 @@
+/** Text rendering of plan summaries: what `npm run summary` prints without --json. */
+import { formatFinding, formatGuardTotals } from "../../modules/aspects";
+import type { ScalingRange } from "./capacity";
+import type { CostEstimate } from "./cost";
+import type { PriceTable } from "./pricing";
+import type { EnvironmentSummary } from "./summary";
+
+const LABEL_WIDTH = 16;
+const WRAP = 110;
+
+const line = (label: string, text: string) => `  ${label.padEnd(LABEL_WIDTH)}${text}`;
+const continuation = (text: string) => `  ${" ".repeat(LABEL_WIDTH)}${text}`;
+
+export const formatUsd = (usd: number): string => `$${usd.toFixed(3)}`;
+
+/** Joins `items` with ", " into lines no longer than WRAP. */
+function wrap(items: readonly string[], width = WRAP - LABEL_WIDTH - 2): string[] {
+  const lines: string[] = [];
+  let current = "";
+  for (const item of items) {
+    const next = current ? `${current}, ${item}` : item;
+    if (next.length > width && current) {
+      lines.push(`${current},`);
+      current = item;
+    } else current = next;
+  }
+  if (current) lines.push(current);
+  return lines;
+}
+
+export function formatScaling(scaling: ScalingRange): string {
+  switch (scaling.kind) {
+    case "none":
+      return "none (fixed instance counts)";
+    case "custom":
+      return `custom autoscaling on the task group: ${scaling.min}–${scaling.max} instances`;
+    case "managed": {
+      const caps = [
+        ...(scaling.maxCore !== undefined ? [`core ≤ ${scaling.maxCore}`] : []),
+        ...(scaling.maxOnDemand !== undefined ? [`on-demand ≤ ${scaling.maxOnDemand}`] : []),
+      ];
+      return `managed scaling: ${scaling.min}–${scaling.max} core+task instances${caps.length ? ` (${caps.join(", ")})` : ""}`;
+    }
+  }
+}
+
+export function formatCostPoint(estimate: CostEstimate, end: "min" | "max"): string {
+  const instances = estimate.groups.reduce((n, g) => n + g.count, 0);
+  const amount = estimate.complete ? formatUsd(estimate.hourly) : `≥ ${formatUsd(estimate.hourly)}`;
+  return `${amount} at ${end} (${instances} instance${instances === 1 ? "" : "s"})`;
+}
+
+export function formatEnvironment(summary: EnvironmentSummary): string {
+  const out = [`${summary.stackId}  (${summary.environment}, ${summary.region})`];
+
+  if (summary.resources) {
+    const r = summary.resources;
+    const [first, ...rest] = wrap(r.byType.map((t) => `${t.type} ${t.count}`));
+    out.push(line("resources", `${r.total} resources + ${r.dataSources} data sources`));
+    if (first) out.push(continuation(first), ...rest.map(continuation));
+  } else {
+    out.push(line("resources", `not synthesized: ${summary.stackProblem}`));
+  }
+
+  out.push("  instance groups");
+  for (const g of summary.instanceGroups) {
+    const ebs = `EBS ${g.ebs.volumesPerInstance}×${g.ebs.sizeGb} GiB ${g.ebs.type}`;
+    out.push(`    ${g.role.padEnd(7)}${`${g.instanceType} × ${g.count}`.padEnd(18)}${g.market.padEnd(11)}${ebs}`);
+  }
+  out.push(line("scaling", formatScaling(summary.scaling)));
+
+  if (summary.cost === null) {
+    out.push(line("cost/hour", "n/a (local endpoint: nothing is billed)"));
+  } else {
+    const { min, max } = summary.cost;
+    out.push(line("cost/hour", `${formatCostPoint(min, "min")} … ${formatCostPoint(max, "max")}`));
+    for (const problem of new Set([...min.unknown, ...max.unknown])) out.push(continuation(`unknown price: ${problem}`));
+  }
+
+  if (summary.policyGuard) {
+    out.push(line("policy guard", formatGuardTotals(summary.policyGuard)));
+    for (const finding of summary.policyGuard.findings) out.push(continuation(formatFinding(finding)));
+  } else {
+    out.push(line("policy guard", "not run (stack not synthesized)"));
+  }
+  return out.join("\n");
+}
+
+export function formatPriceNote(prices: PriceTable): string {
+  const discount = Math.round(prices.spot.discountOffOnDemand * 100);
+  return [
+    `Cost: on-demand EC2 + Amazon EMR uplift per instance-hour (${prices.currency}); spot groups at ${discount}% off the EC2 price, EMR uplift in full.`,
+    `Prices: ${prices.source}; compiled ${prices.compiled}, approximate, not fetched live (see scripts/plan-summary/prices.json).`,
+    `Excludes ${prices.excludes}.`,
+  ].join("\n");
+}
+
+export function formatSummaries(summaries: readonly EnvironmentSummary[], prices: PriceTable): string {
+  return [...summaries.map(formatEnvironment), formatPriceNote(prices)].join("\n\n");
+}

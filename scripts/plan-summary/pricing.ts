@@ -1,0 +1,66 @@
+/**
+ * The checked-in price table (prices.json), validated on load so a typo in it is a clear error, not a NaN total.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+
+const hourly = z.number().positive();
+
+export const priceTableSchema = z
+  .object({
+    source: z.string().min(1),
+    /** When the table was written down; the prices themselves are as published in `accuracy`. */
+    compiled: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "not a date; fix: YYYY-MM-DD"),
+    accuracy: z.string().min(1),
+    currency: z.literal("USD"),
+    unit: z.literal("per instance-hour"),
+    spot: z.object({ discountOffOnDemand: z.number().min(0).lt(1), assumption: z.string().min(1) }).strict(),
+    excludes: z.string().min(1),
+    regions: z.record(z.string(), z.record(z.string(), z.object({ ec2: hourly, emr: hourly }).strict())),
+  })
+  .strict();
+
+export type PriceTable = z.infer<typeof priceTableSchema>;
+export interface InstancePrice {
+  /** On-demand EC2, USD per hour. */
+  readonly ec2: number;
+  /** Amazon EMR uplift, USD per hour (charged on spot instances too). */
+  readonly emr: number;
+}
+
+export const DEFAULT_PRICES_PATH = join(__dirname, "prices.json");
+
+export class PriceTableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PriceTableError";
+  }
+}
+
+export function parsePriceTable(input: unknown, source = "prices.json"): PriceTable {
+  const result = priceTableSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+  throw new PriceTableError(`${source}: ${problems.join("; ")}`);
+}
+
+export function loadPriceTable(path = DEFAULT_PRICES_PATH): PriceTable {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new PriceTableError(`${path}: cannot read the price table`);
+  }
+  try {
+    return parsePriceTable(JSON.parse(text), path);
+  } catch (error) {
+    if (error instanceof PriceTableError) throw error;
+    throw new PriceTableError(`${path}: not valid JSON`);
+  }
+}
+
+/** The price of one instance type in a region, or undefined when the table does not list it. */
+export function priceOf(table: PriceTable, region: string, instanceType: string): InstancePrice | undefined {
+  return table.regions[region]?.[instanceType];
+}
