@@ -1,0 +1,88 @@
+/**
+ * `deploy`: the classic deploy-emr.sh in eight numbered phases. Every phase is safe to rerun (saved-plan apply,
+ * content-addressed upload), so after a failure or Ctrl-C the operator simply runs it again.
+ */
+import type { CommandContext } from "../lib/context";
+import { CliError } from "../lib/errors";
+import { waitForCluster } from "../lib/cluster";
+import { renderClusterInfo } from "../lib/cluster-info";
+import { gatherInfo } from "./info";
+import { runClusterTest, type TestJob } from "./cluster-test";
+import { checkPrerequisites, planStack, synthAndInit, throwIfInterrupted } from "./stack";
+import { uploadJobs } from "./upload";
+
+export interface DeployOptions {
+  planOnly?: boolean;
+  skipTest?: boolean;
+  testJob: TestJob;
+  /** Minutes to wait for the cluster. */
+  timeoutMinutes: number;
+  /** Minutes to wait for the validation step. */
+  stepTimeoutMinutes: number;
+}
+
+export const DEPLOY_PHASES = ["prerequisites", "synth/init", "validate", "deploy", "wait for cluster", "upload jobs", "validation test", "connection info"] as const;
+
+export async function deployCommand(ctx: CommandContext, options: DeployOptions): Promise<number> {
+  const total = DEPLOY_PHASES.length;
+  const phase = <T>(index: number, work: () => Promise<T>, detail?: (value: T) => string | undefined) =>
+    ctx.out.inPhase(index, total, DEPLOY_PHASES[index - 1], work, detail);
+
+  const terraform = await phase(1, () => checkPrerequisites(ctx));
+  await phase(2, () => synthAndInit(ctx, terraform));
+  await phase(3, async () => {
+    await terraform.validate();
+    throwIfInterrupted(ctx, "terraform validate");
+  });
+
+  const stopAfterPlan = await phase(
+    4,
+    async () => {
+      const plan = await planStack(ctx, terraform);
+      ctx.out.line(`  ${plan.summary}`);
+      if (options.planOnly) {
+        ctx.out.line(`  --plan-only: stopping here; the saved plan is ${terraform.paths.relativeDir}/${terraform.paths.planFile}`);
+        return true;
+      }
+      if (plan.changes) {
+        await terraform.apply();
+        throwIfInterrupted(ctx, "terraform apply");
+      } else {
+        ctx.out.line("  nothing to apply");
+      }
+      ctx.refreshOutputs();
+      return false;
+    },
+    (stop) => (stop ? "plan only" : undefined),
+  );
+  if (stopAfterPlan) return 0;
+
+  const clusterId = await phase(
+    5,
+    async () => {
+      const { outputs, unavailable } = await ctx.outputs();
+      const id = ctx.options.clusterId ?? outputs.clusterId;
+      if (!id) throw new CliError(`terraform applied, but no cluster_id output is readable (${unavailable ?? "missing"}); fix: check the stack's outputs`);
+      await waitForCluster(ctx.clients.emr, id, { ...ctx.poll(options.timeoutMinutes * 60_000), reporter: ctx.out, resumeHint: ctx.resumeHint });
+      return id;
+    },
+    (id) => id,
+  );
+
+  await phase(6, () => uploadJobs(ctx), (u) => `${u.summary.uploaded} uploaded, ${u.summary.skipped} unchanged`);
+
+  await phase(
+    7,
+    async () => {
+      if (options.skipTest) {
+        ctx.out.line(`  skipped (--skip-test); run it later with: npm run emr -- test ${ctx.name}`);
+        return;
+      }
+      await runClusterTest(ctx, { job: options.testJob, timeoutMinutes: options.stepTimeoutMinutes }, clusterId);
+    },
+  );
+
+  const info = await phase(8, () => gatherInfo(ctx));
+  for (const line of renderClusterInfo(info)) ctx.out.line(line);
+  return 0;
+}

@@ -1,0 +1,57 @@
+/** Steps shared by deploy, plan and destroy: prerequisites, synth + init, and the plan summary. */
+import { existsSync } from "node:fs";
+import { stackId } from "../../modules/outputs";
+import type { CommandContext } from "../lib/context";
+import { CliError, Interrupted } from "../lib/errors";
+import { callerIdentity, checkAccount, checkNodeVersion, regionNote } from "../lib/prerequisites";
+import { synthCommand, type Terraform } from "../lib/terraform";
+import { countPlanChanges, formatPlanCounts, type PlanCounts } from "../lib/terraform-state";
+
+/** Node, terraform/tofu (and its version), AWS credentials and account, region. Returns the Terraform to use. */
+export async function checkPrerequisites(ctx: CommandContext): Promise<Terraform> {
+  ctx.out.line(`  ${checkNodeVersion(ctx.deps.nodeVersion)}`);
+  const terraform = ctx.terraform();
+  ctx.out.line(`  ${terraform.bin} ${await terraform.version()}`);
+  const identity = await callerIdentity(ctx.clients.sts);
+  ctx.out.line(`  ${checkAccount(ctx.config, identity)}`);
+  const region = regionNote(ctx.config, ctx.deps.env);
+  ctx.out.line(`  ${region.line}${ctx.config.endpoint ? ` via ${ctx.config.endpoint}` : ""}`);
+  if (region.warning) ctx.out.warn(region.warning);
+  return terraform;
+}
+
+/** Terraform caught the same Ctrl-C and stopped; say so instead of reporting its exit code. */
+export function throwIfInterrupted(ctx: CommandContext, during: string): void {
+  if (ctx.deps.signal.aborted) {
+    throw new Interrupted(
+      `interrupted during ${during}; Terraform stopped cleanly and its state records what exists. ${ctx.resumeHint}`,
+    );
+  }
+}
+
+/** Synthesizes every stack (`tsx main.ts`) and initialises this environment's one. */
+export async function synthAndInit(ctx: CommandContext, terraform: Terraform): Promise<void> {
+  const synth = synthCommand(ctx.deps.repoRoot);
+  const result = await ctx.deps.runner.run(synth.file, synth.args, { cwd: synth.cwd, stream: true });
+  throwIfInterrupted(ctx, "synth");
+  if (result.exitCode !== 0) throw new CliError(`synth failed (exit ${result.exitCode}); fix: run npm run synth and read its error`);
+  if (!existsSync(terraform.paths.config)) {
+    throw new CliError(`synth wrote no ${terraform.paths.relativeDir}/cdk.tf.json; fix: check that main.ts declares the stack ${stackId(ctx.name)}`);
+  }
+  await terraform.init();
+  throwIfInterrupted(ctx, "terraform init");
+}
+
+export interface PlanOutcome {
+  changes: boolean;
+  counts: PlanCounts;
+  summary: string;
+}
+
+/** `plan -out … -detailed-exitcode`, then the add/change/destroy counts from the saved plan. */
+export async function planStack(ctx: CommandContext, terraform: Terraform): Promise<PlanOutcome> {
+  const { changes } = await terraform.plan();
+  throwIfInterrupted(ctx, "terraform plan");
+  const counts = changes ? countPlanChanges(await terraform.showPlan()) : { add: 0, change: 0, destroy: 0 };
+  return { changes, counts, summary: formatPlanCounts(stackId(ctx.name), counts) };
+}

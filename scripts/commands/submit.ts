@@ -1,0 +1,103 @@
+/** `submit <job> [-- args]`: add a spark-submit step running the uploaded job; `--wait` follows it to the end. */
+import type { ActionOnFailure, Step } from "@aws-sdk/client-emr";
+import { describeCluster, requireRunning } from "../lib/cluster";
+import type { CommandContext } from "../lib/context";
+import { CliError } from "../lib/errors";
+import { failureLogLocation, stepLogLocation, tail, waitForLog } from "../lib/step-logs";
+import { addStep, classifyStep, resolveJobName, sparkSubmitStep, waitForStep } from "../lib/steps";
+import type { UploadedBundle } from "./upload";
+import { uploadJobs } from "./upload";
+
+export interface SubmitOptions {
+  actionOnFailure: ActionOnFailure;
+  wait?: boolean;
+  timeoutMinutes: number;
+  name?: string;
+}
+
+export interface SubmittedStep {
+  clusterId: string;
+  stepId: string;
+}
+
+/** The running cluster a step goes to: resolved, described, and refused unless RUNNING/WAITING. */
+export async function runningClusterId(ctx: CommandContext): Promise<string> {
+  const { clusterId, via } = await ctx.clusterId();
+  const cluster = await describeCluster(ctx.clients.emr, clusterId);
+  requireRunning(cluster, ctx.name);
+  ctx.out.line(`  cluster ${clusterId} (${cluster.Status?.State}, via ${via})`);
+  return clusterId;
+}
+
+export async function submitStep(
+  ctx: CommandContext,
+  clusterId: string,
+  uploaded: UploadedBundle,
+  job: string,
+  jobArgs: readonly string[],
+  options: { actionOnFailure: ActionOnFailure; name: string },
+): Promise<SubmittedStep> {
+  const entry = uploaded.bundle.entrypoints[job];
+  const step = sparkSubmitStep({
+    name: options.name,
+    entryUri: `s3://${uploaded.bucket}/${entry.key}`,
+    pyFilesUri: `s3://${uploaded.bucket}/${uploaded.bundle.pyFiles.key}`,
+    jobArgs,
+    actionOnFailure: options.actionOnFailure,
+  });
+  const stepId = await addStep(ctx.clients.emr, clusterId, step);
+  ctx.out.line(`  step ${stepId} added to ${clusterId}: ${step.HadoopJarStep!.Args!.join(" ")}`);
+  return { clusterId, stepId };
+}
+
+/**
+ * Waits for the step; on failure prints the tail of its stderr from the log bucket (EMR copies it there within
+ * minutes, so this waits for it too) and throws with the failure reason.
+ */
+export async function followStep(ctx: CommandContext, submitted: SubmittedStep, timeoutMinutes: number, tailLines = 40): Promise<Step> {
+  const { clusterId, stepId } = submitted;
+  const resume = `Follow it with: npm run emr -- steps ${ctx.name}; logs: npm run emr -- logs ${ctx.name} ${stepId}`;
+  const step = await waitForStep(ctx.clients.emr, clusterId, stepId, { ...ctx.poll(timeoutMinutes * 60_000), reporter: ctx.out, resumeHint: resume });
+  const verdict = classifyStep(step);
+  if (verdict.kind !== "failed") return step;
+
+  const logFile = step.Status?.FailureDetails?.LogFile;
+  let location;
+  if (logFile) location = failureLogLocation(logFile);
+  else {
+    const logUri = (await describeCluster(ctx.clients.emr, clusterId)).LogUri;
+    if (logUri) location = stepLogLocation(logUri, clusterId, stepId, "stderr");
+  }
+  if (!location) {
+    ctx.out.warn(`cluster ${clusterId} has no log URI, so the step's stderr is not in S3`);
+  } else {
+    ctx.out.line(`  waiting for s3://${location.bucket}/${location.key} (EMR copies step logs to S3 within minutes) …`);
+    const text = await waitForLog(ctx.clients.s3, location, {
+      ...ctx.poll(ctx.deps.timing.logWaitMs),
+      interruptMessage: `interrupted; read the log later with: npm run emr -- logs ${ctx.name} ${stepId}`,
+    });
+    if (text === undefined) ctx.out.warn(`stderr not in S3 yet; read it later with: npm run emr -- logs ${ctx.name} ${stepId}`);
+    else {
+      ctx.out.line(`  last ${tailLines} lines of stderr:`);
+      for (const line of tail(text, tailLines).split("\n")) ctx.out.line(`    ${line}`);
+    }
+  }
+  throw new CliError(verdict.message);
+}
+
+export async function submitCommand(ctx: CommandContext, jobRequested: string, jobArgs: readonly string[], options: SubmitOptions): Promise<number> {
+  const clusterId = await runningClusterId(ctx);
+  const uploaded = await uploadJobs(ctx);
+  const job = resolveJobName(jobRequested, Object.keys(uploaded.bundle.entrypoints));
+  const submitted = await submitStep(ctx, clusterId, uploaded, job, jobArgs, {
+    actionOnFailure: options.actionOnFailure,
+    name: options.name ?? `${job} ${ctx.deps.runId()}`,
+  });
+  if (!options.wait) {
+    ctx.out.line(`  follow it: npm run emr -- steps ${ctx.name}   logs: npm run emr -- logs ${ctx.name} ${submitted.stepId}`);
+    return 0;
+  }
+  await followStep(ctx, submitted, options.timeoutMinutes);
+  ctx.out.line(`  step ${submitted.stepId} COMPLETED`);
+  return 0;
+}

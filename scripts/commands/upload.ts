@@ -1,0 +1,43 @@
+/** `upload`: package spark-jobs/ and upload what changed to the artifacts bucket. */
+import type { CommandContext } from "../lib/context";
+import { uploadArtifacts, type UploadSummary } from "../lib/artifacts";
+import { type JobBundle, packageJobs } from "../lib/job-bundle";
+
+export interface UploadOptions {
+  concurrency?: number;
+  /** Multipart part size (and threshold) in MiB. */
+  partSizeMb?: number;
+}
+
+export interface UploadedBundle {
+  bundle: JobBundle;
+  bucket: string;
+  summary: UploadSummary;
+}
+
+const KIB = 1024;
+
+function size(bytes: number): string {
+  return bytes < KIB * KIB ? `${(bytes / KIB).toFixed(1)} KiB` : `${(bytes / KIB / KIB).toFixed(1)} MiB`;
+}
+
+/** Packages and uploads (skipping unchanged artifacts); shared by upload, test, submit and deploy. */
+export async function uploadJobs(ctx: CommandContext, options: UploadOptions = {}): Promise<UploadedBundle> {
+  const bucket = await ctx.bucket("artifacts");
+  const bundle = packageJobs(ctx.jobsDir, await ctx.prefix("jobs"));
+  const { outputs } = await ctx.outputs();
+  const summary = await uploadArtifacts(ctx.clients.s3, bundle.artifacts, {
+    bucket,
+    concurrency: options.concurrency,
+    partSizeBytes: options.partSizeMb ? options.partSizeMb * KIB * KIB : undefined,
+    kmsKeyArn: outputs.kmsKeyArn,
+    onResult: (r) => ctx.out.line(`  ${r.action === "uploaded" ? "uploaded" : "unchanged"}  ${r.uri} (${size(r.artifact.body.length)})`),
+  });
+  ctx.out.line(`  ${summary.uploaded} uploaded (${size(summary.bytesUploaded)}), ${summary.skipped} unchanged`);
+  return { bundle, bucket, summary };
+}
+
+export async function uploadCommand(ctx: CommandContext, options: UploadOptions): Promise<number> {
+  await uploadJobs(ctx, options);
+  return 0;
+}

@@ -1,0 +1,48 @@
+/**
+ * Entry point of the operator CLI (`npm run emr -- <command> <env>`, `npm run deploy -- <env>`, bin `emr`).
+ * Process concerns only: real stdio, the terminal prompt, Ctrl-C, the exit code. Commands live in scripts/lib/cli.ts.
+ */
+import path from "node:path";
+import { createInterface } from "node:readline/promises";
+import { runCli } from "./lib/cli";
+import { DEFAULT_TIMING } from "./lib/context";
+import { EXIT } from "./lib/errors";
+import { ExecaRunner } from "./lib/process-runner";
+import { newRunId } from "./lib/steps";
+
+// The SDK's notice about Node 22 concerns SDK releases after January 2027, not this run; keep operator output clean.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+async function prompt(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const interrupt = new AbortController();
+  process.on("SIGINT", () => {
+    // First Ctrl-C: let the current wait (or terraform, which got the same signal) stop cleanly. Second: leave now.
+    if (interrupt.signal.aborted) process.exit(EXIT.interrupted);
+    interrupt.abort();
+  });
+  const code = await runCli(process.argv.slice(2), {
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    runner: new ExecaRunner(),
+    repoRoot: path.resolve(__dirname, ".."),
+    prompt: process.stdin.isTTY ? prompt : undefined,
+    signal: interrupt.signal,
+    timing: DEFAULT_TIMING,
+    runId: () => newRunId(),
+    nodeVersion: process.version,
+    now: Date.now,
+  });
+  process.exitCode = code;
+}
+
+void main();

@@ -1,0 +1,164 @@
+/**
+ * What every command receives: the validated environment, the operator's output, AWS clients, Terraform, and the
+ * stack's outputs with the EMR API fallback. `CliDeps` is everything that touches the outside world, so tests swap
+ * in moto's endpoint, a recording process runner or recorded EMR responses.
+ */
+import path from "node:path";
+import { type EnvironmentConfig, loadEnvironment } from "../../environments";
+import { PREFIXES } from "../../modules/outputs";
+import { type AwsClients, createAwsClients } from "./aws-clients";
+import { clusterName, findActiveCluster } from "./cluster";
+import { CliError } from "./errors";
+import { Reporter, type TextSink } from "./output";
+import type { PollOptions } from "./poll";
+import type { ProcessRunner } from "./process-runner";
+import { type OutputsResult, readStackOutputs } from "./stack-outputs";
+import { resolveTerraformBinary, Terraform } from "./terraform";
+
+export interface Timing {
+  /** First delay between polls; grows by 1.5x up to pollMaxMs. */
+  pollInitialMs: number;
+  pollMaxMs: number;
+  /** How long to wait for EMR to copy a failed step's stderr to S3. */
+  logWaitMs: number;
+}
+
+export const DEFAULT_TIMING: Timing = { pollInitialMs: 5_000, pollMaxMs: 30_000, logWaitMs: 120_000 };
+
+export interface CliDeps {
+  env: NodeJS.ProcessEnv;
+  stdout: TextSink;
+  stderr: TextSink;
+  runner: ProcessRunner;
+  repoRoot: string;
+  /** Asks a question on the terminal; undefined when stdin is not interactive. */
+  prompt?: (question: string) => Promise<string>;
+  /** Aborted on Ctrl-C. */
+  signal: AbortSignal;
+  /** Replace individual AWS clients (tests with recorded responses). */
+  clients?: Partial<AwsClients>;
+  timing: Timing;
+  runId: () => string;
+  nodeVersion: string;
+  now: () => number;
+}
+
+/** Options every environment command accepts. */
+export interface CommonOptions {
+  clusterId?: string;
+  terraformBin?: string;
+  artifactsBucket?: string;
+  dataBucket?: string;
+  logsBucket?: string;
+  jobsDir?: string;
+}
+
+export type BucketKind = "artifacts" | "data" | "logs";
+
+export class CommandContext {
+  readonly config: EnvironmentConfig;
+  readonly out: Reporter;
+  private awsClients: AwsClients | undefined;
+  private outputsCache: Promise<OutputsResult> | undefined;
+
+  constructor(
+    environment: string,
+    readonly options: CommonOptions,
+    readonly deps: CliDeps,
+  ) {
+    this.config = loadEnvironment(environment, deps.env);
+    this.out = new Reporter(deps.stdout, deps.stderr, { interactive: Boolean(deps.stdout.isTTY) && !deps.env.CI, now: deps.now });
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get clients(): AwsClients {
+    if (!this.awsClients) {
+      const injected = this.deps.clients ?? {};
+      const needed = !injected.emr || !injected.s3 || !injected.sts;
+      const created = needed ? createAwsClients(this.config, this.deps.env) : undefined;
+      this.awsClients = { emr: injected.emr ?? created!.emr, s3: injected.s3 ?? created!.s3, sts: injected.sts ?? created!.sts };
+    }
+    return this.awsClients;
+  }
+
+  /** Terraform for this environment's stack; throws the install hint when no binary is found. */
+  terraform(): Terraform {
+    const bin = resolveTerraformBinary(this.options.terraformBin, this.deps.env);
+    return new Terraform({ runner: this.deps.runner, bin, repoRoot: this.deps.repoRoot, environment: this.name, color: Boolean(this.deps.stdout.isTTY) });
+  }
+
+  /** The stack's outputs, read once per command (call `refreshOutputs` after an apply). */
+  outputs(): Promise<OutputsResult> {
+    this.outputsCache ??= (async () => {
+      let terraform: Terraform | undefined;
+      let reason: string | undefined;
+      try {
+        terraform = this.terraform();
+      } catch (err) {
+        reason = err instanceof CliError ? "no terraform/tofu binary to read the state with" : String(err);
+      }
+      return readStackOutputs(terraform, reason);
+    })();
+    return this.outputsCache;
+  }
+
+  refreshOutputs(): void {
+    this.outputsCache = undefined;
+  }
+
+  /** --cluster-id, else the stack's cluster_id output, else the active cluster named <project>-<env>. */
+  async clusterId(): Promise<{ clusterId: string; via: string }> {
+    if (this.options.clusterId) return { clusterId: this.options.clusterId, via: "--cluster-id" };
+    const { outputs, unavailable } = await this.outputs();
+    if (outputs.clusterId) return { clusterId: outputs.clusterId, via: "terraform outputs" };
+    const name = clusterName(this.config.project, this.name);
+    const cluster = await findActiveCluster(this.clients.emr, name, this.name, this.config.project);
+    if (!cluster?.Id) {
+      throw new CliError(
+        `no cluster found for ${this.name}: ${unavailable ?? "the outputs name no cluster"}, and no active cluster named ${name} ` +
+          `(tag Environment=${this.name}) in ${this.config.region}; fix: npm run deploy -- ${this.name}, or pass --cluster-id`,
+      );
+    }
+    return { clusterId: cluster.Id, via: `EMR API (${unavailable ?? "no cluster_id output"})` };
+  }
+
+  /** A bucket from --<kind>-bucket or the outputs; never guessed. */
+  async bucket(kind: BucketKind): Promise<string> {
+    const flag = { artifacts: this.options.artifactsBucket, data: this.options.dataBucket, logs: this.options.logsBucket }[kind];
+    if (flag) return flag;
+    const { outputs, unavailable } = await this.outputs();
+    const value = { artifacts: outputs.artifactsBucket, data: outputs.dataBucket, logs: outputs.logsBucket }[kind];
+    if (value) return value;
+    throw new CliError(
+      `the ${kind} bucket of ${this.name} is unknown: ${unavailable ?? `the outputs have no ${kind}_bucket`}; fix: deploy first, or pass --${kind}-bucket <name>`,
+    );
+  }
+
+  async prefix(kind: "jobs" | "raw" | "processed"): Promise<string> {
+    const { outputs } = await this.outputs();
+    const fromOutputs = { jobs: outputs.jobsPrefix, raw: outputs.rawPrefix, processed: outputs.processedPrefix }[kind];
+    return fromOutputs ?? PREFIXES[kind];
+  }
+
+  get jobsDir(): string {
+    return path.resolve(this.deps.repoRoot, this.options.jobsDir ?? "spark-jobs");
+  }
+
+  poll(timeoutMs: number): Omit<PollOptions, "interruptMessage"> {
+    return {
+      timeoutMs,
+      initialDelayMs: this.deps.timing.pollInitialMs,
+      maxDelayMs: this.deps.timing.pollMaxMs,
+      signal: this.deps.signal,
+      now: this.deps.now,
+    };
+  }
+
+  /** What Ctrl-C and timeouts tell the operator. */
+  get resumeHint(): string {
+    return `Check it with: npm run emr -- info ${this.name}; resume with: npm run deploy -- ${this.name} (safe to rerun).`;
+  }
+}

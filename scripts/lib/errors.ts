@@ -1,0 +1,85 @@
+/**
+ * Errors the operator sees as one line. Anything else that escapes a command is translated by `describeError`, so
+ * a missing credential or an unreachable endpoint never surfaces as a stack trace.
+ */
+
+export const EXIT = { ok: 0, error: 1, changes: 2, interrupted: 130 } as const;
+
+/** An expected failure: its message is the whole story (what went wrong and the fix). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.error,
+  ) {
+    super(message);
+    this.name = "CliError";
+  }
+}
+
+/** Ctrl-C while waiting: nothing was rolled back; `message` says how to resume. */
+export class Interrupted extends CliError {
+  constructor(message: string) {
+    super(message, EXIT.interrupted);
+    this.name = "Interrupted";
+  }
+}
+
+/** A wait that ran out of time; the caller adds what was being waited for. */
+export class WaitTimeout extends CliError {
+  constructor(message: string) {
+    super(message);
+    this.name = "WaitTimeout";
+  }
+}
+
+interface SdkLikeError {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $fault?: string;
+}
+
+const CREDENTIAL_FIX = "fix: set AWS_PROFILE (then `aws sso login`) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
+
+/** One line for any error; `debug` appends the stack for errors we did not anticipate. */
+export function describeError(err: unknown, debug = false): string {
+  if (err instanceof CliError) return err.message;
+  const e = (typeof err === "object" && err !== null ? err : { message: String(err) }) as SdkLikeError & Error;
+  const name = e.name ?? "";
+  const message = firstLine(e.message ?? String(err));
+  let line: string;
+  if (name === "ConfigError") {
+    line = e.message ?? "invalid configuration";
+  } else if (name === "CredentialsProviderError" || /Could not load credentials/i.test(message)) {
+    line = `no AWS credentials found; ${CREDENTIAL_FIX}`;
+  } else if (name === "ExpiredToken" || name === "ExpiredTokenException" || name === "RequestExpired") {
+    line = `the AWS credentials have expired; ${CREDENTIAL_FIX}`;
+  } else if (name === "InvalidClientTokenId" || name === "SignatureDoesNotMatch" || name === "UnrecognizedClientException") {
+    line = `AWS rejected the credentials (${name}); ${CREDENTIAL_FIX}`;
+  } else if (/AccessDenied|UnauthorizedOperation|Forbidden/.test(name)) {
+    line = `AWS denied the request (${name}): ${message}`;
+  } else if (["ECONNREFUSED", "ENOTFOUND", "ECONNRESET", "EHOSTUNREACH", "ETIMEDOUT"].includes(e.code ?? "") || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/.test(message)) {
+    line = `cannot reach the AWS endpoint (${message}); fix: check the network, AWS_ENDPOINT_URL or the local endpoint (EMR_LOCAL_ENDPOINT)`;
+  } else if (e.$metadata !== undefined) {
+    line = `AWS error ${name || "unknown"}${e.$metadata.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : ""}: ${message}`;
+  } else {
+    line = `unexpected error: ${message}${debug ? "" : " (rerun with --debug for the stack trace)"}`;
+  }
+  return debug && e.stack && !(err instanceof CliError) ? `${line}\n${e.stack}` : line;
+}
+
+export function exitCodeOf(err: unknown): number {
+  return err instanceof CliError ? err.exitCode : EXIT.error;
+}
+
+function firstLine(text: string): string {
+  const line = text.split("\n").find((l) => l.trim() !== "") ?? text;
+  return line.trim();
+}
+
+/** AWS SDK "not found" shapes (S3 HEAD gives a bare NotFound). */
+export function isNotFound(err: unknown): boolean {
+  const e = err as SdkLikeError | undefined;
+  return e?.name === "NotFound" || e?.name === "NoSuchKey" || e?.$metadata?.httpStatusCode === 404;
+}

@@ -1,0 +1,67 @@
+/**
+ * Step logs in the log bucket: EMR copies `<logUri><cluster>/steps/<step>/{stdout,stderr}.gz` there, minutes after
+ * the step ends, so readers wait (with a deadline) instead of assuming the file exists.
+ */
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { gunzipSync } from "node:zlib";
+import { CliError, isNotFound, WaitTimeout } from "./errors";
+import { pollUntil, type PollOptions } from "./poll";
+
+export interface S3Location {
+  bucket: string;
+  key: string;
+}
+
+export function parseS3Uri(uri: string): S3Location {
+  const match = /^s3n?:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  if (!match) throw new CliError(`not an s3:// URI: ${uri}`);
+  return { bucket: match[1], key: match[2] };
+}
+
+export type LogStream = "stdout" | "stderr";
+
+export function stepLogLocation(logUri: string, clusterId: string, stepId: string, stream: LogStream): S3Location {
+  const base = parseS3Uri(logUri.endsWith("/") ? logUri : `${logUri}/`);
+  return { bucket: base.bucket, key: `${base.key}${clusterId}/steps/${stepId}/${stream}.gz` };
+}
+
+/** FailureDetails.LogFile names the failing file or its folder; either way, where stderr is. */
+export function failureLogLocation(logFile: string): S3Location {
+  const location = parseS3Uri(logFile);
+  if (location.key.endsWith(".gz") || location.key.endsWith(".log")) return location;
+  return { bucket: location.bucket, key: `${location.key.replace(/\/?$/, "/")}stderr.gz` };
+}
+
+/** The log's text, or undefined while EMR has not copied it yet. */
+export async function readLog(s3: Pick<S3Client, "send">, location: S3Location): Promise<string | undefined> {
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+    const bytes = Buffer.from(await object.Body!.transformToByteArray());
+    return location.key.endsWith(".gz") ? gunzipSync(bytes).toString("utf8") : bytes.toString("utf8");
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Waits up to `options.timeoutMs` for the log to appear; undefined if it never did. */
+export async function waitForLog(s3: Pick<S3Client, "send">, location: S3Location, options: PollOptions): Promise<string | undefined> {
+  try {
+    return await pollUntil(
+      async () => {
+        const text = await readLog(s3, location);
+        return text === undefined ? { done: false } : { done: true, value: text };
+      },
+      options,
+      `s3://${location.bucket}/${location.key}`,
+    );
+  } catch (err) {
+    if (err instanceof WaitTimeout) return undefined;
+    throw err;
+  }
+}
+
+export function tail(text: string, lines: number): string {
+  const all = text.replace(/\n$/, "").split("\n");
+  return all.slice(Math.max(0, all.length - lines)).join("\n");
+}

@@ -1,0 +1,133 @@
+/**
+ * EMR steps: the spark-submit step we add, waiting for it, listing recent ones. Step states are classified by pure
+ * functions because moto's steps never leave RUNNING; completion and failure are tested on recorded responses.
+ */
+import {
+  AddJobFlowStepsCommand,
+  type ActionOnFailure,
+  DescribeStepCommand,
+  ListStepsCommand,
+  type Step,
+  type StepConfig,
+  type StepSummary,
+} from "@aws-sdk/client-emr";
+import type { EmrApi } from "./cluster";
+import { CliError, WaitTimeout } from "./errors";
+import { formatDuration, type Reporter } from "./output";
+import { pollUntil, type PollOptions } from "./poll";
+
+export const ACTIONS_ON_FAILURE = ["CONTINUE", "CANCEL_AND_WAIT", "TERMINATE_CLUSTER"] as const satisfies readonly ActionOnFailure[];
+
+/** Short names operators type; the canonical name is the entry script's. */
+export const JOB_ALIASES: Record<string, string> = {
+  smoke: "smoke_test",
+  financial: "financial_data_processor",
+  quality: "data_quality",
+};
+
+export function resolveJobName(requested: string, available: readonly string[]): string {
+  const name = JOB_ALIASES[requested] ?? requested;
+  if (!available.includes(name)) {
+    const aliases = Object.entries(JOB_ALIASES).filter(([, v]) => available.includes(v)).map(([k]) => k);
+    throw new CliError(`unknown job "${requested}"; fix: one of ${[...available, ...aliases].join(", ")}`);
+  }
+  return name;
+}
+
+export interface SparkSubmitStep {
+  name: string;
+  entryUri: string;
+  pyFilesUri: string;
+  jobArgs: readonly string[];
+  actionOnFailure: ActionOnFailure;
+}
+
+/** `command-runner.jar spark-submit --deploy-mode cluster --py-files <zip> <entry> <job args…>`. */
+export function sparkSubmitStep(step: SparkSubmitStep): StepConfig {
+  return {
+    Name: step.name,
+    ActionOnFailure: step.actionOnFailure,
+    HadoopJarStep: {
+      Jar: "command-runner.jar",
+      Args: ["spark-submit", "--deploy-mode", "cluster", "--py-files", step.pyFilesUri, step.entryUri, ...step.jobArgs],
+    },
+  };
+}
+
+export async function addStep(emr: EmrApi, clusterId: string, step: StepConfig): Promise<string> {
+  const { StepIds } = await emr.send(new AddJobFlowStepsCommand({ JobFlowId: clusterId, Steps: [step] }));
+  const id = StepIds?.[0];
+  if (!id) throw new CliError(`EMR accepted the step on ${clusterId} but returned no step id`);
+  return id;
+}
+
+export type StepVerdict = { kind: "completed" } | { kind: "pending" } | { kind: "failed"; message: string };
+
+export function classifyStep(step: Step): StepVerdict {
+  const state = step.Status?.State ?? "UNKNOWN";
+  if (state === "COMPLETED") return { kind: "completed" };
+  if (state === "PENDING" || state === "RUNNING" || state === "CANCEL_PENDING") return { kind: "pending" };
+  const failure = step.Status?.FailureDetails;
+  const reason = [failure?.Reason, failure?.Message].filter(Boolean).join(": ") || step.Status?.StateChangeReason?.Message || "no reason given";
+  return { kind: "failed", message: `step ${step.Id} (${step.Name}) is ${state}: ${reason}` };
+}
+
+export interface StepWaitOptions extends Omit<PollOptions, "interruptMessage"> {
+  reporter: Reporter;
+  resumeHint: string;
+}
+
+/** Polls DescribeStep until the step ends; returns the final step whatever its state. */
+export async function waitForStep(emr: EmrApi, clusterId: string, stepId: string, options: StepWaitOptions): Promise<Step> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  try {
+    return await pollUntil<Step>(
+      async () => {
+        const { Step: step } = await emr.send(new DescribeStepCommand({ ClusterId: clusterId, StepId: stepId }));
+        if (!step) throw new CliError(`step ${stepId} not found on ${clusterId}`);
+        const state = step.Status?.State ?? "UNKNOWN";
+        options.reporter.status(state, `  step ${stepId}: ${state} · ${formatDuration(now() - started)}`);
+        return classifyStep(step).kind === "pending" ? { done: false } : { done: true, value: step };
+      },
+      { ...options, interruptMessage: `interrupted while waiting for step ${stepId}; it keeps running on ${clusterId}. ${options.resumeHint}` },
+      `step ${stepId}`,
+    );
+  } catch (err) {
+    if (err instanceof WaitTimeout) throw new WaitTimeout(`${err.message}; it keeps running on ${clusterId}. ${options.resumeHint}`);
+    throw err;
+  } finally {
+    options.reporter.endStatus();
+  }
+}
+
+export async function listRecentSteps(emr: EmrApi, clusterId: string, limit: number): Promise<StepSummary[]> {
+  const steps: StepSummary[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await emr.send(new ListStepsCommand({ ClusterId: clusterId, Marker: marker }));
+    steps.push(...(page.Steps ?? []));
+    marker = page.Marker;
+  } while (marker && steps.length < limit);
+  return steps.slice(0, limit);
+}
+
+/** Start to end, or start to now while it runs; undefined before it starts. */
+export function stepDurationMs(step: Pick<StepSummary, "Status">, now: number): number | undefined {
+  const timeline = step.Status?.Timeline;
+  if (!timeline?.StartDateTime) return undefined;
+  const end = timeline.EndDateTime?.getTime() ?? now;
+  return Math.max(0, end - timeline.StartDateTime.getTime());
+}
+
+export function stepRow(step: StepSummary, now: number): string[] {
+  const duration = stepDurationMs(step, now);
+  const created = step.Status?.Timeline?.CreationDateTime?.toISOString().replace(/\.\d{3}Z$/, "Z") ?? "-";
+  return [step.Id ?? "-", step.Status?.State ?? "-", duration === undefined ? "-" : formatDuration(duration), created, step.Name ?? ""];
+}
+
+/** Sortable, S3-safe run id: 20261122T031500Z-1a2b. */
+export function newRunId(date = new Date(), random = Math.random): string {
+  const stamp = date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+  return `${stamp}-${Math.floor(random() * 0x10000).toString(16).padStart(4, "0")}`;
+}
