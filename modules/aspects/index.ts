@@ -2,10 +2,12 @@
  * Entry point for the stack: `applyPlatformAspects(this, config)` in EmrPlatformStack adds tagging and the policy
  * guard. The guard's pure half (`runPolicyGuard`) is exported for tooling that reads `cdk.tf.json`.
  */
-import { Aspects, type TerraformStack } from "cdktf";
+import { Aspects, TerraformStack, type IAspect } from "cdktf";
+import type { IConstruct } from "constructs";
 import type { EnvironmentConfig } from "../../environments";
 import { PLATFORM_EXEMPTIONS, type Exemption } from "./exemptions";
 import { PolicyGuard } from "./policy-guard";
+import type { StackJson } from "./stack-json";
 import { PlatformTagging } from "./tagging";
 
 export interface PlatformAspectsOptions {
@@ -13,16 +15,35 @@ export interface PlatformAspectsOptions {
   readonly exemptions?: readonly Exemption[];
 }
 
+/**
+ * Tagging then the guard, on one resolution of the stack: resolving a whole stack costs about as much as a quarter of
+ * its synth, so both read the same JSON (the guard's rules never depend on tags).
+ */
+export class PlatformAspects implements IAspect {
+  constructor(
+    readonly tagging: PlatformTagging,
+    readonly guard: PolicyGuard,
+  ) {}
+
+  visit(node: IConstruct): void {
+    if (!TerraformStack.isStack(node)) return;
+    const json = node.toTerraform() as StackJson;
+    this.tagging.tag(node, json);
+    this.guard.judge(node, json);
+  }
+}
+
 export function applyPlatformAspects(
   stack: TerraformStack,
   config: EnvironmentConfig,
   options: PlatformAspectsOptions = {},
-): { readonly tagging: PlatformTagging; readonly guard: PolicyGuard } {
-  const tagging = new PlatformTagging(config);
-  const guard = new PolicyGuard({ exemptions: options.exemptions ?? PLATFORM_EXEMPTIONS });
-  Aspects.of(stack).add(tagging);
-  Aspects.of(stack).add(guard);
-  return { tagging, guard };
+): PlatformAspects {
+  const aspects = new PlatformAspects(
+    new PlatformTagging(config),
+    new PolicyGuard({ exemptions: options.exemptions ?? PLATFORM_EXEMPTIONS }),
+  );
+  Aspects.of(stack).add(aspects);
+  return aspects;
 }
 
 export { PLATFORM_EXEMPTIONS, ExemptionError, validateExemptions, pathMatches, type Exemption } from "./exemptions";

@@ -106,8 +106,12 @@ export class PolicyGuard implements IAspect {
   }
 
   visit(node: IConstruct): void {
-    if (!TerraformStack.isStack(node)) return;
-    const report = runPolicyGuard(node.toTerraform() as StackJson, this.options);
+    if (TerraformStack.isStack(node)) this.judge(node, node.toTerraform() as StackJson);
+  }
+
+  /** Runs the rules over `json` (the stack as synthesized) and annotates the stack's constructs with the findings. */
+  judge(node: TerraformStack, json: StackJson): GuardReport {
+    const report = runPolicyGuard(json, this.options);
     const byPath = new Map(node.node.findAll().map((c) => [c.node.path, c] as const));
     for (const finding of report.findings) {
       const target = Annotations.of(byPath.get(finding.path) ?? node);
@@ -119,5 +123,6 @@ export class PolicyGuard implements IAspect {
         `[policy-guard] exemption ${stale.rule} at ${stale.path} matches no finding; fix: remove it from the exemptions`,
       );
     }
+    return report;
   }
 }

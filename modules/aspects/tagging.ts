@@ -77,8 +77,12 @@ export class PlatformTagging implements IAspect {
 
   /** Works on the stack node as a whole: which subnets need the tag depends on what the cluster references. */
   visit(node: IConstruct): void {
-    if (!TerraformStack.isStack(node)) return;
-    const targets = emrManagedAddresses(new StackIndex(node.toTerraform() as StackJson));
+    if (TerraformStack.isStack(node)) this.tag(node, node.toTerraform() as StackJson);
+  }
+
+  /** Tags the stack's constructs; `json` is the stack as synthesized, read only for references. */
+  tag(node: TerraformStack, json: StackJson): void {
+    const targets = emrManagedAddresses(new StackIndex(json));
     for (const child of node.node.findAll()) {
       if (isAwsProvider(child)) this.completeDefaultTags(child);
       else if (isTaggable(child) && targets.has(`${child.terraformResourceType}.${child.friendlyUniqueId}`)) this.tagForEmr(child);
