@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs a job locally with the project's Python environment (.venv, made by scripts/setup-python.sh),
+# on the committed sample data, writing under spark-jobs/output/<job>/ (gitignored).
+#   spark-jobs/run-local.sh financial|quality|smoke|datagen [extra args, appended and overriding]
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+PYTHON="$(dirname "$HERE")/.venv/bin/python"
+if [[ ! -x "$PYTHON" ]]; then
+  echo "run-local: $PYTHON not found; run: bash scripts/setup-python.sh" >&2
+  exit 1
+fi
+SAMPLE="$HERE/data/sample"
+OUTPUT="$HERE/output"
+job="${1:-}"
+shift || true
+case "$job" in
+  financial)
+    exec "$PYTHON" "$HERE/entrypoints/financial_data_processor.py" --input "$SAMPLE/ohlcv.csv" --input-format csv \
+      --output "$OUTPUT/financial_data_processor" "$@" ;;
+  quality)
+    exec "$PYTHON" "$HERE/entrypoints/data_quality.py" --input "$SAMPLE/ohlcv.csv" --input-format csv \
+      --rules "$SAMPLE/quality_rules.json" --report "$OUTPUT/data_quality/report.json" --failure-threshold 0.05 "$@" ;;
+  smoke)
+    exec "$PYTHON" "$HERE/entrypoints/smoke_test.py" --output "$OUTPUT/smoke_test" "$@" ;;
+  datagen)
+    exec "$PYTHON" -m emr_jobs.datagen --output "$OUTPUT/datagen/ohlcv.csv" --rows 10000 "$@" ;;
+  *)
+    echo "usage: $0 financial|quality|smoke|datagen [args]" >&2
+    exit 1 ;;
+esac

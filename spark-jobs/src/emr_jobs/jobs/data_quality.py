@@ -1,0 +1,106 @@
+"""Data-quality gate: evaluates a rules file against an input and fails the step when too many rows break it.
+
+Writes a JSON report (per-rule failure counts and sample rows) to --report and exits 0 when the fraction of
+rows failing at least one rule is at most --failure-threshold, 2 when it is above (or the input is empty),
+so an EMR step with ActionOnFailure CANCEL_AND_WAIT stops the pipeline there. Exit 1 means the gate could not run.
+"""
+
+import argparse
+import json
+
+from pyspark.sql import SparkSession
+
+from emr_jobs.framework.args import JobArgumentParser, add_input_arguments, fraction, positive_int
+from emr_jobs.framework.exit_codes import ExitCode, JobError
+from emr_jobs.framework.filesystem import path_exists, read_text, write_text
+from emr_jobs.framework.metrics import JobMetrics
+from emr_jobs.framework.readers import read_raw_table
+from emr_jobs.framework.runner import run_job
+from emr_jobs.framework.session import build_spark_session
+from emr_jobs.quality.evaluation import Evaluation, evaluate
+from emr_jobs.quality.rules import RuleSet, parse_rules
+
+JOB_NAME = "data_quality"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = JobArgumentParser(prog=JOB_NAME, description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    add_input_arguments(parser)
+    parser.add_argument("--rules", required=True, help="rules JSON file (path or s3:// URI)")
+    parser.add_argument("--report", required=True, help="where to write the JSON report (path or s3:// URI)")
+    parser.add_argument(
+        "--failure-threshold", type=fraction, default=0.05, help="largest failing fraction that passes (default 0.05)"
+    )
+    parser.add_argument("--sample-size", type=positive_int, default=5, help="sample rows per failed rule (default 5)")
+    return parser.parse_args(argv)
+
+
+def load_rules(spark: SparkSession, uri: str) -> RuleSet:
+    if not path_exists(spark, uri):
+        raise JobError(f"rules file not found: {uri}")
+    return parse_rules(read_text(spark, uri), uri)
+
+
+def build_report(args: argparse.Namespace, evaluation: Evaluation, passed: bool, reason: str) -> dict:
+    return {
+        "input": args.input,
+        "input_format": args.input_format,
+        "rules_file": args.rules,
+        "failure_threshold": args.failure_threshold,
+        "total_rows": evaluation.total_rows,
+        "failing_rows": evaluation.failing_rows,
+        "failing_fraction": evaluation.failing_fraction,
+        "passed": passed,
+        "status": "PASSED" if passed else "FAILED",
+        "reason": reason,
+        "rules": [
+            {
+                "name": outcome.rule.name,
+                "type": outcome.rule.type,
+                "columns": list(outcome.rule.columns),
+                "failed_rows": outcome.failed_rows,
+                "failure_fraction": outcome.failed_rows / evaluation.total_rows if evaluation.total_rows else 0.0,
+                "samples": outcome.samples,
+            }
+            for outcome in evaluation.outcomes
+        ],
+    }
+
+
+def gate(evaluation: Evaluation, threshold: float) -> tuple[bool, str]:
+    if evaluation.total_rows == 0:
+        return False, "input has no rows"
+    verdict = "at most" if evaluation.failing_fraction <= threshold else "above"
+    reason = (
+        f"{evaluation.failing_rows} of {evaluation.total_rows} rows ({evaluation.failing_fraction:.2%}) fail a rule, "
+        f"{verdict} the threshold {threshold:.2%}"
+    )
+    return evaluation.failing_fraction <= threshold, reason
+
+
+def run(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> int:
+    rule_set = load_rules(spark, args.rules)
+    rows = read_raw_table(spark, args.input, args.input_format, rule_set.schema())
+    evaluation = evaluate(rows, rule_set, args.sample_size)
+    metrics.loaded(evaluation.total_rows, args.input)
+    for outcome in evaluation.outcomes:
+        metrics.log(f"Rule {outcome.rule.name} ({outcome.rule.type}): {outcome.failed_rows} rows failed")
+    metrics.rejected(evaluation.failing_rows, {o.rule.name: o.failed_rows for o in evaluation.outcomes if o.failed_rows})
+    passed, reason = gate(evaluation, args.failure_threshold)
+    report = build_report(args, evaluation, passed, reason) | metrics.finish(spark)
+    write_text(spark, args.report, json.dumps(report, indent=2, sort_keys=True, default=str) + "\n")
+    metrics.log(f"Wrote report to {args.report}")
+    metrics.log(f"Quality gate {'PASSED' if passed else 'FAILED'}: {reason}")
+    return ExitCode.OK if passed else ExitCode.QUALITY_GATE_FAILED
+
+
+def main(argv: list[str] | None = None) -> int:
+    def body() -> int:
+        args = parse_args(argv)
+        return run(build_spark_session(JOB_NAME), args, JobMetrics(JOB_NAME))
+
+    return run_job(JOB_NAME, body)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

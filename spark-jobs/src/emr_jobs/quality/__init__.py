@@ -1,0 +1,1 @@
+"""Data-quality rules and their evaluation on a DataFrame."""
