@@ -10,12 +10,16 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { PREFIXES } from "../outputs";
 import type { AccountContext } from "../account-context";
 import type { SecureBucket } from "../storage/secure-bucket";
+
+/** The tag AmazonEMRServicePolicy_v2 requires on the VPC, subnet and security groups EMR manages. */
+export const EMR_MANAGED_TAG = "for-use-with-amazon-emr-managed-policies";
 
 export interface PlatformNetworkProps {
   readonly network: EnvironmentConfig["network"];
@@ -45,6 +49,10 @@ export class PlatformNetwork extends Construct {
       this.vpcId = network.vpcId;
       this.privateSubnetIds = [...network.subnetIds];
       this.clusterSubnetId = network.subnetIds[0];
+      // AmazonEMRServicePolicy_v2 only acts on resources carrying this tag; we can't own the VPC, so tag it.
+      [network.vpcId, network.subnetIds[0]].forEach((resourceId, i) =>
+        new Ec2Tag(this, `emr-managed-tag-${i}`, { resourceId, key: EMR_MANAGED_TAG, value: "true" }),
+      );
       return;
     }
 
