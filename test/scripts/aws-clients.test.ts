@@ -1,0 +1,37 @@
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+import { parseEnvironment, environmentInput, loadEnvironment } from "../../environments";
+import { clientSettings, createAwsClients, endpointFromEnv } from "../../scripts/lib/aws-clients";
+
+const dev = parseEnvironment(environmentInput("dev"));
+const local = loadEnvironment("local", { EMR_LOCAL_ENDPOINT: "http://localhost:5999" });
+
+describe("client endpoints", () => {
+  it("leaves a real environment to the SDK's defaults: its region, no endpoint, virtual-hosted S3", () => {
+    expect(clientSettings(dev, "s3", {})).toEqual({ region: "eu-west-1", endpoint: undefined, forcePathStyle: false });
+  });
+
+  it("points the local environment at its endpoint with path-style S3", () => {
+    expect(clientSettings(local, "s3", {})).toEqual({ region: "us-east-1", endpoint: "http://localhost:5999", forcePathStyle: true });
+  });
+
+  it("lets AWS_ENDPOINT_URL win (the SDK reads it) and still switches S3 to path style", () => {
+    expect(clientSettings(dev, "s3", { AWS_ENDPOINT_URL: "http://localhost:4566" })).toEqual({ region: "eu-west-1", endpoint: undefined, forcePathStyle: true });
+    expect(clientSettings(local, "emr", { AWS_ENDPOINT_URL: "http://localhost:4566" }).endpoint).toBeUndefined();
+  });
+
+  it("prefers the per-service variable and honours AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", () => {
+    const env = { AWS_ENDPOINT_URL: "http://localhost:1", AWS_ENDPOINT_URL_S3: "http://localhost:2" };
+    expect(endpointFromEnv("s3", env)).toBe("http://localhost:2");
+    expect(endpointFromEnv("emr", env)).toBe("http://localhost:1");
+    expect(endpointFromEnv("s3", { ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" })).toBeUndefined();
+  });
+
+  it("configures adaptive retries on every client", async () => {
+    const clients = createAwsClients(local, {});
+    for (const client of [clients.emr, clients.s3, clients.sts]) {
+      expect(await client.config.retryStrategy()).toMatchObject({ mode: "adaptive" });
+      expect(await client.config.maxAttempts()).toBe(5);
+    }
+    expect(clients.s3.config.forcePathStyle).toBe(true);
+  });
+});
