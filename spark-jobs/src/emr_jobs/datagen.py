@@ -176,16 +176,20 @@ def write_bars(rows: pd.DataFrame, path: str | Path, output_format: str) -> None
 
 
 def _typed_table(rows: pd.DataFrame) -> pa.Table:
-    typed = pd.DataFrame(
+    def number(column: str) -> pa.Array:
+        # pa.array keeps a planted NaN as NaN; only a missing value becomes null
+        return pa.array(rows[column].astype("float64").to_numpy(), mask=rows[column].isna().to_numpy())
+
+    timestamps = pd.to_datetime(rows["timestamp"], utc=True, format="ISO8601")
+    return pa.table(
         {
-            "symbol": rows["symbol"],
-            "market": rows["market"],
-            "timestamp": pd.to_datetime(rows["timestamp"], utc=True, format="ISO8601"),
-            **{c: pd.to_numeric(rows[c]).astype("float64") for c in ("open", "high", "low", "close", "volume")},
-            "source": rows["source"],
+            "symbol": pa.array(rows["symbol"], type=pa.string()),
+            "market": pa.array(rows["market"], type=pa.string()),
+            "timestamp": pa.array(timestamps, type=pa.timestamp("us", tz="UTC")),
+            **{column: number(column) for column in ("open", "high", "low", "close", "volume")},
+            "source": pa.array(rows["source"], type=pa.string()),
         }
     )
-    return pa.Table.from_pandas(typed, preserve_index=False)
 
 
 def main(argv: list[str] | None = None) -> int:
