@@ -1,0 +1,89 @@
+/**
+ * `npm run scan [-- --outdir <dir>] [--skip-file <file>] [--checkov <bin>]`: checkov over every environment's
+ * synthesized Terraform JSON, failures judged against the one skip file, plus the policy guard over the same JSON
+ * (it checks the JSON-string fields checkov cannot read). Without --outdir it synthesizes every environment afresh into
+ * a temporary directory (~3 s), so the scan never judges a stale or half-written cdktf.out.
+ * Exit codes: 0 clean; 1 a failed check, a stale skip, a guard violation or synth failed; 2 bad arguments or skip file.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Command } from "commander";
+import { ENVIRONMENT_NAMES } from "../../environments";
+import { stackId } from "../../modules/outputs";
+import { CliError } from "../lib/errors";
+import { ExecaRunner, type ProcessRunner } from "../lib/process-runner";
+import { readStackFile } from "../plan-summary/stack-file";
+import { DEFAULT_CHECKOV_BIN, runCheckov } from "./checkov";
+import { formatVerdict } from "./format";
+import { judgeScan, type ScannedStack } from "./judge";
+import { DEFAULT_SKIP_FILE, loadSkips, SkipFileError } from "./skips";
+
+const REPO_ROOT = resolve(__dirname, "../..");
+
+interface Options {
+  outdir?: string;
+  skipFile: string;
+  checkov: string;
+}
+
+/** `tsx main.ts` with cdktf's output redirected; a failed synth (config error, guard violation) is the scan's error. */
+async function synthesizeInto(outdir: string, runner: ProcessRunner): Promise<void> {
+  const tsx = require.resolve("tsx/cli", { paths: [REPO_ROOT] });
+  const result = await runner.run(process.execPath, [tsx, "main.ts"], { cwd: REPO_ROOT, env: { CDKTF_OUTDIR: outdir } });
+  if (result.exitCode !== 0) {
+    const output = `${result.stderr}\n${result.stdout}`.trim();
+    throw new CliError(`synth failed (exit ${result.exitCode}):\n${output}`);
+  }
+}
+
+function readStacks(outdir: string): ScannedStack[] {
+  return ENVIRONMENT_NAMES.map((name) => {
+    const file = readStackFile(outdir, name);
+    if (file.status !== "ok") throw new CliError(file.message);
+    return { id: stackId(name), file: resolve(file.path), json: file.json };
+  });
+}
+
+async function scan(options: Options): Promise<number> {
+  const skips = loadSkips(options.skipFile);
+  const runner = new ExecaRunner();
+  const tempDir = options.outdir ? undefined : mkdtempSync(join(tmpdir(), "emr-scan-"));
+  try {
+    const outdir = options.outdir ?? (tempDir as string);
+    if (tempDir) await synthesizeInto(tempDir, runner);
+    const stacks = readStacks(outdir);
+    const report = await runCheckov(
+      stacks.map((s) => s.file),
+      // A path-like binary is relative to where the operator ran the command, not to checkov's cwd.
+      { runner, binary: options.checkov.includes("/") ? resolve(options.checkov) : options.checkov, cwd: REPO_ROOT },
+    );
+    const verdict = judgeScan(report, stacks, skips);
+    for (const line of formatVerdict(verdict, options.skipFile)) console.log(line);
+    return verdict.ok ? 0 : 1;
+  } finally {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+const program = new Command()
+  .name("scan")
+  .description("checkov over every environment's synthesized Terraform JSON, plus the policy guard")
+  .option("--outdir <dir>", "scan this cdktf output directory instead of synthesizing afresh")
+  .option("--skip-file <file>", "the checked-in skip file", DEFAULT_SKIP_FILE)
+  .option("--checkov <bin>", "checkov executable", DEFAULT_CHECKOV_BIN)
+  .showHelpAfterError("(run with --help for usage)")
+  .action(async (options: Options) => {
+    try {
+      process.exitCode = await scan(options);
+    } catch (error) {
+      const usage = error instanceof SkipFileError;
+      console.error(`scan: ${error instanceof CliError || usage ? error.message : `unexpected error: ${(error as Error).message}`}`);
+      process.exitCode = usage ? 2 : 1;
+    }
+  });
+
+program.exitOverride((error) => {
+  process.exit(error.exitCode === 0 ? 0 : 2);
+});
+void program.parseAsync(process.argv);
