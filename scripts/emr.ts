@@ -22,18 +22,30 @@ async function prompt(question: string): Promise<string> {
   }
 }
 
+/** How long a command gets to stop on its own after Ctrl-C (waits stop at once; an SDK call may be in flight). */
+const INTERRUPT_GRACE_MS = 2_000;
+
 async function main(): Promise<void> {
   const interrupt = new AbortController();
+  const runner = new ExecaRunner();
   process.on("SIGINT", () => {
-    // First Ctrl-C: let the current wait (or terraform, which got the same signal) stop cleanly. Second: leave now.
-    if (interrupt.signal.aborted) process.exit(EXIT.interrupted);
+    if (interrupt.signal.aborted) {
+      process.stderr.write("\nforced exit: if terraform was running and the next run reports a state lock, release it with terraform force-unlock\n");
+      process.exit(EXIT.interrupted);
+    }
     interrupt.abort();
+    setTimeout(() => {
+      // terraform got the same Ctrl-C from the terminal and is stopping cleanly: wait for it (a second Ctrl-C forces).
+      if (runner.active > 0) return;
+      process.stderr.write("error: interrupted (Ctrl-C); nothing was rolled back, rerunning the same command is safe\n");
+      process.exit(EXIT.interrupted);
+    }, INTERRUPT_GRACE_MS).unref();
   });
   const code = await runCli(process.argv.slice(2), {
     env: process.env,
     stdout: process.stdout,
     stderr: process.stderr,
-    runner: new ExecaRunner(),
+    runner,
     repoRoot: path.resolve(__dirname, ".."),
     prompt: process.stdin.isTTY ? prompt : undefined,
     signal: interrupt.signal,

@@ -3,8 +3,8 @@ import type { CommandContext } from "../lib/context";
 import { type ClusterInfo, fetchClusterInfo, renderClusterInfo } from "../lib/cluster-info";
 
 export async function gatherInfo(ctx: CommandContext): Promise<ClusterInfo> {
-  const [{ clusterId, via }, { outputs }] = await Promise.all([ctx.clusterId(), ctx.outputs()]);
-  return fetchClusterInfo(ctx.clients.emr, ctx.config, clusterId, outputs, via);
+  const [{ clusterId, via, cluster }, { outputs }] = await Promise.all([ctx.clusterId(), ctx.outputs()]);
+  return fetchClusterInfo(ctx.clients.emr, ctx.config, clusterId, outputs, via, cluster);
 }
 
 export async function infoCommand(ctx: CommandContext, options: { json?: boolean }): Promise<number> {

@@ -5,7 +5,7 @@
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { mapLimit } from "./concurrency";
-import { isNotFound } from "./errors";
+import { CliError, isNotFound } from "./errors";
 import type { Artifact } from "./job-bundle";
 
 export interface UploadOptions {
@@ -47,6 +47,17 @@ async function isCurrent(s3: Pick<S3Client, "send">, bucket: string, artifact: A
 }
 
 export async function uploadArtifacts(s3: S3Client, artifacts: readonly Artifact[], options: UploadOptions): Promise<UploadSummary> {
+  try {
+    return await upload(s3, artifacts, options);
+  } catch (err) {
+    if ((err as Error).name === "NoSuchBucket") {
+      throw new CliError(`bucket ${options.bucket} does not exist; fix: check --artifacts-bucket/--data-bucket or the stack's outputs`);
+    }
+    throw err;
+  }
+}
+
+async function upload(s3: S3Client, artifacts: readonly Artifact[], options: UploadOptions): Promise<UploadSummary> {
   const partSize = Math.max(options.partSizeBytes ?? DEFAULT_PART_SIZE, MIN_PART_SIZE);
   const results = await mapLimit(artifacts, options.concurrency ?? 4, async (artifact): Promise<UploadResult> => {
     const uri = `s3://${options.bucket}/${artifact.key}`;

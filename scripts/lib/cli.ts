@@ -13,7 +13,7 @@ import { stepsCommand, logsCommand } from "../commands/steps";
 import { submitCommand } from "../commands/submit";
 import { uploadCommand } from "../commands/upload";
 import { type CliDeps, CommandContext, type CommonOptions } from "./context";
-import { describeError, EXIT, exitCodeOf } from "./errors";
+import { describeError, EXIT, exitCodeOf, Interrupted } from "./errors";
 import { ACTIONS_ON_FAILURE } from "./steps";
 
 const ENV_ARGUMENT = `environment: ${ENVIRONMENT_NAMES.join(", ")}`;
@@ -160,6 +160,11 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       return err.code === "commander.helpDisplayed" || err.code === "commander.help" || err.code === "commander.version" ? EXIT.ok : EXIT.error;
     }
     const debug = Boolean(program.opts().debug) || argv.includes("--debug");
+    if (deps.signal.aborted && !(err instanceof Interrupted)) {
+      // A child (terraform) got the same Ctrl-C and stopped; its failure is the interruption, not a fault.
+      deps.stderr.write(`error: interrupted (Ctrl-C): ${describeError(err, debug)}. Nothing was rolled back; rerunning the same command is safe.\n`);
+      return EXIT.interrupted;
+    }
     deps.stderr.write(`error: ${describeError(err, debug)}\n`);
     return exitCodeOf(err);
   }

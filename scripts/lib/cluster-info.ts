@@ -190,8 +190,16 @@ export function buildClusterInfo(inputs: InfoInputs): ClusterInfo {
  * Reads everything `info` shows. GetManagedScalingPolicy is asked only when the environment configures managed
  * scaling: the answer is otherwise empty, and skipping it saves a round trip per `info`.
  */
-export async function fetchClusterInfo(emr: EmrApi, config: EnvironmentConfig, clusterId: string, outputs: PartialOutputs, foundVia: string): Promise<ClusterInfo> {
-  const cluster = await describeCluster(emr, clusterId);
+export async function fetchClusterInfo(
+  emr: EmrApi,
+  config: EnvironmentConfig,
+  clusterId: string,
+  outputs: PartialOutputs,
+  foundVia: string,
+  /** Already described (the EMR API lookup does); saves a round trip. */
+  described?: Cluster,
+): Promise<ClusterInfo> {
+  const cluster = described ?? (await describeCluster(emr, clusterId));
   const fleetsCluster = cluster.InstanceCollectionType === "INSTANCE_FLEET";
   const [groups, fleets, managed] = await Promise.all([
     fleetsCluster ? Promise.resolve([] as InstanceGroup[]) : emr.send(new ListInstanceGroupsCommand({ ClusterId: clusterId })).then((r) => r.InstanceGroups ?? []),

@@ -3,6 +3,7 @@
  * stack's outputs with the EMR API fallback. `CliDeps` is everything that touches the outside world, so tests swap
  * in moto's endpoint, a recording process runner or recorded EMR responses.
  */
+import type { Cluster } from "@aws-sdk/client-emr";
 import path from "node:path";
 import { type EnvironmentConfig, loadEnvironment } from "../../environments";
 import { PREFIXES } from "../../modules/outputs";
@@ -110,7 +111,7 @@ export class CommandContext {
   }
 
   /** --cluster-id, else the stack's cluster_id output, else the active cluster named <project>-<env>. */
-  async clusterId(): Promise<{ clusterId: string; via: string }> {
+  async clusterId(): Promise<{ clusterId: string; via: string; cluster?: Cluster }> {
     if (this.options.clusterId) return { clusterId: this.options.clusterId, via: "--cluster-id" };
     const { outputs, unavailable } = await this.outputs();
     if (outputs.clusterId) return { clusterId: outputs.clusterId, via: "terraform outputs" };
@@ -122,7 +123,7 @@ export class CommandContext {
           `(tag Environment=${this.name}) in ${this.config.region}; fix: npm run deploy -- ${this.name}, or pass --cluster-id`,
       );
     }
-    return { clusterId: cluster.Id, via: `EMR API (${unavailable ?? "no cluster_id output"})` };
+    return { clusterId: cluster.Id, via: `EMR API (${unavailable ?? "no cluster_id output"})`, cluster };
   }
 
   /** A bucket from --<kind>-bucket or the outputs; never guessed. */

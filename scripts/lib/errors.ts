@@ -57,6 +57,9 @@ export function describeError(err: unknown, debug = false): string {
     line = `the AWS credentials have expired; ${CREDENTIAL_FIX}`;
   } else if (name === "InvalidClientTokenId" || name === "SignatureDoesNotMatch" || name === "UnrecognizedClientException") {
     line = `AWS rejected the credentials (${name}); ${CREDENTIAL_FIX}`;
+  } else if (name === "NoSuchBucket") {
+    const bucket = (e as { BucketName?: string }).BucketName;
+    line = `${bucket ? `bucket ${bucket}` : "the bucket"} does not exist; fix: check the --*-bucket flags or the stack's outputs (npm run emr -- info <env>)`;
   } else if (/AccessDenied|UnauthorizedOperation|Forbidden/.test(name)) {
     line = `AWS denied the request (${name}): ${message}`;
   } else if (["ECONNREFUSED", "ENOTFOUND", "ECONNRESET", "EHOSTUNREACH", "ETIMEDOUT"].includes(e.code ?? "") || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/.test(message)) {

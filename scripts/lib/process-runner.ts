@@ -24,7 +24,19 @@ export interface ProcessRunner {
 
 /** The real runner: execa (ESM-only, hence the dynamic import), no shell, output optionally teed to our stdio. */
 export class ExecaRunner implements ProcessRunner {
+  /** Children running now: on Ctrl-C the CLI waits for them (terraform releases its state lock) instead of exiting. */
+  active = 0;
+
   async run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    this.active++;
+    try {
+      return await this.spawn(file, args, options);
+    } finally {
+      this.active--;
+    }
+  }
+
+  private async spawn(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
     const { execa } = await import("execa");
     const output = options.stream ? (["pipe", "inherit"] as const) : ("pipe" as const);
     const result = await execa(file, [...args], {

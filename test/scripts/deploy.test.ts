@@ -236,3 +236,28 @@ describe("plan", () => {
     expect(run.stderr).toBe("error: terraform plan failed in cdktf.out/stacks/emr-local (exit 1): Error: No valid credential sources found\n");
   });
 });
+
+describe("Ctrl-C during terraform", () => {
+  it("reports terraform's interrupted apply as an interruption (exit 130), not a failure", async () => {
+    const { clusterId, root, terraformBin } = await setup();
+    const interrupt = new AbortController();
+    const runner = new RecordingRunner(
+      fakeTerraform({
+        root,
+        env: "local",
+        terraformBin,
+        outputs: outputs(clusterId),
+        override: (call) => {
+          if (call.args[1] !== "apply") return undefined;
+          interrupt.abort(); // the terminal's SIGINT reaches terraform and the CLI together
+          return { exitCode: 1, stderr: "Interrupt received.\nError: execution halted\n" };
+        },
+      }),
+    );
+    const run = await runCaptured(["deploy", "local", "--terraform-bin", terraformBin], root, { runner, signal: interrupt.signal });
+    expect(run.code).toBe(130);
+    expect(run.stderr).toBe(
+      "error: interrupted (Ctrl-C): terraform apply failed in cdktf.out/stacks/emr-local (exit 1): Error: execution halted. Nothing was rolled back; rerunning the same command is safe.\n",
+    );
+  });
+});

@@ -2,12 +2,13 @@
 // runs on recorded DescribeStep responses from test/support/recorded-emr.ts, with S3 still on moto.
 import { AddJobFlowStepsCommand, DescribeStepCommand, EMRClient, ListStepsCommand, TerminateJobFlowsCommand } from "@aws-sdk/client-emr";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { packageJobs, packageSampleData } from "../../scripts/lib/job-bundle";
 import { runCaptured, tempRepo } from "../support/cli-harness";
 import { createBuckets, createCluster } from "../support/emr-fixture";
-import { useMoto } from "../support/moto-server";
+import { REPO_ROOT, useMoto } from "../support/moto-server";
 import { clusterIn, FAILED_STEP, recordedEmr, stepIn } from "../support/recorded-emr";
 
 const moto = useMoto();
@@ -183,6 +184,30 @@ describe("test", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: the data bucket of local is unknown: .*; fix: deploy first, or pass --data-bucket <name>\n$/);
   });
+});
+
+describe("Ctrl-C", () => {
+  it("stops a real process waiting for a step with exit 130, leaving the step running", async () => {
+    const clusterId = await createCluster(emr(), { environment: "local" });
+    const child = spawn(process.execPath, [require.resolve("tsx/cli"), "scripts/emr.ts", "test", "local", ...BUCKETS], { cwd: REPO_ROOT, env: process.env });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stdout.on("data", (d) => {
+        stdout += d;
+        if (/step s-\w+: RUNNING/.test(stdout)) resolve();
+      }),
+    );
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    const step = await onlyStep(clusterId);
+    expect(stderr).toBe(
+      `error: interrupted while waiting for step ${step.Id}; it keeps running on ${clusterId}. Follow it with: npm run emr -- steps local; logs: npm run emr -- logs local ${step.Id}\n`,
+    );
+    expect(step.Status?.State).toBe("RUNNING");
+  }, 30_000);
 });
 
 describe("steps and logs", () => {

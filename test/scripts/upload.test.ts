@@ -106,6 +106,12 @@ describe("upload command", () => {
     );
   });
 
+  it("fails if the bucket does not exist", async () => {
+    const run = await runCaptured(["upload", "local", "--artifacts-bucket", "no-such-bucket"], tempRepo().root);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("error: bucket no-such-bucket does not exist; fix: check --artifacts-bucket/--data-bucket or the stack's outputs\n");
+  });
+
   it("fails if the jobs directory is missing", async () => {
     const run = await runCaptured(["upload", "local", "--artifacts-bucket", BUCKET, "--jobs-dir", "nowhere"], tempRepo().root);
     expect(run.code).toBe(1);

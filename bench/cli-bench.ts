@@ -1,0 +1,136 @@
+/**
+ * Operator CLI benchmark against moto's server on loopback:
+ *   - `info` latency: in-process (runCli, clients rebuilt per call as in a fresh process) and whole-process
+ *     (`tsx scripts/emr.ts info local --json`), median and p95, next to a bare `tsx -e 0` start;
+ *   - upload: the real spark-jobs/ tree uploaded twice; the skip ratio of the second run (1.0 = nothing re-sent).
+ *
+ *   tsx bench/cli-bench.ts [--runs 30] [--process-runs 10] [--json <file>]
+ */
+import { EMRClient } from "@aws-sdk/client-emr";
+import { S3Client } from "@aws-sdk/client-s3";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { runCli } from "../scripts/lib/cli";
+import { DEFAULT_TIMING, type CliDeps } from "../scripts/lib/context";
+import { ExecaRunner } from "../scripts/lib/process-runner";
+import { createBuckets, createCluster } from "../test/support/emr-fixture";
+import { motoEnvironment, startMoto } from "../test/support/moto-server";
+
+const ROOT = path.resolve(__dirname, "..");
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+
+function argValue(name: string, fallback?: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+function stats(ms: number[]) {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return { runs: s.length, medianMs: round(at(0.5)), p95Ms: round(at(0.95)), minMs: round(s[0]), maxMs: round(s[s.length - 1]) };
+}
+
+function sink() {
+  let text = "";
+  return { isTTY: false, write: (s: string) => ((text += s), true), text: () => text };
+}
+
+function deps(repoRoot: string): CliDeps & { stdout: ReturnType<typeof sink>; stderr: ReturnType<typeof sink> } {
+  return {
+    env: process.env,
+    stdout: sink(),
+    stderr: sink(),
+    runner: new ExecaRunner(),
+    repoRoot,
+    signal: new AbortController().signal,
+    timing: DEFAULT_TIMING,
+    runId: () => "bench",
+    nodeVersion: process.version,
+    now: Date.now,
+  };
+}
+
+async function cli(argv: string[], repoRoot: string): Promise<{ ms: number; stdout: string }> {
+  const d = deps(repoRoot);
+  const started = performance.now();
+  const code = await runCli(argv, d);
+  const ms = performance.now() - started;
+  if (code !== 0) throw new Error(`emr ${argv.join(" ")} exited ${code}: ${d.stderr.text()}`);
+  return { ms, stdout: d.stdout.text() };
+}
+
+function wholeProcess(argv: string[], env: NodeJS.ProcessEnv): number {
+  const started = performance.now();
+  const r = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, env, encoding: "utf8" });
+  const ms = performance.now() - started;
+  if (r.status !== 0) throw new Error(`${argv.join(" ")} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const runs = Number(argValue("--runs", "30"));
+  const processRuns = Number(argValue("--process-runs", "10"));
+  const moto = await startMoto();
+  try {
+    const env = { ...process.env, ...motoEnvironment(moto.endpoint) };
+    for (const key of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "TERRAFORM_BIN"]) delete env[key];
+    Object.assign(process.env, env);
+
+    const clusterId = await createCluster(new EMRClient({ region: "us-east-1" }), { environment: "local", withAutoscaling: true });
+    await createBuckets(new S3Client({ region: "us-east-1", forcePathStyle: true }), ["emr-local-artifacts"]);
+    // A repository without a synthesized stack: info resolves the cluster through the EMR API (the slower path).
+    const emptyRepo = mkdtempSync(path.join(tmpdir(), "emr-bench-"));
+
+    const first = await cli(["info", "local", "--json"], emptyRepo);
+    if (JSON.parse(first.stdout).cluster.id !== clusterId) throw new Error("info found the wrong cluster");
+    const inProcess = [];
+    for (let i = 0; i < runs; i++) inProcess.push((await cli(["info", "local", "--json"], emptyRepo)).ms);
+    const inProcessById = [];
+    for (let i = 0; i < runs; i++) inProcessById.push((await cli(["info", "local", "--json", "--cluster-id", clusterId], emptyRepo)).ms);
+
+    wholeProcess([TSX, "scripts/emr.ts", "info", "local", "--json"], env); // warm tsx's cache
+    const processMs = Array.from({ length: processRuns }, () => wholeProcess([TSX, "scripts/emr.ts", "info", "local", "--json"], env));
+    const tsxStart = Array.from({ length: processRuns }, () => wholeProcess([TSX, "-e", "0"], env));
+
+    const jobsDir = path.join(ROOT, "spark-jobs");
+    const upload = async () => {
+      const r = await cli(["upload", "local", "--artifacts-bucket", "emr-local-artifacts", "--jobs-dir", jobsDir], ROOT);
+      const [, uploaded, skipped] = /(\d+) uploaded .*, (\d+) unchanged/.exec(r.stdout) ?? [];
+      return { ms: Math.round(r.ms), uploaded: Number(uploaded), skipped: Number(skipped) };
+    };
+    const firstUpload = await upload();
+    const secondUpload = await upload();
+    const total = secondUpload.uploaded + secondUpload.skipped;
+
+    const result = {
+      endpoint: "moto_server 5.2.5 on 127.0.0.1",
+      info: {
+        inProcessViaEmrApi: { ...stats(inProcess), firstCallMs: Math.round(first.ms), calls: "ListClusters, DescribeCluster, ListInstanceGroups" },
+        inProcessWithClusterId: { ...stats(inProcessById), calls: "DescribeCluster, ListInstanceGroups" },
+        wholeProcess: { ...stats(processMs), command: "tsx scripts/emr.ts info local --json" },
+        tsxStartBaseline: stats(tsxStart),
+      },
+      upload: {
+        artifacts: total,
+        firstRun: firstUpload,
+        secondRun: secondUpload,
+        firstRunUploadRatio: firstUpload.uploaded / total,
+        secondRunSkipRatio: secondUpload.skipped / total,
+      },
+    };
+    const text = JSON.stringify(result, null, 2);
+    console.log(text);
+    const out = argValue("--json");
+    if (out) writeFileSync(out, `${text}\n`);
+  } finally {
+    await moto.stop();
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(`cli-bench: ${err.message}`);
+  process.exitCode = 1;
+});
