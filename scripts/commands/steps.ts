@@ -22,7 +22,7 @@ export async function logsCommand(ctx: CommandContext, stepId: string, options: 
   if (!/^s-[A-Z0-9]+$/.test(stepId)) throw new CliError(`"${stepId}" is not a step id; fix: use an id like s-1A2B3C4D5E6F from npm run emr -- steps ${ctx.name}`);
   const { clusterId } = await ctx.clusterId();
   const cluster = await describeCluster(ctx.clients.emr, clusterId);
-  const logUri = cluster.LogUri ?? (ctx.options.logsBucket ? `s3://${ctx.options.logsBucket}/emr/` : undefined);
+  const logUri = cluster.LogUri ?? (await ctx.fallbackLogUri());
   if (!logUri) throw new CliError(`cluster ${clusterId} has no log URI, so its step logs are not in S3; fix: pass --logs-bucket`);
   const streams: LogStream[] = options.stream === "both" ? ["stdout", "stderr"] : [options.stream];
   let found = 0;

@@ -65,11 +65,11 @@ export async function followStep(ctx: CommandContext, submitted: SubmittedStep, 
   let location;
   if (logFile) location = failureLogLocation(logFile);
   else {
-    const logUri = (await describeCluster(ctx.clients.emr, clusterId)).LogUri;
+    const logUri = (await describeCluster(ctx.clients.emr, clusterId)).LogUri ?? (await ctx.fallbackLogUri());
     if (logUri) location = stepLogLocation(logUri, clusterId, stepId, "stderr");
   }
   if (!location) {
-    ctx.out.warn(`cluster ${clusterId} has no log URI, so the step's stderr is not in S3`);
+    ctx.out.warn(`cluster ${clusterId} has no log URI, so the step's stderr is not in S3 (pass --logs-bucket if it writes elsewhere)`);
   } else {
     ctx.out.line(`  waiting for s3://${location.bucket}/${location.key} (EMR copies step logs to S3 within minutes) …`);
     const text = await waitForLog(ctx.clients.s3, location, {

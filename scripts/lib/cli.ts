@@ -78,7 +78,7 @@ export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void)
     command
       .option("--artifacts-bucket <name>", "artifacts bucket (default: the stack's artifacts_bucket output)")
       .option("--data-bucket <name>", "data bucket (default: the stack's data_bucket output)")
-      .option("--jobs-dir <dir>", "the spark-jobs directory to package", "spark-jobs");
+      .option("--jobs-dir <dir>", "the spark-jobs directory to package, relative to the repository root", "spark-jobs");
 
   const testJob = () => new Option("--job <job>", "validation job: smoke (smoke test) or financial (financial processor on the sample data)").choices(TEST_JOBS).default("smoke");
 

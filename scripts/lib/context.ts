@@ -144,6 +144,15 @@ export class CommandContext {
     return fromOutputs ?? PREFIXES[kind];
   }
 
+  /**
+   * Where step logs are when the cluster does not say (no LogUri): --logs-bucket with EMR's prefix, else the stack's
+   * log_uri output.
+   */
+  async fallbackLogUri(): Promise<string | undefined> {
+    if (this.options.logsBucket) return `s3://${this.options.logsBucket}/${PREFIXES.emrLogs}`;
+    return (await this.outputs()).outputs.logUri;
+  }
+
   get jobsDir(): string {
     return path.resolve(this.deps.repoRoot, this.options.jobsDir ?? "spark-jobs");
   }

@@ -12,7 +12,7 @@ describe("help", () => {
   it("lists every command and documents the exit codes", async () => {
     const run = await runCaptured(["--help"], tempRepo().root);
     expect(run.code).toBe(0);
-    const listed = [...run.stdout.matchAll(/^  (\w+) (?:\[options\] )?</gm)].map((m) => m[1]);
+    const listed = [...run.stdout.matchAll(/^ {2}(\w+) (?:\[options\] )?</gm)].map((m) => m[1]);
     expect(listed).toEqual(COMMANDS);
     expect(run.stdout).toContain("  2    plan: the plan has changes (like terraform plan -detailed-exitcode)");
     expect(run.stdout).toContain("  130  interrupted (Ctrl-C)");

@@ -177,7 +177,7 @@ describe("deploy", () => {
     const { root } = tempRepo({ terraformStub: false });
     const run = await runCaptured(["deploy", "local"], root, { env: { ...process.env, PATH: "/nonexistent" } });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^\[1\/8\] prerequisites …\n  node 20\.20\.2\n\[1\/8\] prerequisites … failed after [\d.]+s\n$/);
+    expect(run.stdout).toMatch(/^\[1\/8\] prerequisites …\n {2}node 20\.20\.2\n\[1\/8\] prerequisites … failed after [\d.]+s\n$/);
     expect(run.stderr).toBe(
       "error: neither terraform nor tofu is on PATH; fix: install Terraform >= 1.10 (https://developer.hashicorp.com/terraform/install) or OpenTofu >= 1.10 (https://opentofu.org/docs/intro/install/), or point --terraform-bin / TERRAFORM_BIN at the binary\n",
     );

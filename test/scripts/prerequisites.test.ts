@@ -76,6 +76,6 @@ describe("the CLI as a process", () => {
     );
     expect((result as { code: number }).code).toBe(1);
     expect(result.stderr).toBe("error: no AWS credentials found; fix: set AWS_PROFILE (then `aws sso login`) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY\n");
-    expect(result.stdout).toMatch(/^\[1\/8\] prerequisites …\n  node \d+\.\d+\.\d+\n  .*terraform 1\.10\.5\n\[1\/8\] prerequisites … failed after [\d.]+s\n$/);
+    expect(result.stdout).toMatch(/^\[1\/8\] prerequisites …\n {2}node \d+\.\d+\.\d+\n {2}.*terraform 1\.10\.5\n\[1\/8\] prerequisites … failed after [\d.]+s\n$/);
   }, 30_000);
 });

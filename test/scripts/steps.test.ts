@@ -240,6 +240,16 @@ describe("steps and logs", () => {
     expect(tail.stdout).toBe(`==> stderr (s3://emr-platform-logs/${prefix}stderr.gz)\nb\nc\n`);
   });
 
+  it("reads logs from --logs-bucket when the cluster has no log URI, and fails clearly without it", async () => {
+    const clusterId = await createCluster(emr(), { environment: "local", logUri: null });
+    await s3().send(new PutObjectCommand({ Bucket: "emr-platform-logs", Key: `emr/${clusterId}/steps/s-ABC123/stderr.gz`, Body: gzipSync("boom\n") }));
+    const withFlag = await runCaptured(["logs", "local", "s-ABC123", "--stream", "stderr", "--logs-bucket", "emr-platform-logs"], tempRepo().root);
+    expect(withFlag.stdout).toBe(`==> stderr (s3://emr-platform-logs/emr/${clusterId}/steps/s-ABC123/stderr.gz)\nboom\n`);
+    const without = await runCaptured(["logs", "local", "s-ABC123"], tempRepo().root);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toBe(`error: cluster ${clusterId} has no log URI, so its step logs are not in S3; fix: pass --logs-bucket\n`);
+  });
+
   it("fails if the logs are not in S3 yet, saying EMR copies them later", async () => {
     const clusterId = await createCluster(emr(), { environment: "local" });
     const run = await runCaptured(["logs", "local", "s-NOTYET", "--stream", "stderr"], tempRepo().root);

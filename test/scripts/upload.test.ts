@@ -28,7 +28,7 @@ describe("upload command", () => {
     const first = await runCaptured(["upload", "local", "--artifacts-bucket", BUCKET], root);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/  5 uploaded \([\d.]+ KiB\), 0 unchanged\n$/);
+    expect(first.stdout).toMatch(/ {2}5 uploaded \([\d.]+ KiB\), 0 unchanged\n$/);
 
     const bundle = packageJobs(path.join(root, "spark-jobs"), "jobs/");
     expect(await keys()).toEqual(bundle.artifacts.map((a) => a.key).sort());
@@ -40,8 +40,8 @@ describe("upload command", () => {
 
     const second = await runCaptured(["upload", "local", "--artifacts-bucket", BUCKET], root);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/  0 uploaded \(0\.0 KiB\), 5 unchanged\n$/);
-    expect(second.stdout).not.toMatch(/^  uploaded /m);
+    expect(second.stdout).toMatch(/ {2}0 uploaded \(0\.0 KiB\), 5 unchanged\n$/);
+    expect(second.stdout).not.toMatch(/^ {2}uploaded /m);
   });
 
   it("uploads only the artifact whose content changed, under a new key", async () => {
@@ -49,7 +49,7 @@ describe("upload command", () => {
     await runCaptured(["upload", "local", "--artifacts-bucket", BUCKET], root);
     writeFileSync(path.join(root, "spark-jobs", "requirements.txt"), "numpy==2.0.0\n");
     const run = await runCaptured(["upload", "local", "--artifacts-bucket", BUCKET], root);
-    expect(run.stdout).toMatch(/  1 uploaded .*, 4 unchanged\n$/);
+    expect(run.stdout).toMatch(/ {2}1 uploaded .*, 4 unchanged\n$/);
     expect(run.stdout).toMatch(new RegExp(`^  uploaded  s3://${BUCKET}/jobs/[0-9a-f]{16}/requirements\\.txt`, "m"));
     // The old key stays: steps already submitted with it keep working.
     expect((await keys()).filter((k) => k.endsWith("requirements.txt"))).toHaveLength(2);

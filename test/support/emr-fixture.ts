@@ -6,7 +6,8 @@ export interface FixtureCluster {
   environment: string;
   project?: string;
   name?: string;
-  logUri?: string;
+  /** null: a cluster without a log URI. */
+  logUri?: string | null;
   keyName?: string;
   protected?: boolean;
   withAutoscaling?: boolean;
@@ -18,7 +19,7 @@ export async function createCluster(emr: EMRClient, fixture: FixtureCluster): Pr
     new RunJobFlowCommand({
       Name: fixture.name ?? `${project}-${fixture.environment}`,
       ReleaseLabel: "emr-7.12.0",
-      LogUri: fixture.logUri ?? "s3://emr-platform-logs/emr/",
+      LogUri: fixture.logUri === null ? undefined : (fixture.logUri ?? "s3://emr-platform-logs/emr/"),
       Applications: ["Hadoop", "Spark", "Livy", "Zeppelin"].map((Name) => ({ Name })),
       Instances: {
         KeepJobFlowAliveWhenNoSteps: true,
