@@ -2,6 +2,7 @@
  * Running checkov over synthesized Terraform JSON and reading its JSON report. Offline by construction: no platform
  * download, no update check, no API key; the scan reaches nothing beyond this machine.
  */
+import { resolve } from "node:path";
 import { CliError } from "../lib/errors";
 import type { ProcessRunner } from "../lib/process-runner";
 
@@ -102,10 +103,11 @@ export function logicalIdOf(resource: string): string {
 
 export interface RunCheckovOptions {
   readonly runner: ProcessRunner;
-  /** @default DEFAULT_CHECKOV_BIN */
+  /** A command on PATH, or a path relative to `cwd`. @default DEFAULT_CHECKOV_BIN */
   readonly binary?: string;
   /** Only these checks (all when empty). */
   readonly checks?: readonly string[];
+  /** @default process.cwd() */
   readonly cwd?: string;
 }
 
@@ -114,13 +116,15 @@ export interface RunCheckovOptions {
  * skip file; any other exit or an unreadable report is an error naming checkov's own last error line.
  */
 export async function runCheckov(files: readonly string[], options: RunCheckovOptions): Promise<CheckovReport> {
-  const binary = options.binary ?? DEFAULT_CHECKOV_BIN;
+  const cwd = options.cwd ?? process.cwd();
+  const named = options.binary ?? DEFAULT_CHECKOV_BIN;
+  const binary = named.includes("/") ? resolve(cwd, named) : named;
   let result;
   try {
-    result = await options.runner.run(binary, checkovArgs(files, options.checks), { cwd: options.cwd, env: { ...CHECKOV_OFFLINE_ENV } });
+    result = await options.runner.run(binary, checkovArgs(files, options.checks), { cwd, env: { ...CHECKOV_OFFLINE_ENV } });
   } catch (error) {
     if (error instanceof CliError && /not found/.test(error.message)) {
-      throw new CliError(`checkov not found at ${binary}; fix: bash scripts/setup-python.sh (installs it into .venv-tools)`);
+      throw new CliError(`checkov not found at ${named}; fix: bash scripts/setup-python.sh (installs it into .venv-tools)`);
     }
     throw error;
   }

@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { Command } from "commander";
 import { ENVIRONMENT_NAMES } from "../../environments";
 import { stackId } from "../../modules/outputs";
@@ -23,8 +23,9 @@ const REPO_ROOT = resolve(__dirname, "../..");
 
 interface Options {
   outdir?: string;
-  skipFile: string;
-  checkov: string;
+  /** Relative to the current directory; the defaults are relative to the repository. */
+  skipFile?: string;
+  checkov?: string;
 }
 
 /** `tsx main.ts` with cdktf's output redirected; a failed synth (config error, guard violation) is the scan's error. */
@@ -46,20 +47,21 @@ function readStacks(outdir: string): ScannedStack[] {
 }
 
 async function scan(options: Options): Promise<number> {
-  const skips = loadSkips(options.skipFile);
+  const skipFile = options.skipFile ? resolve(options.skipFile) : join(REPO_ROOT, DEFAULT_SKIP_FILE);
+  const checkov = options.checkov ? (options.checkov.includes("/") ? resolve(options.checkov) : options.checkov) : DEFAULT_CHECKOV_BIN;
+  const skips = loadSkips(skipFile);
   const runner = new ExecaRunner();
   const tempDir = options.outdir ? undefined : mkdtempSync(join(tmpdir(), "emr-scan-"));
   try {
-    const outdir = options.outdir ?? (tempDir as string);
+    const outdir = options.outdir ? resolve(options.outdir) : (tempDir as string);
     if (tempDir) await synthesizeInto(tempDir, runner);
     const stacks = readStacks(outdir);
     const report = await runCheckov(
       stacks.map((s) => s.file),
-      // A path-like binary is relative to where the operator ran the command, not to checkov's cwd.
-      { runner, binary: options.checkov.includes("/") ? resolve(options.checkov) : options.checkov, cwd: REPO_ROOT },
+      { runner, binary: checkov, cwd: REPO_ROOT },
     );
     const verdict = judgeScan(report, stacks, skips);
-    for (const line of formatVerdict(verdict, options.skipFile)) console.log(line);
+    for (const line of formatVerdict(verdict, relative(process.cwd(), skipFile) || skipFile)) console.log(line);
     return verdict.ok ? 0 : 1;
   } finally {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
@@ -70,8 +72,8 @@ const program = new Command()
   .name("scan")
   .description("checkov over every environment's synthesized Terraform JSON, plus the policy guard")
   .option("--outdir <dir>", "scan this cdktf output directory instead of synthesizing afresh")
-  .option("--skip-file <file>", "the checked-in skip file", DEFAULT_SKIP_FILE)
-  .option("--checkov <bin>", "checkov executable", DEFAULT_CHECKOV_BIN)
+  .option("--skip-file <file>", `the checked-in skip file (default: ${DEFAULT_SKIP_FILE})`)
+  .option("--checkov <bin>", `checkov executable (default: ${DEFAULT_CHECKOV_BIN})`)
   .showHelpAfterError("(run with --help for usage)")
   .action(async (options: Options) => {
     try {
