@@ -205,6 +205,10 @@ const network = z.discriminatedUnion("mode", [
       vpcCidr: cidr.default("10.40.0.0/16"),
       availabilityZones: z.number().int().min(2).max(6).default(2).describe("Private subnets, one per AZ; EMR places the cluster in the first, the rest are for failover."),
       natGateways: z.enum(["single", "per-az"]).default("single").describe("One NAT gateway keeps dev cheap; one per AZ survives an AZ outage."),
+      zoneNames: z
+        .array(z.string().regex(/^[a-z]{2}(?:-gov)?-[a-z]+-\d[a-z]$/, "not an availability zone name; fix: e.g. eu-west-1a"))
+        .optional()
+        .describe("Zones for the private subnets, in order; default: the region's first availabilityZones zones (a, b, c, …)."),
     })
     .strict(),
   z
@@ -341,6 +345,14 @@ export const environmentSchema = z
       }
       if (managed?.maxCoreCapacity !== undefined && managed.maxCoreCapacity > managed.maxCapacity) {
         issue(["scaling", "managed", "maxCoreCapacity"], `${managed.maxCoreCapacity} is above maxCapacity ${managed.maxCapacity}; fix: lower it to at most maxCapacity`);
+      }
+      const net = env.network;
+      if (net?.mode === "create" && net.zoneNames) {
+        if (net.zoneNames.length !== net.availabilityZones) {
+          issue(["network", "zoneNames"], `names ${net.zoneNames.length} zones but availabilityZones is ${net.availabilityZones}; fix: make them agree`);
+        }
+        const foreign = net.zoneNames.filter((z) => typeof env.region === "string" && !z.startsWith(env.region));
+        if (foreign.length) issue(["network", "zoneNames"], `${foreign.join(", ")} not in region ${env.region}; fix: use ${env.region}a, ${env.region}b, …`);
       }
       const master = env.instances?.master;
       const core = env.instances?.core;

@@ -1,5 +1,4 @@
 import { Fn } from "cdktf";
-import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
@@ -20,6 +19,11 @@ import type { SecureBucket } from "../storage/secure-bucket";
 
 /** The tag AmazonEMRServicePolicy_v2 requires on the VPC, subnet and security groups EMR manages. */
 export const EMR_MANAGED_TAG = "for-use-with-amazon-emr-managed-policies";
+
+/** The zones the subnets use: the configured names, or the region's first `count` zones (a, b, c, …). */
+export function availabilityZoneNames(region: string, count: number, configured?: readonly string[]): string[] {
+  return configured ? [...configured] : Array.from({ length: count }, (_, i) => `${region}${String.fromCharCode(97 + i)}`);
+}
 
 export interface PlatformNetworkProps {
   readonly network: EnvironmentConfig["network"];
@@ -56,8 +60,10 @@ export class PlatformNetwork extends Construct {
       return;
     }
 
-    const azs = new DataAwsAvailabilityZones(this, "azs", { state: "available" });
-    const az = (i: number) => Fn.element(azs.names, i);
+    // Zones by name, not by position in a data source's list: a zone AWS adds or marks impaired can't shift the
+    // subnets (and with them the NAT gateway and the cluster) into replacement.
+    const zones = availabilityZoneNames(props.region, network.availabilityZones, network.zoneNames);
+    const az = (i: number) => zones[i];
     this.vpc = new Vpc(this, "vpc", {
       cidrBlock: network.vpcCidr,
       enableDnsHostnames: true, // EMR requires DNS hostnames in the VPC

@@ -133,6 +133,12 @@ describe("invalid configs are refused with the field, the value and the fix", ()
     expect(rejection({ ...dev(), access: { webUiIngress: true } })).toMatch(/access\.webUiIngress = true: is on but access\.adminCidrs is empty/);
   });
 
+  test("fails if zone names disagree with the zone count or the region", () => {
+    const msg = rejection({ ...dev(), network: { mode: "create", availabilityZones: 2, zoneNames: ["us-east-1a"] } });
+    expect(msg).toMatch(/network\.zoneNames = \["us-east-1a"\]: names 1 zones but availabilityZones is 2/);
+    expect(msg).toMatch(/us-east-1a not in region eu-west-1; fix: use eu-west-1a/);
+  });
+
   test("fails on unknown fields instead of ignoring a typo", () => {
     expect(rejection({ ...dev(), stepConcurency: 3 })).toMatch(/stepConcurency/);
   });
