@@ -108,9 +108,19 @@ function benchCli() {
   return runJson([join(ROOT, "node_modules", ".bin", "tsx"), "bench/cli-bench.ts"], "cli");
 }
 
+interface Report {
+  startedAt: string;
+  machine: string;
+  errors: string[];
+  synth?: ReturnType<typeof benchSynth>;
+  tests?: ReturnType<typeof benchTests>;
+  job?: unknown;
+  cli?: unknown;
+}
+
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
 
-function markdown(report: Record<string, any>): string {
+function markdown(report: Report): string {
   const lines = [`# emr-platform benchmarks`, ``, `Run at ${report.startedAt} on ${report.machine}.`, ``];
   if (report.synth) {
     const s = report.synth;
@@ -133,7 +143,7 @@ function markdown(report: Record<string, any>): string {
   }
   if (report.job) lines.push(`## Spark job throughput`, ``, "```json", JSON.stringify(report.job, null, 2), "```", ``);
   if (report.cli) lines.push(`## Operator CLI against moto`, ``, "```json", JSON.stringify(report.cli, null, 2), "```", ``);
-  if (report.errors.length) lines.push(`## Errors`, ``, ...report.errors.map((e: string) => `- ${e}`), ``);
+  if (report.errors.length) lines.push(`## Errors`, ``, ...report.errors.map((e) => `- ${e}`), ``);
   return lines.join("\n");
 }
 
@@ -148,8 +158,8 @@ function main(): number {
   }
   const quick = args.includes("--quick");
   const cpus = spawnSync("nproc", { encoding: "utf8" }).stdout.trim();
-  const report: Record<string, any> = { startedAt: new Date().toISOString(), machine: `${cpus} cores, node ${process.version}`, errors: [] as string[] };
-  const step = (name: string, fn: () => unknown) => {
+  const report: Report = { startedAt: new Date().toISOString(), machine: `${cpus} cores, node ${process.version}`, errors: [] };
+  const step = <K extends "synth" | "tests" | "job" | "cli">(name: K, fn: () => Report[K]) => {
     if (!only.has(name)) return;
     console.log(`bench: ${name} ...`);
     try {
