@@ -56,7 +56,7 @@ def valid_bars_frame(spark: SparkSession, bars: pd.DataFrame) -> DataFrame:
 
 def raw_rows_frame(spark: SparkSession, rows: list[dict]) -> DataFrame:
     """Rows as a reader returns them: every OHLCV column as text, plus the malformed flag."""
-    tuples = [tuple(row.get(name) for name in OHLCV_COLUMNS) + (row.get(MALFORMED_COLUMN, False),) for row in rows]
+    tuples = [(*(row.get(name) for name in OHLCV_COLUMNS), row.get(MALFORMED_COLUMN, False)) for row in rows]
     return spark.createDataFrame(tuples, RAW_SCHEMA)
 
 

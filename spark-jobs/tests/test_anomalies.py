@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from support import assert_series_close, bars_from_closes, random_walk, to_pandas_sorted, valid_bars_frame
+from support import assert_series_close, bars_from_closes, to_pandas_sorted, valid_bars_frame
 
 from emr_jobs.financial.settings import IndicatorSettings
 from emr_jobs.jobs.financial_data_processor import compute_indicators

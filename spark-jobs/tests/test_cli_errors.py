@@ -33,7 +33,7 @@ FINANCIAL_ERRORS = {
     "one sma window": (["--input", "{csv}", "--sma-windows", "20"], "at least two"),
     "min periods above window": (["--input", "{csv}", "--zscore-min-periods", "200"], "cannot exceed"),
     "negative threshold": (["--input", "{csv}", "--zscore-threshold", "-1"], "positive number"),
-    "csv read as parquet": (["--input", "{csv}", "--input-format", "parquet"], ""),
+    "csv read as parquet": (["--input", "{csv}", "--input-format", "parquet"], "not a parquet file"),
     # the header line is a row too when csv is read as json
     "csv read as json": (["--input", "{csv}", "--input-format", "json"], "all 3 input rows were rejected"),
     "date without rows": (["--input", "{csv}", "--date", "2023-06-01"], "no input rows for 2023-06-01"),
@@ -61,7 +61,7 @@ def test_missing_required_argument(capsys):
 def test_help_exits_0_and_describes_the_options(main, capsys):
     code = main(["--help"])
     out = capsys.readouterr().out
-    assert code == 0 and "usage:" in out and "--output" in out or "--report" in out
+    assert (code == 0 and "usage:" in out and "--output" in out) or "--report" in out
 
 
 def test_smoke_test_rejects_a_non_numeric_row_count(capsys):

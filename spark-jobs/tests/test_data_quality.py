@@ -38,8 +38,17 @@ def run_gate(root, *extra, rules=None):
     report = root / "report.json"
     with contextlib.redirect_stdout(io.StringIO()) as stdout:
         code = data_quality.main(
-            ["--input", str(root / "bars.csv"), "--input-format", "csv", "--rules", str(rules or root / "rules.json"),
-             "--report", str(report), *map(str, extra)]  # fmt: skip
+            [
+                "--input",
+                str(root / "bars.csv"),
+                "--input-format",
+                "csv",
+                "--rules",
+                str(rules or root / "rules.json"),
+                "--report",
+                str(report),
+                *map(str, extra),
+            ]
         )
     return code, (json.loads(report.read_text()) if report.exists() and code != 1 else None), stdout.getvalue()
 
@@ -50,6 +59,7 @@ def expected_failures(rows: pd.DataFrame) -> dict[str, pd.Series]:
     close, volume = pd.to_numeric(rows["close"], errors="coerce"), pd.to_numeric(rows["volume"], errors="coerce")
     times = pd.to_datetime(rows["timestamp"], errors="coerce", utc=True, format="ISO8601")
     key_present = present["symbol"] & present["timestamp"]
+    duplicated = rows[key_present].duplicated(["symbol", "timestamp"])
     return {
         "well_formed_records": pd.Series(False, index=rows.index),
         "required": ~(present["symbol"] & present["timestamp"]),
@@ -58,8 +68,8 @@ def expected_failures(rows: pd.DataFrame) -> dict[str, pd.Series]:
         "after_2024": present["timestamp"] & ~(times >= pd.Timestamp("2024-01-01", tz="UTC")),
         "symbol_format": present["symbol"] & ~rows["symbol"].fillna("").str.contains(r"^[A-Z]{2,4}$"),
         "known_market": present["market"] & ~rows["market"].isin(["NYSE"]),
-        "one_bar": key_present & rows[key_present].duplicated(["symbol", "timestamp"]).reindex(rows.index, fill_value=False),
-    }  # fmt: skip
+        "one_bar": key_present & duplicated.reindex(rows.index, fill_value=False),
+    }
 
 
 def test_rule_counts_match_pandas_and_samples_break_their_rule(dataset):
@@ -103,7 +113,9 @@ BAD_RULES = {
         "undeclared columns: price",
     ),
     "bad regex": (
-        json.dumps({"columns": COLUMNS, "rules": [{"name": "x", "type": "regex", "column": "symbol", "pattern": "(["}]}),
+        json.dumps(
+            {"columns": COLUMNS, "rules": [{"name": "x", "type": "regex", "column": "symbol", "pattern": "(["}]}
+        ),
         "invalid pattern",
     ),
     "range on text": (

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 SPARK_JOBS = Path(__file__).resolve().parents[1]
@@ -11,7 +12,9 @@ JOBS = ("financial_data_processor", "data_quality", "smoke_test")
 
 
 def _run(args, cwd=SPARK_JOBS):
-    return subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True, timeout=180, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, *map(str, args)], capture_output=True, text=True, timeout=180, cwd=cwd, check=False
+    )
 
 
 @pytest.mark.parametrize("job", JOBS)
@@ -36,3 +39,16 @@ def test_a_missing_input_in_a_fresh_process_is_one_error_line(tmp_path):
     errors = [line for line in done.stderr.splitlines() if "ERROR" in line or line.startswith(("\tat", "Traceback"))]
     assert done.returncode == 1
     assert errors == [f"financial_data_processor: ERROR: input not found: {tmp_path / 'none.csv'}"]
+
+
+def test_a_task_failure_in_a_fresh_process_is_one_error_line_without_java_stack(tmp_path):
+    # Text where the schema declares numbers and timestamps: the parquet reader fails inside a task.
+    pd.DataFrame(
+        {name: ["1"] for name in ["symbol", "market", "timestamp", "open", "high", "low", "close", "volume"]}
+    ).to_parquet(tmp_path / "text.parquet")
+    done = _run(["-m", "emr_jobs.jobs.financial_data_processor", "--input", tmp_path / "text.parquet",
+                 "--input-format", "parquet", "--output", tmp_path / "out"])  # fmt: skip
+    assert done.returncode == 1
+    assert "\tat " not in done.stderr and "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if "ERROR" in line]
+    assert len(errors) == 1 and "SchemaColumnConvertNotSupportedException" in errors[0]

@@ -157,13 +157,15 @@ def test_a_rerun_produces_identical_outputs_without_duplicates(spark, full, data
     assert code == 0
     again = _read_outputs(spark, full["output"])
     for dataset in DATASETS:
-        assert_df_equality(_sorted(again[dataset]), _sorted(full["frames"][dataset].toDF(*full["frames"][dataset].columns)))
+        assert_df_equality(
+            _sorted(again[dataset]), _sorted(full["frames"][dataset].toDF(*full["frames"][dataset].columns))
+        )
 
 
 def test_a_dated_run_writes_only_that_date_using_earlier_bars_as_look_back(spark, full, data):
     day = "2024-01-08"
     output = data["root"] / "dated"
-    code, stdout = run("--input", data["root"] / "bars.csv", "--output", output, "--date", day)
+    code, _ = run("--input", data["root"] / "bars.csv", "--output", output, "--date", day)
     assert code == 0
     written = _read_outputs(spark, output)
     for dataset in ("indicators", "market_summary"):

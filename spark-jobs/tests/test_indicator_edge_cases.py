@@ -12,7 +12,10 @@ WINDOWED = ["sma_20", "sma_50", "ema_12", "ema_26", "rsi", "bb_middle", "bb_uppe
             "volatility_20"]  # fmt: skip
 
 
-def _compute(spark, *frames, settings=IndicatorSettings()):
+DEFAULTS = IndicatorSettings()
+
+
+def _compute(spark, *frames, settings=DEFAULTS):
     bars = pd.concat(frames, ignore_index=True)
     return to_pandas_sorted(compute_indicators(valid_bars_frame(spark, bars), settings), "symbol", "timestamp")
 
@@ -33,8 +36,10 @@ def test_a_flat_series_has_zero_spread_zero_rsi_and_no_zscores(spark):
 def test_a_single_bar_gets_no_indicator_and_no_change(spark):
     rows = _compute(spark, bars_from_closes("ONE", [10.0]))
     assert len(rows) == 1
-    assert rows[[*WINDOWED, "price_change", "price_change_pct", "trend_short", "ma_crossover", "rsi_signal"]].isna().all(
-        axis=None
+    assert (
+        rows[[*WINDOWED, "price_change", "price_change_pct", "trend_short", "ma_crossover", "rsi_signal"]]
+        .isna()
+        .all(axis=None)
     )
 
 

@@ -59,7 +59,9 @@ def test_every_indicator_matches_talib(computed, series, symbol):
     assert_series_close(rows["bb_upper"], upper, "BBANDS upper")
     assert_series_close(rows["bb_middle"], middle, "BBANDS middle")
     assert_series_close(rows["bb_lower"], lower, "BBANDS lower")
-    assert_series_close(rows["bb_stddev"], talib.STDDEV(closes, timeperiod=settings.bollinger_period, nbdev=1), "STDDEV")
+    assert_series_close(
+        rows["bb_stddev"], talib.STDDEV(closes, timeperiod=settings.bollinger_period, nbdev=1), "STDDEV"
+    )
     sample_std = pd.Series(closes).rolling(settings.volatility_period).std(ddof=1)
     assert_series_close(rows[f"volatility_{settings.volatility_period}"], sample_std, "volatility (sample stddev)")
     assert_series_close(rows["price_change"], talib.MOM(closes, timeperiod=1), "MOM(1)")

@@ -62,7 +62,7 @@ def _symbol_bars(rng: np.random.Generator, bars: int, anomaly_fraction: float) -
     volume = base_volume * np.exp(rng.normal(0.0, 0.25, bars))
     planted: dict[int, str] = {}
     eligible = np.arange(WARM_UP_BARS, bars)
-    count = min(len(eligible), int(round(bars * anomaly_fraction)))
+    count = min(len(eligible), round(bars * anomaly_fraction))
     if count:
         for index in rng.choice(eligible, size=count, replace=False):
             kind = ("PRICE", "VOLUME", "PRICE_VOLUME")[rng.integers(0, 3)]
@@ -99,7 +99,7 @@ def generate_bars(
     if rows < 1 or symbols < 1:
         raise ValueError("rows and symbols must be positive")
     rng = np.random.default_rng(seed)
-    bad_count = int(round(rows * bad_row_fraction))
+    bad_count = round(rows * bad_row_fraction)
     good_count = rows - bad_count
     names = _symbols(symbols)
     per_symbol = [good_count // symbols + (1 if i < good_count % symbols else 0) for i in range(symbols)]

@@ -14,7 +14,11 @@ ANOMALY_COLUMNS = ("return_zscore", "volume_zscore", "anomaly_type", "risk_level
 
 
 def _zscore_against_previous(value: Column, previous: Window, min_periods: int) -> Column:
-    count, mean, stddev = F.count(value).over(previous), F.avg(value).over(previous), F.stddev_samp(value).over(previous)
+    count, mean, stddev = (
+        F.count(value).over(previous),
+        F.avg(value).over(previous),
+        F.stddev_samp(value).over(previous),
+    )
     # No dispersion means no scale to measure a deviation with: the z-score stays null.
     return F.when((count >= min_periods) & (stddev > 0), (value - mean) / stddev)
 

@@ -58,7 +58,9 @@ def _reason_checks() -> list[tuple[str, Column]]:
     checks: list[tuple[str, Column]] = [("malformed_record", F.col(MALFORMED_COLUMN))]
     checks += [(f"null_{name}", raw[name].isNull() | (raw[name] == "")) for name in REQUIRED_COLUMNS]
     checks.append(("unparsable_timestamp", F.col("timestamp").isNull()))
-    checks.append(("unparsable_number", reduce(lambda a, b: a | b, [_is_not_finite(F.col(c)) for c in NUMERIC_COLUMNS])))
+    checks.append(
+        ("unparsable_number", reduce(lambda a, b: a | b, [_is_not_finite(F.col(c)) for c in NUMERIC_COLUMNS]))
+    )
     checks.append(("non_positive_price", reduce(lambda a, b: a | b, [F.col(c) <= 0 for c in PRICE_COLUMNS])))
     checks.append(("high_below_low", F.col("high") < F.col("low")))
     checks.append(("close_outside_range", (F.col("close") < F.col("low")) | (F.col("close") > F.col("high"))))

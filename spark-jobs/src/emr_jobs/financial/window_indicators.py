@@ -9,6 +9,7 @@ from pyspark.sql import functions as F
 from emr_jobs.financial.recursive_indicators import RSI_COLUMN
 from emr_jobs.financial.settings import IndicatorSettings
 
+
 def by_symbol() -> Window:
     """Each symbol's bars in time order (a function: window specs need a running SparkContext)."""
     return Window.partitionBy("symbol").orderBy("timestamp")

@@ -16,6 +16,29 @@ def path_exists(spark: SparkSession, uri: str) -> bool:
     return matches is not None and len(matches) > 0
 
 
+def data_files(spark: SparkSession, uri: str, limit: int) -> list[tuple[str, int]]:
+    """Up to `limit` (path, size) pairs of data files under a path or glob, skipping _metadata-style and hidden."""
+    filesystem, path = _filesystem_and_path(spark, uri)
+    found: list[tuple[str, int]] = []
+    for status in filesystem.globStatus(path) or []:
+        files = filesystem.listFiles(status.getPath(), True)
+        while files.hasNext() and len(found) < limit:
+            file = files.next()
+            if not file.getPath().getName().startswith(("_", ".")):
+                found.append((file.getPath().toString(), file.getLen()))
+    return found
+
+
+def tail_bytes(spark: SparkSession, uri: str, size: int, count: int) -> bytes:
+    filesystem, path = _filesystem_and_path(spark, uri)
+    stream = filesystem.open(path)
+    try:
+        stream.seek(max(0, size - count))
+        return bytes(stream.read() & 0xFF for _ in range(min(count, size)))
+    finally:
+        stream.close()
+
+
 def read_text(spark: SparkSession, uri: str) -> str:
     lines = spark.read.text(uri, wholetext=True).collect()
     return "".join(row.value for row in lines)

@@ -12,7 +12,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import BooleanType, DataType, StringType, StructField, StructType
 
 from emr_jobs.framework.exit_codes import JobError
-from emr_jobs.framework.filesystem import path_exists
+from emr_jobs.framework.filesystem import data_files, path_exists, tail_bytes
 
 SUPPORTED_FORMATS = ("csv", "json", "parquet")
 MALFORMED_COLUMN = "_malformed"
@@ -94,7 +94,19 @@ def _read_json(spark: SparkSession, path: str, columns: Mapping[str, DataType]) 
     return _as_text(frame, columns, F.col(_CORRUPT_RECORD).isNotNull())
 
 
+_PARQUET_MAGIC = b"PAR1"
+_FILES_TO_PROBE = 20
+
+
+def _check_parquet(spark: SparkSession, path: str) -> None:
+    """Fails fast, on the driver, when --input-format parquet points at something else (a common slip)."""
+    for file, size in data_files(spark, path, _FILES_TO_PROBE):
+        if size < 8 or tail_bytes(spark, file, size, 4) != _PARQUET_MAGIC:
+            raise JobError(f"not a parquet file: {file} (check --input-format)")
+
+
 def _read_parquet(spark: SparkSession, path: str, columns: Mapping[str, DataType]) -> DataFrame:
+    _check_parquet(spark, path)
     schema = StructType([StructField(name, data_type) for name, data_type in columns.items()])
     frame = spark.read.schema(schema).parquet(path)
     return _as_text(frame, columns, F.lit(False))

@@ -15,8 +15,8 @@ def run_job(job_name: str, body: Callable[[], int]) -> int:
         return int(exit_request.code or 0)
     except JobError as error:
         reason = str(error)
-    except Exception as error:  # noqa: BLE001 - anything unexpected still ends as one line, not a traceback
-        reason = f"{type(error).__name__}: {describe_exception(error)}"
+    except Exception as error:  # anything unexpected still ends as one line, not a traceback
+        reason = describe_exception(error)
     print(f"{job_name}: ERROR: {one_line(reason)}", file=sys.stderr, flush=True)
     return ExitCode.FATAL
 
@@ -26,10 +26,20 @@ def describe_exception(error: BaseException) -> str:
     java_exception = getattr(error, "java_exception", None)
     if java_exception is not None:
         try:
-            return str(java_exception.toString())
-        except Exception:  # noqa: BLE001 - the gateway may already be gone
+            return str(_root_cause(java_exception).toString())
+        except Exception:  # the gateway may already be gone
             pass
-    return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def _root_cause(java_exception, max_depth: int = 20):
+    """The innermost cause: 'not a Parquet file' says more than 'Job aborted due to stage failure'."""
+    for _ in range(max_depth):
+        cause = java_exception.getCause()
+        if cause is None:
+            break
+        java_exception = cause
+    return java_exception
 
 
 def one_line(text: str) -> str:

@@ -54,4 +54,15 @@ def build_spark_session(app_name: str) -> SparkSession:
     spark = builder.getOrCreate()
     for key, value in SESSION_DEFAULTS.items():  # an existing session keeps its settings otherwise
         spark.conf.set(key, value)
+    if master is not None:
+        _silence_task_failure_logs(spark)
     return spark
+
+
+def _silence_task_failure_logs(spark: SparkSession) -> None:
+    """A failed task is reported by the job as its one-line reason; locally, the executor's copy of the same
+    error with a Java stack trace on the console only buries it. On a cluster those logs stay (YARN keeps them)."""
+    jvm = spark.sparkContext._jvm
+    log4j = jvm.org.apache.logging.log4j
+    for logger in ("org.apache.spark.executor.Executor", "org.apache.spark.scheduler.TaskSetManager"):
+        log4j.core.config.Configurator.setLevel(logger, log4j.Level.OFF)

@@ -85,7 +85,9 @@ def run(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> i
     metrics.loaded(evaluation.total_rows, args.input)
     for outcome in evaluation.outcomes:
         metrics.log(f"Rule {outcome.rule.name} ({outcome.rule.type}): {outcome.failed_rows} rows failed")
-    metrics.rejected(evaluation.failing_rows, {o.rule.name: o.failed_rows for o in evaluation.outcomes if o.failed_rows})
+    metrics.rejected(
+        evaluation.failing_rows, {o.rule.name: o.failed_rows for o in evaluation.outcomes if o.failed_rows}
+    )
     passed, reason = gate(evaluation, args.failure_threshold)
     report = build_report(args, evaluation, passed, reason) | metrics.finish(spark)
     write_text(spark, args.report, json.dumps(report, indent=2, sort_keys=True, default=str) + "\n")

@@ -59,9 +59,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--zscore-threshold", type=positive_float, default=defaults.zscore_threshold, help="default 3.0"
     )
-    parser.add_argument(
-        "--bollinger-period", type=positive_int, default=defaults.bollinger_period, help="default 20"
-    )
+    parser.add_argument("--bollinger-period", type=positive_int, default=defaults.bollinger_period, help="default 20")
     parser.add_argument(
         "--bollinger-stddev", type=positive_float, default=defaults.bollinger_stddev, help="default 2.0"
     )

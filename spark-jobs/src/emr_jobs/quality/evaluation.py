@@ -79,7 +79,11 @@ def evaluate(rows: DataFrame, rule_set: RuleSet, sample_size: int) -> Evaluation
     rules = [WELL_FORMED, *rule_set.rules]
     flags = [f"_fails_{i}" for i in range(len(rules))]
     flagged = rows.select(
-        "*", *[F.coalesce(_fails(rule, rule_set, data_columns), F.lit(False)).alias(flag) for rule, flag in zip(rules, flags, strict=True)]
+        "*",
+        *[
+            F.coalesce(_fails(rule, rule_set, data_columns), F.lit(False)).alias(flag)
+            for rule, flag in zip(rules, flags, strict=True)
+        ],
     ).cache()
     any_failure = reduce(lambda a, b: a | b, [F.col(flag) for flag in flags])
     totals = flagged.agg(

@@ -87,7 +87,9 @@ def _parse_columns(raw: Any, problems: list[str]) -> dict[str, str]:
     columns = {}
     for name, type_name in raw.items():
         if type_name not in COLUMN_TYPES:
-            problems.append(f"column '{name}' has unknown type {type_name!r} (expected one of {', '.join(COLUMN_TYPES)})")
+            problems.append(
+                f"column '{name}' has unknown type {type_name!r} (expected one of {', '.join(COLUMN_TYPES)})"
+            )
         else:
             columns[name] = type_name
     return columns
