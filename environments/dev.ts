@@ -17,5 +17,7 @@ export const dev: EnvironmentInput = {
   stepConcurrency: 2,
   storage: { forceDestroy: true },
   logging: { retentionDays: 14 },
+  // Remote state even for dev: the pull-request plan job must see what is deployed, not plan everything as new.
+  stateBackend: { type: "s3", bucket: "emr-platform-terraform-state", region: "eu-west-1" },
   tags: { CostCenter: "data-platform-dev" },
 };
