@@ -25,34 +25,27 @@ def iso_date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got '{value}'") from None
 
 
-def positive_int(value: str) -> int:
+def _checked_number(value: str, convert, accept, expectation: str):
+    """`convert` the text, then `accept` the number; either failing gives one message naming what was expected."""
     try:
-        number = int(value)
+        number = convert(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got '{value}'") from None
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got '{value}'")
+        raise argparse.ArgumentTypeError(f"expected {expectation}, got '{value}'") from None
+    if not accept(number):
+        raise argparse.ArgumentTypeError(f"expected {expectation}, got '{value}'")
     return number
+
+
+def positive_int(value: str) -> int:
+    return _checked_number(value, int, lambda n: n > 0, "a positive integer")
 
 
 def positive_float(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got '{value}'") from None
-    if not number > 0 or number == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got '{value}'")
-    return number
+    return _checked_number(value, float, lambda n: n > 0 and n != float("inf"), "a positive number")
 
 
 def fraction(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1, got '{value}'") from None
-    if not 0.0 <= number <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1, got '{value}'")
-    return number
+    return _checked_number(value, float, lambda n: 0.0 <= n <= 1.0, "a fraction between 0 and 1")
 
 
 def positive_int_list(value: str) -> tuple[int, ...]:
