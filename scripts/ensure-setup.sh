@@ -11,16 +11,16 @@ need python3 "install Python 3.11"
 need java "install a Java 17 runtime (Spark needs it), e.g. apt-get install openjdk-17-jre-headless"
 node -e 'const [maj] = process.versions.node.split(".").map(Number); if (maj < 20) { console.error(`setup: Node ${process.versions.node} is too old; install Node 20 or newer`); process.exit(1); }'
 
-# Install when node_modules is missing or older than the lockfile. Not `npm ci`: this workplace's registry carries
-# only linux builds of native packages (@swc/core, unrs-resolver), so no lockfile written here can list the other
-# platforms' optional binaries and `npm ci` rejects it as out of sync. `npm install` installs exactly the locked
-# versions; CI then proves the lockfile was not changed, which is the guarantee `npm ci` would have given.
-if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  echo "setup: installing npm dependencies (locked versions)"
-  lock_before=$(sha256sum package-lock.json)
-  npm install --no-audit --no-fund --loglevel=error
-  if [[ "${CI:-}" == "true" && "$(sha256sum package-lock.json)" != "$lock_before" ]]; then
-    echo "setup: npm install changed package-lock.json; run npm install locally and commit the lockfile" >&2
+# Install with `npm ci` when node_modules is missing or older than the lockfile: one install command everywhere
+# (here, .ci/run and the GitHub workflows). The lockfile is complete for every platform (`npm install
+# --package-lock-only` lists each optional native binary, e.g. @swc/core-darwin-arm64), so `npm ci` installs exactly
+# it and refuses a lockfile that disagrees with package.json. After changing package.json, run
+# `npm install --package-lock-only` and commit package-lock.json.
+# CI always installs from a clean tree (npm ci removes node_modules first), proving the lockfile installs as committed.
+if [[ "${CI:-}" == "true" || ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "setup: installing npm dependencies (npm ci, exactly the lockfile)"
+  if ! npm ci --no-audit --no-fund --loglevel=error; then
+    echo "setup: npm ci failed; if it says the lockfile is out of sync, run npm install --package-lock-only and commit package-lock.json" >&2
     exit 1
   fi
 else
