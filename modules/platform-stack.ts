@@ -2,14 +2,14 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf"
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/schema";
-import { AccountContext } from "./account-context";
+import { AccountContext } from "./core/account-context";
 import { applyPlatformAspects } from "./aspects";
 import { PlatformCluster } from "./emr-cluster";
 import { PlatformIam } from "./iam/platform-iam";
 import { PlatformMonitoring } from "./monitoring";
 import { PlatformNetwork } from "./network/platform-network";
 import { PREFIXES, STACK_OUTPUTS, type StackOutputKey } from "./outputs";
-import { localProviderSettings } from "./local-endpoint";
+import { localProviderSettings } from "./core/local-endpoint";
 import { EmrEncryption } from "./security/emr-encryption";
 import { ClusterSecurityGroups } from "./security/cluster-security-groups";
 import { PlatformStorage } from "./storage/platform-storage";

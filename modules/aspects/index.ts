@@ -1,13 +1,13 @@
 /**
  * Entry point for the stack: `applyPlatformAspects(this, config)` in EmrPlatformStack adds tagging and the policy
- * guard. The guard's pure half (`runPolicyGuard`) is exported for tooling that reads `cdk.tf.json`.
+ * guard. The guard's pure half (`runPolicyGuard`) lives in policy/, for tooling that reads `cdk.tf.json`.
  */
 import { Aspects, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { EnvironmentConfig } from "../../environments";
-import { PLATFORM_EXEMPTIONS, type Exemption } from "./exemptions";
-import { PolicyGuard } from "./policy-guard";
-import type { StackJson } from "./stack-json";
+import { PLATFORM_EXEMPTIONS, type Exemption } from "../../policy/exemptions";
+import type { StackJson } from "../../policy/stack-json";
+import { PolicyGuard } from "./policy-guard-aspect";
 import { PlatformTagging } from "./tagging";
 
 export interface PlatformAspectsOptions {
@@ -46,8 +46,5 @@ export function applyPlatformAspects(
   return aspects;
 }
 
-export { PLATFORM_EXEMPTIONS, ExemptionError, validateExemptions, pathMatches, type Exemption } from "./exemptions";
-export { PolicyGuard, runPolicyGuard, formatFinding, formatGuardTotals, type Finding, type GuardReport, type PolicyGuardOptions } from "./policy-guard";
+export { PolicyGuard } from "./policy-guard-aspect";
 export { PlatformTagging, mergeMissingTags, EMR_MANAGED_TAG_KEY, EMR_MANAGED_TAG_VALUE, EMR_MANAGED_RESOURCE_TYPES } from "./tagging";
-export { POLICY_RULES, RULE_IDS, type RuleId } from "./rules";
-export type { StackJson } from "./stack-json";

@@ -16,7 +16,7 @@ import { Annotations, TerraformProvider, TerraformResource, TerraformStack, Toke
 import type { IConstruct } from "constructs";
 import type { AwsProvider, AwsProviderDefaultTags } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../../environments";
-import { StackIndex, type StackJson } from "./stack-json";
+import { StackIndex, type StackJson } from "../../policy/stack-json";
 
 export const EMR_MANAGED_TAG_KEY = "for-use-with-amazon-emr-managed-policies";
 export const EMR_MANAGED_TAG_VALUE = "true";

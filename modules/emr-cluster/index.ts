@@ -2,4 +2,3 @@ export * from "./autoscaling-policy";
 export * from "./bootstrap-script";
 export * from "./classifications";
 export * from "./platform-cluster";
-export * from "./terraform-literal";

@@ -19,7 +19,7 @@ import { PREFIXES } from "../outputs";
 import { renderAutoscalingPolicy } from "./autoscaling-policy";
 import { bootstrapObjectKey, DEFAULT_REQUIREMENTS_FILE, readRequirementPins, renderBootstrapScript } from "./bootstrap-script";
 import { renderConfigurationsJson } from "./classifications";
-import { terraformLiteral } from "./terraform-literal";
+import { terraformLiteral } from "../core/terraform-literal";
 
 export interface PlatformClusterProps {
   /** Validated environment config (environments/schema.ts EnvironmentConfig). */

@@ -5,10 +5,10 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
-import type { AccountContext } from "../account-context";
+import type { AccountContext } from "../core/account-context";
 import { PREFIXES } from "../outputs";
 import type { PlatformStorage } from "../storage/platform-storage";
-import { PolicyStatements } from "./policy-statements";
+import { PolicyStatements } from "../core/policy-statements";
 
 export interface PlatformIamProps {
   readonly config: EnvironmentConfig;

@@ -14,7 +14,7 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { PREFIXES } from "../outputs";
-import type { AccountContext } from "../account-context";
+import type { AccountContext } from "../core/account-context";
 import type { SecureBucket } from "../storage/secure-bucket";
 
 /** The tag AmazonEMRServicePolicy_v2 requires on the VPC, subnet and security groups EMR manages. */

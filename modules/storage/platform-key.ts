@@ -1,8 +1,8 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
-import { PolicyStatements } from "../iam/policy-statements";
-import type { AccountContext } from "../account-context";
+import { PolicyStatements } from "../core/policy-statements";
+import type { AccountContext } from "../core/account-context";
 
 export interface PlatformKeyProps {
   /** Resource name prefix, e.g. "emr-platform-dev". */

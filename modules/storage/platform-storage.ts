@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
-import type { AccountContext } from "../account-context";
+import type { AccountContext } from "../core/account-context";
 import { PREFIXES } from "../outputs";
 import { PlatformKey } from "./platform-key";
 import { SecureBucket } from "./secure-bucket";

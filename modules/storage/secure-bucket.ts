@@ -8,7 +8,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
-import { type Grantee, PolicyStatements } from "../iam/policy-statements";
+import { type Grantee, PolicyStatements } from "../core/policy-statements";
 import type { PlatformKey } from "./platform-key";
 
 export interface SecureBucketProps {

@@ -1,5 +1,5 @@
 /** Text rendering of plan summaries: what `npm run summary` prints without --json. */
-import { formatFinding, formatGuardTotals } from "../../modules/aspects";
+import { formatFinding, formatGuardTotals } from "../../policy";
 import type { ScalingRange } from "./capacity";
 import type { CostEstimate } from "./cost";
 import type { PriceTable } from "./pricing";

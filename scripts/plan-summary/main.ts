@@ -8,7 +8,7 @@ import { Command } from "commander";
 import { ConfigError, ENVIRONMENT_NAMES, loadEnvironment } from "../../environments";
 import { formatSummaries } from "./format";
 import { DEFAULT_PRICES_PATH, loadPriceTable, PriceTableError } from "./pricing";
-import { readStackFile } from "./stack-file";
+import { readStackFile } from "../../policy/stack-file";
 import { summarizeEnvironment, type EnvironmentSummary } from "./summary";
 
 interface Options {

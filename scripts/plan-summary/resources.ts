@@ -1,5 +1,5 @@
 /** Resource counts of a synthesized stack, by Terraform type (data sources as `data.<type>`). */
-import type { StackJson } from "../../modules/aspects";
+import type { StackJson } from "../../policy";
 
 export interface ResourceCounts {
   readonly total: number;

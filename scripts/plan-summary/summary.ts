@@ -2,7 +2,7 @@
  * One environment's plan summary from its validated config and (when synthesized) its stack JSON: what `npm run
  * summary` prints and `--json` emits.
  */
-import { PLATFORM_EXEMPTIONS, runPolicyGuard, type Exemption, type GuardReport, type StackJson } from "../../modules/aspects";
+import { PLATFORM_EXEMPTIONS, runPolicyGuard, type Exemption, type GuardReport, type StackJson } from "../../policy";
 import type { EnvironmentConfig } from "../../environments";
 import { stackId } from "../../modules/outputs";
 import { capacityAt, scalingRange, type ScalingRange } from "./capacity";

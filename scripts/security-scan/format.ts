@@ -1,5 +1,5 @@
 /** The scan's compact report: one line per distinct problem (environments folded together), then one verdict line. */
-import { formatFinding } from "../../modules/aspects";
+import { formatFinding } from "../../policy";
 import type { ScanFinding, ScanVerdict } from "./judge";
 
 /** `emr-dev/network/azs` -> `network/azs`: the same construct in every environment folds into one line. */

@@ -2,8 +2,8 @@
  * Judging one scan: checkov's failed checks against the skip file, the checks checkov could not evaluate because their
  * input is a JSON string, and the policy guard over the same synthesized stacks (which parses those strings).
  */
-import { PLATFORM_EXEMPTIONS, runPolicyGuard, type Finding, type StackJson } from "../../modules/aspects";
-import { StackIndex } from "../../modules/aspects/stack-json";
+import { PLATFORM_EXEMPTIONS, runPolicyGuard, type Finding, type StackJson } from "../../policy";
+import { StackIndex } from "../../policy/stack-json";
 import { logicalIdOf, type CheckovReport } from "./checkov";
 import { findSkip, type CheckovSkip } from "./skips";
 

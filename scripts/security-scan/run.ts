@@ -13,7 +13,7 @@ import { ENVIRONMENT_NAMES } from "../../environments";
 import { stackId } from "../../modules/outputs";
 import { CliError } from "../lib/errors";
 import { ExecaRunner, type ProcessRunner } from "../lib/process-runner";
-import { readStackFile } from "../plan-summary/stack-file";
+import { readStackFile } from "../../policy/stack-file";
 import { DEFAULT_CHECKOV_BIN, runCheckov } from "./checkov";
 import { formatVerdict } from "./format";
 import { judgeScan, type ScannedStack } from "./judge";

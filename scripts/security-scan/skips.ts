@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { pathMatches } from "../../modules/aspects/exemptions";
+import { pathMatches } from "../../policy/exemptions";
 
 export const DEFAULT_SKIP_FILE = "checkov/skips.json";
 

@@ -5,7 +5,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { loadEnvironment } from "../../environments";
 import { EMR_MANAGED_TAG_KEY, PlatformAspects, applyPlatformAspects } from "../../modules/aspects";
-import { emrCluster, newStack, secureBucket } from "./fixtures";
+import { emrCluster, newStack, secureBucket } from "../policy/fixtures";
 
 const dev = loadEnvironment("dev");
 

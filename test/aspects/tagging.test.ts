@@ -12,7 +12,7 @@ import {
   PlatformTagging,
   mergeMissingTags,
 } from "../../modules/aspects";
-import { emrCluster } from "./fixtures";
+import { emrCluster } from "../policy/fixtures";
 
 const dev = loadEnvironment("dev");
 /** What EmrPlatformStack sets on its provider. */

@@ -17,7 +17,7 @@ import { environmentInput, loadEnvironment, parseEnvironment, type EnvironmentIn
 import type { EnvironmentConfig } from "../../environments/schema";
 import { PlatformCluster, type PlatformClusterProps } from "../../modules/emr-cluster";
 import { readRequirementPins } from "../../modules/emr-cluster/bootstrap-script";
-import { terraformRendered } from "../../modules/emr-cluster/terraform-literal";
+import { terraformRendered } from "../../modules/core/terraform-literal";
 
 const LOGS = "emr-platform-dev-logs";
 const ARTIFACTS = "emr-platform-dev-artifacts";

@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
-import { AccountContext } from "../../modules/account-context";
+import { AccountContext } from "../../modules/core/account-context";
 
 /** Synthesizes `build` inside a stack with an AWS provider and account context; returns the parsed Terraform JSON. */
 export function synthWith(build: (scope: Construct, account: AccountContext) => void): { json: string; parsed: TerraformJson } {

@@ -6,7 +6,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { environmentInput, loadEnvironment, parseEnvironment } from "../../environments";
-import { PolicyStatements } from "../../modules/iam/policy-statements";
+import { PolicyStatements } from "../../modules/core/policy-statements";
 import { PlatformKey } from "../../modules/storage/platform-key";
 import { PlatformStorage } from "../../modules/storage/platform-storage";
 import { SecureBucket } from "../../modules/storage/secure-bucket";

@@ -2,9 +2,10 @@
 import { Aspects, TerraformStack, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { PolicyGuard, type Exemption } from "../../modules/aspects";
+import { PolicyGuard } from "../../modules/aspects";
+import type { Exemption } from "../../policy";
 import { stackId } from "../../modules/outputs";
-import { emrCluster, secureBucket } from "../aspects/fixtures";
+import { emrCluster, secureBucket } from "../policy/fixtures";
 
 export const BASTION_EXEMPTION: Exemption = {
   rule: "no-world-open-ingress",

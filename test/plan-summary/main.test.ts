@@ -2,7 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { POLICY_RULES } from "../../modules/aspects";
+import { POLICY_RULES } from "../../policy";
 import { buildStack, synthesizeTo } from "./fixtures";
 
 const ROOT = resolve(__dirname, "../..");

@@ -1,5 +1,5 @@
 import { loadEnvironment } from "../../environments";
-import { POLICY_RULES, type StackJson } from "../../modules/aspects";
+import { POLICY_RULES, type StackJson } from "../../policy";
 import { estimateCost } from "../../scripts/plan-summary/cost";
 import { capacityAt } from "../../scripts/plan-summary/capacity";
 import { formatCostPoint, formatEnvironment, formatScaling, formatUsd } from "../../scripts/plan-summary/format";

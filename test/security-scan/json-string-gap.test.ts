@@ -11,7 +11,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { runPolicyGuard, PLATFORM_EXEMPTIONS, type StackJson } from "../../modules/aspects";
+import { runPolicyGuard, PLATFORM_EXEMPTIONS, type StackJson } from "../../policy";
 import { ExecaRunner } from "../../scripts/lib/process-runner";
 import { runCheckov, type CheckovReport } from "../../scripts/security-scan/checkov";
 import { judgeScan, type ScannedStack } from "../../scripts/security-scan/judge";

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { StackIndex } from "../../modules/aspects/stack-json";
+import { StackIndex } from "../../policy/stack-json";
 import { findSkip, loadSkips, parseSkips, type CheckovSkip } from "../../scripts/security-scan/skips";
 import { synthesizeEnvironment } from "./synthesized";
 

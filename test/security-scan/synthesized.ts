@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { App } from "cdktf";
 import { loadEnvironment } from "../../environments";
-import type { StackJson } from "../../modules/aspects";
+import type { StackJson } from "../../policy";
 import { stackId } from "../../modules/outputs";
 import { EmrPlatformStack } from "../../modules/platform-stack";
 import type { ScannedStack } from "../../scripts/security-scan/judge";

@@ -1,7 +1,7 @@
 /** Policy JSON strings and policy document blocks normalize to the same statements. */
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { parsePolicyJson, resolvePolicy, statementsOfDocument } from "../../modules/aspects/policy-document";
-import { StackIndex, type StackJson } from "../../modules/aspects/stack-json";
+import { parsePolicyJson, resolvePolicy, statementsOfDocument } from "../../policy/policy-document";
+import { StackIndex, type StackJson } from "../../policy/stack-json";
 import { newStack } from "./fixtures";
 
 describe("parsePolicyJson", () => {

@@ -14,9 +14,10 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { PolicyGuard, runPolicyGuard, type Exemption, type Finding, type RuleId, type StackJson } from "../../modules/aspects";
-import type { PolicyRule, RuleResult } from "../../modules/aspects/rule";
-import { StackIndex } from "../../modules/aspects/stack-json";
+import { PolicyGuard } from "../../modules/aspects";
+import { runPolicyGuard, type Exemption, type Finding, type RuleId, type StackJson } from "../../policy";
+import type { PolicyRule, RuleResult } from "../../policy/rule";
+import { StackIndex } from "../../policy/stack-json";
 
 export const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555";
 

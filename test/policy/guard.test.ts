@@ -4,16 +4,16 @@ import { join } from "node:path";
 import { Aspects, Testing } from "cdktf";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { PolicyGuard } from "../../modules/aspects";
 import {
   ExemptionError,
   POLICY_RULES,
-  PolicyGuard,
   formatGuardTotals,
   pathMatches,
   runPolicyGuard,
   type Exemption,
   type StackJson,
-} from "../../modules/aspects";
+} from "../../policy";
 import { KEY_ARN, newStack, secureBucket, synthWithGuard } from "./fixtures";
 
 interface ManifestAnnotation {

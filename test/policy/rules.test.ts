@@ -16,19 +16,19 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { runPolicyGuard, type StackJson } from "../../modules/aspects";
-import { cloudwatchLogGroupKms } from "../../modules/aspects/rules/cloudwatch-log-group-kms";
-import { emrBlockPublicAccess } from "../../modules/aspects/rules/emr-block-public-access";
-import { emrClusterLogging } from "../../modules/aspects/rules/emr-cluster-logging";
-import { emrClusterSecurityConfiguration } from "../../modules/aspects/rules/emr-cluster-security-configuration";
-import { emrSecurityConfigurationEncryption, encryptionProblems } from "../../modules/aspects/rules/emr-security-configuration-encryption";
-import { iamNoWildcardActions, isWildcardAction } from "../../modules/aspects/rules/iam-no-wildcard-actions";
-import { kmsKeyRotation } from "../../modules/aspects/rules/kms-key-rotation";
-import { s3BucketPublicAccessBlock } from "../../modules/aspects/rules/s3-bucket-public-access-block";
-import { s3BucketSseKms } from "../../modules/aspects/rules/s3-bucket-sse-kms";
-import { s3BucketTlsOnly } from "../../modules/aspects/rules/s3-bucket-tls-only";
-import { snsTopicKms } from "../../modules/aspects/rules/sns-topic-kms";
-import { isWorldOpen, noWorldOpenIngress } from "../../modules/aspects/rules/world-open-ingress";
+import { runPolicyGuard, type StackJson } from "../../policy";
+import { cloudwatchLogGroupKms } from "../../policy/rules/cloudwatch-log-group-kms";
+import { emrBlockPublicAccess } from "../../policy/rules/emr-block-public-access";
+import { emrClusterLogging } from "../../policy/rules/emr-cluster-logging";
+import { emrClusterSecurityConfiguration } from "../../policy/rules/emr-cluster-security-configuration";
+import { emrSecurityConfigurationEncryption, encryptionProblems } from "../../policy/rules/emr-security-configuration-encryption";
+import { iamNoWildcardActions, isWildcardAction } from "../../policy/rules/iam-no-wildcard-actions";
+import { kmsKeyRotation } from "../../policy/rules/kms-key-rotation";
+import { s3BucketPublicAccessBlock } from "../../policy/rules/s3-bucket-public-access-block";
+import { s3BucketSseKms } from "../../policy/rules/s3-bucket-sse-kms";
+import { s3BucketTlsOnly } from "../../policy/rules/s3-bucket-tls-only";
+import { snsTopicKms } from "../../policy/rules/sns-topic-kms";
+import { isWorldOpen, noWorldOpenIngress } from "../../policy/rules/world-open-ingress";
 import {
   KEY_ARN,
   checkRule,

@@ -1,8 +1,8 @@
 /** Reads a synthesized stack from cdktf's output directory. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { StackJson } from "../../modules/aspects";
-import { stackId } from "../../modules/outputs";
+import type { StackJson } from "./stack-json";
+import { stackId } from "../modules/outputs";
 
 export type StackFile =
   | { readonly status: "ok"; readonly path: string; readonly json: StackJson }

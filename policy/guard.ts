@@ -1,10 +1,8 @@
 /**
  * The policy guard: runs every rule over a synthesized stack. `runPolicyGuard` is pure (JSON in, report out) so
- * `npm run summary` can judge `cdk.tf.json` on disk; `PolicyGuard` is the Aspect that runs it during synth and turns
- * violations into error annotations, which make `app.synth()` / `Testing.fullSynth()` fail.
+ * `npm run summary` can judge `cdk.tf.json` on disk; `PolicyGuard` (modules/aspects/policy-guard-aspect.ts) is the
+ * Aspect that runs it during synth and turns violations into error annotations, which make `app.synth()` fail.
  */
-import { Annotations, TerraformStack, type IAspect } from "cdktf";
-import type { IConstruct } from "constructs";
 import { pathMatches, validateExemptions, type Exemption } from "./exemptions";
 import type { PolicyRule } from "./rule";
 import { POLICY_RULES, type RuleId } from "./rules";
@@ -90,39 +88,4 @@ export function formatFinding(finding: Finding): string {
 export function formatGuardTotals(report: GuardReport): string {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   return `${plural(report.rules, "rule")}, ${plural(report.violations.length, "violation")}, ${report.exempted.length} exempted`;
-}
-
-/**
- * Aspect that judges the whole stack once, when visiting the stack node (before per-resource aspects such as the
- * tagging one run on the children: no rule may depend on what another aspect adds). Violations become error
- * annotations on the offending construct; exempted findings and stale exemptions become warnings.
- */
-export class PolicyGuard implements IAspect {
-  private readonly options: PolicyGuardOptions;
-
-  constructor(options: PolicyGuardOptions = {}) {
-    validateExemptions(options.exemptions ?? []);
-    this.options = options;
-  }
-
-  visit(node: IConstruct): void {
-    if (TerraformStack.isStack(node)) this.judge(node, node.toTerraform() as StackJson);
-  }
-
-  /** Runs the rules over `json` (the stack as synthesized) and annotates the stack's constructs with the findings. */
-  judge(node: TerraformStack, json: StackJson): GuardReport {
-    const report = runPolicyGuard(json, this.options);
-    const byPath = new Map(node.node.findAll().map((c) => [c.node.path, c] as const));
-    for (const finding of report.findings) {
-      const target = Annotations.of(byPath.get(finding.path) ?? node);
-      if (finding.status === "violation") target.addError(formatFinding(finding));
-      else target.addWarning(formatFinding(finding));
-    }
-    for (const stale of report.unusedExemptions) {
-      Annotations.of(node).addWarning(
-        `[policy-guard] exemption ${stale.rule} at ${stale.path} matches no finding; fix: remove it from the exemptions`,
-      );
-    }
-    return report;
-  }
 }
