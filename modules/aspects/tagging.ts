@@ -17,9 +17,9 @@ import type { IConstruct } from "constructs";
 import type { AwsProvider, AwsProviderDefaultTags } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../../environments";
 import { StackIndex, type StackJson } from "../../policy/stack-json";
+import { EMR_MANAGED_TAG_KEY, EMR_MANAGED_TAG_VALUE } from "../core/emr-vocabulary";
 
-export const EMR_MANAGED_TAG_KEY = "for-use-with-amazon-emr-managed-policies";
-export const EMR_MANAGED_TAG_VALUE = "true";
+export { EMR_MANAGED_TAG_KEY, EMR_MANAGED_TAG_VALUE };
 
 /**
  * Where AmazonEMRServicePolicy_v2 conditions on `aws:ResourceTag/for-use-with-amazon-emr-managed-policies`: the

@@ -8,12 +8,12 @@
  */
 import { ConfigError } from "../../environments";
 import type { ScalingConfig, ScalingRule } from "../../environments/schema";
+import { EMR_METRICS_NAMESPACE } from "../core/emr-vocabulary";
 
 export type CustomAutoscalingConfig = NonNullable<ScalingConfig["autoscaling"]>;
 
 /** EMR's placeholder for the cluster id inside an autoscaling policy. */
 export const CLUSTER_ID_PLACEHOLDER = "${emr.clusterId}";
-export const EMR_METRICS_NAMESPACE = "AWS/ElasticMapReduce";
 
 export interface AutoScalingPolicy {
   readonly Constraints: { readonly MinCapacity: number; readonly MaxCapacity: number };

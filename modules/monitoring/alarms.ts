@@ -3,8 +3,6 @@
  * EMR publishes these every 5 minutes, so every alarm uses 300 s periods and states its window in periods.
  */
 import type { EnvironmentConfig } from "../../environments/schema";
-
-export const EMR_NAMESPACE = "AWS/ElasticMapReduce";
 /** EMR's reporting interval for cluster metrics. */
 export const EMR_METRIC_PERIOD_SECONDS = 300;
 /** CloudWatch's limit on evaluationPeriods x period for 5-minute periods (one day). */

@@ -4,7 +4,8 @@
  * order, so the same inputs always give the same body and plans stay quiet.
  */
 import type { EnvironmentConfig } from "../../environments/schema";
-import { CONTAINER_PENDING_RATIO_LIMIT, EMR_METRIC_PERIOD_SECONDS, EMR_NAMESPACE } from "./alarms";
+import { EMR_METRICS_NAMESPACE } from "../core/emr-vocabulary";
+import { CONTAINER_PENDING_RATIO_LIMIT, EMR_METRIC_PERIOD_SECONDS } from "./alarms";
 
 interface MetricLine {
   readonly metric: string;
@@ -74,7 +75,7 @@ export function buildDashboardBody(config: EnvironmentConfig, clusterId: string)
       region: config.region,
       view: "timeSeries",
       period: EMR_METRIC_PERIOD_SECONDS,
-      metrics: spec.lines.map((line) => [EMR_NAMESPACE, line.metric, "JobFlowId", clusterId, { stat: line.stat }]),
+      metrics: spec.lines.map((line) => [EMR_METRICS_NAMESPACE, line.metric, "JobFlowId", clusterId, { stat: line.stat }]),
       ...(spec.threshold ? { annotations: { horizontal: [spec.threshold] } } : {}),
     },
   }));

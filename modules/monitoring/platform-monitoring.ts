@@ -21,7 +21,8 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { ConfigError } from "../../environments";
 import type { EnvironmentConfig } from "../../environments/schema";
-import { buildClusterAlarms, EMR_METRIC_PERIOD_SECONDS, EMR_NAMESPACE, TREAT_MISSING_DATA } from "./alarms";
+import { EMR_METRICS_NAMESPACE } from "../core/emr-vocabulary";
+import { buildClusterAlarms, EMR_METRIC_PERIOD_SECONDS, TREAT_MISSING_DATA } from "./alarms";
 import { buildDashboardBody } from "./dashboard";
 import { clusterFailedPattern, stepFailedPattern } from "./event-patterns";
 
@@ -74,7 +75,7 @@ export class PlatformMonitoring extends Construct {
             new CloudwatchMetricAlarm(this, spec.id, {
               alarmName: `${name}-${spec.id}`,
               alarmDescription: spec.description,
-              namespace: EMR_NAMESPACE,
+              namespace: EMR_METRICS_NAMESPACE,
               metricName: spec.metricName,
               dimensions: { JobFlowId: clusterId },
               statistic: spec.statistic,

@@ -15,10 +15,9 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { PREFIXES } from "../outputs";
 import type { AccountContext } from "../core/account-context";
+import { EMR_MANAGED_TAG_KEY, EMR_MANAGED_TAG_VALUE } from "../core/emr-vocabulary";
 import type { SecureBucket } from "../storage/secure-bucket";
 
-/** The tag AmazonEMRServicePolicy_v2 requires on the VPC, subnet and security groups EMR manages. */
-export const EMR_MANAGED_TAG = "for-use-with-amazon-emr-managed-policies";
 
 /** The zones the subnets use: the configured names, or the region's first `count` zones (a, b, c, …). */
 export function availabilityZoneNames(region: string, count: number, configured?: readonly string[]): string[] {
@@ -55,7 +54,7 @@ export class PlatformNetwork extends Construct {
       this.clusterSubnetId = network.subnetIds[0];
       // AmazonEMRServicePolicy_v2 only acts on resources carrying this tag; we can't own the VPC, so tag it.
       [network.vpcId, network.subnetIds[0]].forEach((resourceId, i) =>
-        new Ec2Tag(this, `emr-managed-tag-${i}`, { resourceId, key: EMR_MANAGED_TAG, value: "true" }),
+        new Ec2Tag(this, `emr-managed-tag-${i}`, { resourceId, key: EMR_MANAGED_TAG_KEY, value: EMR_MANAGED_TAG_VALUE }),
       );
       return;
     }

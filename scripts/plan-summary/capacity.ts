@@ -8,9 +8,9 @@
  *   maxOnDemandCapacity; the remaining units are task nodes at the task group's market.
  */
 import type { EnvironmentConfig } from "../../environments";
+import type { GroupRole, Market } from "../../modules/core/emr-vocabulary";
 
-export type GroupRole = "master" | "core" | "task";
-export type Market = "ON_DEMAND" | "SPOT";
+export type { GroupRole, Market };
 
 export interface GroupCapacity {
   readonly role: GroupRole;

@@ -5,16 +5,16 @@
 import { PLATFORM_EXEMPTIONS, runPolicyGuard, type Exemption, type GuardReport, type StackJson } from "../../policy";
 import type { EnvironmentConfig } from "../../environments";
 import { stackId } from "../../modules/outputs";
-import { capacityAt, scalingRange, type ScalingRange } from "./capacity";
+import { capacityAt, scalingRange, type GroupRole, type Market, type ScalingRange } from "./capacity";
 import { estimateCost, type CostEstimate } from "./cost";
 import type { PriceTable } from "./pricing";
 import { countResources, type ResourceCounts } from "./resources";
 
 export interface InstanceGroupSummary {
-  readonly role: "master" | "core" | "task";
+  readonly role: GroupRole;
   readonly instanceType: string;
   readonly count: number;
-  readonly market: "ON_DEMAND" | "SPOT";
+  readonly market: Market;
   readonly ebs: { readonly volumesPerInstance: number; readonly sizeGb: number; readonly type: "gp3" };
 }
 
