@@ -1,6 +1,8 @@
 /**
- * loadEnvironment(name): the one place configs are validated. Modules receive the result and never re-validate.
+ * loadEnvironment(name): the one place configs are validated (schema.ts and the named checks in checks.ts). Modules
+ * receive the result, or their slice of it, and never re-validate; they guard only their own props.
  */
+import { ConfigError, configErrorOf } from "./errors";
 import { ENVIRONMENT_NAMES, environmentSchema, type EnvironmentConfig, type EnvironmentInput, type EnvironmentName } from "./schema";
 import { dev } from "./dev";
 import { local } from "./local";
@@ -8,50 +10,19 @@ import { prod } from "./prod";
 import { staging } from "./staging";
 
 export * from "./schema";
+export { ConfigError } from "./errors";
 
 const ENVIRONMENTS: Record<EnvironmentName, EnvironmentInput> = { dev, staging, prod, local };
 
-/** Thrown for an unknown environment or an invalid config; `message` lists every bad field, value and fix. */
-export class ConfigError extends Error {
-  constructor(
-    message: string,
-    readonly problems: readonly string[] = [],
-  ) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
-
 export function isEnvironmentName(name: string): name is EnvironmentName {
   return (ENVIRONMENT_NAMES as readonly string[]).includes(name);
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = input;
-  for (const key of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return "(missing)";
-  const s = JSON.stringify(value);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
 /** Validates any input (an environment file, or a test's variant of one); throws one ConfigError listing all faults. */
 export function parseEnvironment(input: unknown, source = "environment"): EnvironmentConfig {
   const result = environmentSchema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const path = issue.path.length ? issue.path.map(String).join(".") : "(root)";
-    const fix = /fix:/.test(issue.message) ? "" : "; fix: see the environment config reference in README.md";
-    return `${path} = ${show(valueAt(input, issue.path))}: ${issue.message}${fix}`;
-  });
-  const header = `${source}: ${problems.length} invalid field${problems.length === 1 ? "" : "s"}`;
-  throw new ConfigError([header, ...problems.map((p) => `  - ${p}`)].join("\n"), problems);
+  throw configErrorOf(input, result.error.issues, source);
 }
 
 /** The raw (unvalidated) input of a named environment, for tests and tooling that derive variants. */

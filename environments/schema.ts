@@ -1,12 +1,13 @@
 /**
  * The one source of both the EnvironmentConfig type and its validation. Defaults live here, so an environment file
- * states only what differs. Every refinement names the field and the fix in its message; `loadEnvironment()`
- * gathers them all into one error.
+ * states only what differs. Fields carry their types and limits; every other rule is a named check in checks.ts,
+ * run here in one pass. Every message names the field and the fix; `loadEnvironment()` gathers them into one error.
  */
 import { z } from "zod";
+import { runConfigChecks } from "./checks";
+import { ENVIRONMENT_NAMES } from "./names";
 
-export const ENVIRONMENT_NAMES = ["dev", "staging", "prod", "local"] as const;
-export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+export { ENVIRONMENT_NAMES, type EnvironmentName } from "./names";
 
 /** The emr-7 release we default to: Spark 3.5.6-amzn-1, Python 3.11 on the nodes (EMR release guide). */
 export const DEFAULT_RELEASE_LABEL = "emr-7.12.0";
@@ -46,19 +47,7 @@ export const KNOWN_APPLICATIONS = [
 
 const RELEASE_LABEL = /^emr-(?:spark-)?\d+\.\d+\.\d+$/;
 const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.(?:nano|micro|small|medium|large|metal|\d*xlarge)$/;
-const CIDR_V4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
-const CIDR_V6 = /^[0-9a-fA-F:]+\/(12[0-8]|1[01]\d|\d?\d)$/;
 const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
-
-const cidr = z.string().refine((v) => CIDR_V4.test(v) || CIDR_V6.test(v), {
-  message: "not a CIDR block; fix: write it as a.b.c.d/nn (IPv4) or xxxx::/nn (IPv6)",
-});
-
-/** An admin CIDR may never be the whole internet: operators reach the cluster through SSH tunnels or a VPN range. */
-const adminCidr = cidr.refine((v) => !/^0\.0\.0\.0\/0$/.test(v) && !/^::\/0$/.test(v), {
-  message: "opens the cluster to the whole internet; fix: use your office or VPN range, e.g. 203.0.113.0/24",
-});
 
 const market = z.enum(["ON_DEMAND", "SPOT"]);
 
@@ -74,10 +63,7 @@ const ebs = z
 const instanceGroup = (defaults: { instanceType: string; count: number; market: "ON_DEMAND" | "SPOT" }) => {
   const group = z
     .object({
-      instanceType: z
-        .string()
-        .regex(INSTANCE_TYPE, "not an EC2 instance type; fix: e.g. m6g.xlarge or r6i.2xlarge")
-        .default(defaults.instanceType),
+      instanceType: z.string().default(defaults.instanceType).describe("Checked against environments/instance-types.json for the region."),
       count: z.number().int().min(0).max(500).default(defaults.count),
       market: market.default(defaults.market),
       /** Maximum spot price in USD/hour; omitted means capped at the on-demand price (AWS's recommendation). */
@@ -107,7 +93,7 @@ export const scalingRuleSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9-_]{1,64}$/, "letters, digits, - and _ only; fix: e.g. ScaleOutMemory"),
     description: z.string().optional(),
-    adjustment: z.number().int().refine((v) => v !== 0, "an adjustment of 0 does nothing; fix: e.g. 1 or -1").describe("Instances to add (positive) or remove (negative)."),
+    adjustment: z.number().int().describe("Instances to add (positive) or remove (negative)."),
     cooldownSeconds: z.number().int().min(0).default(300),
     trigger: scalingTrigger,
   })
@@ -202,7 +188,7 @@ const network = z.discriminatedUnion("mode", [
   z
     .object({
       mode: z.literal("create"),
-      vpcCidr: cidr.default("10.40.0.0/16"),
+      vpcCidr: z.string().default("10.40.0.0/16").describe("IPv4, /16 to /24."),
       availabilityZones: z.number().int().min(2).max(6).default(2).describe("Private subnets, one per AZ; EMR places the cluster in the first, the rest are for failover."),
       natGateways: z.enum(["single", "per-az"]).default("single").describe("One NAT gateway keeps dev cheap; one per AZ survives an AZ outage."),
       zoneNames: z
@@ -224,7 +210,7 @@ const network = z.discriminatedUnion("mode", [
 
 const access = z
   .object({
-    adminCidrs: z.array(adminCidr).default([]).describe("Who may reach SSH and (if enabled) the web UIs. Never 0.0.0.0/0."),
+    adminCidrs: z.array(z.string()).default([]).describe("Who may reach SSH and (if enabled) the web UIs. Never 0.0.0.0/0."),
     keyPairName: z.string().min(1).optional().describe("EC2 key pair for SSH; SSH ingress exists only when this is set."),
     webUiIngress: z.boolean().default(false).describe("Open YARN/Spark/Zeppelin/HDFS UI ports to adminCidrs. Default: reach them through SSH tunnels."),
   })
@@ -241,7 +227,7 @@ const stateBackend = z.discriminatedUnion("type", [
   z
     .object({
       type: z.literal("s3"),
-      bucket: z.string().min(3),
+      bucket: z.string().describe("An existing bucket (S3 naming rules apply)."),
       /** @default "emr-platform/<env>/terraform.tfstate" */
       key: z.string().optional(),
       region: z.string().regex(REGION).optional(),
@@ -253,7 +239,7 @@ const stateBackend = z.discriminatedUnion("type", [
 export const environmentSchema = z
   .object({
     name: z.enum(ENVIRONMENT_NAMES).describe("Environment name; the stack is emr-<name>."),
-    project: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, "lowercase letters, digits and -; fix: e.g. emr-platform").default("emr-platform").describe("Prefix of every resource name: <project>-<env>."),
+    project: z.string().default("emr-platform").describe("Prefix of every resource name: <project>-<env>."),
     owner: z.string().min(1).default("platform-team").describe("Owner tag on every resource."),
     region: z.string().regex(REGION, "not an AWS region; fix: e.g. eu-west-1").describe("AWS region of the stack."),
     accountId: z.string().regex(/^\d{12}$/, "not a 12-digit AWS account id").optional().describe("The operator CLI refuses to deploy when the credentials belong to another account."),
@@ -327,78 +313,8 @@ export const environmentSchema = z
     stateBackend: stateBackend.default({ type: "local" }).describe("Terraform state: s3 (with lockfile locking) or local."),
   })
   .strict()
-  // `when`: run the cross-field rules even when another field failed, so one message lists every fault. The
-  // function therefore reads the (possibly partial) value defensively.
-  .superRefine(
-    (env, ctx) => {
-      const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
-      const autoscaling = env.scaling?.autoscaling;
-      const managed = env.scaling?.managed;
-      if (autoscaling && managed) {
-        issue(["scaling"], "sets both autoscaling and managed; fix: keep one (custom rules drive the task instance group, managed scaling sizes the whole cluster)");
-      }
-      if (autoscaling && autoscaling.minCapacity > autoscaling.maxCapacity) {
-        issue(["scaling", "autoscaling", "minCapacity"], `${autoscaling.minCapacity} is above maxCapacity ${autoscaling.maxCapacity}; fix: make minCapacity <= maxCapacity`);
-      }
-      if (managed && managed.minCapacity > managed.maxCapacity) {
-        issue(["scaling", "managed", "minCapacity"], `${managed.minCapacity} is above maxCapacity ${managed.maxCapacity}; fix: make minCapacity <= maxCapacity`);
-      }
-      if (managed?.maxCoreCapacity !== undefined && managed.maxCoreCapacity > managed.maxCapacity) {
-        issue(["scaling", "managed", "maxCoreCapacity"], `${managed.maxCoreCapacity} is above maxCapacity ${managed.maxCapacity}; fix: lower it to at most maxCapacity`);
-      }
-      const net = env.network;
-      if (net?.mode === "create" && net.zoneNames) {
-        if (net.zoneNames.length !== net.availabilityZones) {
-          issue(["network", "zoneNames"], `names ${net.zoneNames.length} zones but availabilityZones is ${net.availabilityZones}; fix: make them agree`);
-        }
-        const foreign = net.zoneNames.filter((z) => typeof env.region === "string" && !z.startsWith(env.region));
-        if (foreign.length) issue(["network", "zoneNames"], `${foreign.join(", ")} not in region ${env.region}; fix: use ${env.region}a, ${env.region}b, …`);
-      }
-      const master = env.instances?.master;
-      const core = env.instances?.core;
-      if (master && ![1, 3].includes(master.count)) {
-        issue(["instances", "master", "count"], `${master.count} master nodes; fix: 1, or 3 for high availability`);
-      }
-      if (core && core.count < 1) {
-        issue(["instances", "core", "count"], "a cluster needs at least one core node; fix: 1 or more");
-      }
-      for (const [group, g] of [["master", master], ["core", core]] as const) {
-        if (g?.bidPrice !== undefined && g.market !== "SPOT") {
-          issue(["instances", group, "bidPrice"], `set on an ${g.market} group; fix: remove it or set market: "SPOT"`);
-        }
-      }
-      if (env.name === "prod") {
-        if (master?.market === "SPOT") {
-          issue(["instances", "master", "market"], "SPOT master in prod: losing the master loses the cluster; fix: ON_DEMAND");
-        }
-        if (env.tls && !env.tls.certificateZipS3Uri) {
-          issue(["tls", "certificateZipS3Uri"], "prod needs certificates you manage (generated ones keep their private key in Terraform state); fix: s3://bucket/path/certs.zip");
-        }
-        if (env.stateBackend && env.stateBackend.type !== "s3") {
-          issue(["stateBackend"], 'prod keeps its state locally; fix: { type: "s3", bucket: "<state bucket>" }');
-        }
-      }
-      if (env.name === "local" && !env.endpoint) {
-        issue(["endpoint"], 'the local environment needs a local AWS endpoint; fix: "http://localhost:5000"');
-      }
-      if (env.name !== "local" && env.endpoint) {
-        issue(["endpoint"], `only the local environment may point at a custom endpoint (got ${env.endpoint}); fix: remove it`);
-      }
-      // The longest bucket name prefix must fit S3's 63 characters with Terraform's 26-character unique suffix.
-      const longestPrefix = `${env.project ?? ""}-${env.name ?? ""}-artifacts-`;
-      if (typeof env.project === "string" && longestPrefix.length > 37) {
-        issue(["project"], `"${env.project}" makes bucket prefixes like "${longestPrefix}" ${longestPrefix.length} characters (S3 allows 37 before the unique suffix); fix: at most ${env.project.length - (longestPrefix.length - 37)} characters`);
-      }
-      const adminCidrs = env.access?.adminCidrs ?? [];
-      if (env.access?.webUiIngress && adminCidrs.length === 0) {
-        issue(["access", "webUiIngress"], "is on but access.adminCidrs is empty; fix: add your VPN range or turn it off and use SSH tunnels");
-      }
-      if (env.access?.keyPairName && adminCidrs.length === 0) {
-        issue(["access", "adminCidrs"], "a key pair is set but no CIDR may reach SSH; fix: add your VPN range, e.g. 10.0.0.0/8");
-      }
-    },
-    { when: () => true },
-  );
+  // `when`: run the checks even when a field failed, so one message lists every fault (the checks read defensively).
+  .superRefine((env, ctx) => runConfigChecks(env, (path, message) => ctx.addIssue({ code: "custom", path, message })), { when: () => true });
 
 /** What an environment file writes: every defaulted field optional. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;

@@ -4,7 +4,7 @@
  */
 import { Aspects, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
-import type { EnvironmentConfig } from "../../environments";
+import type { EnvironmentConfig } from "../../environments/schema";
 import { PLATFORM_EXEMPTIONS, type Exemption } from "../../policy/exemptions";
 import type { StackJson } from "../../policy/stack-json";
 import { PolicyGuard } from "./policy-guard-aspect";

@@ -6,7 +6,6 @@
  * substitutes when it creates the alarm. It must reach AWS literally, so the construct passes the JSON through
  * terraformLiteral() (Terraform would otherwise try to interpolate it).
  */
-import { ConfigError } from "../../environments";
 import type { ScalingConfig, ScalingRule } from "../../environments/schema";
 import { EMR_METRICS_NAMESPACE } from "../core/emr-vocabulary";
 
@@ -72,15 +71,8 @@ function rule(r: ScalingRule): ScalingPolicyRule {
   };
 }
 
-/** Throws naming scaling.autoscaling.rules when two rules share a name (EMR keys rules by name). */
+/** The policy for validated rules (unique names and non-zero adjustments: environments/checks.ts). */
 export function buildAutoscalingPolicy(config: CustomAutoscalingConfig): AutoScalingPolicy {
-  const seen = new Set<string>();
-  const duplicates = config.rules.map((r) => r.name).filter((n) => (seen.has(n) ? true : (seen.add(n), false)));
-  if (duplicates.length > 0) {
-    throw new ConfigError(
-      `scaling.autoscaling.rules: duplicate rule name ${[...new Set(duplicates)].map((n) => `"${n}"`).join(", ")}; fix: give every rule its own name`,
-    );
-  }
   return {
     Constraints: { MinCapacity: config.minCapacity, MaxCapacity: config.maxCapacity },
     Rules: config.rules.map(rule),

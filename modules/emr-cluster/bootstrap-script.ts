@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { ConfigError } from "../../environments";
+import { ConfigError } from "../../environments/errors";
 import { PREFIXES } from "../outputs";
 import { CLUSTER_PYTHON } from "./classifications";
 

@@ -13,7 +13,7 @@ import type { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-pr
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { ConfigError } from "../../environments";
+import { ConfigError } from "../../environments/errors";
 import type { EnvironmentConfig, InstanceGroupConfig } from "../../environments/schema";
 import { PREFIXES } from "../outputs";
 import { renderAutoscalingPolicy } from "./autoscaling-policy";
@@ -46,8 +46,6 @@ export interface PlatformClusterProps {
 
 /** Root volume per node: room for the OS, the pip-installed wheels and YARN/Spark logs before they ship to S3. */
 export const ROOT_VOLUME_GIB = 32;
-/** gp3's baseline; aws_emr_instance_group (provider 6.25) has no throughput argument, so the task group gets this. */
-const GP3_BASELINE_THROUGHPUT = 125;
 /** EMR's value for "spot, capped at the on-demand price" (the Terraform provider infers SPOT from any bid price). */
 const ON_DEMAND_PRICE_CAP = "OnDemandPrice";
 /** EMR 7.2 introduced YARN node labels by market type (ApplicationMasters on on-demand nodes). */
@@ -97,23 +95,10 @@ export class PlatformCluster extends Construct {
     const release = releaseVersion(config.releaseLabel);
     const createTaskGroup = task.count > 0 || autoscaling !== undefined;
 
+    // Config rules live in environments/checks.ts; this guards only the construct's own props.
     const problems: string[] = [];
-    if (autoscaling && managed) {
-      problems.push("scaling: sets both autoscaling and managed; fix: keep one");
-    }
     if (autoscaling && !props.autoscalingRole) {
       problems.push("autoscalingRole: missing while scaling.autoscaling is set (EMR needs it to run the rules); fix: pass the iam module's autoscaling role");
-    }
-    if (release && release[0] < 7) {
-      problems.push(`releaseLabel: ${config.releaseLabel} has no python3.11 on its nodes; fix: an emr-7.x release, e.g. emr-7.12.0`);
-    }
-    if (createTaskGroup && task.market === "ON_DEMAND" && task.bidPrice !== undefined) {
-      problems.push('instances.task.bidPrice: set on an ON_DEMAND group; fix: remove it or set market: "SPOT"');
-    }
-    if (createTaskGroup && task.ebs.throughputMiBps !== GP3_BASELINE_THROUGHPUT) {
-      problems.push(
-        `instances.task.ebs.throughputMiBps: ${task.ebs.throughputMiBps} cannot be set on a separate task instance group (provider aws_emr_instance_group has no throughput); fix: leave it at ${GP3_BASELINE_THROUGHPUT}`,
-      );
     }
     let pins: string[] = [];
     try {

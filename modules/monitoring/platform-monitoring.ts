@@ -19,7 +19,7 @@ import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { ConfigError } from "../../environments";
+import { ConfigError } from "../../environments/errors";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { EMR_METRICS_NAMESPACE } from "../core/emr-vocabulary";
 import { buildClusterAlarms, EMR_METRIC_PERIOD_SECONDS, TREAT_MISSING_DATA } from "./alarms";

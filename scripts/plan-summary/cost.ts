@@ -37,7 +37,7 @@ export function estimateCost(table: PriceTable, region: string, groups: readonly
   });
   const unknown = costed
     .filter((g) => g.hourly === null)
-    .map((g) => `no price for ${g.instanceType} in ${region} (${g.role} group); fix: add it to scripts/plan-summary/prices.json`);
+    .map((g) => `no price for ${g.instanceType} in ${region} (${g.role} group); fix: add it to environments/instance-types.json`);
   return {
     groups: costed,
     hourly: costed.reduce((sum, g) => sum + (g.hourly ?? 0), 0),

@@ -90,7 +90,7 @@ export function formatPriceNote(prices: PriceTable): string {
   const discount = Math.round(prices.spot.discountOffOnDemand * 100);
   return [
     `Cost: on-demand EC2 + Amazon EMR uplift per instance-hour (${prices.currency}); spot groups at ${discount}% off the EC2 price, EMR uplift in full.`,
-    `Prices: ${prices.source}; compiled ${prices.compiled}, approximate, not fetched live (see scripts/plan-summary/prices.json).`,
+    `Prices: ${prices.source}; compiled ${prices.compiled}, approximate, not fetched live (see environments/instance-types.json).`,
     `Excludes ${prices.excludes}.`,
   ].join("\n");
 }

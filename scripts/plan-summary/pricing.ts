@@ -1,5 +1,5 @@
 /**
- * The checked-in price table (prices.json), validated on load so a typo in it is a clear error, not a NaN total.
+ * The checked-in price table (environments/instance-types.json, shared with the schema's instance-type check), validated on load so a typo in it is a clear error, not a NaN total.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +9,9 @@ const hourly = z.number().positive();
 
 export const priceTableSchema = z
   .object({
+    about: z.string().min(1),
+    /** Where the list of EMR-supported types comes from. */
+    supportSource: z.string().min(1),
     source: z.string().min(1),
     /** When the table was written down; the prices themselves are as published in `accuracy`. */
     compiled: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "not a date; fix: YYYY-MM-DD"),
@@ -29,7 +32,8 @@ export interface InstancePrice {
   readonly emr: number;
 }
 
-export const DEFAULT_PRICES_PATH = join(__dirname, "prices.json");
+/** The one instance-type table (environments/instance-types.json): the types EMR may run here, with their prices. */
+export const DEFAULT_PRICES_PATH = join(__dirname, "..", "..", "environments", "instance-types.json");
 
 export class PriceTableError extends Error {
   constructor(message: string) {
@@ -38,7 +42,7 @@ export class PriceTableError extends Error {
   }
 }
 
-export function parsePriceTable(input: unknown, source = "prices.json"): PriceTable {
+export function parsePriceTable(input: unknown, source = "instance-types.json"): PriceTable {
   const result = priceTableSchema.safeParse(input);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);

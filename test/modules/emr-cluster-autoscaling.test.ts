@@ -62,11 +62,4 @@ describe("buildAutoscalingPolicy", () => {
   test("rendering is stable: the same config renders the same bytes", () => {
     expect(renderAutoscalingPolicy(devScaling)).toBe(renderAutoscalingPolicy(structuredClone(devScaling)));
   });
-
-  test("fails if two rules share a name", () => {
-    const [rule] = DEFAULT_SCALING_RULES;
-    expect(() => buildAutoscalingPolicy({ minCapacity: 0, maxCapacity: 4, rules: [rule, { ...rule, adjustment: 2 }] })).toThrow(
-      /scaling\.autoscaling\.rules: duplicate rule name "ScaleOutMemory"/,
-    );
-  });
 });

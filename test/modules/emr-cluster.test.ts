@@ -340,47 +340,10 @@ describe("PlatformCluster variants", () => {
   });
 });
 
-describe("PlatformCluster refuses what cannot work", () => {
+describe("PlatformCluster guards its own props (config rules: test/environments/checks.test.ts)", () => {
   const dev = loadEnvironment("dev");
-
-  test("fails if both custom autoscaling and managed scaling are given", () => {
-    const both: EnvironmentConfig = { ...dev, scaling: { ...dev.scaling, managed: { minCapacity: 2, maxCapacity: 4 } } };
-    expect(() => synth(both)).toThrow(/scaling: sets both autoscaling and managed/);
-  });
 
   test("fails if custom autoscaling is configured without the autoscaling role", () => {
     expect(() => synth(dev, { autoscalingRole: undefined })).toThrow(/autoscalingRole: missing while scaling\.autoscaling is set/);
-  });
-
-  test("fails if the release predates EMR 7 (no python3.11 on the nodes)", () => {
-    const config = variant("dev", (input) => {
-      input.releaseLabel = "emr-6.15.0";
-    });
-    expect(() => synth(config)).toThrow(/releaseLabel: emr-6\.15\.0 has no python3\.11/);
-  });
-
-  test("fails if an on-demand task group has a bid price", () => {
-    const config = variant("dev", (input) => {
-      input.instances = { ...input.instances, task: { count: 1, market: "ON_DEMAND", bidPrice: "0.10" } };
-    });
-    expect(() => synth(config)).toThrow(/instances\.task\.bidPrice: set on an ON_DEMAND group/);
-  });
-
-  test("fails if the task group asks for gp3 throughput the instance-group resource cannot set", () => {
-    const config = variant("dev", (input) => {
-      input.instances = { ...input.instances, task: { count: 1, ebs: { throughputMiBps: 250 } } };
-    });
-    expect(() => synth(config)).toThrow(/instances\.task\.ebs\.throughputMiBps: 250 cannot be set/);
-  });
-
-  test("reports every problem in one single-line error", () => {
-    const config: EnvironmentConfig = {
-      ...dev,
-      releaseLabel: "emr-6.15.0",
-      scaling: { ...dev.scaling, managed: { minCapacity: 2, maxCapacity: 4 } },
-    };
-    expect(() => synth(config, { autoscalingRole: undefined })).toThrow(
-      /^[^\n]*scaling: sets both[^\n]*; autoscalingRole: missing[^\n]*; releaseLabel: emr-6\.15\.0[^\n]*$/,
-    );
   });
 });

@@ -34,3 +34,12 @@ export function documentStatements(json: TerraformJson, fragment: string): Recor
   if (docs.length !== 1) throw new Error(`expected one policy document matching ${fragment}, found ${docs.map(([id]) => id).join(", ") || "none"}`);
   return (docs[0][1] as any).statement;
 }
+
+/**
+ * `list`, after failing the test when it is empty: a loop or `.every()` over it then asserts something about at least
+ * one element, instead of passing vacuously when the stack has none.
+ */
+export function nonEmpty<T>(list: readonly T[]): readonly T[] {
+  if (list.length === 0) throw new Error("expected at least one element to assert on, found none");
+  return list;
+}

@@ -134,7 +134,7 @@ describe("SecureBucket grants", () => {
 
   test("fails if the project name would make bucket prefixes too long (refused at validation, before synth)", () => {
     expect(() => parseEnvironment({ ...environmentInput("staging"), project: "a-very-long-project-x" })).toThrow(
-      /project = "a-very-long-project-x": .* 40 characters .*fix: at most 18 characters/,
+      /project = "a-very-long-project-x": is 21 characters, too long for staging: .*fix: at most 18 characters in staging/,
     );
     expect(parseEnvironment({ ...environmentInput("staging"), project: "a-long-project-xyz" }).project).toBe("a-long-project-xyz");
   });

@@ -57,7 +57,7 @@ describe("estimateCost", () => {
     expect(estimate.complete).toBe(false);
     expect(estimate.hourly).toBeCloseTo(price.ec2 + price.emr, 10);
     expect(estimate.groups[1].hourly).toBeNull();
-    expect(estimate.unknown).toEqual(["no price for z9.mega in eu-west-1 (core group); fix: add it to scripts/plan-summary/prices.json"]);
+    expect(estimate.unknown).toEqual(["no price for z9.mega in eu-west-1 (core group); fix: add it to environments/instance-types.json"]);
   });
 
   it("does not call a group of zero instances unknown", () => {

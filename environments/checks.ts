@@ -1,0 +1,445 @@
+/**
+ * Every config rule that a field's own type and limits cannot state: cross-field rules, the production posture, and
+ * the address, name and instance-type rules. schema.ts runs them all in one pass, so one error lists every fault.
+ * Each check carries the sentence the README's rules list prints (`npm run docs:config`): the reference is generated
+ * from the code that enforces it.
+ *
+ * A check reads the config defensively: it also runs when another field failed, so any value may be missing or of
+ * the wrong type.
+ */
+import { blockSize, canonical, coveredAddresses, networkAddress, parseCidr, type Cidr } from "./cidr";
+import { INSTANCE_TYPE_TABLE, instanceTypesIn } from "./instance-types";
+import { ENVIRONMENT_NAMES } from "./names";
+
+/** Adds one fault: the path into the config and what is wrong, ending in "; fix: …". */
+export type Report = (path: (string | number)[], message: string) => void;
+
+/** The config as the checks see it: the schema's output shape, but any part may be absent or malformed. */
+export interface DraftConfig {
+  readonly [key: string]: unknown;
+}
+
+export type CheckArea = "scaling" | "instances" | "release" | "network" | "access" | "names" | "endpoint" | "prod";
+
+export interface ConfigCheck {
+  readonly name: string;
+  readonly area: CheckArea;
+  /** The rule in one sentence, as the README lists it. */
+  readonly rule: string;
+  readonly run: (env: DraftConfig, report: Report) => void;
+}
+
+// ---- reading a draft safely ------------------------------------------------------------------------------------
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : undefined);
+const at = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => obj(o)?.[k], v);
+const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+const GROUPS = ["master", "core", "task"] as const;
+/** gp3's baseline throughput, MiB/s. */
+export const GP3_BASELINE_THROUGHPUT = 125;
+
+/** A task instance group exists when it has instances or custom autoscaling drives it (as the cluster module builds it). */
+function hasTaskGroup(env: DraftConfig): boolean {
+  return (num(at(env, "instances", "task", "count")) ?? 0) > 0 || obj(at(env, "scaling", "autoscaling")) !== undefined;
+}
+
+// ---- scaling ---------------------------------------------------------------------------------------------------
+
+const scalingChecks: ConfigCheck[] = [
+  {
+    name: "oneScalingMode",
+    area: "scaling",
+    rule: "`scaling.autoscaling` and `scaling.managed` are exclusive: custom rules drive the task group, managed scaling sizes the whole cluster.",
+    run(env, report) {
+      if (obj(at(env, "scaling", "autoscaling")) && obj(at(env, "scaling", "managed"))) {
+        report(["scaling"], "sets both autoscaling and managed; fix: keep one (custom rules drive the task instance group, managed scaling sizes the whole cluster)");
+      }
+    },
+  },
+  {
+    name: "capacityRanges",
+    area: "scaling",
+    rule: "`minCapacity` ≤ `maxCapacity` in both scaling modes, and `scaling.managed.maxCoreCapacity` ≤ `maxCapacity`.",
+    run(env, report) {
+      for (const mode of ["autoscaling", "managed"] as const) {
+        const min = num(at(env, "scaling", mode, "minCapacity"));
+        const max = num(at(env, "scaling", mode, "maxCapacity"));
+        if (min !== undefined && max !== undefined && min > max) {
+          report(["scaling", mode, "minCapacity"], `${min} is above maxCapacity ${max}; fix: make minCapacity <= maxCapacity`);
+        }
+      }
+      const maxCore = num(at(env, "scaling", "managed", "maxCoreCapacity"));
+      const max = num(at(env, "scaling", "managed", "maxCapacity"));
+      if (maxCore !== undefined && max !== undefined && maxCore > max) {
+        report(["scaling", "managed", "maxCoreCapacity"], `${maxCore} is above maxCapacity ${max}; fix: lower it to at most maxCapacity`);
+      }
+    },
+  },
+  {
+    name: "scalingRules",
+    area: "scaling",
+    rule: "Autoscaling rule names are unique (EMR identifies a rule by its name), and no rule has an `adjustment` of 0.",
+    run(env, report) {
+      const seen = new Set<string>();
+      list(at(env, "scaling", "autoscaling", "rules")).forEach((rule, i) => {
+        const name = str(at(rule, "name"));
+        if (name !== undefined && seen.has(name)) {
+          report(["scaling", "autoscaling", "rules", i, "name"], `duplicate rule name "${name}" (EMR identifies rules by name); fix: rename one`);
+        }
+        if (name !== undefined) seen.add(name);
+        if (at(rule, "adjustment") === 0) {
+          report(["scaling", "autoscaling", "rules", i, "adjustment"], "an adjustment of 0 does nothing; fix: e.g. 1 or -1");
+        }
+      });
+    },
+  },
+];
+
+// ---- instances -------------------------------------------------------------------------------------------------
+
+const instanceChecks: ConfigCheck[] = [
+  {
+    name: "masterCount",
+    area: "instances",
+    rule: "`instances.master.count` is 1, or 3 for high availability.",
+    run(env, report) {
+      const count = num(at(env, "instances", "master", "count"));
+      if (count !== undefined && count !== 1 && count !== 3) {
+        report(["instances", "master", "count"], `${count} master nodes; fix: 1, or 3 for high availability`);
+      }
+    },
+  },
+  {
+    name: "coreCount",
+    area: "instances",
+    rule: "`instances.core.count` is at least 1 (HDFS lives on the core nodes).",
+    run(env, report) {
+      const count = num(at(env, "instances", "core", "count"));
+      if (count !== undefined && count < 1) report(["instances", "core", "count"], "a cluster needs at least one core node; fix: 1 or more");
+    },
+  },
+  {
+    name: "bidPriceOnSpot",
+    area: "instances",
+    rule: "`bidPrice` is set only on a `SPOT` group.",
+    run(env, report) {
+      for (const group of GROUPS) {
+        const market = at(env, "instances", group, "market");
+        if (at(env, "instances", group, "bidPrice") !== undefined && market !== "SPOT") {
+          report(["instances", group, "bidPrice"], `set on an ${String(market)} group; fix: remove it or set market: "SPOT"`);
+        }
+      }
+    },
+  },
+  {
+    name: "taskGroupThroughput",
+    area: "instances",
+    rule: "A task group (task `count` > 0, or custom autoscaling) keeps `ebs.throughputMiBps` at gp3's baseline 125: `aws_emr_instance_group` has no throughput argument.",
+    run(env, report) {
+      const throughput = num(at(env, "instances", "task", "ebs", "throughputMiBps"));
+      if (hasTaskGroup(env) && throughput !== undefined && throughput !== GP3_BASELINE_THROUGHPUT) {
+        report(
+          ["instances", "task", "ebs", "throughputMiBps"],
+          `${throughput} cannot be set on a separate task instance group (provider aws_emr_instance_group has no throughput); fix: leave it at ${GP3_BASELINE_THROUGHPUT}`,
+        );
+      }
+    },
+  },
+  {
+    name: "instanceTypeOffered",
+    area: "instances",
+    rule: `Every group's \`instanceType\` is listed for the environment's region in \`${INSTANCE_TYPE_TABLE}\`, the one table of EMR-supported types with their prices.`,
+    run(env, report) {
+      const region = str(at(env, "region"));
+      if (region === undefined) return;
+      const offered = instanceTypesIn(region);
+      if (!offered) {
+        report(["region"], `${INSTANCE_TYPE_TABLE} lists no instance types for ${region}; fix: add the region's EMR-supported types with their prices, or use one of its regions`);
+        return;
+      }
+      for (const group of GROUPS) {
+        const type = str(at(env, "instances", group, "instanceType"));
+        if (type !== undefined && !offered.includes(type)) {
+          report(
+            ["instances", group, "instanceType"],
+            `not an instance type EMR offers in ${region} (per ${INSTANCE_TYPE_TABLE}); fix: one of ${offered.join(", ")}, or add the type's row with its prices`,
+          );
+        }
+      }
+    },
+  },
+];
+
+// ---- release ---------------------------------------------------------------------------------------------------
+
+const releaseChecks: ConfigCheck[] = [
+  {
+    name: "pythonOnNodes",
+    area: "release",
+    rule: "`releaseLabel` is emr-7.0.0 or later (or emr-spark-x.y.z): the bootstrap installs the jobs' dependencies with python3.11, which emr-6 nodes lack.",
+    run(env, report) {
+      const label = str(at(env, "releaseLabel"));
+      const major = label ? /^emr-(\d+)\.\d+\.\d+$/.exec(label)?.[1] : undefined;
+      if (major !== undefined && Number(major) < 7) {
+        report(["releaseLabel"], `${label} has no python3.11 on its nodes; fix: an emr-7.x release, e.g. emr-7.12.0`);
+      }
+    },
+  },
+];
+
+// ---- network ---------------------------------------------------------------------------------------------------
+
+/** The VPC's subnets are /4 splits of it (modules/network: cidrsubnet(vpcCidr, 4, i)). */
+const SUBNET_NEWBITS = 4;
+
+const networkChecks: ConfigCheck[] = [
+  {
+    name: "vpcCidr",
+    area: "network",
+    // CreateVpc: "The smallest VPC you can create uses a /28 netmask … and the largest uses a /16 netmask", and it
+    // stores the block in canonical form (EC2 API reference, CreateVpc CidrBlock), so a non-canonical one diffs forever.
+    rule: `\`network.vpcCidr\` is a canonical IPv4 block from /16 (AWS's largest VPC) to /24, so its subnets (1/${2 ** SUBNET_NEWBITS} each) are at least AWS's smallest, /28.`,
+    run(env, report) {
+      const text = str(at(env, "network", "vpcCidr"));
+      if (at(env, "network", "mode") !== "create" || text === undefined) return;
+      const path = ["network", "vpcCidr"];
+      const cidr = parseCidr(text);
+      if ("error" in cidr) return report(path, cidr.error.replace("e.g. 203.0.113.0/24 or 2001:db8::/48", "e.g. 10.40.0.0/16"));
+      if (cidr.family !== 4) return report(path, "a VPC's primary block is IPv4; fix: e.g. 10.40.0.0/16");
+      if (cidr.prefix < 16 || cidr.prefix > 32 - 4 - SUBNET_NEWBITS) {
+        return report(path, `/${cidr.prefix} is outside /16–/24 (a VPC is /16 to /28, and each subnet is 1/16 of it, at least /28); fix: e.g. 10.40.0.0/16`);
+      }
+      if (networkAddress(cidr) !== cidr.address) report(path, `has host bits set (AWS stores ${canonical(cidr)}, so every plan would differ); fix: ${canonical(cidr)}`);
+    },
+  },
+  {
+    name: "zoneNames",
+    area: "network",
+    rule: "`network.zoneNames`, when set, names exactly `availabilityZones` zones, all in the environment's region.",
+    run(env, report) {
+      const names = at(env, "network", "zoneNames");
+      if (at(env, "network", "mode") !== "create" || !Array.isArray(names)) return;
+      const count = num(at(env, "network", "availabilityZones"));
+      if (count !== undefined && names.length !== count) {
+        report(["network", "zoneNames"], `names ${names.length} zones but availabilityZones is ${count}; fix: make them agree`);
+      }
+      const region = str(at(env, "region"));
+      const foreign = names.filter((z) => region !== undefined && typeof z === "string" && !z.startsWith(region));
+      if (foreign.length) report(["network", "zoneNames"], `${foreign.join(", ")} not in region ${region}; fix: use ${region}a, ${region}b, …`);
+    },
+  },
+];
+
+// ---- access ----------------------------------------------------------------------------------------------------
+
+/** Shortest admin prefix per family: an IPv4 /8 is a large private range; an IPv6 /32 is a whole ISP allocation. */
+const MIN_ADMIN_PREFIX = { 4: 8, 6: 32 } as const;
+/** All RFC 1918 private space (10/8 + 172.16/12 + 192.168/16): the most IPv4 addresses admin CIDRs may cover together. */
+const MAX_ADMIN_IPV4_ADDRESSES = 2n ** 24n + 2n ** 20n + 2n ** 16n;
+/** One /32's worth: the most IPv6 addresses admin CIDRs may cover together. */
+const MAX_ADMIN_IPV6_ADDRESSES = 2n ** 96n;
+
+const accessChecks: ConfigCheck[] = [
+  {
+    name: "adminCidrs",
+    area: "access",
+    rule:
+      "Each `access.adminCidrs` entry parses as a canonical IPv4 or IPv6 block no wider than /8 (IPv4) or /32 (IPv6), and together they cover at most " +
+      "17,891,328 IPv4 addresses (all RFC 1918 space) and one IPv6 /32: the whole internet in pieces is still the whole internet.",
+    run(env, report) {
+      const parsed: Cidr[] = [];
+      list(at(env, "access", "adminCidrs")).forEach((entry, i) => {
+        const path = ["access", "adminCidrs", i];
+        if (typeof entry !== "string") return;
+        const cidr = parseCidr(entry);
+        if ("error" in cidr) return report(path, cidr.error);
+        const min = MIN_ADMIN_PREFIX[cidr.family];
+        if (cidr.prefix < min) {
+          const whole = cidr.prefix === 0 ? "the whole internet" : `${blockSize(cidr).toLocaleString("en-US")} addresses`;
+          return report(path, `/${cidr.prefix} opens the cluster to ${whole} (admin CIDRs are /${min} or longer for IPv${cidr.family}); fix: use your office or VPN range, e.g. 203.0.113.0/24`);
+        }
+        if (networkAddress(cidr) !== cidr.address) return report(path, `has host bits set (AWS stores ${canonical(cidr)}, so every plan would differ); fix: ${canonical(cidr)}`);
+        parsed.push(cidr);
+      });
+      for (const [family, max] of [[4, MAX_ADMIN_IPV4_ADDRESSES], [6, MAX_ADMIN_IPV6_ADDRESSES]] as const) {
+        const covered = coveredAddresses(parsed.filter((c) => c.family === family));
+        if (covered > max) {
+          report(
+            ["access", "adminCidrs"],
+            `together cover ${covered.toLocaleString("en-US")} IPv${family} addresses, more than the ${max.toLocaleString("en-US")} allowed; fix: list only your office and VPN ranges`,
+          );
+        }
+      }
+    },
+  },
+  {
+    name: "accessNeedsCidrs",
+    area: "access",
+    rule: "`access.webUiIngress` and `access.keyPairName` each need at least one `access.adminCidrs` entry.",
+    run(env, report) {
+      const none = list(at(env, "access", "adminCidrs")).length === 0;
+      if (at(env, "access", "webUiIngress") === true && none) {
+        report(["access", "webUiIngress"], "is on but access.adminCidrs is empty; fix: add your VPN range or turn it off and use SSH tunnels");
+      }
+      if (str(at(env, "access", "keyPairName")) && none) {
+        report(["access", "adminCidrs"], "a key pair is set but no CIDR may reach SSH; fix: add your VPN range, e.g. 10.0.0.0/8");
+      }
+    },
+  },
+];
+
+// ---- names -----------------------------------------------------------------------------------------------------
+
+/** S3 allows 63 characters; Terraform's bucket_prefix adds a 26-character unique suffix. */
+const BUCKET_PREFIX_MAX = 63 - 26;
+/** The longest bucket prefix the storage module builds: `<project>-<env>-artifacts-`. */
+const longestBucketPrefix = (project: string, env: string) => `${project}-${env}-artifacts-`;
+
+/** The longest `project` each environment allows. */
+export function maxProjectLength(env: string): number {
+  return BUCKET_PREFIX_MAX - longestBucketPrefix("", env).length;
+}
+
+/** S3 general purpose bucket naming rules (Amazon S3 User Guide, "General purpose bucket naming rules"). */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return `is ${name.length} characters; S3 bucket names are 3–63`;
+  if (!/^[a-z0-9.-]+$/.test(name)) return "may hold only lowercase letters, digits, . and -";
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return "must begin and end with a letter or digit";
+  if (name.includes("..")) return "must not contain two adjacent periods";
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "must not look like an IP address";
+  const prefix = ["xn--", "sthree-", "amzn-s3-demo-"].find((p) => name.startsWith(p));
+  if (prefix) return `must not start with the reserved prefix ${prefix}`;
+  const suffix = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"].find((s) => name.endsWith(s));
+  if (suffix) return `must not end with the reserved suffix ${suffix}`;
+  return undefined;
+}
+
+const nameChecks: ConfigCheck[] = [
+  {
+    name: "projectCharacters",
+    area: "names",
+    rule: "`project` is lowercase letters, digits and -, starting with a letter (it prefixes every resource and bucket name).",
+    run(env, report) {
+      const project = str(at(env, "project"));
+      if (project !== undefined && !/^[a-z][a-z0-9-]*$/.test(project)) {
+        report(["project"], "lowercase letters, digits and - only, starting with a letter; fix: e.g. emr-platform");
+      }
+    },
+  },
+  {
+    name: "projectLength",
+    area: "names",
+    rule:
+      `\`project\` fits S3 bucket names: \`<project>-<env>-artifacts-\` is at most ${BUCKET_PREFIX_MAX} characters (63 minus Terraform's 26-character unique suffix), ` +
+      `so \`project\` is at most ${ENVIRONMENT_NAMES.map((e) => `${maxProjectLength(e)} (${e})`).join(", ")} characters.`,
+    run(env, report) {
+      const project = str(at(env, "project"));
+      const name = str(at(env, "name"));
+      if (project === undefined || name === undefined) return;
+      const max = maxProjectLength(name);
+      if (project.length > max) {
+        report(
+          ["project"],
+          `is ${project.length} characters, too long for ${name}: bucket prefixes like "${longestBucketPrefix(project, name)}" must fit ${BUCKET_PREFIX_MAX} characters (S3's 63 minus the unique suffix); fix: at most ${max} characters in ${name}`,
+        );
+      }
+    },
+  },
+  {
+    name: "stateBucketName",
+    area: "names",
+    rule: "`stateBackend.bucket` follows the S3 bucket naming rules: 3–63 characters of lowercase letters, digits, . and -, starting and ending with a letter or digit, no `..`, not an IP address, no reserved prefix or suffix.",
+    run(env, report) {
+      const bucket = str(at(env, "stateBackend", "bucket"));
+      if (at(env, "stateBackend", "type") !== "s3" || bucket === undefined) return;
+      const problem = bucketNameProblem(bucket);
+      if (problem) report(["stateBackend", "bucket"], `${problem} (S3 bucket naming rules); fix: e.g. emr-platform-terraform-state`);
+    },
+  },
+];
+
+// ---- endpoint --------------------------------------------------------------------------------------------------
+
+const endpointChecks: ConfigCheck[] = [
+  {
+    name: "localEndpoint",
+    area: "endpoint",
+    rule: "The `local` environment sets `endpoint`, and no other environment does.",
+    run(env, report) {
+      const endpoint = at(env, "endpoint");
+      if (env.name === "local" && !endpoint) {
+        report(["endpoint"], 'the local environment needs a local AWS endpoint; fix: "http://localhost:5000"');
+      }
+      if (env.name !== "local" && endpoint) {
+        report(["endpoint"], `only the local environment may point at a custom endpoint (got ${String(endpoint)}); fix: remove it`);
+      }
+    },
+  },
+];
+
+// ---- production posture ----------------------------------------------------------------------------------------
+
+const prodPosture: ConfigCheck[] = [
+  {
+    name: "prodTerminationProtection",
+    area: "prod",
+    rule: "prod sets `terminationProtection: true` (the default is off, so leaving the line out is refused too).",
+    run(env, report) {
+      if (env.name === "prod" && at(env, "terminationProtection") !== true) {
+        report(["terminationProtection"], "prod must refuse API termination; fix: terminationProtection: true");
+      }
+    },
+  },
+  {
+    name: "prodMasterOnDemand",
+    area: "prod",
+    rule: "prod's master is `ON_DEMAND`: losing the master loses the cluster.",
+    run(env, report) {
+      if (env.name === "prod" && at(env, "instances", "master", "market") === "SPOT") {
+        report(["instances", "master", "market"], "SPOT master in prod: losing the master loses the cluster; fix: ON_DEMAND");
+      }
+    },
+  },
+  {
+    name: "prodCertificates",
+    area: "prod",
+    rule: "prod names its own TLS certificates (`tls.certificateZipS3Uri`): generated ones keep their private key in Terraform state.",
+    run(env, report) {
+      if (env.name === "prod" && obj(at(env, "tls")) && !at(env, "tls", "certificateZipS3Uri")) {
+        report(["tls", "certificateZipS3Uri"], "prod needs certificates you manage (generated ones keep their private key in Terraform state); fix: s3://bucket/path/certs.zip");
+      }
+    },
+  },
+  {
+    name: "prodRemoteState",
+    area: "prod",
+    rule: "prod keeps its Terraform state in S3 (`stateBackend.type: \"s3\"`).",
+    run(env, report) {
+      const backend = obj(at(env, "stateBackend"));
+      if (env.name === "prod" && backend && backend.type !== "s3") {
+        report(["stateBackend"], 'prod keeps its state locally; fix: { type: "s3", bucket: "<state bucket>" }');
+      }
+    },
+  },
+];
+
+/** Every check, in the order the README lists them. */
+export const CONFIG_CHECKS: readonly ConfigCheck[] = [
+  ...scalingChecks,
+  ...instanceChecks,
+  ...releaseChecks,
+  ...networkChecks,
+  ...accessChecks,
+  ...nameChecks,
+  ...endpointChecks,
+  ...prodPosture,
+];
+
+/** Runs every check over a (possibly partial) config. */
+export function runConfigChecks(env: DraftConfig, report: Report): void {
+  for (const check of CONFIG_CHECKS) check.run(env, report);
+}
