@@ -1,17 +1,12 @@
 /**
- * The CDKTF app: one EmrPlatformStack per environment, each with its own state. Nothing else lives here.
+ * The CDKTF app: one EmrPlatformStack per environment, each with its own state. Nothing else lives here; a refused
+ * config or a policy finding prints as one block of findings (modules/synthesize.ts).
  */
-import { App } from "cdktf";
-import { ConfigError, loadAllEnvironments } from "./environments";
+import { loadAllEnvironments } from "./environments";
 import { EmrPlatformStack } from "./modules/platform-stack";
 import { stackId } from "./modules/outputs";
+import { synthesize } from "./modules/synthesize";
 
-try {
-  const app = new App();
+process.exitCode = synthesize((app) => {
   for (const env of loadAllEnvironments()) new EmrPlatformStack(app, stackId(env.name), env);
-  app.synth();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+});
