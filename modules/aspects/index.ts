@@ -35,7 +35,7 @@ export class PlatformAspects implements IAspect {
 
 export function applyPlatformAspects(
   stack: TerraformStack,
-  config: EnvironmentConfig,
+  config: Pick<EnvironmentConfig, "tags">,
   options: PlatformAspectsOptions = {},
 ): PlatformAspects {
   const aspects = new PlatformAspects(

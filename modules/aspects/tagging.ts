@@ -73,7 +73,7 @@ function isAwsProvider(node: IConstruct): node is AwsProvider {
 }
 
 export class PlatformTagging implements IAspect {
-  constructor(private readonly config: EnvironmentConfig) {}
+  constructor(private readonly config: Pick<EnvironmentConfig, "tags">) {}
 
   /** Works on the stack node as a whole: which subnets need the tag depends on what the cluster references. */
   visit(node: IConstruct): void {

@@ -21,9 +21,25 @@ import { bootstrapObjectKey, DEFAULT_REQUIREMENTS_FILE, readRequirementPins, ren
 import { renderConfigurationsJson } from "./classifications";
 import { terraformLiteral } from "../core/terraform-literal";
 
+/** The part of the environment config the cluster reads. */
+export type ClusterConfig = Pick<
+  EnvironmentConfig,
+  | "access"
+  | "applications"
+  | "autoTermination"
+  | "bootstrapActions"
+  | "classifications"
+  | "instances"
+  | "releaseLabel"
+  | "scaling"
+  | "stepConcurrency"
+  | "terminationProtection"
+  | "unhealthyNodeReplacement"
+>;
+
 export interface PlatformClusterProps {
-  /** Validated environment config (environments/schema.ts EnvironmentConfig). */
-  readonly config: EnvironmentConfig;
+  /** The validated part of the environment config the cluster reads. */
+  readonly config: ClusterConfig;
   /** Resource name prefix, e.g. "emr-platform-dev"; the cluster is named exactly this. */
   readonly name: string;
   readonly subnetId: string;

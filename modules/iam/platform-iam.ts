@@ -5,13 +5,16 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
+
+/** The part of the environment config IAM reads. */
+export type IamConfig = Pick<EnvironmentConfig, "tls" | "kinesisStreamArns" | "classifications" | "scaling">;
 import type { AccountContext } from "../core/account-context";
 import { PREFIXES } from "../outputs";
 import type { PlatformStorage } from "../storage/platform-storage";
 import { PolicyStatements } from "../core/policy-statements";
 
 export interface PlatformIamProps {
-  readonly config: EnvironmentConfig;
+  readonly config: IamConfig;
   /** Resource name prefix, e.g. "emr-platform-dev". */
   readonly name: string;
   readonly account: AccountContext;

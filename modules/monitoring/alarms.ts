@@ -3,6 +3,9 @@
  * EMR publishes these every 5 minutes, so every alarm uses 300 s periods and states its window in periods.
  */
 import type { EnvironmentConfig } from "../../environments/schema";
+
+/** The part of the environment config monitoring reads (alarms, dashboard). */
+export type MonitoringConfig = Pick<EnvironmentConfig, "alarms" | "autoTermination" | "region">;
 /** EMR's reporting interval for cluster metrics. */
 export const EMR_METRIC_PERIOD_SECONDS = 300;
 /** CloudWatch's limit on evaluationPeriods x period for 5-minute periods (one day). */
@@ -35,14 +38,14 @@ const periodsFor = (seconds: number) => Math.ceil(Math.min(seconds, MAX_ALARM_WI
  * With auto-termination on, the idle alarm waits two periods past the idle timeout: it fires only when the cluster
  * should already have terminated itself and didn't.
  */
-export function idleAlarmPeriods(config: EnvironmentConfig): number {
+export function idleAlarmPeriods(config: MonitoringConfig): number {
   const { enabled, idleTimeoutSeconds } = config.autoTermination;
   if (!enabled) return periodsFor(IDLE_ALARM_WITHOUT_AUTO_TERMINATION_SECONDS);
   const waited = Math.ceil(idleTimeoutSeconds / EMR_METRIC_PERIOD_SECONDS) + 2;
   return Math.min(waited, periodsFor(MAX_ALARM_WINDOW_SECONDS));
 }
 
-export function buildClusterAlarms(config: EnvironmentConfig): ClusterAlarmSpec[] {
+export function buildClusterAlarms(config: MonitoringConfig): ClusterAlarmSpec[] {
   const { yarnMemoryAvailableBelowPercent, hdfsUtilizationAbovePercent } = config.alarms;
   const idlePeriods = idleAlarmPeriods(config);
   return [

@@ -3,9 +3,8 @@
  * pending applications, node counts), with the alarm thresholds drawn in. Widgets and keys come out in a fixed
  * order, so the same inputs always give the same body and plans stay quiet.
  */
-import type { EnvironmentConfig } from "../../environments/schema";
 import { EMR_METRICS_NAMESPACE } from "../core/emr-vocabulary";
-import { CONTAINER_PENDING_RATIO_LIMIT, EMR_METRIC_PERIOD_SECONDS } from "./alarms";
+import { CONTAINER_PENDING_RATIO_LIMIT, EMR_METRIC_PERIOD_SECONDS, type MonitoringConfig } from "./alarms";
 
 interface MetricLine {
   readonly metric: string;
@@ -22,7 +21,7 @@ const WIDGET_WIDTH = 12;
 const WIDGET_HEIGHT = 6;
 const WIDGETS_PER_ROW = 24 / WIDGET_WIDTH;
 
-function widgetSpecs(config: EnvironmentConfig): WidgetSpec[] {
+function widgetSpecs(config: MonitoringConfig): WidgetSpec[] {
   return [
     {
       title: "YARN memory available (%)",
@@ -63,7 +62,7 @@ function widgetSpecs(config: EnvironmentConfig): WidgetSpec[] {
 }
 
 /** The dashboard_body JSON. `clusterId` may be a CDKTF token (resolved at synth). */
-export function buildDashboardBody(config: EnvironmentConfig, clusterId: string): string {
+export function buildDashboardBody(config: MonitoringConfig, clusterId: string): string {
   const widgets = widgetSpecs(config).map((spec, index) => ({
     type: "metric",
     x: (index % WIDGETS_PER_ROW) * WIDGET_WIDTH,

@@ -20,14 +20,13 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { ConfigError } from "../../environments/errors";
-import type { EnvironmentConfig } from "../../environments/schema";
 import { EMR_METRICS_NAMESPACE } from "../core/emr-vocabulary";
-import { buildClusterAlarms, EMR_METRIC_PERIOD_SECONDS, TREAT_MISSING_DATA } from "./alarms";
+import { buildClusterAlarms, EMR_METRIC_PERIOD_SECONDS, TREAT_MISSING_DATA, type MonitoringConfig } from "./alarms";
 import { buildDashboardBody } from "./dashboard";
 import { clusterFailedPattern, stepFailedPattern } from "./event-patterns";
 
 export interface PlatformMonitoringProps {
-  readonly config: EnvironmentConfig;
+  readonly config: MonitoringConfig;
   /** Resource name prefix, e.g. "emr-platform-dev". */
   readonly name: string;
   /** The EMR cluster id (a token). */

@@ -3,12 +3,15 @@ import { Lazy } from "cdktf";
 import { EmrSecurityConfiguration } from "@cdktf/provider-aws/lib/emr-security-configuration";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
+
+/** The part of the environment config encryption reads. */
+export type EncryptionConfig = Pick<EnvironmentConfig, "name" | "region" | "tls">;
 import type { PlatformKey } from "../storage/platform-key";
 import type { SecureBucket } from "../storage/secure-bucket";
 import { GeneratedTlsCertificates } from "./tls-certificates";
 
 export interface EmrEncryptionProps {
-  readonly config: EnvironmentConfig;
+  readonly config: EncryptionConfig;
   /** Resource name prefix, e.g. "emr-platform-dev". */
   readonly name: string;
   readonly key: PlatformKey;

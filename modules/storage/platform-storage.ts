@@ -1,12 +1,15 @@
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
+
+/** The part of the environment config storage reads. */
+export type StorageConfig = Pick<EnvironmentConfig, "storage" | "logging">;
 import type { AccountContext } from "../core/account-context";
 import { PREFIXES } from "../outputs";
 import { PlatformKey } from "./platform-key";
 import { SecureBucket } from "./secure-bucket";
 
 export interface PlatformStorageProps {
-  readonly config: EnvironmentConfig;
+  readonly config: StorageConfig;
   /** Resource name prefix, e.g. "emr-platform-dev". */
   readonly name: string;
   readonly account: AccountContext;
