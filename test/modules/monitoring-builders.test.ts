@@ -3,6 +3,7 @@ import type { EnvironmentConfig } from "../../environments/schema";
 import { buildClusterAlarms, idleAlarmPeriods } from "../../modules/monitoring/alarms";
 import { buildDashboardBody } from "../../modules/monitoring/dashboard";
 import { clusterFailedPattern, stepFailedPattern } from "../../modules/monitoring/event-patterns";
+import { nonEmpty } from "./harness";
 
 function variant(patch: (input: EnvironmentInput) => void): EnvironmentConfig {
   const input = environmentInput("dev");
@@ -57,12 +58,12 @@ describe("buildDashboardBody", () => {
       [0, 12, 12, 6],
       [12, 12, 12, 6],
     ]);
-    for (const w of body.widgets) expect(w.properties).toMatchObject({ region: "eu-west-1", period: 300, view: "timeSeries" });
+    for (const w of nonEmpty<any>(body.widgets)) expect(w.properties).toMatchObject({ region: "eu-west-1", period: 300, view: "timeSeries" });
   });
 
   test("every metric is the cluster's (JobFlowId dimension)", () => {
-    for (const w of body.widgets) {
-      for (const m of w.properties.metrics) expect(m.slice(0, 4)).toEqual(["AWS/ElasticMapReduce", m[1], "JobFlowId", "j-TEST"]);
+    for (const w of nonEmpty<any>(body.widgets)) {
+      for (const m of nonEmpty<any[]>(w.properties.metrics)) expect(m.slice(0, 4)).toEqual(["AWS/ElasticMapReduce", m[1], "JobFlowId", "j-TEST"]);
     }
   });
 
