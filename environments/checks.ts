@@ -19,7 +19,7 @@ export interface DraftConfig {
   readonly [key: string]: unknown;
 }
 
-export type CheckArea = "scaling" | "instances" | "release" | "network" | "access" | "names" | "endpoint" | "prod";
+export type CheckArea = "scaling" | "instances" | "release" | "network" | "access" | "tls" | "names" | "endpoint" | "prod";
 
 export interface ConfigCheck {
   readonly name: string;
@@ -49,6 +49,25 @@ function hasTaskGroup(env: DraftConfig): boolean {
 
 // ---- scaling ---------------------------------------------------------------------------------------------------
 
+type Market = "ON_DEMAND" | "SPOT";
+const isMarket = (v: unknown): v is Market => v === "ON_DEMAND" || v === "SPOT";
+
+/**
+ * The most core + task instances EMR managed scaling can reach (unit type Instances; the master is outside the
+ * limits): core grows up to maxCoreCapacity and, when on-demand, up to maxOnDemandCapacity; task nodes take the rest,
+ * on-demand ones only within what maxOnDemandCapacity leaves (EMR management guide, "Node allocation strategy").
+ */
+export function managedScalingCeiling(
+  managed: { maxOnDemandCapacity?: number; maxCoreCapacity?: number },
+  core: { market: Market },
+  task: { market: Market },
+): number {
+  const onDemand = managed.maxOnDemandCapacity ?? Infinity;
+  const coreCeiling = Math.min(managed.maxCoreCapacity ?? Infinity, core.market === "ON_DEMAND" ? onDemand : Infinity);
+  const taskCeiling = task.market === "SPOT" ? Infinity : Math.max(0, onDemand - (core.market === "ON_DEMAND" ? coreCeiling : 0));
+  return coreCeiling + taskCeiling;
+}
+
 const scalingChecks: ConfigCheck[] = [
   {
     name: "oneScalingMode",
@@ -76,6 +95,25 @@ const scalingChecks: ConfigCheck[] = [
       const max = num(at(env, "scaling", "managed", "maxCapacity"));
       if (maxCore !== undefined && max !== undefined && maxCore > max) {
         report(["scaling", "managed", "maxCoreCapacity"], `${maxCore} is above maxCapacity ${max}; fix: lower it to at most maxCapacity`);
+      }
+    },
+  },
+  {
+    name: "managedScalingReachable",
+    area: "scaling",
+    rule: "`scaling.managed.maxCapacity` is reachable: `maxCoreCapacity` and `maxOnDemandCapacity` leave core plus task nodes room to get there (on-demand task nodes count against `maxOnDemandCapacity`).",
+    run(env, report) {
+      const managed = obj(at(env, "scaling", "managed"));
+      const max = num(managed?.maxCapacity);
+      const core = at(env, "instances", "core", "market");
+      const task = at(env, "instances", "task", "market");
+      if (!managed || max === undefined || !isMarket(core) || !isMarket(task)) return;
+      const ceiling = managedScalingCeiling({ maxOnDemandCapacity: num(managed.maxOnDemandCapacity), maxCoreCapacity: num(managed.maxCoreCapacity) }, { market: core }, { market: task });
+      if (ceiling < max) {
+        report(
+          ["scaling", "managed", "maxCapacity"],
+          `${max} is unreachable: maxCoreCapacity/maxOnDemandCapacity let core and ${task} task nodes reach only ${ceiling}; fix: make instances.task SPOT, raise maxOnDemandCapacity, or lower maxCapacity to ${ceiling}`,
+        );
       }
     },
   },
@@ -292,6 +330,21 @@ const accessChecks: ConfigCheck[] = [
   },
 ];
 
+// ---- TLS -------------------------------------------------------------------------------------------------------
+
+const tlsChecks: ConfigCheck[] = [
+  {
+    name: "certificateKeyNeedsZip",
+    area: "tls",
+    rule: "`tls.certificateKmsKeyArn` is set only with `tls.certificateZipS3Uri` (generated certificates use the platform key).",
+    run(env, report) {
+      if (at(env, "tls", "certificateKmsKeyArn") && !at(env, "tls", "certificateZipS3Uri")) {
+        report(["tls", "certificateKmsKeyArn"], "is set but tls.certificateZipS3Uri is not (generated certificates use the platform key); fix: name the zip or remove the key");
+      }
+    },
+  },
+];
+
 // ---- names -----------------------------------------------------------------------------------------------------
 
 /** S3 allows 63 characters; Terraform's bucket_prefix adds a 26-character unique suffix. */
@@ -434,6 +487,7 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   ...releaseChecks,
   ...networkChecks,
   ...accessChecks,
+  ...tlsChecks,
   ...nameChecks,
   ...endpointChecks,
   ...prodPosture,

@@ -219,6 +219,11 @@ const access = z
 const tls = z
   .object({
     certificateZipS3Uri: z.string().regex(S3_URI, "not an s3:// URI; fix: s3://bucket/path/certs.zip").optional().describe("A zip of PEM files (privateKey.pem, certificateChain.pem, trustedCertificates.pem) in S3. Required in prod."),
+    certificateKmsKeyArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "not a KMS key ARN; fix: arn:aws:kms:<region>:<account>:key/<key id>")
+      .optional()
+      .describe("KMS key of the certificate zip when its bucket encrypts it with SSE-KMS; the nodes get kms:Decrypt on it."),
     generatedValidityHours: z.number().int().min(24).max(87600).default(8760).describe("Validity of the generated self-signed certificate when no zip is named (non-prod only)."),
   })
   .strict();

@@ -97,6 +97,7 @@ const AREA_TITLES: Record<CheckArea, string> = {
   release: "Release",
   network: "Network",
   access: "Access",
+  tls: "TLS",
   names: "Names",
   endpoint: "Endpoint",
   prod: "Production",

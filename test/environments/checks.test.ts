@@ -198,6 +198,33 @@ describe("rules moved from the cluster construct into validation", () => {
   });
 });
 
+describe("managed scaling and TLS key rules (issue 11, kept with the other checks)", () => {
+  const onDemandTasks = (): EnvironmentInput => {
+    const input = prod();
+    input.instances = { ...input.instances, task: { instanceType: "r6i.2xlarge", count: 0, market: "ON_DEMAND" } };
+    return input;
+  };
+
+  test("fails if managed-scaling caps make maxCapacity unreachable (on-demand task nodes, on-demand cap 4)", () => {
+    expect(about(onDemandTasks(), "scaling.managed.maxCapacity")).toEqual([
+      expect.stringMatching(/20 is unreachable: .* reach only 4; fix: make instances\.task SPOT, raise maxOnDemandCapacity, or lower maxCapacity to 4/),
+    ]);
+  });
+
+  test("accepts limits that can reach maxCapacity: spot task nodes, or an on-demand cap that fits", () => {
+    expect(() => parseEnvironment(prod())).not.toThrow();
+    const input = onDemandTasks();
+    input.scaling = { managed: { minCapacity: 4, maxCapacity: 20, maxOnDemandCapacity: 20, maxCoreCapacity: 4 } };
+    expect(() => parseEnvironment(input)).not.toThrow();
+  });
+
+  test("fails if tls.certificateKmsKeyArn is set without a certificate zip", () => {
+    const input = dev();
+    input.tls = { certificateKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/0b7a9d4e-1111-2222-3333-444455556666" };
+    expect(about(input, "tls.certificateKmsKeyArn")).toEqual([expect.stringMatching(/is set but tls\.certificateZipS3Uri is not/)]);
+  });
+});
+
 describe("the README lists the rules the checks enforce", () => {
   const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
 
