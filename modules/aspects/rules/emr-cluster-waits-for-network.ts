@@ -27,10 +27,9 @@ export const emrClusterWaitsForNetwork = defineRule({
       ...stack.ofType("aws_route").filter((r) => onTable(r.config.route_table_id)),
       ...stack.ofType("aws_vpc_endpoint").filter((e) => onTable(e.config.route_table_ids)),
     ].map((r) => r.address);
-    if (associations.length === 0) {
-      return fromProblems([`its subnet ${subnet} has no route-table association in this stack (the main table has no NAT route); fix: associate the private route table`]);
-    }
-    const dependsOn = new Set(strings(cluster.config.depends_on));
+    if (associations.length === 0) return NOT_APPLICABLE; // the subnet's routing is not declared here: nothing to order on
+    // cdktf writes `aws_route.x`; a hand-set fqn arrives as `${aws_route.x}`.
+    const dependsOn = new Set(strings(cluster.config.depends_on).map((d) => d.replace(/^\$\{(.*)\}$/, "$1")));
     const missing = required.filter((address) => !dependsOn.has(address));
     return fromProblems(missing.length ? [`does not depend on ${missing.join(", ")}; fix: add the network module's clusterDependencies to the cluster's dependsOn`] : []);
   },
