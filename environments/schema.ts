@@ -233,6 +233,11 @@ const access = z
 const tls = z
   .object({
     certificateZipS3Uri: z.string().regex(S3_URI, "not an s3:// URI; fix: s3://bucket/path/certs.zip").optional().describe("A zip of PEM files (privateKey.pem, certificateChain.pem, trustedCertificates.pem) in S3. Required in prod."),
+    certificateKmsKeyArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "not a KMS key ARN; fix: arn:aws:kms:<region>:<account>:key/<key id>")
+      .optional()
+      .describe("KMS key of the certificate zip when its bucket encrypts it with SSE-KMS; the nodes get kms:Decrypt on it."),
     generatedValidityHours: z.number().int().min(24).max(87600).default(8760).describe("Validity of the generated self-signed certificate when no zip is named (non-prod only)."),
   })
   .strict();
@@ -249,6 +254,22 @@ const stateBackend = z.discriminatedUnion("type", [
     .strict(),
   z.object({ type: z.literal("local"), path: z.string().optional() }).strict(),
 ]);
+
+/**
+ * The most core + task instances EMR managed scaling can reach (unit type Instances; the master is outside the
+ * limits): core grows up to maxCoreCapacity and, when on-demand, up to maxOnDemandCapacity; task nodes take the rest,
+ * on-demand ones only within what maxOnDemandCapacity leaves (EMR management guide, "Node allocation strategy").
+ */
+export function managedScalingCeiling(
+  managed: { maxOnDemandCapacity?: number; maxCoreCapacity?: number },
+  core: { market: "ON_DEMAND" | "SPOT" },
+  task: { market: "ON_DEMAND" | "SPOT" },
+): number {
+  const onDemand = managed.maxOnDemandCapacity ?? Infinity;
+  const coreCeiling = Math.min(managed.maxCoreCapacity ?? Infinity, core.market === "ON_DEMAND" ? onDemand : Infinity);
+  const taskCeiling = task.market === "SPOT" ? Infinity : Math.max(0, onDemand - (core.market === "ON_DEMAND" ? coreCeiling : 0));
+  return coreCeiling + taskCeiling;
+}
 
 export const environmentSchema = z
   .object({
@@ -345,6 +366,17 @@ export const environmentSchema = z
       }
       if (managed?.maxCoreCapacity !== undefined && managed.maxCoreCapacity > managed.maxCapacity) {
         issue(["scaling", "managed", "maxCoreCapacity"], `${managed.maxCoreCapacity} is above maxCapacity ${managed.maxCapacity}; fix: lower it to at most maxCapacity`);
+      }
+      const core0 = env.instances?.core;
+      const task0 = env.instances?.task;
+      if (managed && core0 && task0) {
+        const ceiling = managedScalingCeiling(managed, core0, task0);
+        if (ceiling < managed.maxCapacity) {
+          issue(["scaling", "managed", "maxCapacity"], `${managed.maxCapacity} is unreachable: maxCoreCapacity/maxOnDemandCapacity let core and ${task0.market} task nodes reach only ${ceiling}; fix: make instances.task SPOT, raise maxOnDemandCapacity, or lower maxCapacity to ${ceiling}`);
+        }
+      }
+      if (env.tls?.certificateKmsKeyArn && !env.tls.certificateZipS3Uri) {
+        issue(["tls", "certificateKmsKeyArn"], "is set but tls.certificateZipS3Uri is not (generated certificates use the platform key); fix: name the zip or remove the key");
       }
       const net = env.network;
       if (net?.mode === "create" && net.zoneNames) {
