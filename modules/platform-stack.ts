@@ -64,7 +64,7 @@ export class EmrPlatformStack extends TerraformStack {
       securityConfiguration: this.encryption.securityConfiguration,
       logsBucket: this.storage.logs,
       artifactsBucket: this.storage.artifacts,
-      dependsOn: this.iam.policyAttachments,
+      dependsOn: [...this.iam.policyAttachments, ...this.network.clusterDependencies, ...this.securityGroups.rules],
     });
     this.monitoring = new PlatformMonitoring(this, "monitoring", {
       config,

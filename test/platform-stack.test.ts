@@ -2,6 +2,11 @@ import { Testing } from "cdktf";
 import { ENVIRONMENT_NAMES, loadEnvironment } from "../environments";
 import { EmrPlatformStack } from "../modules/platform-stack";
 import { STACK_OUTPUTS, stackId } from "../modules/outputs";
+import type { StackJson } from "../policy";
+import { ec2TrustWithoutCondition } from "../policy/rules/ec2-trust-without-condition";
+import { emrClusterWaitsForNetwork } from "../policy/rules/emr-cluster-waits-for-network";
+import { s3ListBucketForReaders } from "../policy/rules/s3-list-bucket-for-readers";
+import { StackIndex } from "../policy/stack-json";
 import { nonEmpty, resources, type TerraformJson } from "./modules/harness";
 
 /** Full synth (aspects included: a policy-guard error would throw here) of one environment's stack. */
@@ -46,6 +51,40 @@ describe.each(ENVIRONMENT_NAMES)("emr-%s stack", (name) => {
     expect(c.log_uri).toMatch(/^s3:\/\/.*\/emr\/$/);
   });
 
+  test("the cluster waits for its network: private routes, route-table associations, the S3 endpoint, every SG rule", () => {
+    const dependsOn: string[] = cluster(name).depends_on;
+    const addresses = (type: string, filter: (id: string) => boolean = () => true) =>
+      resources(json, type).filter(([id]) => filter(id)).map(([id]) => `${type}.${id}`);
+    const privateRoutes = addresses("aws_route", (id) => id.includes("private"));
+    const associations = addresses("aws_route_table_association", (id) => id.includes("private"));
+    const rules = [...addresses("aws_vpc_security_group_ingress_rule"), ...addresses("aws_vpc_security_group_egress_rule")];
+    expect(privateRoutes.length).toBeGreaterThanOrEqual(2);
+    expect(associations).toHaveLength(privateRoutes.length);
+    expect(rules.length).toBeGreaterThanOrEqual(7);
+    expect(dependsOn).toEqual(expect.arrayContaining([...privateRoutes, ...associations, ...addresses("aws_vpc_endpoint"), ...rules]));
+    expect(dependsOn).toEqual(expect.arrayContaining(addresses("aws_iam_role_policy_attachment")));
+  });
+
+  test("the issue-11 guard rules hold and are applicable: cluster ordering, EC2 trust, unconditioned ListBucket", () => {
+    const index = new StackIndex(json as StackJson);
+    const [clusterResource] = index.ofType("aws_emr_cluster");
+    expect(emrClusterWaitsForNetwork.check(clusterResource, index)).toEqual({ status: "compliant" });
+    const instanceRole = index.ofType("aws_iam_role").find((r) => r.name.includes("instance-role"))!;
+    expect(ec2TrustWithoutCondition.check(instanceRole, index)).toEqual({ status: "compliant" });
+    const instancePolicy = index.ofType("data.aws_iam_policy_document").find((r) => r.name.includes("instance-policy-document"))!;
+    expect(s3ListBucketForReaders.check(instancePolicy, index)).toEqual({ status: "compliant" });
+  });
+
+  test("spot groups bid a number (never OnDemandPrice), read from the price table", () => {
+    const bids = [
+      ...resources(json, "aws_emr_instance_group").map(([, g]) => g.bid_price),
+      cluster(name).master_instance_group.bid_price,
+      cluster(name).core_instance_group.bid_price,
+    ].filter((b) => b !== undefined);
+    for (const bid of bids) expect(bid).toMatch(/^\d+(\.\d{1,4})?$/);
+    expect(JSON.stringify(json)).not.toContain("OnDemandPrice");
+  });
+
   test("matches its inventory (resource and data types with counts, output values)", () => {
     expect(inventory(json)).toMatchSnapshot();
   });
@@ -71,6 +110,9 @@ describe("per-environment posture", () => {
       maximum_capacity_units: 20,
       unit_type: "Instances",
     });
+    // Room to grow past the 4 on-demand core nodes: a spot task group managed scaling resizes (Terraform ignores its count).
+    const [[, task]] = resources(stacks.prod, "aws_emr_instance_group");
+    expect(task).toMatchObject({ name: "task", instance_type: "r6i.2xlarge", bid_price: "0.564", lifecycle: { ignore_changes: ["instance_count"] } });
     expect((stacks.prod as any).terraform.backend.s3).toMatchObject({ bucket: "emr-platform-terraform-state", key: "emr-platform/prod/terraform.tfstate", encrypt: true, use_lockfile: true });
     for (const [, b] of nonEmpty(resources(stacks.prod, "aws_s3_bucket"))) expect(b.force_destroy).toBe(false);
   });

@@ -2,17 +2,16 @@
  * EMR custom autoscaling (instance groups only): typed rules from the environment config rendered as the AWS
  * AutoScalingPolicy JSON of an instance group.
  *
- * Each rule's alarm is scoped to this cluster with the dimension JobFlowId = `${emr.clusterId}`, a placeholder EMR
- * substitutes when it creates the alarm. It must reach AWS literally, so the construct passes the JSON through
- * terraformLiteral() (Terraform would otherwise try to interpolate it).
+ * The rules carry no Dimensions: EMR scopes each alarm to the cluster itself (adds JobFlowId). Sending
+ * `JobFlowId = ${emr.clusterId}` would diff forever: provider 6.25 strips every JobFlowId dimension when it reads a
+ * policy back (internal/service/emr/cluster.go, flattenAutoScalingPolicyDescription), and its own acceptance tests
+ * send policies without Dimensions. The construct still passes the JSON through terraformLiteral().
  */
 import type { ScalingConfig, ScalingRule } from "../../environments/schema";
 import { EMR_METRICS_NAMESPACE } from "../core/emr-vocabulary";
 
 export type CustomAutoscalingConfig = NonNullable<ScalingConfig["autoscaling"]>;
 
-/** EMR's placeholder for the cluster id inside an autoscaling policy. */
-export const CLUSTER_ID_PLACEHOLDER = "${emr.clusterId}";
 
 export interface AutoScalingPolicy {
   readonly Constraints: { readonly MinCapacity: number; readonly MaxCapacity: number };
@@ -39,7 +38,6 @@ export interface ScalingPolicyRule {
       readonly Statistic: string;
       readonly Threshold: number;
       readonly Unit: string;
-      readonly Dimensions: { readonly Key: "JobFlowId"; readonly Value: string }[];
     };
   };
 }
@@ -65,7 +63,6 @@ function rule(r: ScalingRule): ScalingPolicyRule {
         Statistic: r.trigger.statistic,
         Threshold: r.trigger.threshold,
         Unit: r.trigger.unit,
-        Dimensions: [{ Key: "JobFlowId", Value: CLUSTER_ID_PLACEHOLDER }],
       },
     },
   };

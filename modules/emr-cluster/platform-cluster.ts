@@ -17,6 +17,7 @@ import { ConfigError } from "../../environments/errors";
 import type { EnvironmentConfig, InstanceGroupConfig } from "../../environments/schema";
 import { PREFIXES } from "../outputs";
 import { renderAutoscalingPolicy } from "./autoscaling-policy";
+import { spotBidPrice } from "./bid-price";
 import { bootstrapObjectKey, DEFAULT_REQUIREMENTS_FILE, readRequirementPins, renderBootstrapScript } from "./bootstrap-script";
 import { renderConfigurationsJson } from "./classifications";
 import { terraformLiteral } from "../core/terraform-literal";
@@ -30,6 +31,7 @@ export type ClusterConfig = Pick<
   | "bootstrapActions"
   | "classifications"
   | "instances"
+  | "region"
   | "releaseLabel"
   | "scaling"
   | "stepConcurrency"
@@ -51,7 +53,11 @@ export interface PlatformClusterProps {
   readonly securityConfiguration: EmrSecurityConfiguration;
   readonly logsBucket: { readonly bucketName: string };
   readonly artifactsBucket: { readonly bucketName: string };
-  /** IAM policy attachments the cluster must wait for. */
+  /**
+   * What the cluster must wait for: the IAM policy attachments, the private routes, route-table associations and S3
+   * endpoint (bootstrap needs PyPI through the NAT and S3), and the security-group rule resources (created after EMR
+   * adds its own rules, they can fail with InvalidPermission.Duplicate).
+   */
   readonly dependsOn?: ITerraformDependable[];
   /**
    * The jobs' runtime pins the bootstrap action installs.
@@ -62,18 +68,12 @@ export interface PlatformClusterProps {
 
 /** Root volume per node: room for the OS, the pip-installed wheels and YARN/Spark logs before they ship to S3. */
 export const ROOT_VOLUME_GIB = 32;
-/** EMR's value for "spot, capped at the on-demand price" (the Terraform provider infers SPOT from any bid price). */
-const ON_DEMAND_PRICE_CAP = "OnDemandPrice";
 /** EMR 7.2 introduced YARN node labels by market type (ApplicationMasters on on-demand nodes). */
 const AM_LABELS_SINCE: readonly [number, number] = [7, 2];
 
 function releaseVersion(label: string): [number, number, number] | undefined {
   const match = /^emr-(\d+)\.(\d+)\.(\d+)$/.exec(label);
   return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
-}
-
-function bidPrice(group: InstanceGroupConfig): string | undefined {
-  return group.market === "SPOT" ? (group.bidPrice ?? ON_DEMAND_PRICE_CAP) : undefined;
 }
 
 function gp3(group: InstanceGroupConfig): EmrClusterCoreInstanceGroupEbsConfig {
@@ -109,12 +109,23 @@ export class PlatformCluster extends Construct {
     const autoscaling = config.scaling.autoscaling;
     const managed = config.scaling.managed;
     const release = releaseVersion(config.releaseLabel);
-    const createTaskGroup = task.count > 0 || autoscaling !== undefined;
+    // Managed scaling only resizes groups that exist: give it a task group when its limits leave room beyond core.
+    const managedNeedsTasks = managed !== undefined && managed.maxCapacity > (managed.maxCoreCapacity ?? managed.maxCapacity);
+    const createTaskGroup = task.count > 0 || autoscaling !== undefined || managedNeedsTasks;
 
     // Config rules live in environments/checks.ts; this guards only the construct's own props.
     const problems: string[] = [];
     if (autoscaling && !props.autoscalingRole) {
       problems.push("autoscalingRole: missing while scaling.autoscaling is set (EMR needs it to run the rules); fix: pass the iam module's autoscaling role");
+    }
+    const bids: Partial<Record<"master" | "core" | "task", string>> = {};
+    for (const role of ["master", "core", ...(createTaskGroup ? (["task"] as const) : [])] as const) {
+      try {
+        bids[role] = spotBidPrice(role, config.instances[role], config.region);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems.push(error.message);
+      }
     }
     let pins: string[] = [];
     try {
@@ -179,14 +190,14 @@ export class PlatformCluster extends Construct {
         name: "master",
         instanceType: master.instanceType,
         instanceCount: master.count,
-        ...(bidPrice(master) ? { bidPrice: bidPrice(master) } : {}),
+        ...(bids.master ? { bidPrice: bids.master } : {}),
         ebsConfig: [gp3(master)],
       },
       coreInstanceGroup: {
         name: "core",
         instanceType: core.instanceType,
         instanceCount: core.count,
-        ...(bidPrice(core) ? { bidPrice: bidPrice(core) } : {}),
+        ...(bids.core ? { bidPrice: bids.core } : {}),
         ebsConfig: [gp3(core)],
       },
       bootstrapAction: [
@@ -199,7 +210,9 @@ export class PlatformCluster extends Construct {
 
     if (createTaskGroup) {
       if (autoscaling) this.autoscalingPolicyJson = renderAutoscalingPolicy(autoscaling);
-      // The rules move the count within [min, max]; start inside that range.
+      // The rules move the count within [min, max]; start inside that range. Note: the provider sends 1 for a count
+      // of 0 (instance_group.go: `d.GetOk("instance_count")` treats 0 as unset), so a group configured at 0 starts
+      // with one node until scaling takes it in; the README's first-apply checklist says what to watch.
       const instanceCount = autoscaling
         ? Math.min(Math.max(task.count, autoscaling.minCapacity), autoscaling.maxCapacity)
         : task.count;
@@ -208,7 +221,7 @@ export class PlatformCluster extends Construct {
         name: "task",
         instanceType: task.instanceType,
         instanceCount,
-        ...(bidPrice(task) ? { bidPrice: bidPrice(task) } : {}),
+        ...(bids.task ? { bidPrice: bids.task } : {}),
         ebsConfig: [
           { type: "gp3", size: task.ebs.sizeGb, iops: task.ebs.iops, volumesPerInstance: task.ebs.volumesPerInstance },
         ],

@@ -24,20 +24,43 @@ export interface PlatformIamProps {
 /** Namespace the jobs may publish custom CloudWatch metrics to. */
 export const JOB_METRICS_NAMESPACE = "EMRPlatform/Jobs";
 
-const trust = (scope: Construct, id: string, services: string[], account: AccountContext, sourceArnService?: string) =>
+/**
+ * A service trust policy. `confusedDeputy` adds aws:SourceAccount (and aws:SourceArn) for services that assume the
+ * role on our behalf (EMR, Application Auto Scaling), as the EMR guide's trust policies for those roles show. The EC2
+ * instance-profile role gets none: EMR's documented trust for it has no condition, and EC2 is not documented to send
+ * aws:SourceAccount when an instance assumes its profile; without the key, nodes would get no credentials. iam:PassRole
+ * (scoped to this role, iam:PassedToService) is what guards it.
+ */
+const trust = (
+  scope: Construct,
+  id: string,
+  services: string[],
+  account: AccountContext,
+  confusedDeputy: { readonly sourceArnService?: string } | false,
+) =>
   new PolicyStatements(scope, id, [
     {
       sid: "AssumeRole",
       principals: [{ type: "Service", identifiers: services }],
       actions: ["sts:AssumeRole"],
-      condition: [
-        { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
-        ...(sourceArnService
-          ? [{ test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${account.partition}:${sourceArnService}:${account.region}:${account.accountId}:*`] }]
-          : []),
-      ],
+      ...(confusedDeputy
+        ? {
+            condition: [
+              { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
+              ...(confusedDeputy.sourceArnService
+                ? [{ test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${account.partition}:${confusedDeputy.sourceArnService}:${account.region}:${account.accountId}:*`] }]
+                : []),
+            ],
+          }
+        : {}),
     },
   ]);
+
+/**
+ * The key-user set the EMR guide asks of the instance profile for local-disk (and EBS) encryption with AWS KMS
+ * ("Create keys and certificates for data encryption with Amazon EMR" > "Using AWS KMS keys for encryption").
+ */
+export const LOCAL_DISK_KEY_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
 /**
  * The cluster's identities. The EMR service role gets AmazonEMRServicePolicy_v2 (which only manages resources tagged
@@ -65,7 +88,7 @@ export class PlatformIam extends Construct {
     this.instanceRole = new IamRole(this, "instance-role", {
       name: `${name}-ec2`,
       description: `EMR EC2 instance profile role for ${name}`,
-      assumeRolePolicy: trust(this, "instance-trust", ["ec2.amazonaws.com"], account).json,
+      assumeRolePolicy: trust(this, "instance-trust", ["ec2.amazonaws.com"], account, false).json,
     });
     this.instanceProfile = new IamInstanceProfile(this, "instance-profile", { name: `${name}-ec2`, role: this.instanceRole.name });
 
@@ -81,6 +104,11 @@ export class PlatformIam extends Construct {
         resources: [`arn:${account.partition}:s3:::${account.region}.elasticmapreduce/*`],
       },
       {
+        sid: "LocalDiskEncryption",
+        actions: LOCAL_DISK_KEY_ACTIONS,
+        resources: [storage.key.arn],
+      },
+      {
         sid: "JobMetrics",
         actions: ["cloudwatch:PutMetricData"],
         resources: ["*"], // PutMetricData has no resource-level permissions (AWS requires "*"); scoped by namespace
@@ -94,6 +122,10 @@ export class PlatformIam extends Construct {
         actions: ["s3:GetObject"],
         resources: [`arn:${account.partition}:s3:::${certificateZip.slice("s3://".length)}`],
       });
+    }
+    if (config.tls.certificateKmsKeyArn) {
+      // The certificate bucket is outside the stack; its objects may be SSE-KMS under another key.
+      this.instancePolicy.addStatements({ sid: "TlsCertificatesKey", actions: ["kms:Decrypt"], resources: [config.tls.certificateKmsKeyArn] });
     }
     if (config.kinesisStreamArns.length > 0) {
       this.instancePolicy.addStatements({
@@ -127,7 +159,7 @@ export class PlatformIam extends Construct {
       this.autoscalingRole = new IamRole(this, "autoscaling-role", {
         name: `${name}-autoscaling`,
         description: `Applies the custom autoscaling rules of ${name}`,
-        assumeRolePolicy: trust(this, "autoscaling-trust", ["elasticmapreduce.amazonaws.com", "application-autoscaling.amazonaws.com"], account).json,
+        assumeRolePolicy: trust(this, "autoscaling-trust", ["elasticmapreduce.amazonaws.com", "application-autoscaling.amazonaws.com"], account, {}).json,
       });
       this.attach("autoscaling", this.autoscalingRole, managed("AmazonElasticMapReduceforAutoScalingRole"));
     }
@@ -136,7 +168,7 @@ export class PlatformIam extends Construct {
     this.serviceRole = new IamRole(this, "service-role", {
       name: `${name}-service`,
       description: `EMR service role for ${name}`,
-      assumeRolePolicy: trust(this, "service-trust", ["elasticmapreduce.amazonaws.com"], account, "elasticmapreduce").json,
+      assumeRolePolicy: trust(this, "service-trust", ["elasticmapreduce.amazonaws.com"], account, { sourceArnService: "elasticmapreduce" }).json,
     });
     this.attach("service-managed", this.serviceRole, managed("AmazonEMRServicePolicy_v2"));
     const passable = [this.instanceRole.arn, ...(this.autoscalingRole ? [this.autoscalingRole.arn] : [])];

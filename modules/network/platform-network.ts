@@ -1,4 +1,4 @@
-import { Fn } from "cdktf";
+import { Fn, type ITerraformDependable } from "cdktf";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
@@ -44,6 +44,13 @@ export class PlatformNetwork extends Construct {
   /** Instance groups live in one subnet: the first private subnet. */
   readonly clusterSubnetId: string;
   readonly vpc?: Vpc;
+  /**
+   * What a cluster in these subnets must wait for: the private default routes and their route-table associations
+   * (bootstrap installs from PyPI through the NAT), the S3 gateway endpoint, and for an existing VPC the EMR-managed
+   * tags. The provider's own EMR acceptance configs order the cluster after aws_route_table_association for this
+   * reason (internal/service/emr/cluster_test.go: `depends_on = [aws_route_table_association.test]`).
+   */
+  readonly clusterDependencies: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: PlatformNetworkProps) {
     super(scope, id);
@@ -54,7 +61,7 @@ export class PlatformNetwork extends Construct {
       this.clusterSubnetId = network.subnetIds[0];
       // AmazonEMRServicePolicy_v2 only acts on resources carrying this tag; we can't own the VPC, so tag it.
       [network.vpcId, network.subnetIds[0]].forEach((resourceId, i) =>
-        new Ec2Tag(this, `emr-managed-tag-${i}`, { resourceId, key: EMR_MANAGED_TAG_KEY, value: EMR_MANAGED_TAG_VALUE }),
+        this.clusterDependencies.push(new Ec2Tag(this, `emr-managed-tag-${i}`, { resourceId, key: EMR_MANAGED_TAG_KEY, value: EMR_MANAGED_TAG_VALUE })),
       );
       return;
     }
@@ -103,38 +110,45 @@ export class PlatformNetwork extends Construct {
         tags: { Name: `${name}-private-${i}` },
       });
       const routes = new RouteTable(this, `private-${i}-routes`, { vpcId: this.vpc.id, tags: { Name: `${name}-private-${i}` } });
-      new Route(this, `private-${i}-default`, {
+      const defaultRoute = new Route(this, `private-${i}-default`, {
         routeTableId: routes.id,
         destinationCidrBlock: "0.0.0.0/0",
         natGatewayId: nats[Math.min(i, nats.length - 1)].id,
       });
-      new RouteTableAssociation(this, `private-${i}-association`, { subnetId: subnet.id, routeTableId: routes.id });
+      const association = new RouteTableAssociation(this, `private-${i}-association`, { subnetId: subnet.id, routeTableId: routes.id });
+      this.clusterDependencies.push(defaultRoute, association);
       this.privateSubnetIds.push(subnet.id);
       privateRouteTables.push(routes.id);
     }
     this.clusterSubnetId = this.privateSubnetIds[0];
 
-    new VpcEndpoint(this, "s3-endpoint", {
+    const s3Endpoint = new VpcEndpoint(this, "s3-endpoint", {
       vpcId: this.vpc.id,
       serviceName: `com.amazonaws.${props.region}.s3`,
       vpcEndpointType: "Gateway",
       routeTableIds: privateRouteTables,
       tags: { Name: `${name}-s3` },
     });
+    this.clusterDependencies.push(s3Endpoint);
 
-    // The delivery service's documented bucket policy, scoped to this account (confused-deputy protection).
-    const fromThisAccount = [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.account.accountId] }];
+    // The delivery service's documented bucket policy, statement for statement (VPC user guide, "Amazon S3 bucket
+    // permissions for flow logs"; CloudWatch Logs guide, "Logs sent to Amazon S3"): when the bucket policy already
+    // holds them, the service adds nothing of its own that the next plan would revert.
+    const fromThisAccount = [
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [props.account.accountId] },
+      { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${props.account.partition}:logs:${props.region}:${props.account.accountId}:*`] },
+    ];
     const deliveryService = [{ type: "Service", identifiers: ["delivery.logs.amazonaws.com"] }];
     props.flowLogBucket.addStatements(
       {
-        sid: "VpcFlowLogsWrite",
+        sid: "AWSLogDeliveryWrite",
         principals: deliveryService,
         actions: ["s3:PutObject"],
-        resources: [`${props.flowLogBucket.arn}/${PREFIXES.flowLogs}*`],
-        condition: fromThisAccount,
+        resources: [`${props.flowLogBucket.arn}/${PREFIXES.flowLogs}AWSLogs/${props.account.accountId}/*`],
+        condition: [...fromThisAccount, { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }],
       },
       {
-        sid: "VpcFlowLogsCheckBucket",
+        sid: "AWSLogDeliveryAclCheck",
         principals: deliveryService,
         actions: ["s3:GetBucketAcl", "s3:ListBucket"],
         resources: [props.flowLogBucket.arn],
@@ -147,6 +161,9 @@ export class PlatformNetwork extends Construct {
       logDestinationType: "s3",
       logDestination: `${props.flowLogBucket.arn}/${PREFIXES.flowLogs}`,
       maxAggregationInterval: 600,
+      // Created before the bucket policy, the flow log makes the service attach its own policy (which the next plan
+      // reverts) or fail; after it, the service finds its statements already there.
+      dependsOn: [props.flowLogBucket.policyResource],
     });
   }
 }

@@ -1,3 +1,4 @@
+import type { ITerraformDependable } from "cdktf";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -22,6 +23,11 @@ export class ClusterSecurityGroups extends Construct {
   readonly master: SecurityGroup;
   readonly core: SecurityGroup;
   readonly serviceAccess: SecurityGroup;
+  /**
+   * Every rule resource declared here. The cluster waits for them: EMR adds its own rules to these groups when it
+   * starts, and a rule resource created after an identical EMR rule fails with InvalidPermission.Duplicate.
+   */
+  readonly rules: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: ClusterSecurityGroupsProps) {
     super(scope, id);
@@ -39,24 +45,28 @@ export class ClusterSecurityGroups extends Construct {
     this.core = group("core", `EMR-managed: ${name} core and task nodes`);
     this.serviceAccess = group("service-access", `EMR-managed: ${name} service access (private subnets)`);
 
+    const track = <T extends ITerraformDependable>(rule: T): T => {
+      this.rules.push(rule);
+      return rule;
+    };
     const fromGroup = (rid: string, target: SecurityGroup, port: number, source: SecurityGroup, description: string) =>
-      new VpcSecurityGroupIngressRule(this, rid, {
+      track(new VpcSecurityGroupIngressRule(this, rid, {
         securityGroupId: target.id,
         referencedSecurityGroupId: source.id,
         ipProtocol: "tcp",
         fromPort: port,
         toPort: port,
         description,
-      });
+      }));
     const toGroup = (rid: string, from: SecurityGroup, port: number, target: SecurityGroup, description: string) =>
-      new VpcSecurityGroupEgressRule(this, rid, {
+      track(new VpcSecurityGroupEgressRule(this, rid, {
         securityGroupId: from.id,
         referencedSecurityGroupId: target.id,
         ipProtocol: "tcp",
         fromPort: port,
         toPort: port,
         description,
-      });
+      }));
 
     // In a private subnet EMR talks to the cluster through the service-access group (EMR management guide).
     fromGroup("service-access-from-master", this.serviceAccess, 9443, this.master, "EMR service access from master (9443)");
@@ -67,12 +77,12 @@ export class ClusterSecurityGroups extends Construct {
 
     // Nodes reach S3 (gateway endpoint), package mirrors (NAT) and AWS APIs.
     for (const [gid, sg] of [["master", this.master], ["core", this.core]] as const) {
-      new VpcSecurityGroupEgressRule(this, `${gid}-egress`, {
+      track(new VpcSecurityGroupEgressRule(this, `${gid}-egress`, {
         securityGroupId: sg.id,
         ipProtocol: "-1",
         cidrIpv4: "0.0.0.0/0",
         description: "Outbound to AWS APIs, S3 and package mirrors",
-      });
+      }));
     }
 
     // Operators: SSH only with a key pair, web UIs only when opted in; SSH tunnels are the default.
@@ -82,14 +92,14 @@ export class ClusterSecurityGroups extends Construct {
     ];
     access.adminCidrs.forEach((cidr, i) => {
       for (const { port, what } of adminPorts) {
-        new VpcSecurityGroupIngressRule(this, `admin-${i}-${port}`, {
+        track(new VpcSecurityGroupIngressRule(this, `admin-${i}-${port}`, {
           securityGroupId: this.master.id,
           ipProtocol: "tcp",
           fromPort: port,
           toPort: port,
           ...(cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
           description: `Admin ${what} (${port}) from ${cidr}`,
-        });
+        }));
       }
     });
   }

@@ -39,6 +39,13 @@ export class GeneratedTlsCertificates extends Construct {
       earlyRenewalHours: Math.min(720, Math.floor(props.validityHours / 4)),
       allowedUses: ["key_encipherment", "digital_signature", "server_auth", "client_auth"],
     });
+    // The archive_file DATA SOURCE writes the zip when it is read, at plan time. That is safe here because the only
+    // deploy path plans and applies in one workspace: `deploy` runs `terraform plan -out` and `terraform apply <plan>`
+    // in the same process and stack directory (scripts/commands/deploy.ts; .github/workflows/deploy.yml runs that one
+    // command in one job), and the pull-request plan job never applies. The managed `archive_file` resource is no
+    // fix: archive provider 2.7.1 marks it deprecated ("use data source instead", internal/provider/
+    // resource_archive_file.go) and it too writes the file only on create/refresh, so a saved plan applied in a
+    // fresh checkout would still miss it. The path is relative, so the zip lands in the stack directory both use.
     const zip = new DataArchiveFile(this, "zip", {
       type: "zip",
       outputPath: `emr-tls-${props.environment}.zip`,

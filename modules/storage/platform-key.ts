@@ -12,13 +12,14 @@ export interface PlatformKeyProps {
   readonly deletionWindowDays?: number;
 }
 
-/** AWS services that encrypt on our behalf with this key: SNS for alarms/events, S3 access logs, VPC flow logs. */
-const DELIVERY_SERVICES = [
-  "cloudwatch.amazonaws.com",
-  "events.amazonaws.com",
-  "logging.s3.amazonaws.com",
-  "delivery.logs.amazonaws.com",
-];
+/** AWS services that encrypt on our behalf with this key: SNS for alarms/events, S3 access logs. */
+const DELIVERY_SERVICES = ["cloudwatch.amazonaws.com", "events.amazonaws.com", "logging.s3.amazonaws.com"];
+
+/**
+ * VPC flow logs to an SSE-KMS bucket: the key-policy statement the CloudWatch Logs guide documents for
+ * delivery.logs.amazonaws.com ("Logs sent to Amazon S3" > "Amazon S3 bucket server-side encryption").
+ */
+export const LOG_DELIVERY_KEY_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
 /**
  * The environment's customer-managed key: S3 (SSE-KMS), EMR local disks and EBS, SNS. Rotation on. The key policy
@@ -51,6 +52,16 @@ export class PlatformKey extends Construct {
         actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
         resources: ["*"], // in a key policy "*" means this key; AWS requires it
         condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
+      },
+      {
+        sid: "LogDeliveryEncrypt",
+        principals: [{ type: "Service", identifiers: ["delivery.logs.amazonaws.com"] }],
+        actions: LOG_DELIVERY_KEY_ACTIONS,
+        resources: ["*"], // in a key policy "*" means this key; AWS requires it
+        condition: [
+          { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
+          { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${account.partition}:logs:${account.region}:${account.accountId}:*`] },
+        ],
       },
     ]);
     this.key = new KmsKey(this, "key", {

@@ -35,6 +35,8 @@ export class SecureBucket extends Construct implements Grantee {
   readonly bucketName: string;
   readonly arn: string;
   readonly key: PlatformKey;
+  /** The bucket policy resource: what a service that writes here (flow logs) must wait for. */
+  readonly policyResource: S3BucketPolicy;
   private readonly policy: PolicyStatements;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
@@ -83,7 +85,7 @@ export class SecureBucket extends Construct implements Grantee {
       },
     ]);
     // The policy waits for the public access block: S3 rejects policies while the block is being applied.
-    new S3BucketPolicy(this, "bucket-policy", { bucket: this.bucket.id, policy: this.policy.json, dependsOn: [publicAccess] });
+    this.policyResource = new S3BucketPolicy(this, "bucket-policy", { bucket: this.bucket.id, policy: this.policy.json, dependsOn: [publicAccess] });
 
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: this.bucket.id,
@@ -128,9 +130,9 @@ export class SecureBucket extends Construct implements Grantee {
     this.policy.addStatements(...statements);
   }
 
-  /** Read objects under the prefixes (e.g. "jobs/") and list them; decrypt with the key. */
+  /** Read objects under the prefixes (e.g. "jobs/") and list the bucket; decrypt with the key. */
   grantRead(grantee: Grantee, prefixes: string[], sid: string): void {
-    this.grant(grantee, prefixes, sid, ["s3:GetObject", "s3:GetObjectVersion"], ["kms:Decrypt"]);
+    this.grant(grantee, prefixes, sid, ["s3:GetObject", "s3:GetObjectVersion"], ["kms:Decrypt"], "bucket");
   }
 
   /** Read, write and delete objects under the prefixes; encrypt and decrypt with the key. */
@@ -141,12 +143,13 @@ export class SecureBucket extends Construct implements Grantee {
       sid,
       ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
       ["kms:Decrypt", "kms:GenerateDataKey"],
+      "bucket",
     );
   }
 
-  /** Write-only under the prefixes (log delivery from the cluster). */
+  /** Write-only under the prefixes (log delivery from the cluster); listing stays prefix-scoped. */
   grantWrite(grantee: Grantee, prefixes: string[], sid: string): void {
-    this.grant(grantee, prefixes, sid, ["s3:PutObject", "s3:AbortMultipartUpload"], ["kms:GenerateDataKey", "kms:Decrypt"]);
+    this.grant(grantee, prefixes, sid, ["s3:PutObject", "s3:AbortMultipartUpload"], ["kms:GenerateDataKey", "kms:Decrypt"], "prefixes");
   }
 
   /** Lets S3 server access logging from `source` write under `prefix` of this bucket. */
@@ -160,11 +163,17 @@ export class SecureBucket extends Construct implements Grantee {
     });
   }
 
-  private grant(grantee: Grantee, prefixes: string[], sid: string, objectActions: string[], keyActions: string[]): void {
+  /**
+   * `list`: "bucket" grants s3:ListBucket without an s3:prefix condition. Readers need it: a HEAD or GET of a missing
+   * key returns 404 only to a caller with s3:ListBucket on the bucket, else 403 (S3 API reference, HeadObject), and a
+   * HEAD carries no s3:prefix, so a prefix-conditioned grant never matches it. EMRFS probes missing keys on nearly every
+   * read, write and commit (_SUCCESS, new output paths). Object actions stay prefix-scoped either way.
+   */
+  private grant(grantee: Grantee, prefixes: string[], sid: string, objectActions: string[], keyActions: string[], list: "bucket" | "prefixes"): void {
     if (prefixes.length === 0 || prefixes.some((p) => p !== "" && !p.endsWith("/"))) {
       throw new Error(`grant ${sid} on ${this.node.path}: prefixes must be non-empty and end with "/" (got ${JSON.stringify(prefixes)})`);
     }
-    const whole = prefixes.includes("");
+    const whole = list === "bucket" || prefixes.includes("");
     grantee.addStatements(
       { sid: `${sid}Objects`, actions: objectActions, resources: prefixes.map((p) => `${this.arn}/${p}*`) },
       {

@@ -1,14 +1,17 @@
 /** Every rule the policy guard runs, in report order. Add a rule: one file here, one entry below, tests in test/aspects. */
 import { cloudwatchLogGroupKms } from "./cloudwatch-log-group-kms";
+import { ec2TrustWithoutCondition } from "./ec2-trust-without-condition";
 import { emrBlockPublicAccess } from "./emr-block-public-access";
 import { emrClusterLogging } from "./emr-cluster-logging";
 import { emrClusterSecurityConfiguration } from "./emr-cluster-security-configuration";
+import { emrClusterWaitsForNetwork } from "./emr-cluster-waits-for-network";
 import { emrSecurityConfigurationEncryption } from "./emr-security-configuration-encryption";
 import { iamNoWildcardActions } from "./iam-no-wildcard-actions";
 import { kmsKeyRotation } from "./kms-key-rotation";
 import { s3BucketPublicAccessBlock } from "./s3-bucket-public-access-block";
 import { s3BucketSseKms } from "./s3-bucket-sse-kms";
 import { s3BucketTlsOnly } from "./s3-bucket-tls-only";
+import { s3ListBucketForReaders } from "./s3-list-bucket-for-readers";
 import { snsTopicKms } from "./sns-topic-kms";
 import { noWorldOpenIngress } from "./world-open-ingress";
 
@@ -25,6 +28,9 @@ export const POLICY_RULES = [
   snsTopicKms,
   kmsKeyRotation,
   cloudwatchLogGroupKms,
+  ec2TrustWithoutCondition,
+  s3ListBucketForReaders,
+  emrClusterWaitsForNetwork,
 ] as const;
 
 export type RuleId = (typeof POLICY_RULES)[number]["id"];

@@ -8,6 +8,7 @@ import { waitForCluster } from "../lib/cluster";
 import { renderClusterInfo } from "../lib/cluster-info";
 import { gatherInfo } from "./info";
 import { runClusterTest, type TestJob } from "./cluster-test";
+import { resolveProtectedReplacements } from "./deploy-replacement";
 import { checkPrerequisites, planStack, synthAndInit, throwIfInterrupted } from "./stack";
 import { uploadJobs } from "./upload";
 
@@ -19,6 +20,8 @@ export interface DeployOptions {
   timeoutMinutes: number;
   /** Minutes to wait for the validation step. */
   stepTimeoutMinutes: number;
+  /** Apply a plan that replaces a termination-protected cluster (protection is lifted first). */
+  allowReplace?: boolean;
 }
 
 export const DEPLOY_PHASES = ["prerequisites", "synth/init", "validate", "deploy", "wait for cluster", "upload jobs", "validation test", "connection info"] as const;
@@ -38,12 +41,13 @@ export async function deployCommand(ctx: CommandContext, options: DeployOptions)
   const stopAfterPlan = await phase(
     4,
     async () => {
-      const plan = await planStack(ctx, terraform);
-      ctx.out.line(`  ${plan.summary}`);
+      const planned = await planStack(ctx, terraform);
+      ctx.out.line(`  ${planned.summary}`);
       if (options.planOnly) {
         ctx.out.line(`  --plan-only: stopping here; the saved plan is ${terraform.paths.relativeDir}/${terraform.paths.planFile}`);
         return true;
       }
+      const plan = await resolveProtectedReplacements(ctx, terraform, planned, options.allowReplace === true);
       if (plan.changes) {
         await terraform.apply();
         throwIfInterrupted(ctx, "terraform apply");

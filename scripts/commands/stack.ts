@@ -6,6 +6,7 @@ import { CliError, Interrupted } from "../lib/errors";
 import { callerIdentity, checkAccount, checkNodeVersion, regionNote } from "../lib/prerequisites";
 import { synthCommand, type Terraform } from "../lib/terraform";
 import { countPlanChanges, formatPlanCounts, type PlanCounts } from "../lib/terraform-state";
+import { formatReplacementNote, protectedReplacements, type ProtectedReplacement } from "../lib/replacement";
 
 /** Node, terraform/tofu (and its version), AWS credentials and account, region. Returns the Terraform to use. */
 export async function checkPrerequisites(ctx: CommandContext): Promise<Terraform> {
@@ -46,12 +47,16 @@ export interface PlanOutcome {
   changes: boolean;
   counts: PlanCounts;
   summary: string;
+  /** Replacements of a termination-protected cluster (issue 11): flagged in `summary`, refused by deploy by default. */
+  replacements: ProtectedReplacement[];
 }
 
 /** `plan -out … -detailed-exitcode`, then the add/change/destroy counts from the saved plan. */
 export async function planStack(ctx: CommandContext, terraform: Terraform): Promise<PlanOutcome> {
   const { changes } = await terraform.plan();
   throwIfInterrupted(ctx, "terraform plan");
-  const counts = changes ? countPlanChanges(await terraform.showPlan()) : { add: 0, change: 0, destroy: 0 };
-  return { changes, counts, summary: formatPlanCounts(stackId(ctx.name), counts) };
+  const planJson = changes ? await terraform.showPlan() : undefined;
+  const counts = planJson ? countPlanChanges(planJson) : { add: 0, change: 0, destroy: 0 };
+  const replacements = planJson ? protectedReplacements(planJson) : [];
+  return { changes, counts, replacements, summary: formatPlanCounts(stackId(ctx.name), counts) + formatReplacementNote(replacements) };
 }

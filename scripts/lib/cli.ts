@@ -90,9 +90,11 @@ export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void)
     .addOption(testJob())
     .option("--timeout <minutes>", "minutes to wait for the cluster", positiveNumber, 45)
     .option("--step-timeout <minutes>", "minutes to wait for the validation step", positiveNumber, 30)
+    // issue 11: the only deploy option for protected-cluster replacements (logic in scripts/commands/deploy-replacement.ts)
+    .option("--allow-replace", "apply a plan that replaces a termination-protected cluster: turn protection off, then replace")
     .action(
-      run((ctx, options: { planOnly?: boolean; skipTest?: boolean; job: TestJob; timeout: number; stepTimeout: number }) =>
-        deployCommand(ctx, { planOnly: options.planOnly, skipTest: options.skipTest, testJob: options.job, timeoutMinutes: options.timeout, stepTimeoutMinutes: options.stepTimeout }),
+      run((ctx, options: { planOnly?: boolean; skipTest?: boolean; job: TestJob; timeout: number; stepTimeout: number; allowReplace?: boolean }) =>
+        deployCommand(ctx, { planOnly: options.planOnly, skipTest: options.skipTest, testJob: options.job, timeoutMinutes: options.timeout, stepTimeoutMinutes: options.stepTimeout, allowReplace: options.allowReplace }),
       ),
     );
 

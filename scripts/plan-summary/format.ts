@@ -65,7 +65,8 @@ export function formatEnvironment(summary: EnvironmentSummary): string {
   out.push("  instance groups");
   for (const g of summary.instanceGroups) {
     const ebs = `EBS ${g.ebs.volumesPerInstance}×${g.ebs.sizeGb} GiB ${g.ebs.type}`;
-    out.push(`    ${g.role.padEnd(7)}${`${g.instanceType} × ${g.count}`.padEnd(18)}${g.market.padEnd(11)}${ebs}`);
+    const market = g.bidPrice !== undefined ? `${g.market} ≤ $${g.bidPrice}/h` : g.market;
+    out.push(`    ${g.role.padEnd(7)}${`${g.instanceType} × ${g.count}`.padEnd(18)}${market.padEnd(Math.max(11, market.length + 2))}${ebs}`);
   }
   out.push(line("scaling", formatScaling(summary.scaling)));
 

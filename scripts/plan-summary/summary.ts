@@ -5,6 +5,7 @@
 import { PLATFORM_EXEMPTIONS, runPolicyGuard, type Exemption, type GuardReport, type StackJson } from "../../policy";
 import type { EnvironmentConfig } from "../../environments";
 import { stackId } from "../../modules/outputs";
+import { groupBid } from "./bids";
 import { capacityAt, scalingRange, type GroupRole, type Market, type ScalingRange } from "./capacity";
 import { estimateCost, type CostEstimate } from "./cost";
 import type { PriceTable } from "./pricing";
@@ -15,6 +16,8 @@ export interface InstanceGroupSummary {
   readonly instanceType: string;
   readonly count: number;
   readonly market: Market;
+  /** SPOT groups: the maximum spot price sent to EMR, USD per instance-hour (absent when unknown). */
+  readonly bidPrice?: string;
   readonly ebs: { readonly volumesPerInstance: number; readonly sizeGb: number; readonly type: "gp3" };
 }
 
@@ -45,11 +48,13 @@ export function summarizeEnvironment(input: SummaryInput): EnvironmentSummary {
   const { config, stack, prices } = input;
   const instanceGroups = (["master", "core", "task"] as const).map((role): InstanceGroupSummary => {
     const g = config.instances[role];
+    const bidPrice = groupBid(role, config, prices, "json" in stack ? stack.json : undefined);
     return {
       role,
       instanceType: g.instanceType,
       count: g.count,
       market: g.market,
+      ...(bidPrice !== undefined ? { bidPrice } : {}),
       ebs: { volumesPerInstance: g.ebs.volumesPerInstance, sizeGb: g.ebs.sizeGb, type: "gp3" },
     };
   });

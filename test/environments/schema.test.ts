@@ -75,6 +75,30 @@ describe("invalid configs are refused with the field, the value and the fix", ()
     expect(msg).toMatch(/scaling\.managed\.minCapacity = 9/);
   });
 
+  test("fails if managed-scaling caps make maxCapacity unreachable (on-demand task nodes, on-demand cap 4)", () => {
+    const input = prod();
+    input.instances = { ...input.instances, task: { instanceType: "r6i.2xlarge", count: 0, market: "ON_DEMAND" } };
+    const msg = rejection(input);
+    expect(msg).toMatch(/scaling\.managed\.maxCapacity = 20: 20 is unreachable: .* reach only 4; fix: make instances\.task SPOT, raise maxOnDemandCapacity, or lower maxCapacity to 4/);
+  });
+
+  test("accepts managed-scaling limits that can reach maxCapacity: prod's spot task nodes, or an on-demand cap that fits", () => {
+    expect(() => parseEnvironment(prod(), "test")).not.toThrow();
+    const input = prod();
+    input.instances = { ...input.instances, task: { instanceType: "r6i.2xlarge", count: 0, market: "ON_DEMAND" } };
+    input.scaling = { managed: { minCapacity: 4, maxCapacity: 20, maxOnDemandCapacity: 20, maxCoreCapacity: 4 } };
+    expect(() => parseEnvironment(input, "test")).not.toThrow();
+  });
+
+  test("fails if tls.certificateKmsKeyArn is not a KMS key ARN, or is set without a certificate zip", () => {
+    const bad = prod();
+    bad.tls = { certificateZipS3Uri: "s3://certs/emr/certs.zip", certificateKmsKeyArn: "alias/certs" };
+    expect(rejection(bad)).toMatch(/tls\.certificateKmsKeyArn = "alias\/certs": not a KMS key ARN; fix:/);
+    const orphan = dev();
+    orphan.tls = { certificateKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/0b7a9d4e-1111-2222-3333-444455556666" };
+    expect(rejection(orphan)).toMatch(/tls\.certificateKmsKeyArn = .*is set but tls\.certificateZipS3Uri is not/);
+  });
+
   test("fails if both scaling modes are set", () => {
     const msg = rejection({ ...dev(), scaling: { autoscaling: {}, managed: {} } });
     expect(msg).toMatch(/scaling = .*sets both autoscaling and managed; fix: keep one/);

@@ -25,7 +25,6 @@ describe("buildAutoscalingPolicy", () => {
           Statistic: "AVERAGE",
           Threshold: 15,
           Unit: "PERCENT",
-          Dimensions: [{ Key: "JobFlowId", Value: "${emr.clusterId}" }],
         },
       },
     });
@@ -47,10 +46,11 @@ describe("buildAutoscalingPolicy", () => {
     ]);
   });
 
-  test("every rule's alarm is scoped to the cluster with the literal ${emr.clusterId} placeholder", () => {
-    for (const r of buildAutoscalingPolicy(devScaling).Rules) {
-      expect(r.Trigger.CloudWatchAlarmDefinition.Dimensions).toEqual([{ Key: "JobFlowId", Value: "${emr.clusterId}" }]);
-    }
+  test("no rule carries Dimensions: EMR adds the cluster's JobFlowId itself and the provider strips it on read", () => {
+    const rules = buildAutoscalingPolicy(devScaling).Rules;
+    expect(rules).toHaveLength(3);
+    for (const r of rules) expect(r.Trigger.CloudWatchAlarmDefinition).not.toHaveProperty("Dimensions");
+    expect(renderAutoscalingPolicy(devScaling)).not.toContain("Dimensions");
   });
 
   test("a rule without a description has no Description key", () => {

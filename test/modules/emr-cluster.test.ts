@@ -17,6 +17,7 @@ import { environmentInput, loadEnvironment, parseEnvironment, type EnvironmentIn
 import type { EnvironmentConfig } from "../../environments/schema";
 import { PlatformCluster, type PlatformClusterProps } from "../../modules/emr-cluster";
 import { readRequirementPins } from "../../modules/emr-cluster/bootstrap-script";
+import { defaultPriceTable, spotBidPrice } from "../../modules/emr-cluster/bid-price";
 import { terraformRendered } from "../../modules/core/terraform-literal";
 
 const LOGS = "emr-platform-dev-logs";
@@ -136,30 +137,28 @@ describe("PlatformCluster (dev: custom autoscaling, spot task nodes, auto-termin
     expect(cluster.core_instance_group).toEqual({ name: "core", instance_type: "m6i.xlarge", instance_count: 2, ebs_config: [gp3] });
   });
 
-  test("the task group is a separate spot instance group capped at the on-demand price, with gp3 EBS", () => {
+  test("the task group is a separate spot instance group bidding m6i.xlarge's eu-west-1 on-demand price, with gp3 EBS", () => {
     expect(only("aws_emr_instance_group")).toMatchObject({
       cluster_id: expect.stringMatching(/^\$\{aws_emr_cluster\.[\w-]+\.id\}$/),
       name: "task",
       instance_type: "m6i.xlarge",
       instance_count: 0,
-      bid_price: "OnDemandPrice",
+      bid_price: "0.214", // environments/instance-types.json: eu-west-1 m6i.xlarge ec2 0.214
       ebs_config: [{ type: "gp3", size: 64, iops: 3000, volumes_per_instance: 1 }],
       lifecycle: { ignore_changes: ["instance_count"] },
     });
   });
 
-  test("the synthesized autoscaling policy escapes the placeholder as $${emr.clusterId}, so AWS receives ${emr.clusterId}", () => {
+  test("the synthesized autoscaling policy carries no Dimensions (EMR adds JobFlowId; the provider strips it on read)", () => {
     const synthesized: string = only("aws_emr_instance_group").autoscaling_policy;
-    expect(synthesized).toContain('"Dimensions":[{"Key":"JobFlowId","Value":"$${emr.clusterId}"}]');
-    expect(synthesized).not.toMatch(/(^|[^$])\$\{/);
+    expect(synthesized).not.toContain("Dimensions");
+    expect(synthesized).not.toContain("JobFlowId");
     const sent = JSON.parse(terraformRendered(synthesized));
     expect(sent.Constraints).toEqual({ MinCapacity: 0, MaxCapacity: 4 });
-    expect(sent.Rules.map((r: any) => r.Trigger.CloudWatchAlarmDefinition.Dimensions[0].Value)).toEqual([
-      "${emr.clusterId}",
-      "${emr.clusterId}",
-      "${emr.clusterId}",
-    ]);
-    expect(JSON.parse(terraformRendered(synthesized))).toEqual(JSON.parse(built.autoscalingPolicyJson!));
+    expect(sent.Rules.map((r: any) => Object.keys(r.Trigger.CloudWatchAlarmDefinition).sort())).toEqual(
+      Array(3).fill(["ComparisonOperator", "EvaluationPeriods", "MetricName", "Namespace", "Period", "Statistic", "Threshold", "Unit"]),
+    );
+    expect(sent).toEqual(JSON.parse(built.autoscalingPolicyJson!));
   });
 
   test("creates no managed scaling policy alongside custom autoscaling", () => {
@@ -261,10 +260,20 @@ describe("PlatformCluster (prod: managed scaling, termination protection)", () =
     });
   });
 
-  test("managed scaling resizes core, so Terraform ignores its instance count; no autoscaling role or task group", () => {
+  test("managed scaling resizes core, so Terraform ignores its instance count; no autoscaling role", () => {
     expect(cluster.lifecycle.ignore_changes).toEqual(["step", "kerberos_attributes", "core_instance_group[0].instance_count"]);
     expect(cluster).not.toHaveProperty("autoscaling_role");
-    expect(count("aws_emr_instance_group")).toBe(0);
+  });
+
+  test("a spot task group gives managed scaling room past the core cap: 4 core + 16 spot task nodes reach 20", () => {
+    expect(count("aws_emr_instance_group")).toBe(1);
+    expect(only("aws_emr_instance_group")).toMatchObject({
+      name: "task",
+      instance_type: "r6i.2xlarge",
+      bid_price: "0.564", // prices.json: eu-west-1 r6i.2xlarge ec2 0.564
+      lifecycle: { ignore_changes: ["instance_count"] },
+    });
+    expect(only("aws_emr_instance_group")).not.toHaveProperty("autoscaling_policy");
   });
 
   test("omits optional managed-scaling caps that are not configured", () => {
@@ -290,6 +299,27 @@ describe("PlatformCluster variants", () => {
     expect(group).not.toHaveProperty("lifecycle");
   });
 
+  test("managed scaling without a core cap grows core itself: no task group", () => {
+    const config = variant("prod", (input) => {
+      input.scaling = { managed: { minCapacity: 3, maxCapacity: 6 } };
+    });
+    expect(synth(config).count("aws_emr_instance_group")).toBe(0);
+  });
+
+  test("a spot type missing from the price table is refused at validation, before the cluster prices its bid", () => {
+    expect(() =>
+      variant("dev", (input) => {
+        input.instances = { ...input.instances, task: { instanceType: "x2idn.16xlarge", count: 0, market: "SPOT" } };
+      }),
+    ).toThrow(/instances\.task\.instanceType = "x2idn\.16xlarge": not an instance type EMR offers in eu-west-1 \(per environments\/instance-types\.json\)/);
+  });
+
+  test("the bid falls back to naming bidPrice when a table has no price for the type (defensive; validation refuses it first)", () => {
+    const task = loadEnvironment("dev").instances.task;
+    const empty = { ...defaultPriceTable(), regions: {} };
+    expect(() => spotBidPrice("task", task, "eu-west-1", empty)).toThrow(/instances\.task\.bidPrice: no on-demand price for m6i\.xlarge in eu-west-1.*fix: set bidPrice/);
+  });
+
   test("no scaling and no task nodes: no task group", () => {
     const config = variant("dev", (input) => {
       input.scaling = {};
@@ -310,7 +340,7 @@ describe("PlatformCluster variants", () => {
       input.instances = { ...input.instances, core: { count: 2, market: "SPOT" } };
     });
     const { only, built } = synth(config);
-    expect(only("aws_emr_cluster").core_instance_group.bid_price).toBe("OnDemandPrice");
+    expect(only("aws_emr_cluster").core_instance_group.bid_price).toBe("0.214");
     expect(built.configurationsJson).not.toContain("yarn.node-labels");
   });
 

@@ -49,12 +49,41 @@ describe("PlatformIam", () => {
     expect(statements.find((s) => s.sid === "ArtifactsObjects")!.actions).not.toContain("s3:PutObject");
   });
 
+  test("the EC2 instance-profile trust has no condition (EMR's documented EC2 trust; EC2 sends no aws:SourceAccount)", () => {
+    const [trust] = documentStatements(parsed, "instance-trust");
+    expect(trust.principals).toEqual([{ type: "Service", identifiers: ["ec2.amazonaws.com"] }]);
+    expect(trust.actions).toEqual(["sts:AssumeRole"]);
+    expect(trust).not.toHaveProperty("condition");
+  });
+
+  test("the autoscaling trust keeps aws:SourceAccount (confused-deputy protection)", () => {
+    const [trust] = documentStatements(parsed, "autoscaling-trust");
+    expect(trust.condition.map((c: any) => c.variable)).toEqual(["aws:SourceAccount"]);
+  });
+
+  test("nodes hold the EMR guide's key-user set on the platform key (local-disk and EBS encryption)", () => {
+    const disk = documentStatements(parsed, "instance-policy-document").find((s) => s.sid === "LocalDiskEncryption")!;
+    expect(disk.actions).toEqual(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]);
+    expect(disk.resources).toEqual([expect.stringMatching(/^\$\{aws_kms_key\.storage_key_\w+\.arn\}$/)]);
+  });
+
+  test("a certificate zip under another KMS key adds kms:Decrypt on that key only; without it there is none", () => {
+    const keyArn = "arn:aws:kms:eu-west-1:123456789012:key/0b7a9d4e-1111-2222-3333-444455556666";
+    const input = environmentInput("prod");
+    input.tls = { certificateZipS3Uri: "s3://emr-platform-prod-certificates/emr/certs.zip", certificateKmsKeyArn: keyArn };
+    const statements = documentStatements(iam(parseEnvironment(input)).parsed, "instance-policy-document");
+    expect(statements.find((s) => s.sid === "TlsCertificatesKey")).toEqual({ sid: "TlsCertificatesKey", actions: ["kms:Decrypt"], resources: [keyArn] });
+    const plain = documentStatements(iam(loadEnvironment("prod")).parsed, "instance-policy-document");
+    expect(plain.map((s) => s.sid)).toContain("TlsCertificates");
+    expect(plain.map((s) => s.sid)).not.toContain("TlsCertificatesKey");
+  });
+
   test("no policy grants a * action, and * resources appear only where AWS requires them", () => {
     const statements = policyStatements(parsed).filter((s) => s.effect !== "Deny");
     expect(statements.flatMap((s) => s.actions ?? []).filter(isWildcardAction)).toEqual([]);
     const starResources = statements.filter((s) => (s.resources ?? []).includes("*")).map((s) => s.sid);
     // Key policies ("*" = this key) and PutMetricData (no resource-level permissions).
-    expect(starResources.sort()).toEqual(["AccountAdministersAndDelegatesToIam", "DeliveryServicesEncrypt", "JobMetrics"]);
+    expect(starResources.sort()).toEqual(["AccountAdministersAndDelegatesToIam", "DeliveryServicesEncrypt", "JobMetrics", "LogDeliveryEncrypt"]);
   });
 
   test("the autoscaling role exists with custom rules and carries the EMR autoscaling policy", () => {

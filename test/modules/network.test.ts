@@ -49,11 +49,29 @@ describe("PlatformNetwork (create)", () => {
     expect(endpoint.route_table_ids).toHaveLength(2);
   });
 
-  test("rejected-traffic flow logs go to the logs bucket, whose policy admits the delivery service of this account", () => {
+  test("rejected-traffic flow logs go to the logs bucket, whose policy holds the delivery service's documented statements", () => {
     expect(json).toHaveResourceWithProperties(FlowLog, { traffic_type: "REJECT", log_destination_type: "s3" });
-    const write = documentStatements(parsed, "storage_logs_policy").find((s) => s.sid === "VpcFlowLogsWrite")!;
-    expect(write.resources[0]).toMatch(/\/vpc-flow-logs\/\*$/);
-    expect(write.condition[0].variable).toBe("aws:SourceAccount");
+    const statements = documentStatements(parsed, "storage_logs_policy");
+    const write = statements.find((s) => s.sid === "AWSLogDeliveryWrite")!;
+    expect(write.actions).toEqual(["s3:PutObject"]);
+    expect(write.resources[0]).toMatch(/\/vpc-flow-logs\/AWSLogs\/\$\{data\.aws_caller_identity\.[\w]+\.account_id\}\/\*$/);
+    expect(write.condition.map((c: any) => c.variable)).toEqual(["aws:SourceAccount", "aws:SourceArn", "s3:x-amz-acl"]);
+    expect(write.condition[2].values).toEqual(["bucket-owner-full-control"]);
+    const check = statements.find((s) => s.sid === "AWSLogDeliveryAclCheck")!;
+    expect(check.actions).toEqual(["s3:GetBucketAcl", "s3:ListBucket"]);
+    expect(check.condition.map((c: any) => c.variable)).toEqual(["aws:SourceAccount", "aws:SourceArn"]);
+  });
+
+  test("the flow log waits for the logs bucket policy, so the service never attaches its own", () => {
+    const [[, flowLog]] = resources(parsed, "aws_flow_log");
+    const [[policyId]] = resources(parsed, "aws_s3_bucket_policy").filter(([id]) => id.includes("logs"));
+    expect(flowLog.depends_on).toEqual([`aws_s3_bucket_policy.${policyId}`]);
+  });
+
+  test("exposes the private routes, their associations and the S3 endpoint as the cluster's dependencies", () => {
+    const { built } = network(loadEnvironment("dev"));
+    const kinds = built.clusterDependencies.map((d) => (d as unknown as { terraformResourceType: string }).terraformResourceType);
+    expect(kinds.sort()).toEqual(["aws_route", "aws_route", "aws_route_table_association", "aws_route_table_association", "aws_vpc_endpoint"]);
   });
 });
 

@@ -80,6 +80,14 @@ describe("EmrEncryption", () => {
     expect(doc.InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion).toBe(2);
   });
 
+  test("the generated zip is written inside the stack directory and uploaded from there (plan and apply share it)", () => {
+    const [[zipId, zip]] = Object.entries((parsed.data as any).archive_file) as [string, any][];
+    expect(zip.output_path).toBe("emr-tls-dev.zip"); // relative: terraform -chdir=cdktf.out/stacks/emr-dev
+    const [[, object]] = resources(parsed, "aws_s3_object").filter(([id]) => id.includes("certificates"));
+    expect(object.source).toBe(`\${data.archive_file.${zipId}.output_path}`);
+    expect(object.source_hash).toBe(`\${data.archive_file.${zipId}.output_base64sha256}`);
+  });
+
   test("named by a hash of its content and created before the old one is destroyed", () => {
     expect(securityConfig.name).toMatch(/^emr-platform-dev-[0-9a-f]{12}$/);
     expect(json).toHaveResourceWithProperties(EmrSecurityConfiguration, { lifecycle: { create_before_destroy: true } });

@@ -90,10 +90,19 @@ describe("PlatformStorage", () => {
     const statements = documentStatements(parsed, "storage_key_policy");
     expect(statements.flatMap((s) => s.actions)).not.toContain("kms:*");
     const delivery = statements.find((s) => s.sid === "DeliveryServicesEncrypt")!;
-    expect(delivery.principals[0].identifiers).toEqual(
-      expect.arrayContaining(["cloudwatch.amazonaws.com", "events.amazonaws.com", "logging.s3.amazonaws.com", "delivery.logs.amazonaws.com"]),
-    );
+    expect(delivery.principals[0].identifiers).toEqual(["cloudwatch.amazonaws.com", "events.amazonaws.com", "logging.s3.amazonaws.com"]);
     expect(delivery.condition[0]).toMatchObject({ variable: "aws:SourceAccount" });
+  });
+
+  test("VPC flow log delivery gets the key actions the CloudWatch Logs guide documents, scoped to this account's logs", () => {
+    const logs = documentStatements(parsed, "storage_key_policy").find((s) => s.sid === "LogDeliveryEncrypt")!;
+    expect(logs.principals).toEqual([{ type: "Service", identifiers: ["delivery.logs.amazonaws.com"] }]);
+    expect(logs.actions).toEqual(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]);
+    expect(logs.condition.map((c: any) => [c.test, c.variable])).toEqual([
+      ["StringEquals", "aws:SourceAccount"],
+      ["ArnLike", "aws:SourceArn"],
+    ]);
+    expect(logs.condition[1].values[0]).toMatch(/^arn:\$\{data\.aws_partition\..*\}:logs:eu-west-1:\$\{data\.aws_caller_identity\..*\}:\*$/);
   });
 });
 
@@ -105,19 +114,27 @@ describe("SecureBucket grants", () => {
       grant(bucket, new PolicyStatements(scope, "grantee"));
     }).parsed;
 
-  test("grantRead covers objects under the prefixes, a prefix-scoped list and decrypt on the key", () => {
+  test("grantRead covers objects under the prefixes, lists the whole bucket (missing keys must be 404) and decrypts", () => {
     const statements = documentStatements(grantsFor((b, g) => b.grantRead(g, ["jobs/", "bootstrap/"], "Art")), "grantee");
     expect(statements.map((s) => s.sid)).toEqual(["ArtObjects", "ArtList", "ArtKey"]);
     expect(statements[0].actions).toEqual(["s3:GetObject", "s3:GetObjectVersion"]);
     expect(statements[0].resources).toEqual([expect.stringMatching(/\.arn}\/jobs\/\*$/), expect.stringMatching(/\.arn}\/bootstrap\/\*$/)]);
-    expect(statements[1].condition).toEqual([{ test: "StringLike", variable: "s3:prefix", values: ["jobs/*", "bootstrap/*"] }]);
+    expect(statements[1]).toMatchObject({ actions: ["s3:ListBucket"], resources: [expect.stringMatching(/^\$\{aws_s3_bucket\.b_bucket_\w+\.arn\}$/)] });
+    expect(statements[1]).not.toHaveProperty("condition");
     expect(statements[2]).toMatchObject({ actions: ["kms:Decrypt"], resources: [expect.stringMatching(/aws_kms_key\.key_.*\.arn/)] });
   });
 
-  test("grantReadWrite adds put/delete and GenerateDataKey", () => {
+  test("grantReadWrite adds put/delete and GenerateDataKey, and lists without an s3:prefix condition", () => {
     const statements = documentStatements(grantsFor((b, g) => b.grantReadWrite(g, ["raw/"], "Data")), "grantee");
     expect(statements[0].actions).toEqual(expect.arrayContaining(["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]));
+    expect(statements[1].actions).toEqual(["s3:ListBucket"]);
+    expect(statements[1]).not.toHaveProperty("condition");
     expect(statements[2].actions).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+  });
+
+  test("grantWrite (log delivery, no reads) keeps listing prefix-scoped", () => {
+    const statements = documentStatements(grantsFor((b, g) => b.grantWrite(g, ["emr/"], "Logs")), "grantee");
+    expect(statements[1].condition).toEqual([{ test: "StringLike", variable: "s3:prefix", values: ["emr/*"] }]);
   });
 
   test("fails if a grant prefix does not end with a slash", () => {

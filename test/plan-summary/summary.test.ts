@@ -38,6 +38,7 @@ describe("summarizeEnvironment", () => {
     expect(summary.instanceGroups).toEqual([
       { role: "master", instanceType: "m6i.xlarge", count: 1, market: "ON_DEMAND", ebs: { volumesPerInstance: 1, sizeGb: 64, type: "gp3" } },
       { role: "core", instanceType: "m6i.xlarge", count: 2, market: "ON_DEMAND", ebs: { volumesPerInstance: 1, sizeGb: 64, type: "gp3" } },
+      // stackJson() has no task group, so the synthesized stack sends no bid and none is shown.
       { role: "task", instanceType: "m6i.xlarge", count: 0, market: "SPOT", ebs: { volumesPerInstance: 1, sizeGb: 64, type: "gp3" } },
     ]);
     expect(summary.cost?.min.hourly).toBeCloseTo(estimateCost(prices, dev.region, capacityAt(dev, "min")).hourly, 10);
@@ -58,6 +59,16 @@ describe("summarizeEnvironment", () => {
     expect(summary.policyGuard).toBeUndefined();
     expect(summary.stackProblem).toMatch(/not found/);
     expect(summary.cost?.max.complete).toBe(true);
+  });
+
+  it("shows the spot bid the stack sends, or the price-table default when the stack is not synthesized", () => {
+    const unsynthesized = summarizeEnvironment({ config: dev, prices, stack: { problem: "not synthesized" } });
+    expect(unsynthesized.instanceGroups.map((g) => g.bidPrice)).toEqual([undefined, undefined, String(prices.regions["eu-west-1"]["m6i.xlarge"].ec2)]);
+    const json = stackJson({ bastion: false }) as { resource?: Record<string, Record<string, unknown>> };
+    json.resource = { ...json.resource, aws_emr_instance_group: { task: { name: "task", bid_price: "0.1234" } } };
+    const synthesized = summarizeEnvironment({ config: dev, prices, stack: { json: json as StackJson } });
+    expect(synthesized.instanceGroups[2].bidPrice).toBe("0.1234");
+    expect(formatEnvironment(synthesized)).toMatch(/task {3}m6i\.xlarge × 0 {4}SPOT ≤ \$0\.1234\/h {2}EBS 1×64 GiB gp3/);
   });
 
   it("has no cost for an environment on a local endpoint", () => {

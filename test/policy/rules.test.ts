@@ -15,12 +15,21 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { runPolicyGuard, type StackJson } from "../../policy";
 import { cloudwatchLogGroupKms } from "../../policy/rules/cloudwatch-log-group-kms";
 import { emrBlockPublicAccess } from "../../policy/rules/emr-block-public-access";
 import { emrClusterLogging } from "../../policy/rules/emr-cluster-logging";
+import { ec2TrustWithoutCondition } from "../../policy/rules/ec2-trust-without-condition";
 import { emrClusterSecurityConfiguration } from "../../policy/rules/emr-cluster-security-configuration";
+import { emrClusterWaitsForNetwork } from "../../policy/rules/emr-cluster-waits-for-network";
+import { s3ListBucketForReaders } from "../../policy/rules/s3-list-bucket-for-readers";
 import { emrSecurityConfigurationEncryption, encryptionProblems } from "../../policy/rules/emr-security-configuration-encryption";
 import { iamNoWildcardActions, isWildcardAction } from "../../policy/rules/iam-no-wildcard-actions";
 import { kmsKeyRotation } from "../../policy/rules/kms-key-rotation";
@@ -453,5 +462,114 @@ describe("a stack of every compliant fixture", () => {
     new SecurityGroup(stack, "sg", { ingress: [{ fromPort: 22, toPort: 22, protocol: "tcp", cidrBlocks: ["10.0.0.0/8"] }] });
     expect(runPolicyGuard(stack.toTerraform() as StackJson).findings).toEqual([]);
     expect(() => synthWithGuard(stack)).not.toThrow();
+  });
+});
+
+describe("ec2-trust-without-condition", () => {
+  const trustDoc = (stack: ReturnType<typeof newStack>, id: string, service: string, condition: boolean) =>
+    new DataAwsIamPolicyDocument(stack, id, {
+      statement: [
+        {
+          sid: "AssumeRole",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: [service] }],
+          ...(condition ? { condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] }] } : {}),
+        },
+      ],
+    });
+
+  it("flags an EC2 trust with a condition, passes one without, and leaves other services' conditions alone", () => {
+    const stack = newStack();
+    new IamRole(stack, "conditioned", { assumeRolePolicy: trustDoc(stack, "t1", "ec2.amazonaws.com", true).json });
+    new IamRole(stack, "plain", { assumeRolePolicy: trustDoc(stack, "t2", "ec2.amazonaws.com", false).json });
+    new IamRole(stack, "emr", { assumeRolePolicy: trustDoc(stack, "t3", "elasticmapreduce.amazonaws.com", true).json });
+    expect(checkRule(ec2TrustWithoutCondition, stack, "aws_iam_role.conditioned")).toEqual(
+      nonCompliant(/"AssumeRole" trusts ec2\.amazonaws\.com only with aws:SourceAccount; fix: drop the condition/),
+    );
+    expect(checkRule(ec2TrustWithoutCondition, stack, "aws_iam_role.plain")).toEqual(compliant);
+    expect(checkRule(ec2TrustWithoutCondition, stack, "aws_iam_role.emr")).toEqual(compliant);
+  });
+
+  it("reads literal trust JSON too, and fails a full synth naming the rule", () => {
+    const stack = newStack();
+    const literal = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "1" } } }],
+    });
+    new IamRole(stack, "literal", { assumeRolePolicy: literal });
+    expect(checkRule(ec2TrustWithoutCondition, stack, "aws_iam_role.literal")).toEqual(nonCompliant(/aws:SourceAccount/));
+    expect(findingsOf(stack, "ec2-trust-without-condition")).toHaveLength(1);
+    expect(() => synthWithGuard(stack)).toThrow(/ec2-trust-without-condition/);
+  });
+});
+
+describe("s3-list-bucket-for-readers", () => {
+  const statements = (bucket: S3Bucket, listCondition: boolean, read = true) => [
+    { sid: "Objects", actions: [read ? "s3:GetObject" : "s3:PutObject"], resources: [`${bucket.arn}/raw/*`] },
+    {
+      sid: "List",
+      actions: ["s3:ListBucket"],
+      resources: [bucket.arn],
+      ...(listCondition ? { condition: [{ test: "StringLike", variable: "s3:prefix", values: ["raw/*"] }] } : {}),
+    },
+  ];
+
+  it("flags a prefix-conditioned ListBucket on a bucket whose objects the same policy reads", () => {
+    const stack = newStack();
+    const bucket = secureBucket(stack, "data");
+    new DataAwsIamPolicyDocument(stack, "reader", { statement: statements(bucket, true) });
+    new DataAwsIamPolicyDocument(stack, "fixed", { statement: statements(bucket, false) });
+    new DataAwsIamPolicyDocument(stack, "writer", { statement: statements(bucket, true, false) });
+    expect(checkRule(s3ListBucketForReaders, stack, "data.aws_iam_policy_document.reader")).toEqual(
+      nonCompliant(/"List" lets \$\{aws_s3_bucket\.data\.arn\} be listed only under s3:prefix while objects in it are read; fix: grant s3:ListBucket/),
+    );
+    expect(checkRule(s3ListBucketForReaders, stack, "data.aws_iam_policy_document.fixed")).toEqual(compliant);
+    // Write-only log delivery may keep its prefix-scoped list.
+    expect(checkRule(s3ListBucketForReaders, stack, "data.aws_iam_policy_document.writer")).toEqual(compliant);
+  });
+
+  it("reads literal policy JSON with bucket ARNs, and fails a full synth naming the rule", () => {
+    const stack = newStack();
+    const policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::data-bucket/raw/*" },
+        { Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::data-bucket", Condition: { StringLike: { "s3:prefix": ["raw/*"] } } },
+      ],
+    });
+    new IamPolicy(stack, "literal", { policy });
+    expect(checkRule(s3ListBucketForReaders, stack, "aws_iam_policy.literal")).toEqual(nonCompliant(/arn:aws:s3:::data-bucket be listed only under s3:prefix/));
+    expect(() => synthWithGuard(stack)).toThrow(/s3-list-bucket-for-readers/);
+  });
+});
+
+describe("emr-cluster-waits-for-network", () => {
+  function network(stack: ReturnType<typeof newStack>) {
+    const vpc = new Vpc(stack, "vpc", { cidrBlock: "10.0.0.0/16" });
+    const subnet = new Subnet(stack, "private", { vpcId: vpc.id, cidrBlock: "10.0.0.0/20" });
+    const table = new RouteTable(stack, "routes", { vpcId: vpc.id });
+    const route = new Route(stack, "default", { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-0123456789abcdef0" });
+    const association = new RouteTableAssociation(stack, "association", { subnetId: subnet.id, routeTableId: table.id });
+    const endpoint = new VpcEndpoint(stack, "s3", { vpcId: vpc.id, serviceName: "com.amazonaws.eu-west-1.s3", routeTableIds: [table.id] });
+    return { subnet, route, association, endpoint };
+  }
+
+  it("flags a cluster that does not wait for its subnet's association, routes and endpoint; passes one that does", () => {
+    const stack = newStack();
+    const net = network(stack);
+    emrCluster(stack, "eager", { ec2Attributes: { subnetId: net.subnet.id } });
+    const patient = emrCluster(stack, "patient", { ec2Attributes: { subnetId: net.subnet.id } });
+    patient.dependsOn = [net.route.fqn, net.association.fqn, net.endpoint.fqn];
+    expect(checkRule(emrClusterWaitsForNetwork, stack, "aws_emr_cluster.eager")).toEqual(
+      nonCompliant(/does not depend on aws_route_table_association\.association, aws_route\.default, aws_vpc_endpoint\.s3; fix:/),
+    );
+    expect(checkRule(emrClusterWaitsForNetwork, stack, "aws_emr_cluster.patient")).toEqual(compliant);
+    expect(() => synthWithGuard(stack)).toThrow(/emr-cluster-waits-for-network/);
+  });
+
+  it("is not applicable to a subnet outside the stack (an existing VPC)", () => {
+    const stack = newStack();
+    emrCluster(stack, "existing", { ec2Attributes: { subnetId: "subnet-0123456789abcdef0" } });
+    expect(checkRule(emrClusterWaitsForNetwork, stack, "aws_emr_cluster.existing")).toEqual(notApplicable);
   });
 });

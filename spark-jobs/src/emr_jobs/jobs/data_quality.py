@@ -23,7 +23,8 @@ from emr_jobs.quality.rules import RuleSet, parse_rules
 JOB_NAME = "data_quality"
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def build_parser() -> argparse.ArgumentParser:
+    """The job's options; also the source of its entry in the job catalogue (emr_jobs.catalog)."""
     parser = JobArgumentParser(prog=JOB_NAME, description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     add_input_arguments(parser)
     parser.add_argument("--rules", required=True, help="rules JSON file (path or s3:// URI)")
@@ -32,7 +33,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--failure-threshold", type=fraction, default=0.05, help="largest failing fraction that passes (default 0.05)"
     )
     parser.add_argument("--sample-size", type=positive_int, default=5, help="sample rows per failed rule (default 5)")
-    return parser.parse_args(argv)
+    return parser
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    return build_parser().parse_args(argv)
 
 
 def load_rules(spark: SparkSession, uri: str) -> RuleSet:

@@ -44,7 +44,8 @@ PARTITIONS = ("market", "date")
 _SCOPE, _IN_SCOPE, _HISTORY, _LATER = "_scope", "in_scope", "history", "later"
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def build_parser() -> argparse.ArgumentParser:
+    """The job's options; also the source of its entry in the job catalogue (emr_jobs.catalog)."""
     defaults = IndicatorSettings()
     parser = JobArgumentParser(prog=JOB_NAME, description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     add_input_arguments(parser)
@@ -63,7 +64,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--bollinger-stddev", type=positive_float, default=defaults.bollinger_stddev, help="default 2.0"
     )
-    return parser.parse_args(argv)
+    return parser
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    return build_parser().parse_args(argv)
 
 
 def settings_from(args: argparse.Namespace) -> IndicatorSettings:

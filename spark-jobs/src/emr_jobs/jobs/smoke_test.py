@@ -25,11 +25,16 @@ JOB_NAME = "smoke_test"
 BUCKETS = 10
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def build_parser() -> argparse.ArgumentParser:
+    """The job's options; also the source of its entry in the job catalogue (emr_jobs.catalog)."""
     parser = JobArgumentParser(prog=JOB_NAME, description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--output", required=True, help="where to write and read back (s3:// on EMR, a path locally)")
     parser.add_argument("--rows", type=positive_int, default=100_000, help="rows to generate (default 100000)")
-    return parser.parse_args(argv)
+    return parser
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    return build_parser().parse_args(argv)
 
 
 def expected_sum_of_squares(rows: int) -> int:

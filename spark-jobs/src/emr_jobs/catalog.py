@@ -1,0 +1,138 @@
+"""The job catalogue: every job's name, aliases, entry point and typed options, read from the job's own argparse
+parser so the options are declared once, next to the job.
+
+`python -m emr_jobs.catalog --write` regenerates spark-jobs/catalog.json, which the TypeScript side reads (the CLI's
+`submit` and the pipelines' typed steps); `--check` fails when the committed file is stale (a pytest runs it).
+A job whose option uses a value type this module does not know fails the export: add the type to VALUE_TYPES.
+"""
+
+import argparse
+import importlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from emr_jobs.framework import args as arg_types
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    name: str
+    aliases: tuple[str, ...]
+    module: str
+    summary: str
+    # Exit code 2 means something specific for this job (a gate or threshold), or None when it never exits 2.
+    exit_2: str | None = None
+
+
+JOBS: tuple[CatalogEntry, ...] = (
+    CatalogEntry("smoke_test", ("smoke",), "emr_jobs.jobs.smoke_test", "write, read back and check a generated table"),
+    CatalogEntry(
+        "financial_data_processor",
+        ("financial",),
+        "emr_jobs.jobs.financial_data_processor",
+        "cleanse OHLCV bars, compute indicators, flag anomalies, summarise markets",
+    ),
+    CatalogEntry(
+        "data_quality",
+        ("quality",),
+        "emr_jobs.jobs.data_quality",
+        "evaluate declared rules on a table; the quality gate",
+        exit_2="a rule's failing fraction is above --failure-threshold",
+    ),
+)
+
+# argparse `type` callables → catalogue value types (the TypeScript side validates arguments by these names).
+VALUE_TYPES = {
+    None: "string",
+    str: "string",
+    int: "integer",
+    float: "number",
+    arg_types.iso_date: "date",
+    arg_types.positive_int: "positiveInt",
+    arg_types.positive_float: "positiveNumber",
+    arg_types.fraction: "fraction",
+    arg_types.positive_int_list: "positiveIntList",
+}
+
+
+def _json_default(value):
+    if isinstance(value, tuple | list):
+        return list(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _option(action: argparse.Action, job: str) -> dict:
+    flag = next(s for s in action.option_strings if s.startswith("--"))
+    option: dict = {"flag": flag, "required": bool(action.required), "help": action.help or ""}
+    if isinstance(action, argparse._StoreTrueAction):  # a switch takes no value
+        option["type"] = "flag"
+        return option
+    if action.choices is not None:
+        option["type"] = "enum"
+        option["values"] = [str(c) for c in action.choices]
+    else:
+        if action.type not in VALUE_TYPES:
+            raise SystemExit(f"catalog: {job} {flag} uses an unknown value type {action.type!r}; add it to VALUE_TYPES")
+        option["type"] = VALUE_TYPES[action.type]
+    if action.default is not None and action.default is not argparse.SUPPRESS:
+        option["default"] = _json_default(action.default)
+    return option
+
+
+def describe(entry: CatalogEntry) -> dict:
+    parser: argparse.ArgumentParser = importlib.import_module(entry.module).build_parser()
+    options = [
+        _option(action, entry.name)
+        for action in parser._actions
+        if action.option_strings and not isinstance(action, argparse._HelpAction)
+    ]
+    return {
+        "name": entry.name,
+        "aliases": list(entry.aliases),
+        "entrypoint": f"entrypoints/{entry.name}.py",
+        "summary": entry.summary,
+        "exit2": entry.exit_2,
+        "options": options,
+    }
+
+
+def catalog() -> dict:
+    return {
+        "generatedBy": "python -m emr_jobs.catalog --write (do not edit by hand)",
+        "jobs": [describe(entry) for entry in JOBS],
+    }
+
+
+def render() -> str:
+    return json.dumps(catalog(), indent=2) + "\n"
+
+
+CATALOG_FILE = Path(__file__).resolve().parents[2] / "catalog.json"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="emr_jobs.catalog", description=__doc__)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help=f"write {CATALOG_FILE.name}")
+    mode.add_argument("--check", action="store_true", help=f"exit 1 when {CATALOG_FILE.name} is stale")
+    args = parser.parse_args(argv)
+    text = render()
+    if args.write:
+        CATALOG_FILE.write_text(text)
+        print(f"catalog: wrote {CATALOG_FILE} ({len(JOBS)} jobs)")
+    elif args.check:
+        if not CATALOG_FILE.exists() or CATALOG_FILE.read_text() != text:
+            print(f"catalog: {CATALOG_FILE} is stale; fix: npm run jobs:catalog", file=sys.stderr)
+            return 1
+        print(f"catalog: {CATALOG_FILE.name} is current ({len(JOBS)} jobs)")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
