@@ -42,9 +42,14 @@ const GROUPS = ["master", "core", "task"] as const;
 /** gp3's baseline throughput, MiB/s. */
 export const GP3_BASELINE_THROUGHPUT = 125;
 
-/** A task instance group exists when it has instances or custom autoscaling drives it (as the cluster module builds it). */
+/**
+ * A task instance group exists when it has instances, custom autoscaling drives it, or managed scaling's limits
+ * leave room beyond the core group (the same rule as the cluster module's `createTaskGroup`).
+ */
 function hasTaskGroup(env: DraftConfig): boolean {
-  return (num(at(env, "instances", "task", "count")) ?? 0) > 0 || obj(at(env, "scaling", "autoscaling")) !== undefined;
+  const max = num(at(env, "scaling", "managed", "maxCapacity"));
+  const managedNeedsTasks = max !== undefined && max > (num(at(env, "scaling", "managed", "maxCoreCapacity")) ?? max);
+  return (num(at(env, "instances", "task", "count")) ?? 0) > 0 || obj(at(env, "scaling", "autoscaling")) !== undefined || managedNeedsTasks;
 }
 
 // ---- scaling ---------------------------------------------------------------------------------------------------
@@ -176,7 +181,7 @@ const instanceChecks: ConfigCheck[] = [
   {
     name: "taskGroupThroughput",
     area: "instances",
-    rule: "A task group (task `count` > 0, or custom autoscaling) keeps `ebs.throughputMiBps` at gp3's baseline 125: `aws_emr_instance_group` has no throughput argument.",
+    rule: "A task group (task `count` > 0, custom autoscaling, or managed limits beyond `maxCoreCapacity`) keeps `ebs.throughputMiBps` at gp3's baseline 125: `aws_emr_instance_group` has no throughput argument.",
     run(env, report) {
       const throughput = num(at(env, "instances", "task", "ebs", "throughputMiBps"));
       if (hasTaskGroup(env) && throughput !== undefined && throughput !== GP3_BASELINE_THROUGHPUT) {

@@ -30,6 +30,7 @@ export type ClusterConfig = Pick<
   | "bootstrapActions"
   | "classifications"
   | "instances"
+  | "region"
   | "releaseLabel"
   | "scaling"
   | "stepConcurrency"

@@ -183,6 +183,12 @@ describe("rules moved from the cluster construct into validation", () => {
     expect(about(input, "instances.task.ebs.throughputMiBps")).toEqual([expect.stringMatching(/250 cannot be set on a separate task instance group/)]);
   });
 
+  test("the throughput rule also covers the task group managed scaling needs beyond maxCoreCapacity", () => {
+    const input = prod();
+    input.instances = { ...input.instances, task: { ...input.instances?.task, ebs: { throughputMiBps: 250 } } };
+    expect(about(input, "instances.task.ebs.throughputMiBps")).toHaveLength(1);
+  });
+
   test("fails if two autoscaling rules share a name, or one adjusts by 0", () => {
     const rule = { name: "Out", adjustment: 1, trigger: { metric: "AppsPending", comparison: "GREATER_THAN", threshold: 1 } } as const;
     const input: EnvironmentInput = { ...dev(), scaling: { autoscaling: { rules: [rule, { ...rule, adjustment: 0 }] } } };
