@@ -6,12 +6,14 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stackId } from "../../modules/outputs";
+import type { Command } from "commander";
+import { type CommandRunner, envCommand } from "../lib/cli-args";
 import { describeCluster } from "../lib/cluster";
 import type { CommandContext } from "../lib/context";
 import { CliError, isNotFound } from "../lib/errors";
 import { callerIdentity, checkAccount } from "../lib/prerequisites";
 import { emrClusters, parseState, protectionOverride, selectForDestroy, type StateResource } from "../lib/terraform-state";
-import { synthAndInit, throwIfInterrupted } from "./stack";
+import { synthAndInit, throwIfInterrupted } from "../lib/stack-lifecycle";
 
 export interface DestroyOptions {
   yes?: boolean;
@@ -108,4 +110,11 @@ export async function destroyCommand(ctx: CommandContext, options: DestroyOption
     ctx.out.line(`no buckets kept: ${ctx.name} sets storage.forceDestroy`);
   }
   return 0;
+}
+
+export function defineDestroy(run: CommandRunner): Command {
+  return envCommand("destroy", "destroy the environment (asks for its name); buckets stay unless storage.forceDestroy")
+    .option("--yes", "do not ask for confirmation")
+    .option("--force", "turn termination protection off through Terraform first, then destroy")
+    .action(run((ctx, options: { yes?: boolean; force?: boolean }) => destroyCommand(ctx, options)));
 }

@@ -1,4 +1,6 @@
 /** `steps` and `logs <step-id>`: what ran recently, and what a step printed. */
+import { type Command, Option } from "commander";
+import { type CommandRunner, envCommand, positiveInt } from "../lib/cli-args";
 import { describeCluster } from "../lib/cluster";
 import type { CommandContext } from "../lib/context";
 import { CliError } from "../lib/errors";
@@ -38,4 +40,19 @@ export async function logsCommand(ctx: CommandContext, stepId: string, options: 
     ctx.out.line(options.tail ? tail(text, options.tail) : text.replace(/\n$/, ""));
   }
   return found > 0 ? 0 : 1;
+}
+
+export function defineSteps(run: CommandRunner): Command {
+  return envCommand("steps", "recent steps with state and duration")
+    .option("--limit <n>", "how many steps", positiveInt, 10)
+    .action(run((ctx, options: { limit: number }) => stepsCommand(ctx, { limit: options.limit })));
+}
+
+export function defineLogs(run: CommandRunner): Command {
+  return envCommand("logs", "a step's stdout/stderr from the log bucket")
+    .argument("<step-id>", "step id (s-…), from the steps command")
+    .addOption(new Option("--stream <stream>", "which log").choices(["stderr", "stdout", "both"]).default("both"))
+    .option("--tail <lines>", "only the last lines", positiveInt)
+    .option("--logs-bucket <name>", "logs bucket, when the cluster has no log URI")
+    .action(run((ctx, stepId: string, options: { stream: "stderr" | "stdout" | "both"; tail?: number }) => logsCommand(ctx, stepId, options)));
 }

@@ -1,10 +1,12 @@
 /** `submit <job> [-- args]`: add a spark-submit step running the uploaded job; `--wait` follows it to the end. */
 import type { ActionOnFailure, Step } from "@aws-sdk/client-emr";
+import { type Command, Option } from "commander";
+import { type CommandRunner, envCommand, positiveNumber, withBucketOptions } from "../lib/cli-args";
 import { describeCluster, requireRunning } from "../lib/cluster";
 import type { CommandContext } from "../lib/context";
 import { CliError } from "../lib/errors";
 import { failureLogLocation, stepLogLocation, tail, waitForLog } from "../lib/step-logs";
-import { addStep, classifyStep, resolveJobName, sparkSubmitStep, waitForStep } from "../lib/steps";
+import { ACTIONS_ON_FAILURE, addStep, classifyStep, resolveJobName, sparkSubmitStep, waitForStep } from "../lib/steps";
 import type { UploadedBundle } from "./upload";
 import { uploadJobs } from "./upload";
 
@@ -100,4 +102,20 @@ export async function submitCommand(ctx: CommandContext, jobRequested: string, j
   await followStep(ctx, submitted, options.timeoutMinutes);
   ctx.out.line(`  step ${submitted.stepId} COMPLETED`);
   return 0;
+}
+
+export function defineSubmit(run: CommandRunner): Command {
+  return withBucketOptions(envCommand("submit", "add a spark-submit step for <job> (arguments after --); --wait follows it"))
+    .argument("<job>", "job: smoke_test, financial_data_processor, data_quality (or smoke, financial, quality)")
+    .argument("[jobArgs...]", "arguments for the job, after --")
+    .addOption(new Option("--action-on-failure <action>", "what EMR does when the step fails").choices(ACTIONS_ON_FAILURE).default("CONTINUE"))
+    .option("--wait", "wait for the step to finish (exit 1 if it fails)")
+    .option("--name <name>", "step name (default: <job> <run id>)")
+    .option("--logs-bucket <name>", "logs bucket, when the cluster has no log URI")
+    .option("--timeout <minutes>", "minutes to wait with --wait", positiveNumber, 60)
+    .action(
+      run((ctx, job: string, jobArgs: string[], options: { actionOnFailure: ActionOnFailure; wait?: boolean; name?: string; timeout: number }) =>
+        submitCommand(ctx, job, jobArgs, { actionOnFailure: options.actionOnFailure, wait: options.wait, name: options.name, timeoutMinutes: options.timeout }),
+      ),
+    );
 }

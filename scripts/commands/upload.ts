@@ -1,4 +1,6 @@
 /** `upload`: package spark-jobs/ and upload what changed to the artifacts bucket. */
+import type { Command } from "commander";
+import { type CommandRunner, envCommand, positiveInt, withBucketOptions } from "../lib/cli-args";
 import type { CommandContext } from "../lib/context";
 import { uploadArtifacts, type UploadSummary } from "../lib/artifacts";
 import { type JobBundle, packageJobs } from "../lib/job-bundle";
@@ -40,4 +42,11 @@ export async function uploadJobs(ctx: CommandContext, options: UploadOptions = {
 export async function uploadCommand(ctx: CommandContext, options: UploadOptions): Promise<number> {
   await uploadJobs(ctx, options);
   return 0;
+}
+
+export function defineUpload(run: CommandRunner): Command {
+  return withBucketOptions(envCommand("upload", "package spark-jobs/ and upload changed artifacts under content-addressed keys"))
+    .option("--concurrency <n>", "parallel uploads", positiveInt, 4)
+    .option("--part-size <MiB>", "multipart part size (and threshold) in MiB, at least 5", positiveInt, 8)
+    .action(run((ctx, options: { concurrency: number; partSize: number }) => uploadCommand(ctx, { concurrency: options.concurrency, partSizeMb: options.partSize })));
 }

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { runCli } from "../../scripts/lib/cli";
+import { runCli } from "../../scripts/cli";
 import type { CliDeps } from "../../scripts/lib/context";
 import type { TextSink } from "../../scripts/lib/output";
 import { RecordingRunner } from "./recording-runner";

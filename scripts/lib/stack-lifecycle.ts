@@ -1,11 +1,11 @@
 /** Steps shared by deploy, plan and destroy: prerequisites, synth + init, and the plan summary. */
 import { existsSync } from "node:fs";
 import { stackId } from "../../modules/outputs";
-import type { CommandContext } from "../lib/context";
-import { CliError, Interrupted } from "../lib/errors";
-import { callerIdentity, checkAccount, checkNodeVersion, regionNote } from "../lib/prerequisites";
-import { synthCommand, type Terraform } from "../lib/terraform";
-import { countPlanChanges, formatPlanCounts, type PlanCounts } from "../lib/terraform-state";
+import type { CommandContext } from "./context";
+import { CliError, Interrupted } from "./errors";
+import { callerIdentity, checkAccount, checkNodeVersion, regionNote } from "./prerequisites";
+import { synthCommand, type Terraform } from "./terraform";
+import { countPlanChanges, formatPlanCounts, type PlanCounts } from "./terraform-state";
 
 /** Node, terraform/tofu (and its version), AWS credentials and account, region. Returns the Terraform to use. */
 export async function checkPrerequisites(ctx: CommandContext): Promise<Terraform> {
