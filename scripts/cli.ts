@@ -4,6 +4,7 @@
  * which keeps it testable in-process and leaves process concerns to scripts/emr.ts.
  */
 import { Command, CommanderError } from "commander";
+import { defineBootstrap } from "./commands/bootstrap";
 import { defineTest } from "./commands/cluster-test";
 import { defineDeploy } from "./commands/deploy";
 import { defineDestroy } from "./commands/destroy";
@@ -41,6 +42,7 @@ const COMMANDS: readonly ((run: CommandRunner) => Command)[] = [
   defineLogs,
   defineInfo,
   defineDestroy,
+  defineBootstrap,
 ];
 
 export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Command {
@@ -81,8 +83,9 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // Commander already printed help or its usage error.
-      return err.code === "commander.helpDisplayed" || err.code === "commander.help" || err.code === "commander.version" ? EXIT.ok : EXIT.error;
+      // Commander already printed help or its usage error; `emr` alone prints the help on stderr with exit code 1.
+      if (err.code === "commander.help" && err.exitCode !== 0) deps.stderr.write(`error: no command given; fix: npm run emr -- <command> <env> (commands above)\n`);
+      return err.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
     const debug = Boolean(program.opts().debug) || argv.includes("--debug");
     if (deps.signal.aborted && !(err instanceof Interrupted)) {

@@ -147,6 +147,9 @@ export interface InfoInputs {
   foundVia: string;
 }
 
+/** States in which the cluster's nodes are gone or going (EMR ClusterState). */
+const ENDED_STATES: ReadonlySet<string> = new Set(["TERMINATING", "TERMINATED", "TERMINATED_WITH_ERRORS"]);
+
 export function buildClusterInfo(inputs: InfoInputs): ClusterInfo {
   const { config, cluster, outputs } = inputs;
   const id = cluster.Id ?? "?";
@@ -184,7 +187,8 @@ export function buildClusterInfo(inputs: InfoInputs): ClusterInfo {
       jobs: uri(outputs.artifactsBucket, outputs.jobsPrefix ?? PREFIXES.jobs),
       logsBucket: outputs.logsBucket,
     },
-    tunnels: tunnels(masterPublicDns, keyName, applications),
+    // An ended cluster has no master to tunnel to; EMR may still report its old DNS name.
+    tunnels: ENDED_STATES.has(state) ? [] : tunnels(masterPublicDns, keyName, applications),
     consoleUrl: consoleUrl(config.region, id),
   };
 }
@@ -236,7 +240,9 @@ export function renderClusterInfo(info: ClusterInfo): string[] {
     `    artifacts      ${info.storage.jobs ?? unknown}`,
     `    logs bucket    ${info.storage.logsBucket ?? unknown}`,
   ];
-  if (info.tunnels.length > 0) {
+  if (ENDED_STATES.has(c.state)) {
+    lines.push(`  web UIs          none: the cluster is ${c.state}`);
+  } else if (info.tunnels.length > 0) {
     lines.push("  web UIs (SSH tunnel, then open the local URL)");
     for (const t of info.tunnels) lines.push(`    ${t.ui.padEnd(22)} ${t.localUrl.padEnd(25)} ${t.command}`);
   }

@@ -6,7 +6,8 @@ import { describeCluster, requireRunning } from "../lib/cluster";
 import type { CommandContext } from "../lib/context";
 import { CliError } from "../lib/errors";
 import { failureLogLocation, stepLogLocation, tail, waitForLog } from "../lib/step-logs";
-import { ACTIONS_ON_FAILURE, addStep, classifyStep, resolveJobName, sparkSubmitStep, waitForStep } from "../lib/steps";
+import { checkedJob, jobChoices } from "../lib/job-arguments";
+import { ACTIONS_ON_FAILURE, addStep, classifyStep, sparkSubmitStep, waitForStep } from "../lib/steps";
 import type { UploadedBundle } from "./upload";
 import { uploadJobs } from "./upload";
 
@@ -24,8 +25,8 @@ export interface SubmittedStep {
 
 /** The running cluster a step goes to: resolved, described, and refused unless RUNNING/WAITING. */
 export async function runningClusterId(ctx: CommandContext): Promise<string> {
-  const { clusterId, via } = await ctx.clusterId();
-  const cluster = await describeCluster(ctx.clients.emr, clusterId);
+  const { clusterId, via, cluster: described } = await ctx.clusterId();
+  const cluster = described ?? (await describeCluster(ctx.clients.emr, clusterId));
   requireRunning(cluster, ctx.name);
   ctx.out.line(`  cluster ${clusterId} (${cluster.Status?.State}, via ${via})`);
   return clusterId;
@@ -40,6 +41,7 @@ export async function submitStep(
   options: { actionOnFailure: ActionOnFailure; name: string },
 ): Promise<SubmittedStep> {
   const entry = uploaded.bundle.entrypoints[job];
+  if (!entry) throw new CliError(`the job catalogue names ${job}, but ${ctx.jobsDir} has no entrypoints/${job}.py; fix: add it, or regenerate the catalogue (npm run jobs:catalog)`);
   const step = sparkSubmitStep({
     name: options.name,
     entryUri: `s3://${uploaded.bucket}/${entry.key}`,
@@ -88,9 +90,10 @@ export async function followStep(ctx: CommandContext, submitted: SubmittedStep, 
 }
 
 export async function submitCommand(ctx: CommandContext, jobRequested: string, jobArgs: readonly string[], options: SubmitOptions): Promise<number> {
+  // The job and its arguments first: a typo must not cost a cluster lookup and an upload.
+  const job = checkedJob(jobRequested, jobArgs).name;
   const clusterId = await runningClusterId(ctx);
   const uploaded = await uploadJobs(ctx);
-  const job = resolveJobName(jobRequested, Object.keys(uploaded.bundle.entrypoints));
   const submitted = await submitStep(ctx, clusterId, uploaded, job, jobArgs, {
     actionOnFailure: options.actionOnFailure,
     name: options.name ?? `${job} ${ctx.deps.runId()}`,
@@ -106,7 +109,7 @@ export async function submitCommand(ctx: CommandContext, jobRequested: string, j
 
 export function defineSubmit(run: CommandRunner): Command {
   return withBucketOptions(envCommand("submit", "add a spark-submit step for <job> (arguments after --); --wait follows it"))
-    .argument("<job>", "job: smoke_test, financial_data_processor, data_quality (or smoke, financial, quality)")
+    .argument("<job>", `job: ${jobChoices()}`)
     .argument("[jobArgs...]", "arguments for the job, after --")
     .addOption(new Option("--action-on-failure <action>", "what EMR does when the step fails").choices(ACTIONS_ON_FAILURE).default("CONTINUE"))
     .option("--wait", "wait for the step to finish (exit 1 if it fails)")

@@ -27,7 +27,8 @@ export function captureSink(isTTY = false): CapturedSink {
 }
 
 /** Fast polling for tests: the logic is the same, only the delays shrink. */
-export const TEST_TIMING = { pollInitialMs: 1, pollMaxMs: 5, logWaitMs: 50 };
+// logWaitMs leaves room for one S3 read on a busy machine: a wait now cuts a read still in flight at its deadline.
+export const TEST_TIMING = { pollInitialMs: 1, pollMaxMs: 5, logWaitMs: 1_000 };
 
 export interface CliRun {
   code: number;
