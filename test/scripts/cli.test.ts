@@ -6,7 +6,7 @@ import { runCaptured, tempRepo } from "../support/cli-harness";
 import { REPO_ROOT } from "../support/moto-server";
 
 const exec = promisify(execFile);
-const COMMANDS = ["deploy", "plan", "upload", "test", "submit", "steps", "logs", "info", "destroy"];
+const COMMANDS = ["deploy", "plan", "upload", "test", "submit", "steps", "logs", "info", "destroy", "bootstrap"];
 
 describe("help", () => {
   it("lists every command and documents the exit codes", async () => {
