@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { runCli } from "../scripts/lib/cli";
+import { runCli } from "../scripts/cli";
 import { DEFAULT_TIMING, type CliDeps } from "../scripts/lib/context";
 import { ExecaRunner } from "../scripts/lib/process-runner";
 import { createBuckets, createCluster } from "../test/support/emr-fixture";

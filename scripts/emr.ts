@@ -1,10 +1,10 @@
 /**
  * Entry point of the operator CLI (`npm run emr -- <command> <env>`, `npm run deploy -- <env>`, bin `emr`).
- * Process concerns only: real stdio, the terminal prompt, Ctrl-C, the exit code. Commands live in scripts/lib/cli.ts.
+ * Process concerns only: real stdio, the terminal prompt, Ctrl-C, the exit code. Commands are listed in scripts/cli.ts.
  */
 import path from "node:path";
 import { createInterface } from "node:readline/promises";
-import { runCli } from "./lib/cli";
+import { runCli } from "./cli";
 import { DEFAULT_TIMING } from "./lib/context";
 import { EXIT } from "./lib/errors";
 import { ExecaRunner } from "./lib/process-runner";

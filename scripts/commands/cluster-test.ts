@@ -3,6 +3,8 @@
  * print it; `--job financial` runs the financial processor on the bundled sample data instead.
  */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { type Command, Option } from "commander";
+import { type CommandRunner, envCommand, positiveNumber, withBucketOptions } from "../lib/cli-args";
 import type { CommandContext } from "../lib/context";
 import { isNotFound } from "../lib/errors";
 import { packageSampleData } from "../lib/job-bundle";
@@ -12,6 +14,11 @@ import { uploadJobs } from "./upload";
 
 export const TEST_JOBS = ["smoke", "financial"] as const;
 export type TestJob = (typeof TEST_JOBS)[number];
+
+/** `--job`, shared with deploy's validation phase. */
+export function testJobOption(): Option {
+  return new Option("--job <job>", "validation job: smoke (smoke test) or financial (financial processor on the sample data)").choices(TEST_JOBS).default("smoke");
+}
 
 export interface TestOptions {
   job: TestJob;
@@ -58,4 +65,12 @@ export async function runClusterTest(ctx: CommandContext, options: TestOptions, 
 export async function testCommand(ctx: CommandContext, options: TestOptions): Promise<number> {
   await runClusterTest(ctx, options);
   return 0;
+}
+
+export function defineTest(run: CommandRunner): Command {
+  return withBucketOptions(envCommand("test", "run a validation job as an EMR step, wait for it, print stderr's tail if it fails"))
+    .addOption(testJobOption())
+    .option("--logs-bucket <name>", "logs bucket, when the cluster has no log URI")
+    .option("--timeout <minutes>", "minutes to wait for the step", positiveNumber, 30)
+    .action(run((ctx, options: { job: TestJob; timeout: number }) => testCommand(ctx, { job: options.job, timeoutMinutes: options.timeout })));
 }

@@ -9,7 +9,7 @@ import type { CommandContext } from "../lib/context";
 import { CliError } from "../lib/errors";
 import { replacementRefusal } from "../lib/replacement";
 import type { Terraform } from "../lib/terraform";
-import { planStack, throwIfInterrupted, type PlanOutcome } from "./stack";
+import { planStack, throwIfInterrupted, type PlanOutcome } from "../lib/stack-lifecycle";
 
 export async function resolveProtectedReplacements(
   ctx: CommandContext,

@@ -2,14 +2,15 @@
  * `deploy`: the classic deploy-emr.sh in eight numbered phases. Every phase is safe to rerun (saved-plan apply,
  * content-addressed upload), so after a failure or Ctrl-C the operator simply runs it again.
  */
+import type { Command } from "commander";
+import { type CommandRunner, envCommand, positiveNumber, withBucketOptions } from "../lib/cli-args";
 import type { CommandContext } from "../lib/context";
 import { CliError } from "../lib/errors";
 import { waitForCluster } from "../lib/cluster";
-import { renderClusterInfo } from "../lib/cluster-info";
-import { gatherInfo } from "./info";
-import { runClusterTest, type TestJob } from "./cluster-test";
+import { checkPrerequisites, planStack, synthAndInit, throwIfInterrupted } from "../lib/stack-lifecycle";
+import { gatherInfo, renderClusterInfo } from "./info";
+import { runClusterTest, testJobOption, type TestJob } from "./cluster-test";
 import { resolveProtectedReplacements } from "./deploy-replacement";
-import { checkPrerequisites, planStack, synthAndInit, throwIfInterrupted } from "./stack";
 import { uploadJobs } from "./upload";
 
 export interface DeployOptions {
@@ -89,4 +90,22 @@ export async function deployCommand(ctx: CommandContext, options: DeployOptions)
   const info = await phase(8, () => gatherInfo(ctx));
   for (const line of renderClusterInfo(info)) ctx.out.line(line);
   return 0;
+}
+
+export function defineDeploy(run: CommandRunner): Command {
+  return withBucketOptions(
+    envCommand("deploy", "prerequisites, synth/init, validate, deploy (saved plan), wait for the cluster, upload jobs, validation test, connection info"),
+  )
+    .option("--plan-only", "stop after the plan (nothing is applied)")
+    .option("--skip-test", "skip the validation test on the cluster")
+    .addOption(testJobOption())
+    .option("--timeout <minutes>", "minutes to wait for the cluster", positiveNumber, 45)
+    .option("--step-timeout <minutes>", "minutes to wait for the validation step", positiveNumber, 30)
+    // issue 11: the only way past a protected-cluster replacement (logic in ./deploy-replacement.ts)
+    .option("--allow-replace", "apply a plan that replaces a termination-protected cluster: turn protection off, then replace")
+    .action(
+      run((ctx, options: { planOnly?: boolean; skipTest?: boolean; job: TestJob; timeout: number; stepTimeout: number; allowReplace?: boolean }) =>
+        deployCommand(ctx, { planOnly: options.planOnly, skipTest: options.skipTest, testJob: options.job, timeoutMinutes: options.timeout, stepTimeoutMinutes: options.stepTimeout, allowReplace: options.allowReplace }),
+      ),
+    );
 }

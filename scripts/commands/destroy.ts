@@ -6,12 +6,14 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stackId } from "../../modules/outputs";
+import type { Command } from "commander";
+import { type CommandRunner, envCommand } from "../lib/cli-args";
 import { describeCluster } from "../lib/cluster";
 import type { CommandContext } from "../lib/context";
 import { CliError, isNotFound } from "../lib/errors";
 import { callerIdentity, checkAccount } from "../lib/prerequisites";
 import { emrClusters, parseState, protectionOverride, selectForDestroy, type StateResource } from "../lib/terraform-state";
-import { synthAndInit, throwIfInterrupted } from "./stack";
+import { synthAndInit, throwIfInterrupted } from "../lib/stack-lifecycle";
 
 export interface DestroyOptions {
   yes?: boolean;
@@ -32,11 +34,15 @@ async function liveProtection(ctx: CommandContext, clusterId: string | undefined
   }
 }
 
-async function confirm(ctx: CommandContext, options: DestroyOptions): Promise<void> {
-  if (options.yes) return;
-  if (!ctx.deps.prompt) {
-    throw new CliError(`destroy needs confirmation and stdin is not a terminal; fix: run it in a terminal, or pass --yes`);
+/** Without --yes, destroy can only go ahead at a terminal: say so before any call, synth or `terraform init`. */
+function requireConfirmable(options: DestroyOptions, ctx: CommandContext): void {
+  if (!options.yes && !ctx.deps.prompt) {
+    throw new CliError(`destroy needs confirmation and stdin is not a terminal; nothing was done. fix: run it in a terminal, or pass --yes`);
   }
+}
+
+async function confirm(ctx: CommandContext, options: DestroyOptions): Promise<void> {
+  if (options.yes || !ctx.deps.prompt) return;
   const answer = (await ctx.deps.prompt(`Type the environment name (${ctx.name}) to destroy it: `)).trim();
   if (answer !== ctx.name) throw new CliError(`aborted: you typed "${answer}", not "${ctx.name}"; nothing was destroyed`);
 }
@@ -49,6 +55,7 @@ function importHint(ctx: CommandContext, terraformBin: string, kept: readonly St
 }
 
 export async function destroyCommand(ctx: CommandContext, options: DestroyOptions): Promise<number> {
+  requireConfirmable(options, ctx);
   const terraform = ctx.terraform();
   const identity = await callerIdentity(ctx.clients.sts);
   checkAccount(ctx.config, identity);
@@ -108,4 +115,13 @@ export async function destroyCommand(ctx: CommandContext, options: DestroyOption
     ctx.out.line(`no buckets kept: ${ctx.name} sets storage.forceDestroy`);
   }
   return 0;
+}
+
+export function defineDestroy(run: CommandRunner): Command {
+  return envCommand(
+    "destroy",
+    "destroy the environment (asks for its name); buckets stay unless storage.forceDestroy",
+    "turn termination protection off through Terraform first, then destroy",
+  ).option("--yes", "do not ask for confirmation")
+    .action(run((ctx, options: { yes?: boolean; force?: boolean }) => destroyCommand(ctx, options)));
 }

@@ -1,10 +1,13 @@
 /** `submit <job> [-- args]`: add a spark-submit step running the uploaded job; `--wait` follows it to the end. */
 import type { ActionOnFailure, Step } from "@aws-sdk/client-emr";
+import { type Command, Option } from "commander";
+import { type CommandRunner, envCommand, positiveNumber, withBucketOptions } from "../lib/cli-args";
 import { describeCluster, requireRunning } from "../lib/cluster";
 import type { CommandContext } from "../lib/context";
 import { CliError } from "../lib/errors";
 import { failureLogLocation, stepLogLocation, tail, waitForLog } from "../lib/step-logs";
-import { addStep, classifyStep, resolveJobName, sparkSubmitStep, waitForStep } from "../lib/steps";
+import { checkedJob, jobChoices } from "../lib/job-arguments";
+import { ACTIONS_ON_FAILURE, addStep, classifyStep, sparkSubmitStep, waitForStep } from "../lib/steps";
 import type { UploadedBundle } from "./upload";
 import { uploadJobs } from "./upload";
 
@@ -22,8 +25,8 @@ export interface SubmittedStep {
 
 /** The running cluster a step goes to: resolved, described, and refused unless RUNNING/WAITING. */
 export async function runningClusterId(ctx: CommandContext): Promise<string> {
-  const { clusterId, via } = await ctx.clusterId();
-  const cluster = await describeCluster(ctx.clients.emr, clusterId);
+  const { clusterId, via, cluster: described } = await ctx.clusterId();
+  const cluster = described ?? (await describeCluster(ctx.clients.emr, clusterId));
   requireRunning(cluster, ctx.name);
   ctx.out.line(`  cluster ${clusterId} (${cluster.Status?.State}, via ${via})`);
   return clusterId;
@@ -38,6 +41,7 @@ export async function submitStep(
   options: { actionOnFailure: ActionOnFailure; name: string },
 ): Promise<SubmittedStep> {
   const entry = uploaded.bundle.entrypoints[job];
+  if (!entry) throw new CliError(`the job catalogue names ${job}, but ${ctx.jobsDir} has no entrypoints/${job}.py; fix: add it, or regenerate the catalogue (npm run jobs:catalog)`);
   const step = sparkSubmitStep({
     name: options.name,
     entryUri: `s3://${uploaded.bucket}/${entry.key}`,
@@ -86,9 +90,10 @@ export async function followStep(ctx: CommandContext, submitted: SubmittedStep, 
 }
 
 export async function submitCommand(ctx: CommandContext, jobRequested: string, jobArgs: readonly string[], options: SubmitOptions): Promise<number> {
+  // The job and its arguments first: a typo must not cost a cluster lookup and an upload.
+  const job = checkedJob(jobRequested, jobArgs).name;
   const clusterId = await runningClusterId(ctx);
   const uploaded = await uploadJobs(ctx);
-  const job = resolveJobName(jobRequested, Object.keys(uploaded.bundle.entrypoints));
   const submitted = await submitStep(ctx, clusterId, uploaded, job, jobArgs, {
     actionOnFailure: options.actionOnFailure,
     name: options.name ?? `${job} ${ctx.deps.runId()}`,
@@ -100,4 +105,20 @@ export async function submitCommand(ctx: CommandContext, jobRequested: string, j
   await followStep(ctx, submitted, options.timeoutMinutes);
   ctx.out.line(`  step ${submitted.stepId} COMPLETED`);
   return 0;
+}
+
+export function defineSubmit(run: CommandRunner): Command {
+  return withBucketOptions(envCommand("submit", "add a spark-submit step for <job> (arguments after --); --wait follows it"))
+    .argument("<job>", `job: ${jobChoices()}`)
+    .argument("[jobArgs...]", "arguments for the job, after --")
+    .addOption(new Option("--action-on-failure <action>", "what EMR does when the step fails").choices(ACTIONS_ON_FAILURE).default("CONTINUE"))
+    .option("--wait", "wait for the step to finish (exit 1 if it fails)")
+    .option("--name <name>", "step name (default: <job> <run id>)")
+    .option("--logs-bucket <name>", "logs bucket, when the cluster has no log URI")
+    .option("--timeout <minutes>", "minutes to wait with --wait", positiveNumber, 60)
+    .action(
+      run((ctx, job: string, jobArgs: string[], options: { actionOnFailure: ActionOnFailure; wait?: boolean; name?: string; timeout: number }) =>
+        submitCommand(ctx, job, jobArgs, { actionOnFailure: options.actionOnFailure, wait: options.wait, name: options.name, timeoutMinutes: options.timeout }),
+      ),
+    );
 }

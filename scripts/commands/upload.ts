@@ -1,4 +1,6 @@
 /** `upload`: package spark-jobs/ and upload what changed to the artifacts bucket. */
+import type { Command } from "commander";
+import { type CommandRunner, envCommand, intAtLeast, positiveInt, withBucketOptions } from "../lib/cli-args";
 import type { CommandContext } from "../lib/context";
 import { uploadArtifacts, type UploadSummary } from "../lib/artifacts";
 import { type JobBundle, packageJobs } from "../lib/job-bundle";
@@ -16,6 +18,9 @@ export interface UploadedBundle {
 }
 
 const KIB = 1024;
+
+/** S3's smallest multipart part (the last part excepted). */
+const MIN_PART_SIZE_MIB = 5;
 
 function size(bytes: number): string {
   return bytes < KIB * KIB ? `${(bytes / KIB).toFixed(1)} KiB` : `${(bytes / KIB / KIB).toFixed(1)} MiB`;
@@ -40,4 +45,11 @@ export async function uploadJobs(ctx: CommandContext, options: UploadOptions = {
 export async function uploadCommand(ctx: CommandContext, options: UploadOptions): Promise<number> {
   await uploadJobs(ctx, options);
   return 0;
+}
+
+export function defineUpload(run: CommandRunner): Command {
+  return withBucketOptions(envCommand("upload", "package spark-jobs/ and upload changed artifacts under content-addressed keys"))
+    .option("--concurrency <n>", "parallel uploads", positiveInt, 4)
+    .option("--part-size <MiB>", "multipart part size (and threshold) in MiB, at least 5", intAtLeast(MIN_PART_SIZE_MIB), 8)
+    .action(run((ctx, options: { concurrency: number; partSize: number }) => uploadCommand(ctx, { concurrency: options.concurrency, partSizeMb: options.partSize })));
 }

@@ -44,15 +44,19 @@ function localCredentials(config: EnvironmentConfig, env: NodeJS.ProcessEnv) {
   return config.name === "local" && !configured ? { accessKeyId: "testing", secretAccessKey: "testing" } : undefined;
 }
 
-export function createAwsClients(config: EnvironmentConfig, env: NodeJS.ProcessEnv = process.env): AwsClients {
+/** No request may hang: 5 s to connect, then this long for the answer, per attempt. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+export function createAwsClients(config: EnvironmentConfig, env: NodeJS.ProcessEnv = process.env, requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): AwsClients {
   const maxAttempts = Number.parseInt(env.AWS_MAX_ATTEMPTS ?? "", 10) || 5;
   const common = {
     // Adaptive: client-side rate limiting on throttling, which a polling CLI provokes on busy accounts.
     retryMode: "adaptive",
     maxAttempts,
     credentials: localCredentials(config, env),
-    // No request may hang forever: 5 s to connect, 60 s without a byte.
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+    // requestTimeout alone only logs a warning: throwOnRequestTimeout makes it fail the attempt
+    // (setRequestTimeout in @smithy/node-http-handler/dist-cjs/index.js), so a silent endpoint cannot hang a command.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true },
   } as const;
   const settings = (service: Service) => {
     const s = clientSettings(config, service, env);

@@ -9,7 +9,7 @@ import {
   type EMRClient,
   ListClustersCommand,
 } from "@aws-sdk/client-emr";
-import { CliError, WaitTimeout } from "./errors";
+import { CliError, describeError, WaitTimeout } from "./errors";
 import { formatDuration, type Reporter } from "./output";
 import { pollUntil, type PollOptions } from "./poll";
 
@@ -19,9 +19,9 @@ export const ACTIVE_STATES: ClusterState[] = ["STARTING", "BOOTSTRAPPING", "RUNN
 const READY_STATES = new Set<string>(["RUNNING", "WAITING"]);
 const DEAD_STATES = new Set<string>(["TERMINATING", "TERMINATED", "TERMINATED_WITH_ERRORS"]);
 
-export async function describeCluster(emr: EmrApi, clusterId: string): Promise<Cluster> {
+export async function describeCluster(emr: EmrApi, clusterId: string, abortSignal?: AbortSignal): Promise<Cluster> {
   try {
-    const { Cluster: cluster } = await emr.send(new DescribeClusterCommand({ ClusterId: clusterId }));
+    const { Cluster: cluster } = await emr.send(new DescribeClusterCommand({ ClusterId: clusterId }), { abortSignal });
     if (!cluster) throw new CliError(`EMR returned no cluster for ${clusterId}`);
     return cluster;
   } catch (err) {
@@ -59,6 +59,9 @@ export function requireRunning(cluster: Cluster, environment: string): void {
   }
 }
 
+/** The tag every platform resource carries with its environment's name (the provider default_tags in modules/platform-stack.ts). */
+export const ENVIRONMENT_TAG = "Environment";
+
 /**
  * Finds the environment's active cluster by name, confirming the Environment tag (a name alone could belong to a
  * hand-made cluster). More than one match is ambiguous: the operator picks with --cluster-id.
@@ -75,7 +78,7 @@ export async function findActiveCluster(emr: EmrApi, name: string, environment: 
   for (const id of candidates) {
     const cluster = await describeCluster(emr, id);
     const tags = new Map((cluster.Tags ?? []).map((t) => [t.Key, t.Value]));
-    if (tags.get("Environment") !== environment) continue;
+    if (tags.get(ENVIRONMENT_TAG) !== environment) continue;
     if (tags.has("Project") && tags.get("Project") !== project) continue;
     matches.push(cluster);
   }
@@ -97,8 +100,8 @@ export async function waitForCluster(emr: EmrApi, clusterId: string, options: Wa
   const started = now();
   try {
     return await pollUntil<Cluster>(
-      async () => {
-        const cluster = await describeCluster(emr, clusterId);
+      async (abortSignal) => {
+        const cluster = await describeCluster(emr, clusterId, abortSignal);
         const state = cluster.Status?.State ?? "UNKNOWN";
         const reason = cluster.Status?.StateChangeReason?.Message;
         options.reporter.status(state, `  cluster ${clusterId}: ${state}${reason && state !== "WAITING" ? ` (${reason})` : ""} · ${formatDuration(now() - started)}`);
@@ -111,6 +114,7 @@ export async function waitForCluster(emr: EmrApi, clusterId: string, options: Wa
     );
   } catch (err) {
     if (err instanceof WaitTimeout) throw new WaitTimeout(`${err.message}; it keeps starting in AWS. ${options.resumeHint}`);
+    if (!(err instanceof CliError)) throw new CliError(`${describeError(err)}; the cluster keeps starting in AWS. ${options.resumeHint}`);
     throw err;
   } finally {
     options.reporter.endStatus();

@@ -8,7 +8,7 @@ import path from "node:path";
 import { type EnvironmentConfig, loadEnvironment } from "../../environments";
 import { PREFIXES } from "../../modules/outputs";
 import { type AwsClients, createAwsClients } from "./aws-clients";
-import { clusterName, findActiveCluster } from "./cluster";
+import { clusterName, describeCluster, ENVIRONMENT_TAG, findActiveCluster } from "./cluster";
 import { CliError } from "./errors";
 import { Reporter, type TextSink } from "./output";
 import type { PollOptions } from "./poll";
@@ -22,6 +22,8 @@ export interface Timing {
   pollMaxMs: number;
   /** How long to wait for EMR to copy a failed step's stderr to S3. */
   logWaitMs: number;
+  /** How long one AWS request may go without an answer before the attempt fails. */
+  requestTimeoutMs?: number;
 }
 
 export const DEFAULT_TIMING: Timing = { pollInitialMs: 5_000, pollMaxMs: 30_000, logWaitMs: 120_000 };
@@ -47,6 +49,8 @@ export interface CliDeps {
 /** Options every environment command accepts. */
 export interface CommonOptions {
   clusterId?: string;
+  /** Act on a --cluster-id cluster tagged for another environment (destroy: also lift termination protection). */
+  force?: boolean;
   terraformBin?: string;
   artifactsBucket?: string;
   dataBucket?: string;
@@ -79,7 +83,7 @@ export class CommandContext {
     if (!this.awsClients) {
       const injected = this.deps.clients ?? {};
       const needed = !injected.emr || !injected.s3 || !injected.sts;
-      const created = needed ? createAwsClients(this.config, this.deps.env) : undefined;
+      const created = needed ? createAwsClients(this.config, this.deps.env, this.deps.timing.requestTimeoutMs) : undefined;
       this.awsClients = { emr: injected.emr ?? created!.emr, s3: injected.s3 ?? created!.s3, sts: injected.sts ?? created!.sts };
     }
     return this.awsClients;
@@ -112,7 +116,7 @@ export class CommandContext {
 
   /** --cluster-id, else the stack's cluster_id output, else the active cluster named <project>-<env>. */
   async clusterId(): Promise<{ clusterId: string; via: string; cluster?: Cluster }> {
-    if (this.options.clusterId) return { clusterId: this.options.clusterId, via: "--cluster-id" };
+    if (this.options.clusterId !== undefined) return this.explicitCluster(this.options.clusterId);
     const { outputs, unavailable } = await this.outputs();
     if (outputs.clusterId) return { clusterId: outputs.clusterId, via: "terraform outputs" };
     const name = clusterName(this.config.project, this.name);
@@ -124,6 +128,19 @@ export class CommandContext {
       );
     }
     return { clusterId: cluster.Id, via: `EMR API (${unavailable ?? "no cluster_id output"})`, cluster };
+  }
+
+  /** A --cluster-id cluster, refused when its Environment tag names another environment (unless --force). */
+  private async explicitCluster(clusterId: string): Promise<{ clusterId: string; via: string; cluster: Cluster }> {
+    const cluster = await describeCluster(this.clients.emr, clusterId);
+    const tagged = cluster.Tags?.find((t) => t.Key === ENVIRONMENT_TAG)?.Value;
+    if (tagged !== this.name && !this.options.force) {
+      throw new CliError(
+        `cluster ${clusterId} is tagged ${tagged === undefined ? `with no ${ENVIRONMENT_TAG}` : `${ENVIRONMENT_TAG}=${tagged}`}, not ${this.name}; ` +
+          `nothing was done. fix: name ${tagged && tagged !== this.name ? tagged : "its environment"} instead of ${this.name}, or pass --force to act on it anyway`,
+      );
+    }
+    return { clusterId, via: "--cluster-id", cluster };
   }
 
   /** A bucket from --<kind>-bucket or the outputs; never guessed. */

@@ -40,6 +40,24 @@ interface SdkLikeError {
   $fault?: string;
 }
 
+/** The SDK's throttling codes (THROTTLING_ERROR_CODES in @smithy/core/dist-cjs/submodules/retry), which it retries. */
+const THROTTLING: ReadonlySet<string> = new Set([
+  "BandwidthLimitExceeded",
+  "EC2ThrottledException",
+  "LimitExceededException",
+  "PriorRequestNotComplete",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "SlowDown",
+  "ThrottledException",
+  "Throttling",
+  "ThrottlingException",
+  "TooManyRequestsException",
+  "TransactionInProgressException",
+]);
+
 const CREDENTIAL_FIX = "fix: set AWS_PROFILE (then `aws sso login`) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
 
 /** One line for any error; `debug` appends the stack for errors we did not anticipate. */
@@ -62,8 +80,17 @@ export function describeError(err: unknown, debug = false): string {
     line = `${bucket ? `bucket ${bucket}` : "the bucket"} does not exist; fix: check the --*-bucket flags or the stack's outputs (npm run emr -- info <env>)`;
   } else if (/AccessDenied|UnauthorizedOperation|Forbidden/.test(name)) {
     line = `AWS denied the request (${name}): ${message}`;
+  } else if (name === "TimeoutError" && /requestTimeout/.test(message)) {
+    // @smithy/node-http-handler's requestTimeout with throwOnRequestTimeout (scripts/lib/aws-clients.ts).
+    line = `the AWS endpoint accepted the connection but did not answer in time (${message}); fix: check the network, a proxy, AWS_ENDPOINT_URL or the local endpoint (EMR_LOCAL_ENDPOINT)`;
   } else if (["ECONNREFUSED", "ENOTFOUND", "ECONNRESET", "EHOSTUNREACH", "ETIMEDOUT"].includes(e.code ?? "") || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/.test(message)) {
     line = `cannot reach the AWS endpoint (${message}); fix: check the network, AWS_ENDPOINT_URL or the local endpoint (EMR_LOCAL_ENDPOINT)`;
+  } else if (THROTTLING.has(name)) {
+    // Reaching here means the SDK's adaptive retries (AWS_MAX_ATTEMPTS, default 5) were all throttled too.
+    const attempts = (e.$metadata as { attempts?: number } | undefined)?.attempts;
+    line =
+      `AWS kept throttling the requests (${name}: ${message})${attempts ? ` after ${attempts} attempts` : ""}; ` +
+      `fix: wait a minute and rerun (other tools may share the account's API rate), or raise AWS_MAX_ATTEMPTS (default 5) so the CLI retries longer`;
   } else if (e.$metadata !== undefined) {
     line = `AWS error ${name || "unknown"}${e.$metadata.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : ""}: ${message}`;
   } else {

@@ -1,6 +1,6 @@
 /**
  * Polling with exponential backoff, a deadline and Ctrl-C. Every wait in the CLI goes through `pollUntil`, so none
- * can hang forever.
+ * can hang forever: the deadline and Ctrl-C also cut a probe whose AWS call is still in flight.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { Interrupted, WaitTimeout } from "./errors";
@@ -19,18 +19,51 @@ export interface PollOptions {
 
 export type Probe<T> = { done: true; value: T } | { done: false };
 
+/**
+ * Runs one probe, but gives up when the deadline passes or Ctrl-C arrives, whichever is first. The probe gets a
+ * signal to hand to `client.send(command, { abortSignal })`, which destroys the request instead of leaving it open.
+ */
+async function boundedProbe<T>(probe: (signal: AbortSignal) => Promise<Probe<T>>, options: PollOptions, remainingMs: number, timeout: () => WaitTimeout): Promise<Probe<T>> {
+  const cut = new AbortController();
+  let reason: "deadline" | "interrupt" | undefined;
+  const timer = setTimeout(() => {
+    reason = "deadline";
+    cut.abort();
+  }, Math.max(0, remainingMs));
+  const onInterrupt = () => {
+    reason = "interrupt";
+    cut.abort();
+  };
+  options.signal?.addEventListener("abort", onInterrupt, { once: true });
+  const stopped = new Promise<never>((_, reject) => {
+    cut.signal.addEventListener("abort", () => reject(reason === "interrupt" ? interrupted(options) : timeout()), { once: true });
+  });
+  stopped.catch(() => undefined);
+  try {
+    return await Promise.race([probe(cut.signal), stopped]);
+  } catch (err) {
+    // The SDK's own abort error is only the echo of our cut: report why we cut.
+    if (reason) throw reason === "interrupt" ? interrupted(options) : timeout();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onInterrupt);
+  }
+}
+
 /** Calls `probe` until it reports done, sleeping with backoff; WaitTimeout when the deadline passes. */
-export async function pollUntil<T>(probe: () => Promise<Probe<T>>, options: PollOptions, what: string): Promise<T> {
+export async function pollUntil<T>(probe: (signal: AbortSignal) => Promise<Probe<T>>, options: PollOptions, what: string): Promise<T> {
   const now = options.now ?? Date.now;
   const deadline = now() + options.timeoutMs;
   const factor = options.factor ?? 1.5;
+  const timeout = () => new WaitTimeout(`timed out after ${Math.round(options.timeoutMs / 1000)}s waiting for ${what}`);
   let delay = options.initialDelayMs;
   for (;;) {
     throwIfAborted(options);
-    const result = await probe();
+    const result = await boundedProbe(probe, options, deadline - now(), timeout);
     if (result.done) return result.value;
     const remaining = deadline - now();
-    if (remaining <= 0) throw new WaitTimeout(`timed out after ${Math.round(options.timeoutMs / 1000)}s waiting for ${what}`);
+    if (remaining <= 0) throw timeout();
     try {
       await sleep(Math.min(delay, remaining), undefined, { signal: options.signal });
     } catch (err) {

@@ -32,13 +32,16 @@ export function failureLogLocation(logFile: string): S3Location {
   return { bucket: location.bucket, key: `${location.key.replace(/\/?$/, "/")}stderr.gz` };
 }
 
-/** The log's text, or undefined while EMR has not copied it yet. */
-export async function readLog(s3: Pick<S3Client, "send">, location: S3Location): Promise<string | undefined> {
+/** The log's text, or undefined while EMR has not copied it yet; a missing bucket is an error, not "not yet". */
+export async function readLog(s3: Pick<S3Client, "send">, location: S3Location, abortSignal?: AbortSignal): Promise<string | undefined> {
   try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+    const object = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }), { abortSignal });
     const bytes = Buffer.from(await object.Body!.transformToByteArray());
     return location.key.endsWith(".gz") ? gunzipSync(bytes).toString("utf8") : bytes.toString("utf8");
   } catch (err) {
+    if ((err as Error).name === "NoSuchBucket") {
+      throw new CliError(`the log bucket ${location.bucket} does not exist; fix: pass --logs-bucket with the environment's logs bucket (npm run emr -- info <env> shows it)`);
+    }
     if (isNotFound(err)) return undefined;
     throw err;
   }
@@ -48,8 +51,8 @@ export async function readLog(s3: Pick<S3Client, "send">, location: S3Location):
 export async function waitForLog(s3: Pick<S3Client, "send">, location: S3Location, options: PollOptions): Promise<string | undefined> {
   try {
     return await pollUntil(
-      async () => {
-        const text = await readLog(s3, location);
+      async (abortSignal) => {
+        const text = await readLog(s3, location, abortSignal);
         return text === undefined ? { done: false } : { done: true, value: text };
       },
       options,

@@ -12,27 +12,11 @@ import {
   type StepSummary,
 } from "@aws-sdk/client-emr";
 import type { EmrApi } from "./cluster";
-import { CliError, WaitTimeout } from "./errors";
+import { CliError, describeError, WaitTimeout } from "./errors";
 import { formatDuration, type Reporter } from "./output";
 import { pollUntil, type PollOptions } from "./poll";
 
 export const ACTIONS_ON_FAILURE = ["CONTINUE", "CANCEL_AND_WAIT", "TERMINATE_CLUSTER"] as const satisfies readonly ActionOnFailure[];
-
-/** Short names operators type; the canonical name is the entry script's. */
-export const JOB_ALIASES: Record<string, string> = {
-  smoke: "smoke_test",
-  financial: "financial_data_processor",
-  quality: "data_quality",
-};
-
-export function resolveJobName(requested: string, available: readonly string[]): string {
-  const name = JOB_ALIASES[requested] ?? requested;
-  if (!available.includes(name)) {
-    const aliases = Object.entries(JOB_ALIASES).filter(([, v]) => available.includes(v)).map(([k]) => k);
-    throw new CliError(`unknown job "${requested}"; fix: one of ${[...available, ...aliases].join(", ")}`);
-  }
-  return name;
-}
 
 export interface SparkSubmitStep {
   name: string;
@@ -83,8 +67,8 @@ export async function waitForStep(emr: EmrApi, clusterId: string, stepId: string
   const started = now();
   try {
     return await pollUntil<Step>(
-      async () => {
-        const { Step: step } = await emr.send(new DescribeStepCommand({ ClusterId: clusterId, StepId: stepId }));
+      async (abortSignal) => {
+        const { Step: step } = await emr.send(new DescribeStepCommand({ ClusterId: clusterId, StepId: stepId }), { abortSignal });
         if (!step) throw new CliError(`step ${stepId} not found on ${clusterId}`);
         const state = step.Status?.State ?? "UNKNOWN";
         options.reporter.status(state, `  step ${stepId}: ${state} · ${formatDuration(now() - started)}`);
@@ -95,6 +79,8 @@ export async function waitForStep(emr: EmrApi, clusterId: string, stepId: string
     );
   } catch (err) {
     if (err instanceof WaitTimeout) throw new WaitTimeout(`${err.message}; it keeps running on ${clusterId}. ${options.resumeHint}`);
+    // A lost connection or an AWS error ends the wait, not the step: keep the way back to it.
+    if (!(err instanceof CliError)) throw new CliError(`${describeError(err)}; the step keeps running on ${clusterId}. ${options.resumeHint}`);
     throw err;
   } finally {
     options.reporter.endStatus();

@@ -10,7 +10,7 @@ const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 
 async function summary(args: string[]) {
   const { execa } = await import("execa");
-  return execa(TSX, ["scripts/plan-summary/main.ts", ...args], { cwd: ROOT, reject: false, env: { NO_COLOR: "1" } });
+  return execa(TSX, ["scripts/plan-summary/cli.ts", ...args], { cwd: ROOT, reject: false, env: { NO_COLOR: "1" } });
 }
 
 describe("npm run summary", () => {

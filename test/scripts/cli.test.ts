@@ -6,7 +6,7 @@ import { runCaptured, tempRepo } from "../support/cli-harness";
 import { REPO_ROOT } from "../support/moto-server";
 
 const exec = promisify(execFile);
-const COMMANDS = ["deploy", "plan", "upload", "test", "submit", "steps", "logs", "info", "destroy"];
+const COMMANDS = ["deploy", "plan", "upload", "test", "submit", "steps", "logs", "info", "destroy", "bootstrap"];
 
 describe("help", () => {
   it("lists every command and documents the exit codes", async () => {
@@ -59,7 +59,7 @@ describe("describeError", () => {
     [Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredToken", $metadata: {} }), /^the AWS credentials have expired; fix: /],
     [Object.assign(new Error("not authorized to perform: elasticmapreduce:DescribeCluster"), { name: "AccessDeniedException", $metadata: { httpStatusCode: 400 } }), /^AWS denied the request \(AccessDeniedException\): not authorized/],
     [Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5000"), { code: "ECONNREFUSED" }), /^cannot reach the AWS endpoint \(connect ECONNREFUSED 127\.0\.0\.1:5000\); fix: /],
-    [Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 400 } }), /^AWS error ThrottlingException \(HTTP 400\): Rate exceeded$/],
+    [Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 400 } }), /^AWS kept throttling the requests \(ThrottlingException: Rate exceeded\); fix: wait a minute and rerun/],
     [new TypeError("x is not a function"), /^unexpected error: x is not a function \(rerun with --debug for the stack trace\)$/],
   ])("translates %p into one line", (err, expected) => {
     const line = describeError(err);

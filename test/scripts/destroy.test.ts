@@ -38,25 +38,15 @@ beforeEach(async () => {
 });
 
 describe("destroy confirmation", () => {
-  it("lists what goes, then fails without --yes when stdin is not a terminal", async () => {
-    const clusterId = await createCluster(emr(), { environment: "local" });
-    const { root, terraformBin } = tempRepo({ stacks: ["local"] });
-    const runner = new RecordingRunner(fakeTerraform({ root, env: "local", terraformBin, state: state(clusterId) }));
+  it("refuses without --yes when stdin is not a terminal before any synth, terraform call or AWS call", async () => {
+    // No synthesized stack: on main, destroy ran synth and `terraform init` (which contacts the registry) first.
+    const { root, terraformBin } = tempRepo();
+    const runner = new RecordingRunner(fakeTerraform({ root, env: "local", terraformBin, state: state("j-NEVERASKED") }));
     const run = await runCaptured(["destroy", "local", "--terraform-bin", terraformBin], root, { runner });
     expect(run.code).toBe(1);
-    expect(run.stdout).toBe(
-      [
-        "emr-local in us-east-1, account 123456789012: 5 resources will be destroyed",
-        "  - aws_emr_cluster.cluster_A4C38409",
-        "  - aws_s3_bucket.storage_data_bucket_77B590E3",
-        "  - aws_s3_bucket_versioning.storage_data_versioning_A53E0E23",
-        "  - aws_kms_key.storage_key_AB3BBE0B",
-        "  - aws_iam_role.iam_service_role_1",
-        "",
-      ].join("\n"),
-    );
-    expect(run.stderr).toBe("error: destroy needs confirmation and stdin is not a terminal; fix: run it in a terminal, or pass --yes\n");
-    expect(terraformSubcommands(runner, terraformBin)).toEqual([["show", "-json"]]);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe("error: destroy needs confirmation and stdin is not a terminal; nothing was done. fix: run it in a terminal, or pass --yes\n");
+    expect(runner.calls).toEqual([]);
   });
 
   it("aborts when the operator types anything but the environment's name", async () => {

@@ -1,7 +1,7 @@
 // `info` against moto's server: the real SDK, real requests. Managed scaling (missing in moto) on a recorded response.
 import { EMRClient } from "@aws-sdk/client-emr";
 import { environmentInput, parseEnvironment } from "../../environments";
-import { buildClusterInfo, renderClusterInfo, scalingInfo, tunnels } from "../../scripts/lib/cluster-info";
+import { buildClusterInfo, renderClusterInfo, scalingInfo, tunnels } from "../../scripts/commands/info";
 import { runCaptured, tempRepo } from "../support/cli-harness";
 import { createCluster } from "../support/emr-fixture";
 import { useMoto } from "../support/moto-server";

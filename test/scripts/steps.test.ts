@@ -22,6 +22,14 @@ beforeEach(async () => {
   await createBuckets(s3(), ["emr-local-artifacts", "emr-local-data", "emr-platform-logs"]);
 });
 
+/** A step that exists on the cluster (logs checks the id with DescribeStep before reading S3). */
+async function realStep(clusterId: string): Promise<string> {
+  const { StepIds } = await emr().send(
+    new AddJobFlowStepsCommand({ JobFlowId: clusterId, Steps: [{ Name: "logged", HadoopJarStep: { Jar: "command-runner.jar", Args: ["true"] } }] }),
+  );
+  return StepIds![0];
+}
+
 async function onlyStep(clusterId: string) {
   const { Steps } = await emr().send(new ListStepsCommand({ ClusterId: clusterId }));
   expect(Steps).toHaveLength(1);
@@ -63,7 +71,7 @@ describe("submit", () => {
 
   it("defaults the action on failure to CONTINUE (never terminate a shared cluster by accident)", async () => {
     const clusterId = await createCluster(emr(), { environment: "local" });
-    expect((await runCaptured(["submit", "local", "smoke_test", ...BUCKETS], tempRepo().root)).code).toBe(0);
+    expect((await runCaptured(["submit", "local", "smoke_test", ...BUCKETS, "--", "--output", "s3://emr-local-data/processed/s/"], tempRepo().root)).code).toBe(0);
     expect((await onlyStep(clusterId)).ActionOnFailure).toBe("CONTINUE");
   });
 
@@ -71,7 +79,7 @@ describe("submit", () => {
     await createCluster(emr(), { environment: "local" });
     const run = await runCaptured(["submit", "local", "nope", ...BUCKETS], tempRepo().root);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe("error: unknown job \"nope\"; fix: one of data_quality, financial_data_processor, smoke_test, smoke, financial, quality\n");
+    expect(run.stderr).toBe("error: unknown job \"nope\"; fix: one of smoke_test, financial_data_processor, data_quality, smoke, financial, quality\n");
   });
 
   it("fails if --action-on-failure is not one EMR knows", async () => {
@@ -83,7 +91,7 @@ describe("submit", () => {
   it("fails if the cluster is not running", async () => {
     const clusterId = await createCluster(emr(), { environment: "local" });
     await emr().send(new TerminateJobFlowsCommand({ JobFlowIds: [clusterId] }));
-    const run = await runCaptured(["submit", "local", "smoke", "--cluster-id", clusterId, ...BUCKETS], tempRepo().root);
+    const run = await runCaptured(["submit", "local", "smoke", "--cluster-id", clusterId, ...BUCKETS, "--", "--output", "s3://emr-local-data/processed/s/"], tempRepo().root);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(new RegExp(`^error: cluster ${clusterId} is TERMINATED, not running \\(.*\\); fix: redeploy with npm run deploy -- local\\n$`));
   });
@@ -134,7 +142,7 @@ describe("test", () => {
 
   it("prints result.json when the smoke test completes (recorded COMPLETED step)", async () => {
     const recorded = recordedEmr({
-      DescribeClusterCommand: [clusterIn("WAITING", { Id: "j-REC" })],
+      DescribeClusterCommand: [clusterIn("WAITING", { Id: "j-REC", Tags: [{ Key: "Environment", Value: "local" }] })],
       AddJobFlowStepsCommand: [{ StepIds: ["s-3RXXXXXXXXXXX"] }],
       DescribeStepCommand: [stepIn("RUNNING"), stepIn("COMPLETED")],
     });
@@ -149,7 +157,7 @@ describe("test", () => {
 
   it("on failure downloads the step's stderr from the log bucket and prints its tail (recorded FAILED step)", async () => {
     const recorded = recordedEmr({
-      DescribeClusterCommand: [clusterIn("WAITING", { Id: "j-REC" })],
+      DescribeClusterCommand: [clusterIn("WAITING", { Id: "j-REC", Tags: [{ Key: "Environment", Value: "local" }] })],
       AddJobFlowStepsCommand: [{ StepIds: ["s-3RXXXXXXXXXXX"] }],
       DescribeStepCommand: [stepIn("RUNNING"), FAILED_STEP],
     });
@@ -168,7 +176,7 @@ describe("test", () => {
 
   it("says where to read the log later when EMR has not copied it yet (recorded FAILED step)", async () => {
     const recorded = recordedEmr({
-      DescribeClusterCommand: [clusterIn("WAITING", { Id: "j-REC" })],
+      DescribeClusterCommand: [clusterIn("WAITING", { Id: "j-REC", Tags: [{ Key: "Environment", Value: "local" }] })],
       AddJobFlowStepsCommand: [{ StepIds: ["s-3RXXXXXXXXXXX"] }],
       DescribeStepCommand: [FAILED_STEP],
     });
@@ -228,33 +236,36 @@ describe("steps and logs", () => {
 
   it("prints a step's stdout and stderr from the cluster's log URI", async () => {
     const clusterId = await createCluster(emr(), { environment: "local", logUri: "s3://emr-platform-logs/emr/" });
-    const prefix = `emr/${clusterId}/steps/s-ABC123/`;
+    const stepId = await realStep(clusterId);
+    const prefix = `emr/${clusterId}/steps/${stepId}/`;
     await s3().send(new PutObjectCommand({ Bucket: "emr-platform-logs", Key: `${prefix}stdout.gz`, Body: gzipSync("rows written: 42\n") }));
     await s3().send(new PutObjectCommand({ Bucket: "emr-platform-logs", Key: `${prefix}stderr.gz`, Body: gzipSync("a\nb\nc\n") }));
-    const both = await runCaptured(["logs", "local", "s-ABC123"], tempRepo().root);
+    const both = await runCaptured(["logs", "local", stepId], tempRepo().root);
     expect(both.code).toBe(0);
     expect(both.stdout).toBe(
       `==> stdout (s3://emr-platform-logs/${prefix}stdout.gz)\nrows written: 42\n==> stderr (s3://emr-platform-logs/${prefix}stderr.gz)\na\nb\nc\n`,
     );
-    const tail = await runCaptured(["logs", "local", "s-ABC123", "--stream", "stderr", "--tail", "2"], tempRepo().root);
+    const tail = await runCaptured(["logs", "local", stepId, "--stream", "stderr", "--tail", "2"], tempRepo().root);
     expect(tail.stdout).toBe(`==> stderr (s3://emr-platform-logs/${prefix}stderr.gz)\nb\nc\n`);
   });
 
   it("reads logs from --logs-bucket when the cluster has no log URI, and fails clearly without it", async () => {
     const clusterId = await createCluster(emr(), { environment: "local", logUri: null });
-    await s3().send(new PutObjectCommand({ Bucket: "emr-platform-logs", Key: `emr/${clusterId}/steps/s-ABC123/stderr.gz`, Body: gzipSync("boom\n") }));
-    const withFlag = await runCaptured(["logs", "local", "s-ABC123", "--stream", "stderr", "--logs-bucket", "emr-platform-logs"], tempRepo().root);
-    expect(withFlag.stdout).toBe(`==> stderr (s3://emr-platform-logs/emr/${clusterId}/steps/s-ABC123/stderr.gz)\nboom\n`);
-    const without = await runCaptured(["logs", "local", "s-ABC123"], tempRepo().root);
+    const stepId = await realStep(clusterId);
+    await s3().send(new PutObjectCommand({ Bucket: "emr-platform-logs", Key: `emr/${clusterId}/steps/${stepId}/stderr.gz`, Body: gzipSync("boom\n") }));
+    const withFlag = await runCaptured(["logs", "local", stepId, "--stream", "stderr", "--logs-bucket", "emr-platform-logs"], tempRepo().root);
+    expect(withFlag.stdout).toBe(`==> stderr (s3://emr-platform-logs/emr/${clusterId}/steps/${stepId}/stderr.gz)\nboom\n`);
+    const without = await runCaptured(["logs", "local", stepId], tempRepo().root);
     expect(without.code).toBe(1);
     expect(without.stderr).toBe(`error: cluster ${clusterId} has no log URI, so its step logs are not in S3; fix: pass --logs-bucket\n`);
   });
 
   it("fails if the logs are not in S3 yet, saying EMR copies them later", async () => {
     const clusterId = await createCluster(emr(), { environment: "local" });
-    const run = await runCaptured(["logs", "local", "s-NOTYET", "--stream", "stderr"], tempRepo().root);
+    const stepId = await realStep(clusterId);
+    const run = await runCaptured(["logs", "local", stepId, "--stream", "stderr"], tempRepo().root);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`warning: no stderr at s3://emr-platform-logs/emr/${clusterId}/steps/s-NOTYET/stderr.gz yet (EMR copies step logs to S3 within about 5 minutes)\n`);
+    expect(run.stderr).toBe(`warning: no stderr at s3://emr-platform-logs/emr/${clusterId}/steps/${stepId}/stderr.gz yet (EMR copies step logs to S3 within about 5 minutes)\n`);
   });
 
   it("fails if the step id is malformed", async () => {

@@ -121,6 +121,6 @@ describe("upload command", () => {
   it("fails if --part-size is not a number", async () => {
     const run = await runCaptured(["upload", "local", "--part-size", "big"], tempRepo().root);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/option '--part-size <MiB>' argument 'big' is invalid\. must be a positive whole number/);
+    expect(run.stderr).toMatch(/option '--part-size <MiB>' argument 'big' is invalid\. must be a whole number of at least 5/);
   });
 });

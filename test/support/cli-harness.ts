@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { runCli } from "../../scripts/lib/cli";
+import { runCli } from "../../scripts/cli";
 import type { CliDeps } from "../../scripts/lib/context";
 import type { TextSink } from "../../scripts/lib/output";
 import { RecordingRunner } from "./recording-runner";
@@ -27,7 +27,8 @@ export function captureSink(isTTY = false): CapturedSink {
 }
 
 /** Fast polling for tests: the logic is the same, only the delays shrink. */
-export const TEST_TIMING = { pollInitialMs: 1, pollMaxMs: 5, logWaitMs: 50 };
+// logWaitMs leaves room for one S3 read on a busy machine: a wait now cuts a read still in flight at its deadline.
+export const TEST_TIMING = { pollInitialMs: 1, pollMaxMs: 5, logWaitMs: 1_000 };
 
 export interface CliRun {
   code: number;

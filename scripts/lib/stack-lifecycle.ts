@@ -1,12 +1,14 @@
 /** Steps shared by deploy, plan and destroy: prerequisites, synth + init, and the plan summary. */
 import { existsSync } from "node:fs";
 import { stackId } from "../../modules/outputs";
-import type { CommandContext } from "../lib/context";
-import { CliError, Interrupted } from "../lib/errors";
-import { callerIdentity, checkAccount, checkNodeVersion, regionNote } from "../lib/prerequisites";
-import { synthCommand, type Terraform } from "../lib/terraform";
-import { countPlanChanges, formatPlanCounts, type PlanCounts } from "../lib/terraform-state";
-import { formatReplacementNote, protectedReplacements, type ProtectedReplacement } from "../lib/replacement";
+import { createAwsClients } from "./aws-clients";
+import type { CommandContext } from "./context";
+import { CliError, Interrupted } from "./errors";
+import { callerIdentity, checkAccount, checkNodeVersion, regionNote } from "./prerequisites";
+import { stateBucketPresence } from "./state-bucket";
+import { synthCommand, type Terraform } from "./terraform";
+import { countPlanChanges, formatPlanCounts, type PlanCounts } from "./terraform-state";
+import { formatReplacementNote, protectedReplacements, type ProtectedReplacement } from "./replacement";
 
 /** Node, terraform/tofu (and its version), AWS credentials and account, region. Returns the Terraform to use. */
 export async function checkPrerequisites(ctx: CommandContext): Promise<Terraform> {
@@ -15,10 +17,23 @@ export async function checkPrerequisites(ctx: CommandContext): Promise<Terraform
   ctx.out.line(`  ${terraform.bin} ${await terraform.version()}`);
   const identity = await callerIdentity(ctx.clients.sts);
   ctx.out.line(`  ${checkAccount(ctx.config, identity)}`);
+  await checkStateBucket(ctx);
   const region = regionNote(ctx.config, ctx.deps.env);
   ctx.out.line(`  ${region.line}${ctx.config.endpoint ? ` via ${ctx.config.endpoint}` : ""}`);
   if (region.warning) ctx.out.warn(region.warning);
   return terraform;
+}
+
+/** An S3 backend's bucket must exist before `terraform init`; its absence means the account was never bootstrapped. */
+async function checkStateBucket(ctx: CommandContext): Promise<void> {
+  const backend = ctx.config.stateBackend;
+  if (backend.type !== "s3") return;
+  const region = backend.region ?? ctx.config.region;
+  const s3 = region === ctx.config.region ? ctx.clients.s3 : createAwsClients({ ...ctx.config, region }, ctx.deps.env, ctx.deps.timing.requestTimeoutMs).s3;
+  if ((await stateBucketPresence(s3, backend.bucket)) === "missing") {
+    throw new CliError(`the Terraform state bucket ${backend.bucket} (${region}) does not exist; fix: npm run emr -- bootstrap ${ctx.name}`);
+  }
+  ctx.out.line(`  state bucket ${backend.bucket} (${region})`);
 }
 
 /** Terraform caught the same Ctrl-C and stopped; say so instead of reporting its exit code. */

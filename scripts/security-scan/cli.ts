@@ -4,14 +4,16 @@
  * (it checks the JSON-string fields checkov cannot read). Without --outdir it synthesizes every environment afresh into
  * a temporary directory (~3 s), so the scan never judges a stale or half-written cdktf.out.
  * Exit codes: 0 clean; 1 a failed check, a stale skip, a guard violation or synth failed; 2 bad arguments or skip file.
+ * Same shape as the operator CLI: `run(argv, deps)` returns the exit code and never exits the process.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
 import { ENVIRONMENT_NAMES } from "../../environments";
 import { stackId } from "../../modules/outputs";
 import { CliError } from "../lib/errors";
+import type { TextSink } from "../lib/output";
 import { ExecaRunner, type ProcessRunner } from "../lib/process-runner";
 import { readStackFile } from "../../policy/stack-file";
 import { DEFAULT_CHECKOV_BIN, runCheckov } from "./checkov";
@@ -20,6 +22,14 @@ import { judgeScan, type ScannedStack } from "./judge";
 import { DEFAULT_SKIP_FILE, loadSkips, SkipFileError } from "./skips";
 
 const REPO_ROOT = resolve(__dirname, "../..");
+
+export interface ScanDeps {
+  stdout: TextSink;
+  stderr: TextSink;
+  runner: ProcessRunner;
+  /** What relative --outdir/--skip-file/--checkov paths are resolved against. */
+  cwd: string;
+}
 
 interface Options {
   outdir?: string;
@@ -46,14 +56,14 @@ function readStacks(outdir: string): ScannedStack[] {
   });
 }
 
-async function scan(options: Options): Promise<number> {
-  const skipFile = options.skipFile ? resolve(options.skipFile) : join(REPO_ROOT, DEFAULT_SKIP_FILE);
-  const checkov = options.checkov ? (options.checkov.includes("/") ? resolve(options.checkov) : options.checkov) : DEFAULT_CHECKOV_BIN;
+async function scan(options: Options, deps: ScanDeps): Promise<number> {
+  const skipFile = options.skipFile ? resolve(deps.cwd, options.skipFile) : join(REPO_ROOT, DEFAULT_SKIP_FILE);
+  const checkov = options.checkov ? (options.checkov.includes("/") ? resolve(deps.cwd, options.checkov) : options.checkov) : DEFAULT_CHECKOV_BIN;
   const skips = loadSkips(skipFile);
-  const runner = new ExecaRunner();
+  const { runner } = deps;
   const tempDir = options.outdir ? undefined : mkdtempSync(join(tmpdir(), "emr-scan-"));
   try {
-    const outdir = options.outdir ? resolve(options.outdir) : (tempDir as string);
+    const outdir = options.outdir ? resolve(deps.cwd, options.outdir) : (tempDir as string);
     if (tempDir) await synthesizeInto(tempDir, runner);
     const stacks = readStacks(outdir);
     const report = await runCheckov(
@@ -61,31 +71,38 @@ async function scan(options: Options): Promise<number> {
       { runner, binary: checkov, cwd: REPO_ROOT },
     );
     const verdict = judgeScan(report, stacks, skips);
-    for (const line of formatVerdict(verdict, relative(process.cwd(), skipFile) || skipFile)) console.log(line);
+    for (const line of formatVerdict(verdict, relative(deps.cwd, skipFile) || skipFile)) deps.stdout.write(`${line}\n`);
     return verdict.ok ? 0 : 1;
   } finally {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   }
 }
 
-const program = new Command()
-  .name("scan")
-  .description("checkov over every environment's synthesized Terraform JSON, plus the policy guard")
-  .option("--outdir <dir>", "scan this cdktf output directory instead of synthesizing afresh")
-  .option("--skip-file <file>", `the checked-in skip file (default: ${DEFAULT_SKIP_FILE})`)
-  .option("--checkov <bin>", `checkov executable (default: ${DEFAULT_CHECKOV_BIN})`)
-  .showHelpAfterError("(run with --help for usage)")
-  .action(async (options: Options) => {
-    try {
-      process.exitCode = await scan(options);
-    } catch (error) {
-      const usage = error instanceof SkipFileError;
-      console.error(`scan: ${error instanceof CliError || usage ? error.message : `unexpected error: ${(error as Error).message}`}`);
-      process.exitCode = usage ? 2 : 1;
-    }
-  });
+export async function run(argv: readonly string[], deps: ScanDeps): Promise<number> {
+  let exitCode = 0;
+  const program = new Command()
+    .name("scan")
+    .description("checkov over every environment's synthesized Terraform JSON, plus the policy guard")
+    .option("--outdir <dir>", "scan this cdktf output directory instead of synthesizing afresh")
+    .option("--skip-file <file>", `the checked-in skip file (default: ${DEFAULT_SKIP_FILE})`)
+    .option("--checkov <bin>", `checkov executable (default: ${DEFAULT_CHECKOV_BIN})`)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) })
+    .action(async (options: Options) => {
+      exitCode = await scan(options, deps);
+    });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    const usage = error instanceof SkipFileError;
+    deps.stderr.write(`scan: ${error instanceof CliError || usage ? error.message : `unexpected error: ${(error as Error).message}`}\n`);
+    return usage ? 2 : 1;
+  }
+}
 
-program.exitOverride((error) => {
-  process.exit(error.exitCode === 0 ? 0 : 2);
-});
-void program.parseAsync(process.argv);
+if (require.main === module) {
+  void run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, runner: new ExecaRunner(), cwd: process.cwd() }).then((code) => (process.exitCode = code));
+}

@@ -1,0 +1,99 @@
+/**
+ * The operator CLI's root: the list of commands (each declares its own options in scripts/commands/<name>.ts), the
+ * global options and the help footer. `runCli` never exits the process and never throws: it returns the exit code,
+ * which keeps it testable in-process and leaves process concerns to scripts/emr.ts.
+ */
+import { Command, CommanderError } from "commander";
+import { defineBootstrap } from "./commands/bootstrap";
+import { defineTest } from "./commands/cluster-test";
+import { defineDeploy } from "./commands/deploy";
+import { defineDestroy } from "./commands/destroy";
+import { defineInfo } from "./commands/info";
+import { definePlan } from "./commands/plan";
+import { defineLogs, defineSteps } from "./commands/steps";
+import { defineSubmit } from "./commands/submit";
+import { defineUpload } from "./commands/upload";
+import type { CommandRunner } from "./lib/cli-args";
+import { type CliDeps, CommandContext, type CommonOptions } from "./lib/context";
+import { describeError, EXIT, exitCodeOf, Interrupted } from "./lib/errors";
+
+const FOOTER = `
+Exit codes:
+  0    success (plan: no changes)
+  1    error (one line on stderr; --debug adds the stack trace)
+  2    plan: the plan has changes (like terraform plan -detailed-exitcode)
+  130  interrupted (Ctrl-C); infrastructure is left as it is, rerunning is safe
+
+Environment variables:
+  TERRAFORM_BIN                     terraform or tofu binary (default: terraform, then tofu, on PATH)
+  AWS_PROFILE, AWS_ACCESS_KEY_ID …  AWS credentials (the SDK's standard chain)
+  AWS_ENDPOINT_URL[_EMR|_S3|_STS]   send AWS calls to another endpoint (e.g. moto's server)
+  EMR_LOCAL_ENDPOINT                the local environment's endpoint (default http://localhost:5000)
+  CI                                plain progress lines instead of an updating status line`;
+
+/** The commands, in the order `--help` lists them. */
+const COMMANDS: readonly ((run: CommandRunner) => Command)[] = [
+  defineDeploy,
+  definePlan,
+  defineUpload,
+  defineTest,
+  defineSubmit,
+  defineSteps,
+  defineLogs,
+  defineInfo,
+  defineDestroy,
+  defineBootstrap,
+];
+
+export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Command {
+  const program = new Command("emr")
+    .description("Operate emr-platform environments: deploy, plan, upload jobs, test, inspect and destroy")
+    .option("--debug", "print stack traces for unexpected errors")
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText("after", FOOTER)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => deps.stdout.write(s),
+      writeErr: (s) => deps.stderr.write(s),
+    });
+
+  /** Runs a command body with a validated environment; errors become one line and an exit code. */
+  const run: CommandRunner =
+    (body) =>
+    async (env, ...rest) => {
+      const commandOptions = rest[rest.length - 2] as CommonOptions;
+      const ctx = new CommandContext(env, commandOptions, deps);
+      setExitCode(await body(ctx, ...rest));
+    };
+
+  for (const define of COMMANDS) {
+    // addCommand (unlike .command()) copies no settings: give each command the program's output, exit and help ones.
+    program.addCommand(define(run).copyInheritedSettings(program).addHelpText("after", FOOTER));
+  }
+  return program;
+}
+
+export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(deps, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander already printed help or its usage error; `emr` alone prints the help on stderr with exit code 1.
+      if (err.code === "commander.help" && err.exitCode !== 0) deps.stderr.write(`error: no command given; fix: npm run emr -- <command> <env> (commands above)\n`);
+      return err.exitCode === 0 ? EXIT.ok : EXIT.error;
+    }
+    const debug = Boolean(program.opts().debug) || argv.includes("--debug");
+    if (deps.signal.aborted && !(err instanceof Interrupted)) {
+      // A child (terraform) got the same Ctrl-C and stopped; its failure is the interruption, not a fault.
+      deps.stderr.write(`error: interrupted (Ctrl-C): ${describeError(err, debug)}. Nothing was rolled back; rerunning the same command is safe.\n`);
+      return EXIT.interrupted;
+    }
+    deps.stderr.write(`error: ${describeError(err, debug)}\n`);
+    return exitCodeOf(err);
+  }
+}
