@@ -2,12 +2,14 @@
  * loadEnvironment(name): the one place configs are validated. Modules receive the result and never re-validate.
  */
 import { ENVIRONMENT_NAMES, environmentSchema, type EnvironmentConfig, type EnvironmentInput, type EnvironmentName } from "./schema";
+import { PIPELINES, pipelineSchema, type Pipeline } from "./pipelines";
 import { dev } from "./dev";
 import { local } from "./local";
 import { prod } from "./prod";
 import { staging } from "./staging";
 
 export * from "./schema";
+export * from "./pipelines";
 
 const ENVIRONMENTS: Record<EnvironmentName, EnvironmentInput> = { dev, staging, prod, local };
 
@@ -52,6 +54,38 @@ export function parseEnvironment(input: unknown, source = "environment"): Enviro
   });
   const header = `${source}: ${problems.length} invalid field${problems.length === 1 ? "" : "s"}`;
   throw new ConfigError([header, ...problems.map((p) => `  - ${p}`)].join("\n"), problems);
+}
+
+function problemLines(issues: readonly { path: readonly PropertyKey[]; message: string }[], input: unknown): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.length ? issue.path.map(String).join(".") : "(root)";
+    const fix = /fix:/.test(issue.message) ? "" : "; fix: see the environment config reference in README.md";
+    return `${path} = ${show(valueAt(input, issue.path))}: ${issue.message}${fix}`;
+  });
+}
+
+/** Validates one pipeline declaration; throws one ConfigError naming every bad field and its fix. */
+export function parsePipeline(name: string, input: unknown, source = `environments/pipelines.ts ${name}`): Pipeline {
+  const result = pipelineSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = problemLines(result.error.issues, input);
+  throw new ConfigError([`${source}: ${problems.length} invalid field${problems.length === 1 ? "" : "s"}`, ...problems.map((p) => `  - ${p}`)].join("\n"), problems);
+}
+
+/** The pipelines `config` enables, validated (all faults of all of them in one error). */
+export function loadPipelines(config: EnvironmentConfig, declared: Record<string, unknown> = PIPELINES): Record<string, Pipeline> {
+  const out: Record<string, Pipeline> = {};
+  const errors: ConfigError[] = [];
+  for (const name of Object.keys(config.pipelines)) {
+    try {
+      out[name] = parsePipeline(name, declared[name]);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      errors.push(error);
+    }
+  }
+  if (errors.length) throw new ConfigError(errors.map((e) => e.message).join("\n"), errors.flatMap((e) => e.problems));
+  return out;
 }
 
 /** The raw (unvalidated) input of a named environment, for tests and tooling that derive variants. */

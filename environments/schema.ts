@@ -4,6 +4,7 @@
  * gathers them all into one error.
  */
 import { z } from "zod";
+import { environmentPipelinesSchema } from "./pipelines";
 
 export const ENVIRONMENT_NAMES = ["dev", "staging", "prod", "local"] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -325,6 +326,7 @@ export const environmentSchema = z
       .default([]).describe("Kinesis stream ARNs the jobs may read."),
     tags: z.record(z.string(), z.string()).default({}).describe("Extra tags on every resource."),
     stateBackend: stateBackend.default({ type: "local" }).describe("Terraform state: s3 (with lockfile locking) or local."),
+    pipelines: environmentPipelinesSchema.default({}).describe("Pipelines (environments/pipelines.ts) this environment runs: schedule on/off, capacity."),
   })
   .strict()
   // `when`: run the cross-field rules even when another field failed, so one message lists every fault. The

@@ -14,11 +14,9 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { ConfigError } from "../../environments";
-import type { EnvironmentConfig, InstanceGroupConfig } from "../../environments/schema";
-import { PREFIXES } from "../outputs";
-import { renderAutoscalingPolicy } from "./autoscaling-policy";
+import type { EnvironmentConfig } from "../../environments/schema";
 import { bootstrapObjectKey, DEFAULT_REQUIREMENTS_FILE, readRequirementPins, renderBootstrapScript } from "./bootstrap-script";
-import { renderConfigurationsJson } from "./classifications";
+import { buildClusterSpec, releaseVersion, type ClusterReferences, type ClusterSpec, type InstanceGroupSpec } from "./cluster-spec";
 import { terraformLiteral } from "./terraform-literal";
 
 export interface PlatformClusterProps {
@@ -44,27 +42,12 @@ export interface PlatformClusterProps {
   readonly requirementsFile?: string;
 }
 
-/** Root volume per node: room for the OS, the pip-installed wheels and YARN/Spark logs before they ship to S3. */
-export const ROOT_VOLUME_GIB = 32;
 /** gp3's baseline; aws_emr_instance_group (provider 6.25) has no throughput argument, so the task group gets this. */
 const GP3_BASELINE_THROUGHPUT = 125;
-/** EMR's value for "spot, capped at the on-demand price" (the Terraform provider infers SPOT from any bid price). */
-const ON_DEMAND_PRICE_CAP = "OnDemandPrice";
-/** EMR 7.2 introduced YARN node labels by market type (ApplicationMasters on on-demand nodes). */
-const AM_LABELS_SINCE: readonly [number, number] = [7, 2];
 
-function releaseVersion(label: string): [number, number, number] | undefined {
-  const match = /^emr-(\d+)\.(\d+)\.(\d+)$/.exec(label);
-  return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
-}
-
-function bidPrice(group: InstanceGroupConfig): string | undefined {
-  return group.market === "SPOT" ? (group.bidPrice ?? ON_DEMAND_PRICE_CAP) : undefined;
-}
-
-function gp3(group: InstanceGroupConfig): EmrClusterCoreInstanceGroupEbsConfig {
+function gp3(group: InstanceGroupSpec): EmrClusterCoreInstanceGroupEbsConfig {
   return {
-    type: "gp3",
+    type: group.ebs.type,
     size: group.ebs.sizeGb,
     iops: group.ebs.iops,
     throughput: group.ebs.throughputMiBps,
@@ -87,11 +70,15 @@ export class PlatformCluster extends Construct {
   public readonly configurationsJson: string;
   /** The task group's AutoScalingPolicy as sent to EMR (plain JSON), when custom autoscaling is configured. */
   public readonly autoscalingPolicyJson?: string;
+  /** The cluster definition this construct renders; transient pipeline clusters render the same one. */
+  public readonly spec: ClusterSpec;
+  /** What the cluster references; transient pipeline clusters build their spec from the same. */
+  public readonly references: ClusterReferences;
 
   constructor(scope: Construct, id: string, props: PlatformClusterProps) {
     super(scope, id);
     const { config } = props;
-    const { master, core, task } = config.instances;
+    const { task } = config.instances;
     const autoscaling = config.scaling.autoscaling;
     const managed = config.scaling.managed;
     const release = releaseVersion(config.releaseLabel);
@@ -135,81 +122,84 @@ export class PlatformCluster extends Construct {
       contentType: "text/x-shellscript",
     });
     this.bootstrapUri = `s3://${props.artifactsBucket.bucketName}/${bootstrapKey}`;
-    this.logUri = `s3://${props.logsBucket.bucketName}/${PREFIXES.emrLogs}`;
 
-    const applicationMastersOnDemand =
-      release !== undefined &&
-      (release[0] > AM_LABELS_SINCE[0] || (release[0] === AM_LABELS_SINCE[0] && release[1] >= AM_LABELS_SINCE[1])) &&
-      core.market === "ON_DEMAND";
-    this.configurationsJson = renderConfigurationsJson(config.classifications, { applicationMastersOnDemand });
+    this.references = {
+      name: props.name,
+      subnetId: props.subnetId,
+      serviceRoleArn: props.serviceRole.arn,
+      instanceProfileArn: props.instanceProfile.arn,
+      instanceProfileName: props.instanceProfile.name,
+      autoscalingRoleArn: props.autoscalingRole?.arn,
+      securityConfigurationName: props.securityConfiguration.name,
+      masterSecurityGroupId: props.securityGroups.master.id,
+      coreSecurityGroupId: props.securityGroups.core.id,
+      serviceAccessSecurityGroupId: props.securityGroups.serviceAccess.id,
+      logsBucketName: props.logsBucket.bucketName,
+      bootstrapUri: this.bootstrapUri,
+    };
+    this.spec = buildClusterSpec(config, this.references);
+    const spec = this.spec;
+    this.logUri = spec.logUri;
+    this.configurationsJson = JSON.stringify(spec.configurations);
 
     // Managed scaling resizes the core group itself; Terraform must not resize it back on the next apply.
     const ignoreChanges = ["step", "kerberos_attributes", ...(managed ? ["core_instance_group[0].instance_count"] : [])];
 
     this.cluster = new EmrCluster(this, "cluster", {
-      name: props.name,
-      releaseLabel: config.releaseLabel,
-      applications: [...config.applications],
-      serviceRole: props.serviceRole.arn,
-      ...(autoscaling && props.autoscalingRole ? { autoscalingRole: props.autoscalingRole.arn } : {}),
-      securityConfiguration: props.securityConfiguration.name,
-      logUri: this.logUri,
+      name: spec.name,
+      releaseLabel: spec.releaseLabel,
+      applications: [...spec.applications],
+      serviceRole: spec.serviceRoleArn,
+      ...(spec.autoscalingRoleArn ? { autoscalingRole: spec.autoscalingRoleArn } : {}),
+      securityConfiguration: spec.securityConfigurationName,
+      logUri: spec.logUri,
       configurationsJson: terraformLiteral(this.configurationsJson),
-      ebsRootVolumeSize: ROOT_VOLUME_GIB,
+      ebsRootVolumeSize: spec.ebsRootVolumeSize,
       keepJobFlowAliveWhenNoSteps: true,
       // Custom autoscaling requires it; it also lets operators with EMR permissions see the cluster.
-      visibleToAllUsers: true,
-      terminationProtection: config.terminationProtection,
-      stepConcurrencyLevel: config.stepConcurrency,
-      unhealthyNodeReplacement: config.unhealthyNodeReplacement,
-      scaleDownBehavior: "TERMINATE_AT_TASK_COMPLETION",
-      ...(config.autoTermination.enabled
-        ? { autoTerminationPolicy: { idleTimeout: config.autoTermination.idleTimeoutSeconds } }
-        : {}),
+      visibleToAllUsers: spec.visibleToAllUsers,
+      terminationProtection: spec.terminationProtection,
+      stepConcurrencyLevel: spec.stepConcurrencyLevel,
+      unhealthyNodeReplacement: spec.unhealthyNodeReplacement,
+      scaleDownBehavior: spec.scaleDownBehavior,
+      ...(spec.idleTimeoutSeconds !== undefined ? { autoTerminationPolicy: { idleTimeout: spec.idleTimeoutSeconds } } : {}),
       ec2Attributes: {
-        subnetId: props.subnetId,
-        instanceProfile: props.instanceProfile.arn,
-        emrManagedMasterSecurityGroup: props.securityGroups.master.id,
-        emrManagedSlaveSecurityGroup: props.securityGroups.core.id,
-        serviceAccessSecurityGroup: props.securityGroups.serviceAccess.id,
-        ...(config.access.keyPairName ? { keyName: config.access.keyPairName } : {}),
+        subnetId: spec.subnetId,
+        instanceProfile: spec.instanceProfileArn,
+        emrManagedMasterSecurityGroup: spec.securityGroups.master,
+        emrManagedSlaveSecurityGroup: spec.securityGroups.core,
+        serviceAccessSecurityGroup: spec.securityGroups.serviceAccess,
+        ...(spec.keyName ? { keyName: spec.keyName } : {}),
       },
       masterInstanceGroup: {
-        name: "master",
-        instanceType: master.instanceType,
-        instanceCount: master.count,
-        ...(bidPrice(master) ? { bidPrice: bidPrice(master) } : {}),
-        ebsConfig: [gp3(master)],
+        name: spec.master.name,
+        instanceType: spec.master.instanceType,
+        instanceCount: spec.master.count,
+        ...(spec.master.bidPrice ? { bidPrice: spec.master.bidPrice } : {}),
+        ebsConfig: [gp3(spec.master)],
       },
       coreInstanceGroup: {
-        name: "core",
-        instanceType: core.instanceType,
-        instanceCount: core.count,
-        ...(bidPrice(core) ? { bidPrice: bidPrice(core) } : {}),
-        ebsConfig: [gp3(core)],
+        name: spec.core.name,
+        instanceType: spec.core.instanceType,
+        instanceCount: spec.core.count,
+        ...(spec.core.bidPrice ? { bidPrice: spec.core.bidPrice } : {}),
+        ebsConfig: [gp3(spec.core)],
       },
-      bootstrapAction: [
-        { name: "install-python-deps", path: this.bootstrapUri, args: [] },
-        ...config.bootstrapActions.map((action) => ({ name: action.name, path: action.path, args: [...action.args] })),
-      ],
+      bootstrapAction: spec.bootstrapActions.map((action) => ({ name: action.name, path: action.path, args: [...action.args] })),
       dependsOn: [...(props.dependsOn ?? []), this.bootstrapObject],
       lifecycle: { ignoreChanges },
     });
 
-    if (createTaskGroup) {
-      if (autoscaling) this.autoscalingPolicyJson = renderAutoscalingPolicy(autoscaling);
-      // The rules move the count within [min, max]; start inside that range.
-      const instanceCount = autoscaling
-        ? Math.min(Math.max(task.count, autoscaling.minCapacity), autoscaling.maxCapacity)
-        : task.count;
+    if (spec.task) {
+      this.autoscalingPolicyJson = spec.autoscalingPolicyJson;
       this.taskGroup = new EmrInstanceGroup(this, "task", {
         clusterId: this.cluster.id,
-        name: "task",
-        instanceType: task.instanceType,
-        instanceCount,
-        ...(bidPrice(task) ? { bidPrice: bidPrice(task) } : {}),
+        name: spec.task.name,
+        instanceType: spec.task.instanceType,
+        instanceCount: spec.task.count,
+        ...(spec.task.bidPrice ? { bidPrice: spec.task.bidPrice } : {}),
         ebsConfig: [
-          { type: "gp3", size: task.ebs.sizeGb, iops: task.ebs.iops, volumesPerInstance: task.ebs.volumesPerInstance },
+          { type: spec.task.ebs.type, size: spec.task.ebs.sizeGb, iops: spec.task.ebs.iops, volumesPerInstance: spec.task.ebs.volumesPerInstance },
         ],
         ...(this.autoscalingPolicyJson ? { autoscalingPolicy: terraformLiteral(this.autoscalingPolicyJson) } : {}),
         // Scaling changes the running count; Terraform must not undo it on every apply.
