@@ -10,6 +10,11 @@ import { s3BucketPublicAccessBlock } from "./s3-bucket-public-access-block";
 import { s3BucketSseKms } from "./s3-bucket-sse-kms";
 import { s3BucketTlsOnly } from "./s3-bucket-tls-only";
 import { snsTopicKms } from "./sns-topic-kms";
+import { sfnFailuresTerminateCluster } from "./sfn-failures-terminate-cluster";
+import { sfnLoggingOn } from "./sfn-logging-on";
+import { sfnRetryBounded } from "./sfn-retry-bounded";
+import { sfnRoleMatchesDefinition } from "./sfn-role-matches-definition";
+import { sfnTimeoutSet } from "./sfn-timeout-set";
 import { noWorldOpenIngress } from "./world-open-ingress";
 
 export const POLICY_RULES = [
@@ -25,6 +30,11 @@ export const POLICY_RULES = [
   snsTopicKms,
   kmsKeyRotation,
   cloudwatchLogGroupKms,
+  sfnFailuresTerminateCluster,
+  sfnRetryBounded,
+  sfnTimeoutSet,
+  sfnLoggingOn,
+  sfnRoleMatchesDefinition,
 ] as const;
 
 export type RuleId = (typeof POLICY_RULES)[number]["id"];
