@@ -247,7 +247,8 @@ export function buildDefinition(pipeline: Pipeline, ctx: PipelineContext): Defin
     Resource: RESOURCES.listExecutions,
     // This execution is one of the RUNNING ones: a second entry means another run of this pipeline is active.
     Parameters: { "StateMachineArn.$": "$$.StateMachine.Id", StatusFilter: "RUNNING", MaxResults: 2 },
-    ResultSelector: { "running.$": "$.Executions" },
+    // Only the ARNs: the rest (dates, names) would bloat every later state and the notification.
+    ResultSelector: { "running.$": "$.Executions[*].ExecutionArn" },
     ResultPath: "$.concurrency",
     Retry: retry(2, 2),
     Catch: catchAll(notifyFailure),
