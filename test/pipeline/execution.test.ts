@@ -16,7 +16,7 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { loadEnvironment } from "../../environments";
 import { EmrPlatformStack } from "../../modules/platform-stack";
-import { rewriteForMoto, type RewriteOptions } from "../support/pipeline-rewrite";
+import { MOTO_START_TIME, rewriteForMoto, type RewriteOptions } from "../support/pipeline-rewrite";
 import { useMoto } from "../support/moto-server";
 
 jest.setTimeout(120_000);
@@ -110,7 +110,7 @@ async function waitFor(executionArn: string): Promise<Run> {
 
 async function execute(pipeline: string, options: RewriteOptions = {}, input: object = INPUT): Promise<Run> {
   const stateMachineArn = await createMachine(pipeline, options);
-  const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }));
+  const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: `run-${++counter}`, input: JSON.stringify(input) }));
   return waitFor(started.executionArn as string);
 }
 
@@ -160,7 +160,6 @@ describe("transient pipeline (financial-daily) under moto", () => {
 
   test("a failing step is retried exactly `retries` times, then the cluster is terminated, SNS notified, the run fails", async () => {
     const run = await execute("financial-daily", { fail: ["Run process"] });
-    if (process.env.DEBUG_PIPELINE) console.log(run.events.map((e) => [e.type, e.stateEnteredEventDetails?.name, JSON.stringify(e.taskFailedEventDetails ?? e.executionFailedEventDetails ?? e.taskScheduledEventDetails?.parameters ?? "").slice(0, 300)].join(" ")).join("\n"));
     expect(run.status).toBe("FAILED");
     expect(failedAttempts(run, "Run process")).toBe(2); // 1 attempt + retries: 1
     const tail = run.entered.slice(run.entered.indexOf("Run process"));
@@ -215,14 +214,14 @@ describe("transient pipeline (financial-daily) under moto", () => {
     const run = await execute("financial-daily", {}, withoutDate);
     expect(run.status).toBe("SUCCEEDED");
     expect(run.entered).toContain("DateFromStartTime");
-    expect(run.output.run.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(run.output.run.date).toBe(MOTO_START_TIME.slice(0, 10));
   });
 
   test("a second run while one is active ends at once and creates no cluster", async () => {
     const stateMachineArn = await createMachine("financial-daily", { slow: { CreateCluster: 4 } });
-    const first = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(INPUT) }));
+    const first = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: `run-${++counter}`, input: JSON.stringify(INPUT) }));
     await new Promise((r) => setTimeout(r, 1000));
-    const second = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(INPUT) }));
+    const second = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: `run-${++counter}`, input: JSON.stringify(INPUT) }));
     const refused = await waitFor(second.executionArn as string);
     expect(refused.status).toBe("SUCCEEDED");
     expect(refused.output.status).toBe("ALREADY_RUNNING");

@@ -18,6 +18,9 @@ export interface RewriteOptions {
   readonly references?: (reference: string) => string;
 }
 
+/** Stands in for $$.Execution.StartTime under moto. */
+export const MOTO_START_TIME = "2026-02-01T00:30:00.000Z";
+
 const EMR = /^arn:aws:states:::elasticmapreduce:/;
 
 function rewriteState(name: string, state: State, options: RewriteOptions): State {
@@ -37,6 +40,12 @@ function rewriteState(name: string, state: State, options: RewriteOptions): Stat
   if (state.Type === "Task" && !EMR.test(state.Resource)) return { ...state, ...(state.Retry ? { Retry: fastRetry } : {}) };
   if (state.Type === "Parallel") {
     return { ...state, Branches: state.Branches.map((b: State) => ({ ...b, States: rewriteStates(b.States, options) })) };
+  }
+  if (state.Type === "Pass" && String(state.Parameters?.["date.$"]).includes("$$.Execution.StartTime")) {
+    // moto's context object holds the start time as a Python datetime (AWS: an ISO-8601 string) that no intrinsic
+    // accepts, so a fixed ISO string stands in for it; the same split runs on it.
+    const expression = String(state.Parameters["date.$"]).replace("$$.Execution.StartTime", `'${MOTO_START_TIME}'`);
+    return { ...state, Parameters: { "date.$": expression } };
   }
   if (state.Type !== "Task") return state;
   if (options.fail?.includes(name) || options.gateExit?.includes(name)) {
