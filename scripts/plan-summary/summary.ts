@@ -9,6 +9,7 @@ import { capacityAt, scalingRange, type ScalingRange } from "./capacity";
 import { estimateCost, type CostEstimate } from "./cost";
 import type { PriceTable } from "./pricing";
 import { countResources, type ResourceCounts } from "./resources";
+import { summarizePipelines, type PipelineSummary } from "./pipelines";
 
 export interface InstanceGroupSummary {
   readonly role: "master" | "core" | "task";
@@ -30,6 +31,7 @@ export interface EnvironmentSummary {
   /** Null for an environment on a local endpoint: nothing is billed. */
   readonly cost: { readonly min: CostEstimate; readonly max: CostEstimate } | null;
   readonly policyGuard?: GuardReport;
+  readonly pipelines: readonly PipelineSummary[];
 }
 
 export interface SummaryInput {
@@ -69,5 +71,6 @@ export function summarizeEnvironment(input: SummaryInput): EnvironmentSummary {
     instanceGroups,
     scaling: scalingRange(config),
     cost,
+    pipelines: summarizePipelines(config, prices),
   };
 }
