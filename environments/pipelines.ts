@@ -69,7 +69,7 @@ export const pipelineSchema = z
       .optional(),
     trigger: z
       .object({
-        prefix: z.string().regex(/^[A-Za-z0-9!_.*'()\/-]+\/$/, "an S3 key prefix ending in /; fix: e.g. raw/ohlcv/"),
+        prefix: z.string().regex(/^[A-Za-z0-9!_.*'()/-]+\/$/, "an S3 key prefix ending in /; fix: e.g. raw/ohlcv/"),
         marker: z.string().regex(/^[A-Za-z0-9!_.*'()-]+$/, "a file name without /; fix: e.g. _SUCCESS").default("_SUCCESS"),
       })
       .strict()
