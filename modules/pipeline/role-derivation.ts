@@ -47,7 +47,7 @@ export const OBSERVABILITY_ACTIONS: readonly string[] = [
 export const WILDCARD_REASONS: Readonly<Record<string, string>> = {
   EmrCreateCluster: "RunJobFlow has no cluster ARN before the cluster exists (Step Functions EMR IAM page uses Resource *)",
   EmrTransientSteps: "the transient cluster's id exists only at run time; scoped to this account and region",
-  EmrTransientTerminate: "the transient cluster's id exists only at run time; scoped to this account and region",
+  EmrTransientClusters: "the transient cluster's id exists only at run time; scoped to this account and region",
   Observability: "log delivery and X-Ray actions support no resource-level permissions",
 };
 
@@ -120,7 +120,9 @@ export function deriveRoleStatements(definition: Parameters<typeof taskStates>[0
 
   if (used.has(RESOURCES.createCluster)) {
     statements.push(
-      { sid: "EmrCreateCluster", actions: ["elasticmapreduce:RunJobFlow", "elasticmapreduce:DescribeCluster", "elasticmapreduce:TerminateJobFlows"], resources: ["*"] },
+      // The AWS template puts all three on "*"; only RunJobFlow needs it (DescribeCluster and TerminateJobFlows take a
+      // cluster ARN, granted in EmrTransientClusters).
+      { sid: "EmrCreateCluster", actions: ["elasticmapreduce:RunJobFlow"], resources: ["*"] },
       {
         sid: "PassClusterRoles",
         actions: ["iam:PassRole"],
@@ -150,8 +152,8 @@ export function deriveRoleStatements(definition: Parameters<typeof taskStates>[0
       resources: [arn("elasticmapreduce", "cluster/*")],
     });
   }
-  if (used.has(RESOURCES.terminateCluster)) {
-    statements.push({ sid: "EmrTransientTerminate", actions: ["elasticmapreduce:TerminateJobFlows", "elasticmapreduce:DescribeCluster"], resources: [arn("elasticmapreduce", "cluster/*")] });
+  if (used.has(RESOURCES.createCluster) || used.has(RESOURCES.terminateCluster)) {
+    statements.push({ sid: "EmrTransientClusters", actions: ["elasticmapreduce:DescribeCluster", "elasticmapreduce:TerminateJobFlows"], resources: [arn("elasticmapreduce", "cluster/*")] });
   }
   const rules = Object.entries(EMR_EVENT_RULES).filter(([resource]) => used.has(resource)).map(([, rule]) => arn("events", `rule/${rule}`));
   if (rules.length) {

@@ -19,10 +19,10 @@ const bySid = (d: ReturnType<typeof definition>) => Object.fromEntries(deriveRol
 
 describe("deriveRoleStatements", () => {
   test.each([
-    [RESOURCES.createCluster, {}, ["EmrCreateCluster", "PassClusterRoles", "EmrCleanupServiceLinkedRole", "EmrSyncEventRules", "Observability"]],
+    [RESOURCES.createCluster, {}, ["EmrCreateCluster", "PassClusterRoles", "EmrCleanupServiceLinkedRole", "EmrTransientClusters", "EmrSyncEventRules", "Observability"]],
     [RESOURCES.addStep, { "ClusterId.$": "$.cluster.clusterId" }, ["EmrTransientSteps", "EmrSyncEventRules", "Observability"]],
     [RESOURCES.addStep, { ClusterId: "j-ENV" }, ["EmrClusterSteps", "EmrSyncEventRules", "Observability"]],
-    [RESOURCES.terminateCluster, {}, ["EmrTransientTerminate", "EmrSyncEventRules", "Observability"]],
+    [RESOURCES.terminateCluster, {}, ["EmrTransientClusters", "EmrSyncEventRules", "Observability"]],
     [RESOURCES.publish, { TopicArn: "arn:aws:sns:eu-west-1:123456789012:t" }, ["PublishNotifications", "EncryptedTopicKey", "Observability"]],
     [RESOURCES.listExecutions, {}, ["ConcurrencyGuard", "Observability"]],
     [RESOURCES.getObject, {}, ["CodeManifest", "CodeManifestKey", "Observability"]],
@@ -59,7 +59,9 @@ describe("deriveRoleStatements", () => {
   test("every wildcard resource sits under a sid with a written reason", () => {
     const d = definition(task(RESOURCES.createCluster), task(RESOURCES.addStep, { "ClusterId.$": "$.c" }), task(RESOURCES.terminateCluster), task(RESOURCES.publish, { TopicArn: "t" }));
     const wild = deriveRoleStatements(d, CTX).filter((s) => s.resources.some((r) => r === "*" || r.endsWith("/*")));
-    expect(wild.map((s) => s.sid).sort()).toEqual(["EmrCreateCluster", "EmrTransientSteps", "EmrTransientTerminate", "Observability"]);
+    expect(wild.map((s) => s.sid).sort()).toEqual(["EmrCreateCluster", "EmrTransientClusters", "EmrTransientSteps", "Observability"]);
+    // Only RunJobFlow (no ARN before creation) and the observability actions take a bare "*".
+    expect(wild.filter((s) => s.resources.includes("*")).flatMap((s) => s.actions).filter((a) => a.startsWith("elasticmapreduce:"))).toEqual(["elasticmapreduce:RunJobFlow"]);
     for (const s of wild) expect(WILDCARD_REASONS[s.sid]).toMatch(/\w/);
   });
 
