@@ -4,6 +4,7 @@
  */
 import { ConfigError, configErrorOf } from "./errors";
 import { ENVIRONMENT_NAMES, environmentSchema, type EnvironmentConfig, type EnvironmentInput, type EnvironmentName } from "./schema";
+import { PIPELINES, pipelineSchema, type Pipeline } from "./pipelines";
 import { dev } from "./dev";
 import { local } from "./local";
 import { prod } from "./prod";
@@ -11,6 +12,7 @@ import { staging } from "./staging";
 
 export * from "./schema";
 export { ConfigError } from "./errors";
+export * from "./pipelines";
 
 const ENVIRONMENTS: Record<EnvironmentName, EnvironmentInput> = { dev, staging, prod, local };
 
@@ -23,6 +25,29 @@ export function parseEnvironment(input: unknown, source = "environment"): Enviro
   const result = environmentSchema.safeParse(input);
   if (result.success) return result.data;
   throw configErrorOf(input, result.error.issues, source);
+}
+
+/** Validates one pipeline declaration; throws one ConfigError naming every bad field and its fix. */
+export function parsePipeline(name: string, input: unknown, source = `environments/pipelines.ts ${name}`): Pipeline {
+  const result = pipelineSchema.safeParse(input);
+  if (result.success) return result.data;
+  throw configErrorOf(input, result.error.issues, source);
+}
+
+/** The pipelines `config` enables, validated (all faults of all of them in one error). */
+export function loadPipelines(config: EnvironmentConfig, declared: Record<string, unknown> = PIPELINES): Record<string, Pipeline> {
+  const out: Record<string, Pipeline> = {};
+  const errors: ConfigError[] = [];
+  for (const name of Object.keys(config.pipelines)) {
+    try {
+      out[name] = parsePipeline(name, declared[name]);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      errors.push(error);
+    }
+  }
+  if (errors.length) throw new ConfigError(errors.map((e) => e.message).join("\n"), errors.flatMap((e) => e.problems));
+  return out;
 }
 
 /** The raw (unvalidated) input of a named environment, for tests and tooling that derive variants. */

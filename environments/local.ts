@@ -18,4 +18,5 @@ export const local: EnvironmentInput = {
   storage: { forceDestroy: true },
   alarms: { enabled: false },
   stateBackend: { type: "local" },
+  pipelines: { financialDaily: { schedule: false, trigger: false } },
 };

@@ -21,4 +21,5 @@ export const prod: EnvironmentInput = {
   alarms: { emails: ["data-platform-oncall@example.com"] },
   stateBackend: { type: "s3", bucket: "emr-platform-terraform-state", region: "eu-west-1" },
   tags: { CostCenter: "data-platform-prod" },
+  pipelines: { financialDaily: { schedule: true, capacity: { coreCount: 4 } } },
 };

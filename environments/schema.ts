@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { runConfigChecks } from "./checks";
 import { ENVIRONMENT_NAMES } from "./names";
+import { environmentPipelinesSchema } from "./pipelines";
 
 export { ENVIRONMENT_NAMES, type EnvironmentName } from "./names";
 
@@ -316,6 +317,7 @@ export const environmentSchema = z
       .default([]).describe("Kinesis stream ARNs the jobs may read."),
     tags: z.record(z.string(), z.string()).default({}).describe("Extra tags on every resource."),
     stateBackend: stateBackend.default({ type: "local" }).describe("Terraform state: s3 (with lockfile locking) or local."),
+    pipelines: environmentPipelinesSchema.default({}).describe("Pipelines (environments/pipelines.ts) this environment runs: schedule on/off, capacity."),
   })
   .strict()
   // `when`: run the checks even when a field failed, so one message lists every fault (the checks read defensively).

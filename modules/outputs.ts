@@ -22,6 +22,11 @@ export const STACK_OUTPUTS = {
   kmsKeyArn: "kms_key_arn",
   alarmTopicArn: "alarm_topic_arn",
   terminationProtected: "termination_protected",
+  /**
+   * JSON-encoded map pipelineName → { stateMachineArn, runtime, schedule: {cron, timezone} | null,
+   * trigger: {prefix, marker} | null, steps: [names], codeManifest } (modules/pipeline PipelineOutput).
+   */
+  pipelines: "pipelines",
 } as const;
 
 export type StackOutputKey = keyof typeof STACK_OUTPUTS;

@@ -1,6 +1,7 @@
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
+import { loadPipelines } from "../environments";
 import type { EnvironmentConfig } from "../environments/schema";
 import { AccountContext } from "./core/account-context";
 import { applyPlatformAspects } from "./aspects";
@@ -8,6 +9,7 @@ import { PlatformCluster } from "./emr-cluster";
 import { PlatformIam } from "./iam/platform-iam";
 import { PlatformMonitoring } from "./monitoring";
 import { PlatformNetwork } from "./network/platform-network";
+import { PlatformPipelines } from "./pipeline/platform-pipelines";
 import { PREFIXES, STACK_OUTPUTS, type StackOutputKey } from "./outputs";
 import { localProviderSettings } from "./core/local-endpoint";
 import { EmrEncryption } from "./security/emr-encryption";
@@ -27,6 +29,7 @@ export class EmrPlatformStack extends TerraformStack {
   readonly encryption: EmrEncryption;
   readonly cluster: PlatformCluster;
   readonly monitoring: PlatformMonitoring;
+  readonly pipelines: PlatformPipelines;
 
   constructor(scope: Construct, id: string, config: EnvironmentConfig) {
     super(scope, id);
@@ -73,6 +76,19 @@ export class EmrPlatformStack extends TerraformStack {
       kmsKey: this.storage.key.key,
     });
 
+    this.pipelines = new PlatformPipelines(this, "pipeline", {
+      config,
+      name,
+      account,
+      pipelines: loadPipelines(config),
+      cluster: { references: this.cluster.references, clusterId: this.cluster.cluster.id },
+      ec2RoleArn: this.iam.instanceRole.arn,
+      buckets: { data: this.storage.data, artifacts: this.storage.artifacts, logs: this.storage.logs },
+      kmsKeyArn: this.storage.key.arn,
+      topicArn: this.monitoring.topic.arn,
+      allowTopicPublishFrom: (ruleArn) => this.monitoring.allowEventRule("AllowPipelineStatusRule", ruleArn),
+    });
+
     this.declareOutputs({
       environment: config.name,
       region: config.region,
@@ -92,6 +108,7 @@ export class EmrPlatformStack extends TerraformStack {
       kmsKeyArn: this.storage.key.arn,
       alarmTopicArn: this.monitoring.topic.arn,
       terminationProtected: String(config.terminationProtection),
+      pipelines: Fn.jsonencode(Object.fromEntries(Object.entries(this.pipelines.pipelines).map(([n, p]) => [n, p.output]))),
     });
 
     applyPlatformAspects(this, config);

@@ -2,3 +2,4 @@ export * from "./autoscaling-policy";
 export * from "./bootstrap-script";
 export * from "./classifications";
 export * from "./platform-cluster";
+export * from "./cluster-spec";

@@ -14,30 +14,12 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { ConfigError } from "../../environments/errors";
-import type { EnvironmentConfig, InstanceGroupConfig } from "../../environments/schema";
-import { PREFIXES } from "../outputs";
-import { renderAutoscalingPolicy } from "./autoscaling-policy";
-import { spotBidPrice } from "./bid-price";
 import { bootstrapObjectKey, DEFAULT_REQUIREMENTS_FILE, readRequirementPins, renderBootstrapScript } from "./bootstrap-script";
-import { renderConfigurationsJson } from "./classifications";
+import { buildClusterSpec, type ClusterReferences, type ClusterSpec, type ClusterSpecConfig, type InstanceGroupSpec } from "./cluster-spec";
 import { terraformLiteral } from "../core/terraform-literal";
 
-/** The part of the environment config the cluster reads. */
-export type ClusterConfig = Pick<
-  EnvironmentConfig,
-  | "access"
-  | "applications"
-  | "autoTermination"
-  | "bootstrapActions"
-  | "classifications"
-  | "instances"
-  | "region"
-  | "releaseLabel"
-  | "scaling"
-  | "stepConcurrency"
-  | "terminationProtection"
-  | "unhealthyNodeReplacement"
->;
+/** The part of the environment config the cluster reads: what its definition (cluster-spec.ts) reads. */
+export type ClusterConfig = ClusterSpecConfig;
 
 export interface PlatformClusterProps {
   /** The validated part of the environment config the cluster reads. */
@@ -66,19 +48,9 @@ export interface PlatformClusterProps {
   readonly requirementsFile?: string;
 }
 
-/** Root volume per node: room for the OS, the pip-installed wheels and YARN/Spark logs before they ship to S3. */
-export const ROOT_VOLUME_GIB = 32;
-/** EMR 7.2 introduced YARN node labels by market type (ApplicationMasters on on-demand nodes). */
-const AM_LABELS_SINCE: readonly [number, number] = [7, 2];
-
-function releaseVersion(label: string): [number, number, number] | undefined {
-  const match = /^emr-(\d+)\.(\d+)\.(\d+)$/.exec(label);
-  return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
-}
-
-function gp3(group: InstanceGroupConfig): EmrClusterCoreInstanceGroupEbsConfig {
+function gp3(group: InstanceGroupSpec): EmrClusterCoreInstanceGroupEbsConfig {
   return {
-    type: "gp3",
+    type: group.ebs.type,
     size: group.ebs.sizeGb,
     iops: group.ebs.iops,
     throughput: group.ebs.throughputMiBps,
@@ -101,31 +73,20 @@ export class PlatformCluster extends Construct {
   public readonly configurationsJson: string;
   /** The task group's AutoScalingPolicy as sent to EMR (plain JSON), when custom autoscaling is configured. */
   public readonly autoscalingPolicyJson?: string;
+  /** The cluster definition this construct renders; transient pipeline clusters render the same one. */
+  public readonly spec: ClusterSpec;
+  /** What the cluster references; transient pipeline clusters build their spec from the same. */
+  public readonly references: ClusterReferences;
 
   constructor(scope: Construct, id: string, props: PlatformClusterProps) {
     super(scope, id);
     const { config } = props;
-    const { master, core, task } = config.instances;
     const autoscaling = config.scaling.autoscaling;
     const managed = config.scaling.managed;
-    const release = releaseVersion(config.releaseLabel);
-    // Managed scaling only resizes groups that exist: give it a task group when its limits leave room beyond core.
-    const managedNeedsTasks = managed !== undefined && managed.maxCapacity > (managed.maxCoreCapacity ?? managed.maxCapacity);
-    const createTaskGroup = task.count > 0 || autoscaling !== undefined || managedNeedsTasks;
-
-    // Config rules live in environments/checks.ts; this guards only the construct's own props.
+    // Config rules live in environments/checks.ts; this guards only the construct's own props (and the spec's bids).
     const problems: string[] = [];
     if (autoscaling && !props.autoscalingRole) {
       problems.push("autoscalingRole: missing while scaling.autoscaling is set (EMR needs it to run the rules); fix: pass the iam module's autoscaling role");
-    }
-    const bids: Partial<Record<"master" | "core" | "task", string>> = {};
-    for (const role of ["master", "core", ...(createTaskGroup ? (["task"] as const) : [])] as const) {
-      try {
-        bids[role] = spotBidPrice(role, config.instances[role], config.region);
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        problems.push(error.message);
-      }
     }
     let pins: string[] = [];
     try {
@@ -133,9 +94,6 @@ export class PlatformCluster extends Construct {
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       problems.push(error.message);
-    }
-    if (problems.length > 0) {
-      throw new ConfigError(`emr-cluster ${this.node.path}: ${problems.join("; ")}`, problems);
     }
 
     const script = renderBootstrapScript(pins);
@@ -147,83 +105,94 @@ export class PlatformCluster extends Construct {
       contentType: "text/x-shellscript",
     });
     this.bootstrapUri = `s3://${props.artifactsBucket.bucketName}/${bootstrapKey}`;
-    this.logUri = `s3://${props.logsBucket.bucketName}/${PREFIXES.emrLogs}`;
 
-    const applicationMastersOnDemand =
-      release !== undefined &&
-      (release[0] > AM_LABELS_SINCE[0] || (release[0] === AM_LABELS_SINCE[0] && release[1] >= AM_LABELS_SINCE[1])) &&
-      core.market === "ON_DEMAND";
-    this.configurationsJson = renderConfigurationsJson(config.classifications, { applicationMastersOnDemand });
+    this.references = {
+      name: props.name,
+      subnetId: props.subnetId,
+      serviceRoleArn: props.serviceRole.arn,
+      instanceProfileArn: props.instanceProfile.arn,
+      instanceProfileName: props.instanceProfile.name,
+      autoscalingRoleArn: props.autoscalingRole?.arn,
+      securityConfigurationName: props.securityConfiguration.name,
+      masterSecurityGroupId: props.securityGroups.master.id,
+      coreSecurityGroupId: props.securityGroups.core.id,
+      serviceAccessSecurityGroupId: props.securityGroups.serviceAccess.id,
+      logsBucketName: props.logsBucket.bucketName,
+      bootstrapUri: this.bootstrapUri,
+    };
+    let built: ClusterSpec | undefined;
+    try {
+      built = buildClusterSpec(config, this.references);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...(error.problems.length ? error.problems : [error.message]));
+    }
+    if (problems.length > 0 || !built) {
+      throw new ConfigError(`emr-cluster ${this.node.path}: ${problems.join("; ")}`, problems);
+    }
+    this.spec = built;
+    const spec = built;
+    this.logUri = spec.logUri;
+    this.configurationsJson = JSON.stringify(spec.configurations);
 
     // Managed scaling resizes the core group itself; Terraform must not resize it back on the next apply.
     const ignoreChanges = ["step", "kerberos_attributes", ...(managed ? ["core_instance_group[0].instance_count"] : [])];
 
     this.cluster = new EmrCluster(this, "cluster", {
-      name: props.name,
-      releaseLabel: config.releaseLabel,
-      applications: [...config.applications],
-      serviceRole: props.serviceRole.arn,
-      ...(autoscaling && props.autoscalingRole ? { autoscalingRole: props.autoscalingRole.arn } : {}),
-      securityConfiguration: props.securityConfiguration.name,
-      logUri: this.logUri,
+      name: spec.name,
+      releaseLabel: spec.releaseLabel,
+      applications: [...spec.applications],
+      serviceRole: spec.serviceRoleArn,
+      ...(spec.autoscalingRoleArn ? { autoscalingRole: spec.autoscalingRoleArn } : {}),
+      securityConfiguration: spec.securityConfigurationName,
+      logUri: spec.logUri,
       configurationsJson: terraformLiteral(this.configurationsJson),
-      ebsRootVolumeSize: ROOT_VOLUME_GIB,
+      ebsRootVolumeSize: spec.ebsRootVolumeSize,
       keepJobFlowAliveWhenNoSteps: true,
       // Custom autoscaling requires it; it also lets operators with EMR permissions see the cluster.
-      visibleToAllUsers: true,
-      terminationProtection: config.terminationProtection,
-      stepConcurrencyLevel: config.stepConcurrency,
-      unhealthyNodeReplacement: config.unhealthyNodeReplacement,
-      scaleDownBehavior: "TERMINATE_AT_TASK_COMPLETION",
-      ...(config.autoTermination.enabled
-        ? { autoTerminationPolicy: { idleTimeout: config.autoTermination.idleTimeoutSeconds } }
-        : {}),
+      visibleToAllUsers: spec.visibleToAllUsers,
+      terminationProtection: spec.terminationProtection,
+      stepConcurrencyLevel: spec.stepConcurrencyLevel,
+      unhealthyNodeReplacement: spec.unhealthyNodeReplacement,
+      scaleDownBehavior: spec.scaleDownBehavior,
+      ...(spec.idleTimeoutSeconds !== undefined ? { autoTerminationPolicy: { idleTimeout: spec.idleTimeoutSeconds } } : {}),
       ec2Attributes: {
-        subnetId: props.subnetId,
-        instanceProfile: props.instanceProfile.arn,
-        emrManagedMasterSecurityGroup: props.securityGroups.master.id,
-        emrManagedSlaveSecurityGroup: props.securityGroups.core.id,
-        serviceAccessSecurityGroup: props.securityGroups.serviceAccess.id,
-        ...(config.access.keyPairName ? { keyName: config.access.keyPairName } : {}),
+        subnetId: spec.subnetId,
+        instanceProfile: spec.instanceProfileArn,
+        emrManagedMasterSecurityGroup: spec.securityGroups.master,
+        emrManagedSlaveSecurityGroup: spec.securityGroups.core,
+        serviceAccessSecurityGroup: spec.securityGroups.serviceAccess,
+        ...(spec.keyName ? { keyName: spec.keyName } : {}),
       },
       masterInstanceGroup: {
-        name: "master",
-        instanceType: master.instanceType,
-        instanceCount: master.count,
-        ...(bids.master ? { bidPrice: bids.master } : {}),
-        ebsConfig: [gp3(master)],
+        name: spec.master.name,
+        instanceType: spec.master.instanceType,
+        instanceCount: spec.master.count,
+        ...(spec.master.bidPrice ? { bidPrice: spec.master.bidPrice } : {}),
+        ebsConfig: [gp3(spec.master)],
       },
       coreInstanceGroup: {
-        name: "core",
-        instanceType: core.instanceType,
-        instanceCount: core.count,
-        ...(bids.core ? { bidPrice: bids.core } : {}),
-        ebsConfig: [gp3(core)],
+        name: spec.core.name,
+        instanceType: spec.core.instanceType,
+        instanceCount: spec.core.count,
+        ...(spec.core.bidPrice ? { bidPrice: spec.core.bidPrice } : {}),
+        ebsConfig: [gp3(spec.core)],
       },
-      bootstrapAction: [
-        { name: "install-python-deps", path: this.bootstrapUri, args: [] },
-        ...config.bootstrapActions.map((action) => ({ name: action.name, path: action.path, args: [...action.args] })),
-      ],
+      bootstrapAction: spec.bootstrapActions.map((action) => ({ name: action.name, path: action.path, args: [...action.args] })),
       dependsOn: [...(props.dependsOn ?? []), this.bootstrapObject],
       lifecycle: { ignoreChanges },
     });
 
-    if (createTaskGroup) {
-      if (autoscaling) this.autoscalingPolicyJson = renderAutoscalingPolicy(autoscaling);
-      // The rules move the count within [min, max]; start inside that range. Note: the provider sends 1 for a count
-      // of 0 (instance_group.go: `d.GetOk("instance_count")` treats 0 as unset), so a group configured at 0 starts
-      // with one node until scaling takes it in; the README's first-apply checklist says what to watch.
-      const instanceCount = autoscaling
-        ? Math.min(Math.max(task.count, autoscaling.minCapacity), autoscaling.maxCapacity)
-        : task.count;
+    if (spec.task) {
+      this.autoscalingPolicyJson = spec.autoscalingPolicyJson;
       this.taskGroup = new EmrInstanceGroup(this, "task", {
         clusterId: this.cluster.id,
-        name: "task",
-        instanceType: task.instanceType,
-        instanceCount,
-        ...(bids.task ? { bidPrice: bids.task } : {}),
+        name: spec.task.name,
+        instanceType: spec.task.instanceType,
+        instanceCount: spec.task.count,
+        ...(spec.task.bidPrice ? { bidPrice: spec.task.bidPrice } : {}),
         ebsConfig: [
-          { type: "gp3", size: task.ebs.sizeGb, iops: task.ebs.iops, volumesPerInstance: task.ebs.volumesPerInstance },
+          { type: spec.task.ebs.type, size: spec.task.ebs.sizeGb, iops: spec.task.ebs.iops, volumesPerInstance: spec.task.ebs.volumesPerInstance },
         ],
         ...(this.autoscalingPolicyJson ? { autoscalingPolicy: terraformLiteral(this.autoscalingPolicyJson) } : {}),
         // Scaling changes the running count; Terraform must not undo it on every apply.

@@ -11,10 +11,8 @@ import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import {
-  DataAwsIamPolicyDocument,
-  type DataAwsIamPolicyDocumentStatement,
-} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { PolicyStatements } from "../core/policy-statements";
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
@@ -47,6 +45,7 @@ export class PlatformMonitoring extends Construct {
   /** Cluster terminated with errors, step failed; empty when config.alarms.enabled is false. */
   public readonly eventRules: readonly CloudwatchEventRule[];
   public readonly dashboard: CloudwatchDashboard;
+  private readonly topicPolicyStatements: PolicyStatements;
 
   constructor(scope: Construct, id: string, props: PlatformMonitoringProps) {
     super(scope, id);
@@ -96,8 +95,8 @@ export class PlatformMonitoring extends Construct {
         ]
       : [];
 
-    const policy = new DataAwsIamPolicyDocument(this, "topic-policy-document", {
-      statement: [
+    // Statements may be added later (allowEventRule), so the document resolves at synth.
+    this.topicPolicyStatements = new PolicyStatements(this, "topic-policy-document", [
         ...(this.alarms.length > 0
           ? [this.publishFrom("AllowAlarmsOfThisCluster", "cloudwatch.amazonaws.com", this.alarms.map((a) => a.arn))]
           : []),
@@ -113,14 +112,18 @@ export class PlatformMonitoring extends Construct {
           resources: [this.topic.arn],
           condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
         },
-      ],
-    });
-    this.topicPolicy = new SnsTopicPolicy(this, "topic-policy", { arn: this.topic.arn, policy: policy.json });
+    ]);
+    this.topicPolicy = new SnsTopicPolicy(this, "topic-policy", { arn: this.topic.arn, policy: this.topicPolicyStatements.json });
 
     this.dashboard = new CloudwatchDashboard(this, "dashboard", {
       dashboardName: name,
       dashboardBody: buildDashboardBody(config, clusterId),
     });
+  }
+
+  /** Lets one more EventBridge rule (e.g. the pipelines' execution-status rule) publish to the topic. */
+  allowEventRule(sid: string, ruleArn: string): void {
+    this.topicPolicyStatements.addStatements(this.publishFrom(sid, "events.amazonaws.com", [ruleArn]));
   }
 
   /** A service may publish only on behalf of exactly these sources (the confused-deputy guard). */

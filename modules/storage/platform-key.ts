@@ -63,6 +63,21 @@ export class PlatformKey extends Construct {
           { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${account.partition}:logs:${account.region}:${account.accountId}:*`] },
         ],
       },
+      {
+        sid: "CloudWatchLogsEncrypt",
+        // KMS-encrypted log groups (the pipelines' execution logs): CloudWatch Logs developer guide, "Encrypt log data
+        // in CloudWatch Logs using AWS KMS", scoped by the log-group encryption context.
+        principals: [{ type: "Service", identifiers: [`logs.${account.region}.amazonaws.com`] }],
+        actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        resources: ["*"], // in a key policy "*" means this key; AWS requires it
+        condition: [
+          {
+            test: "ArnLike",
+            variable: "kms:EncryptionContext:aws:logs:arn",
+            values: [`arn:${account.partition}:logs:${account.region}:${account.accountId}:log-group:*`],
+          },
+        ],
+      },
     ]);
     this.key = new KmsKey(this, "key", {
       description: `${props.name}: S3, EMR local disk/EBS and SNS encryption`,

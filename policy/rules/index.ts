@@ -13,6 +13,11 @@ import { s3BucketSseKms } from "./s3-bucket-sse-kms";
 import { s3BucketTlsOnly } from "./s3-bucket-tls-only";
 import { s3ListBucketForReaders } from "./s3-list-bucket-for-readers";
 import { snsTopicKms } from "./sns-topic-kms";
+import { sfnFailuresTerminateCluster } from "./sfn-failures-terminate-cluster";
+import { sfnLoggingOn } from "./sfn-logging-on";
+import { sfnRetryBounded } from "./sfn-retry-bounded";
+import { sfnRoleMatchesDefinition } from "./sfn-role-matches-definition";
+import { sfnTimeoutSet } from "./sfn-timeout-set";
 import { noWorldOpenIngress } from "./world-open-ingress";
 
 export const POLICY_RULES = [
@@ -31,6 +36,11 @@ export const POLICY_RULES = [
   ec2TrustWithoutCondition,
   s3ListBucketForReaders,
   emrClusterWaitsForNetwork,
+  sfnFailuresTerminateCluster,
+  sfnRetryBounded,
+  sfnTimeoutSet,
+  sfnLoggingOn,
+  sfnRoleMatchesDefinition,
 ] as const;
 
 export type RuleId = (typeof POLICY_RULES)[number]["id"];

@@ -2,6 +2,7 @@
 import { formatFinding, formatGuardTotals } from "../../policy";
 import type { ScalingRange } from "./capacity";
 import type { CostEstimate } from "./cost";
+import { formatPipeline } from "./pipelines";
 import type { PriceTable } from "./pricing";
 import type { EnvironmentSummary } from "./summary";
 
@@ -76,6 +77,11 @@ export function formatEnvironment(summary: EnvironmentSummary): string {
     const { min, max } = summary.cost;
     out.push(line("cost/hour", `${formatCostPoint(min, "min")} … ${formatCostPoint(max, "max")}`));
     for (const problem of new Set([...min.unknown, ...max.unknown])) out.push(continuation(`unknown price: ${problem}`));
+  }
+
+  if (summary.pipelines.length > 0) {
+    out.push("  pipelines");
+    for (const p of summary.pipelines) out.push(...formatPipeline(p));
   }
 
   if (summary.policyGuard) {

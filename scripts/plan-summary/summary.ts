@@ -10,6 +10,7 @@ import { capacityAt, scalingRange, type GroupRole, type Market, type ScalingRang
 import { estimateCost, type CostEstimate } from "./cost";
 import type { PriceTable } from "./pricing";
 import { countResources, type ResourceCounts } from "./resources";
+import { summarizePipelines, type PipelineSummary } from "./pipelines";
 
 export interface InstanceGroupSummary {
   readonly role: GroupRole;
@@ -33,6 +34,7 @@ export interface EnvironmentSummary {
   /** Null for an environment on a local endpoint: nothing is billed. */
   readonly cost: { readonly min: CostEstimate; readonly max: CostEstimate } | null;
   readonly policyGuard?: GuardReport;
+  readonly pipelines: readonly PipelineSummary[];
 }
 
 export interface SummaryInput {
@@ -74,5 +76,6 @@ export function summarizeEnvironment(input: SummaryInput): EnvironmentSummary {
     instanceGroups,
     scaling: scalingRange(config),
     cost,
+    pipelines: summarizePipelines(config, prices),
   };
 }

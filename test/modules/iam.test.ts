@@ -82,8 +82,8 @@ describe("PlatformIam", () => {
     const statements = policyStatements(parsed).filter((s) => s.effect !== "Deny");
     expect(statements.flatMap((s) => s.actions ?? []).filter(isWildcardAction)).toEqual([]);
     const starResources = statements.filter((s) => (s.resources ?? []).includes("*")).map((s) => s.sid);
-    // Key policies ("*" = this key) and PutMetricData (no resource-level permissions).
-    expect(starResources.sort()).toEqual(["AccountAdministersAndDelegatesToIam", "DeliveryServicesEncrypt", "JobMetrics", "LogDeliveryEncrypt"]);
+    // Key policies ("*" = this key; CloudWatchLogsEncrypt for the pipelines' log groups) and PutMetricData.
+    expect(starResources.sort()).toEqual(["AccountAdministersAndDelegatesToIam", "CloudWatchLogsEncrypt", "DeliveryServicesEncrypt", "JobMetrics", "LogDeliveryEncrypt"]);
   });
 
   test("the autoscaling role exists with custom rules and carries the EMR autoscaling policy", () => {

@@ -50,7 +50,8 @@ export async function startMoto(): Promise<MotoServer> {
     throw new Error(`${MOTO_SERVER} is missing; run: bash scripts/setup-python.sh (or .venv-tools/bin/pip install 'moto[server]==5.2.5')`);
   }
   const port = await freePort();
-  const child = spawn(MOTO_SERVER, ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+  // MOTO_PORT: state machines' aws-sdk tasks call back into this same server (moto/settings.py moto_server_port).
+  const child = spawn(MOTO_SERVER, ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore", env: { ...process.env, MOTO_PORT: String(port) } });
   const endpoint = `http://localhost:${port}`;
   await waitUntilUp(`http://127.0.0.1:${port}`, child, 20_000);
   return {

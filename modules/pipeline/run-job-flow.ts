@@ -1,0 +1,94 @@
+/**
+ * The transient cluster's RunJobFlow parameters (the `createCluster` integration takes RunJobFlow's request syntax),
+ * rendered from the same ClusterSpec that PlatformCluster renders as `aws_emr_cluster`. Field names follow the EMR
+ * API reference (RunJobFlow, JobFlowInstancesConfig, InstanceGroupConfig, EbsConfiguration, AutoTerminationPolicy).
+ */
+import type { ClusterSpec, InstanceGroupSpec } from "../emr-cluster/cluster-spec";
+import { EMR_MANAGED_POLICY_TAG } from "../emr-cluster/cluster-spec";
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+function instanceGroup(group: InstanceGroupSpec, autoscalingPolicyJson?: string): Record<string, Json> {
+  return {
+    Name: group.name,
+    InstanceRole: group.role,
+    InstanceType: group.instanceType,
+    InstanceCount: group.count,
+    Market: group.market,
+    ...(group.bidPrice ? { BidPrice: group.bidPrice } : {}),
+    EbsConfiguration: {
+      EbsBlockDeviceConfigs: [
+        {
+          VolumeSpecification: {
+            VolumeType: group.ebs.type,
+            SizeInGB: group.ebs.sizeGb,
+            Iops: group.ebs.iops,
+            Throughput: group.ebs.throughputMiBps,
+          },
+          VolumesPerInstance: group.ebs.volumesPerInstance,
+        },
+      ],
+    },
+    ...(autoscalingPolicyJson ? { AutoScalingPolicy: JSON.parse(autoscalingPolicyJson) as Json } : {}),
+  };
+}
+
+/**
+ * RunJobFlow for a transient cluster. `tags` are what the provider's default_tags give the Terraform cluster plus
+ * the EMR managed-policy tag (no aspect tags a cluster created at run time). createCluster requires
+ * KeepJobFlowAliveWhenNoSteps true (the Step Functions EMR integration page); the idle auto-termination is what
+ * ends a cluster whose execution was stopped.
+ */
+export function renderRunJobFlow(spec: ClusterSpec, tags: Readonly<Record<string, string>>): Record<string, Json> {
+  if (spec.idleTimeoutSeconds === undefined) {
+    throw new Error(`transient cluster ${spec.name} has no idle timeout; a stopped execution would leave it running`);
+  }
+  const allTags = { ...tags, [EMR_MANAGED_POLICY_TAG.key]: EMR_MANAGED_POLICY_TAG.value };
+  return {
+    Name: spec.name,
+    ReleaseLabel: spec.releaseLabel,
+    Applications: spec.applications.map((name) => ({ Name: name })),
+    ServiceRole: spec.serviceRoleArn,
+    // RunJobFlow's JobFlowRole is the instance profile (by name), where Terraform takes its ARN.
+    JobFlowRole: spec.instanceProfileName,
+    ...(spec.autoscalingRoleArn ? { AutoScalingRole: spec.autoscalingRoleArn } : {}),
+    SecurityConfiguration: spec.securityConfigurationName,
+    LogUri: spec.logUri,
+    Configurations: spec.configurations as unknown as Json,
+    EbsRootVolumeSize: spec.ebsRootVolumeSize,
+    VisibleToAllUsers: spec.visibleToAllUsers,
+    StepConcurrencyLevel: spec.stepConcurrencyLevel,
+    ScaleDownBehavior: spec.scaleDownBehavior,
+    AutoTerminationPolicy: { IdleTimeout: spec.idleTimeoutSeconds },
+    Instances: {
+      KeepJobFlowAliveWhenNoSteps: true,
+      TerminationProtected: spec.terminationProtection,
+      UnhealthyNodeReplacement: spec.unhealthyNodeReplacement,
+      Ec2SubnetId: spec.subnetId,
+      EmrManagedMasterSecurityGroup: spec.securityGroups.master,
+      EmrManagedSlaveSecurityGroup: spec.securityGroups.core,
+      ServiceAccessSecurityGroup: spec.securityGroups.serviceAccess,
+      ...(spec.keyName ? { Ec2KeyName: spec.keyName } : {}),
+      InstanceGroups: [
+        instanceGroup(spec.master),
+        instanceGroup(spec.core),
+        ...(spec.task ? [instanceGroup(spec.task, spec.autoscalingPolicyJson)] : []),
+      ],
+    },
+    ...(spec.managedScaling
+      ? {
+          ManagedScalingPolicy: {
+            ComputeLimits: {
+              UnitType: "Instances",
+              MinimumCapacityUnits: spec.managedScaling.minCapacity,
+              MaximumCapacityUnits: spec.managedScaling.maxCapacity,
+              ...(spec.managedScaling.maxOnDemandCapacity !== undefined ? { MaximumOnDemandCapacityUnits: spec.managedScaling.maxOnDemandCapacity } : {}),
+              ...(spec.managedScaling.maxCoreCapacity !== undefined ? { MaximumCoreCapacityUnits: spec.managedScaling.maxCoreCapacity } : {}),
+            },
+          },
+        }
+      : {}),
+    BootstrapActions: spec.bootstrapActions.map((a) => ({ Name: a.name, ScriptBootstrapAction: { Path: a.path, Args: [...a.args] } })),
+    Tags: Object.entries(allTags).map(([Key, Value]) => ({ Key, Value })),
+  };
+}

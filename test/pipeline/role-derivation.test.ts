@@ -1,0 +1,83 @@
+/** The state-machine role derived from definitions: a table of integrations → statements, and failing inputs. */
+import { CODE_MANIFEST_KEY, RESOURCES } from "../../modules/pipeline/asl-builder";
+import { definitionActions, deriveRoleStatements, INTEGRATION_ACTIONS, WILDCARD_REASONS, type RoleContext } from "../../modules/pipeline/role-derivation";
+
+const CTX: RoleContext = {
+  partition: "aws",
+  region: "eu-west-1",
+  accountId: "123456789012",
+  stateMachineArn: "arn:aws:states:eu-west-1:123456789012:stateMachine:p",
+  serviceRoleArn: "arn:aws:iam::123456789012:role/emr-service",
+  ec2RoleArn: "arn:aws:iam::123456789012:role/emr-ec2",
+  kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k",
+  artifactsBucketArn: "arn:aws:s3:::artifacts",
+};
+
+const task = (Resource: string, Parameters: Record<string, unknown> = {}) => ({ Type: "Task", Resource, Parameters });
+const definition = (...tasks: ReturnType<typeof task>[]) => ({ States: Object.fromEntries(tasks.map((t, i) => [`S${i}`, t])) });
+const bySid = (d: ReturnType<typeof definition>) => Object.fromEntries(deriveRoleStatements(d, CTX).map((s) => [s.sid, s]));
+
+describe("deriveRoleStatements", () => {
+  test.each([
+    [RESOURCES.createCluster, {}, ["EmrCreateCluster", "PassClusterRoles", "EmrCleanupServiceLinkedRole", "EmrTransientClusters", "EmrSyncEventRules", "Observability"]],
+    [RESOURCES.addStep, { "ClusterId.$": "$.cluster.clusterId" }, ["EmrTransientSteps", "EmrSyncEventRules", "Observability"]],
+    [RESOURCES.addStep, { ClusterId: "j-ENV" }, ["EmrClusterSteps", "EmrSyncEventRules", "Observability"]],
+    [RESOURCES.terminateCluster, {}, ["EmrTransientClusters", "EmrSyncEventRules", "Observability"]],
+    [RESOURCES.publish, { TopicArn: "arn:aws:sns:eu-west-1:123456789012:t" }, ["PublishNotifications", "EncryptedTopicKey", "Observability"]],
+    [RESOURCES.listExecutions, {}, ["ConcurrencyGuard", "Observability"]],
+    [RESOURCES.getObject, {}, ["CodeManifest", "CodeManifestKey", "Observability"]],
+  ])("%s %j → %j", (resource, parameters, sids) => {
+    expect(deriveRoleStatements(definition(task(resource, parameters)), CTX).map((s) => s.sid)).toEqual(sids);
+  });
+
+  test("PassRole names exactly the EMR service role and the EC2 role, for EMR and EC2 only", () => {
+    const pass = bySid(definition(task(RESOURCES.createCluster))).PassClusterRoles;
+    expect(pass.resources).toEqual([CTX.serviceRoleArn, CTX.ec2RoleArn]);
+    expect(pass.resources.some((r) => r.includes("instance-profile"))).toBe(false);
+    expect(pass.condition).toEqual([{ test: "StringEquals", variable: "iam:PassedToService", values: ["elasticmapreduce.amazonaws.com", "ec2.amazonaws.com"] }]);
+  });
+
+  test("the three StepFunctionsGetEventForEMR rules appear when all three EMR integrations are used", () => {
+    const d = definition(task(RESOURCES.createCluster), task(RESOURCES.addStep, { "ClusterId.$": "$.c" }), task(RESOURCES.terminateCluster));
+    expect(bySid(d).EmrSyncEventRules.resources).toEqual([
+      "arn:aws:events:eu-west-1:123456789012:rule/StepFunctionsGetEventForEMRRunJobFlowRule",
+      "arn:aws:events:eu-west-1:123456789012:rule/StepFunctionsGetEventForEMRAddJobFlowStepsRule",
+      "arn:aws:events:eu-west-1:123456789012:rule/StepFunctionsGetEventForEMRTerminateJobFlowsRule",
+    ]);
+  });
+
+  test("scoping: the cleanup SLR, the topic and its key, the manifest, the own state machine", () => {
+    const d = definition(task(RESOURCES.createCluster), task(RESOURCES.publish, { TopicArn: "arn:t" }), task(RESOURCES.getObject), task(RESOURCES.listExecutions));
+    const s = bySid(d);
+    expect(s.EmrCleanupServiceLinkedRole.resources).toEqual(["arn:aws:iam::123456789012:role/aws-service-role/elasticmapreduce.amazonaws.com*/AWSServiceRoleForEMRCleanup*"]);
+    expect(s.PublishNotifications.resources).toEqual(["arn:t"]);
+    expect(s.EncryptedTopicKey.resources).toEqual([CTX.kmsKeyArn]);
+    expect(s.CodeManifest.resources).toEqual([`arn:aws:s3:::artifacts/${CODE_MANIFEST_KEY}`]);
+    expect(s.ConcurrencyGuard.resources).toEqual([CTX.stateMachineArn]);
+  });
+
+  test("every wildcard resource sits under a sid with a written reason", () => {
+    const d = definition(task(RESOURCES.createCluster), task(RESOURCES.addStep, { "ClusterId.$": "$.c" }), task(RESOURCES.terminateCluster), task(RESOURCES.publish, { TopicArn: "t" }));
+    const wild = deriveRoleStatements(d, CTX).filter((s) => s.resources.some((r) => r === "*" || r.endsWith("/*")));
+    expect(wild.map((s) => s.sid).sort()).toEqual(["EmrCreateCluster", "EmrTransientClusters", "EmrTransientSteps", "Observability"]);
+    // Only RunJobFlow (no ARN before creation) and the observability actions take a bare "*".
+    expect(wild.filter((s) => s.resources.includes("*")).flatMap((s) => s.actions).filter((a) => a.startsWith("elasticmapreduce:"))).toEqual(["elasticmapreduce:RunJobFlow"]);
+    for (const s of wild) expect(WILDCARD_REASONS[s.sid]).toMatch(/\w/);
+  });
+
+  test("tasks inside Parallel branches count", () => {
+    const d = { States: { G: { Type: "Parallel", Branches: [{ States: { T: task(RESOURCES.addStep, { ClusterId: "j-X" }) } }] } } };
+    expect(deriveRoleStatements(d, CTX).map((s) => s.sid)).toContain("EmrClusterSteps");
+    expect([...definitionActions(d).actions].sort()).toEqual([...INTEGRATION_ACTIONS[RESOURCES.addStep]].sort());
+  });
+
+  test("an integration without a mapping fails loudly, naming the fix", () => {
+    expect(() => deriveRoleStatements(definition(task("arn:aws:states:::lambda:invoke")), CTX)).toThrow(/no IAM mapping for arn:aws:states:::lambda:invoke; fix: add it to INTEGRATION_ACTIONS/);
+  });
+
+  test("derived actions equal the table's actions for the resources used (what the guard checks)", () => {
+    const d = definition(task(RESOURCES.createCluster), task(RESOURCES.publish, { TopicArn: "t" }));
+    const derived = new Set(deriveRoleStatements(d, CTX).filter((s) => s.sid !== "Observability").flatMap((s) => s.actions));
+    expect([...derived].sort()).toEqual([...definitionActions(d).actions].sort());
+  });
+});
