@@ -22,6 +22,12 @@ export const STACK_OUTPUTS = {
   kmsKeyArn: "kms_key_arn",
   alarmTopicArn: "alarm_topic_arn",
   terminationProtected: "termination_protected",
+  /**
+   * JSON-encoded map pipeline name → { stateMachineArn, runtime: "transient" | "cluster", schedule: { cron, timezone }
+   * | null, trigger: { prefix, marker } | null, steps: [step names] }; `{}` when the environment runs no pipeline.
+   * Read by `npm run emr -- pipeline …` (scripts/lib/pipeline-outputs.ts).
+   */
+  pipelines: "pipelines",
 } as const;
 
 export type StackOutputKey = keyof typeof STACK_OUTPUTS;

@@ -92,6 +92,8 @@ export class EmrPlatformStack extends TerraformStack {
       kmsKeyArn: this.storage.key.arn,
       alarmTopicArn: this.monitoring.topic.arn,
       terminationProtected: String(config.terminationProtection),
+      // No pipelines are synthesized yet: an empty map. The pipelines module (issue 9) replaces this with its map.
+      pipelines: "{}",
     });
 
     applyPlatformAspects(this, config);

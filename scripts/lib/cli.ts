@@ -8,6 +8,7 @@ import { TEST_JOBS, testCommand, type TestJob } from "../commands/cluster-test";
 import { deployCommand } from "../commands/deploy";
 import { destroyCommand } from "../commands/destroy";
 import { infoCommand } from "../commands/info";
+import { definePipeline } from "../commands/pipeline";
 import { planCommand } from "../commands/plan";
 import { stepsCommand, logsCommand } from "../commands/steps";
 import { submitCommand } from "../commands/submit";
@@ -142,6 +143,9 @@ export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void)
     .option("--yes", "do not ask for confirmation")
     .option("--force", "turn termination protection off through Terraform first, then destroy")
     .action(run((ctx, options: { yes?: boolean; force?: boolean }) => destroyCommand(ctx, options)));
+
+  // --- pipeline (issue 9): the command declares its own options in scripts/commands/pipeline.ts ---
+  program.addCommand(definePipeline(deps, setExitCode).addHelpText("after", FOOTER));
 
   return program;
 }
