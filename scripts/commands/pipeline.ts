@@ -122,7 +122,7 @@ export async function pipelineRun(ctx: CommandContext, name: string, options: Pi
   }
   if (final.status === "SUCCEEDED") phase.done(final.status);
   else phase.fail();
-  const failing = await printExecutionReport(ctx, pipeline.name, final, await executionHistory(ctx.clients.sfn, executionArn), { logWaitMs: ctx.deps.timing.logWaitMs });
+  const failing = await printExecutionReport(ctx, pipeline.name, final, await executionHistory(ctx.clients.sfn, executionArn, status), { logWaitMs: ctx.deps.timing.logWaitMs });
   if (final.status === "SUCCEEDED") return EXIT.ok;
   throw new CliError(`${pipeline.name} execution ${execution} ${final.status} at state "${failing?.name ?? "unknown"}"${failing?.error ? `: ${failing.error}` : ""}; details: ${status}`);
 }
@@ -141,10 +141,8 @@ export async function pipelineStatus(ctx: CommandContext, name: string, executio
     executionArn = latest.executionArn;
   }
   // Description and history in parallel: status answers within one round trip of the slower call.
-  const [described, events] = await Promise.all([
-    describeExecution(sfn, executionArn, `list them with: npm run emr -- pipeline history ${ctx.name} ${pipeline.name}`),
-    executionHistory(sfn, executionArn),
-  ]);
+  const hint = `list them with: npm run emr -- pipeline history ${ctx.name} ${pipeline.name}`;
+  const [described, events] = await Promise.all([describeExecution(sfn, executionArn, hint), executionHistory(sfn, executionArn, hint)]);
   await printExecutionReport(ctx, pipeline.name, described, events, { logWaitMs: 0 });
   return EXIT.ok;
 }

@@ -61,14 +61,18 @@ export async function describeExecution(sfn: SfnApi, executionArn: string, hint:
 }
 
 /** The whole history, oldest first (pages of 1000, the API's maximum). */
-export async function executionHistory(sfn: SfnApi, executionArn: string): Promise<HistoryEvent[]> {
+export async function executionHistory(sfn: SfnApi, executionArn: string, hint: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  try {
+    do {
+      const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+  } catch (err) {
+    return translate(err, `execution ${executionArn.split(":").pop()}`, hint);
+  }
   return events;
 }
 
@@ -108,7 +112,7 @@ export async function waitForExecution(sfn: SfnApi, executionArn: string, option
         const execution = await describeExecution(sfn, executionArn, options.resumeHint);
         const status = execution.status ?? "UNKNOWN";
         if (ENDED.has(status)) return { done: true, value: execution };
-        const running = currentState(stateRuns(await executionHistory(sfn, executionArn)));
+        const running = currentState(stateRuns(await executionHistory(sfn, executionArn, options.resumeHint)));
         const at = running ? ` · ${running.name}` : "";
         options.reporter.status(`${status}${at}`, `  ${name}: ${status}${at} · ${formatDuration(now() - started)}`);
         return { done: false };

@@ -34,15 +34,19 @@ export function gatedPipeline(failOn: string): object {
   };
 }
 
-/** A step whose EMR call fails (unknown cluster), retried once, caught into cleanup and a Fail state. */
+/**
+ * A step whose EMR call fails (unknown cluster), retried once, caught into cleanup and a Fail state. describeCluster:
+ * moto 5.2.5 turns its error into a catchable task failure, while a failing addJobFlowSteps or terminateJobFlows ends
+ * the execution with an uncatchable States.Runtime (KeyError('RequestId')).
+ */
 export function failingTaskPipeline(): object {
   return {
     StartAt: "process",
     States: {
       process: {
         Type: "Task",
-        Resource: "arn:aws:states:::aws-sdk:emr:describeStep",
-        Parameters: { ClusterId: "j-DOESNOTEXIST", StepId: "s-DOESNOTEXIST" },
+        Resource: "arn:aws:states:::aws-sdk:emr:describeCluster",
+        Parameters: { ClusterId: "j-DOESNOTEXIST" },
         Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 1, IntervalSeconds: 1, BackoffRate: 1 }],
         Catch: [{ ErrorEquals: ["States.ALL"], Next: "cleanup" }],
         End: true,
