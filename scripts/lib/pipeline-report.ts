@@ -80,11 +80,11 @@ export async function printExecutionReport(ctx: CommandContext, pipeline: string
   const cause = causeSummary(failing?.cause ?? execution.cause);
   ctx.out.line(`  ${status.toLowerCase().replace("_", " ")} at ${failing ? `"${failing.name}"` : "an unknown state"}${error ? `: ${error}` : ""}${cause ? ` (${cause})` : ""}`);
   const step = failing && emrStepOf(failing);
-  if (step) await printStderrTail(ctx, step.clusterId, step.stepId, step.logFile, options);
+  if (step) await printStderrTail(ctx, pipeline, step.clusterId, step.stepId, step.logFile, options);
   return failing;
 }
 
-async function printStderrTail(ctx: CommandContext, clusterId: string | undefined, stepId: string | undefined, logFile: string | undefined, options: ReportOptions): Promise<void> {
+async function printStderrTail(ctx: CommandContext, pipeline: string, clusterId: string | undefined, stepId: string | undefined, logFile: string | undefined, options: ReportOptions): Promise<void> {
   const location = await stderrLocation(ctx, clusterId, stepId, logFile);
   const which = `step ${stepId ?? "?"} on ${clusterId ?? "?"}`;
   if (!location) {
@@ -92,11 +92,14 @@ async function printStderrTail(ctx: CommandContext, clusterId: string | undefine
     return;
   }
   const uri = `s3://${location.bucket}/${location.key}`;
-  const text =
-    options.logWaitMs > 0
-      ? (ctx.out.line(`  waiting for ${uri} (EMR copies step logs to S3 within minutes) …`),
-        await waitForLog(ctx.clients.s3, location, { ...ctx.poll(options.logWaitMs), interruptMessage: `interrupted; read it later with: npm run emr -- pipeline status ${ctx.name} <pipeline>` }))
-      : await readLog(ctx.clients.s3, location);
+  let text: string | undefined;
+  if (options.logWaitMs > 0) {
+    ctx.out.line(`  waiting for ${uri} (EMR copies step logs to S3 within minutes) …`);
+    const interruptMessage = `interrupted; read it later with: npm run emr -- pipeline status ${ctx.name} ${pipeline}`;
+    text = await waitForLog(ctx.clients.s3, location, { ...ctx.poll(options.logWaitMs), interruptMessage });
+  } else {
+    text = await readLog(ctx.clients.s3, location);
+  }
   if (text === undefined) {
     ctx.out.warn(`the stderr of ${which} is not at ${uri} yet (EMR copies it within minutes); rerun this command later`);
     return;

@@ -267,6 +267,23 @@ describe("pipeline status and history", () => {
     expect(recorded.calls.map((c) => c.command).sort()).toEqual(["DescribeExecutionCommand", "GetExecutionHistoryCommand"]);
   });
 
+  it("run --wait exits 1 naming the failed EMR step, after printing its stderr tail (recorded addStep.sync history)", async () => {
+    await s3().send(new PutObjectCommand({ Bucket: "emr-local-logs", Key: "emr/j-1K48XXXXXXHCB/steps/s-2M3XXXXXXXXXX/stderr.gz", Body: gzipSync("Traceback\nValueError: column close is missing\n") }));
+    const recorded = recordedSfn({
+      StartExecutionCommand: [{ executionArn: ADD_STEP_FAILED_EXECUTION.executionArn, startDate: ADD_STEP_FAILED_EXECUTION.startDate }],
+      DescribeExecutionCommand: [ADD_STEP_FAILED_EXECUTION],
+      GetExecutionHistoryCommand: [{ events: ADD_STEP_FAILED_HISTORY }],
+    });
+    const run = await emr(["pipeline", "run", "local", "financialDaily", "--date", "2026-01-12", "--wait"], { clients: { sfn: recorded.client }, runId: () => "rec" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'error: financialDaily execution cli-2026-01-12-rec FAILED at state "process": States.TaskFailed; details: npm run emr -- pipeline status local financialDaily cli-2026-01-12-rec\n',
+    );
+    expect(run.stdout).toContain("  waiting for s3://emr-local-logs/emr/j-1K48XXXXXXHCB/steps/s-2M3XXXXXXXXXX/stderr.gz");
+    expect(run.stdout).toContain("    ValueError: column close is missing");
+    expect(recorded.calls[0]).toMatchObject({ command: "StartExecutionCommand", input: { stateMachineArn: machines.daily, name: "cli-2026-01-12-rec" } });
+  });
+
   it("status warns, without failing, when EMR has not copied the stderr yet", async () => {
     const recorded = recordedSfn({ DescribeExecutionCommand: [ADD_STEP_FAILED_EXECUTION], GetExecutionHistoryCommand: [{ events: ADD_STEP_FAILED_HISTORY }] });
     const run = await emr(["pipeline", "status", "local", "financialDaily", "cli-2026-01-12-rec"], { clients: { sfn: recorded.client } });
