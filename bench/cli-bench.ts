@@ -2,7 +2,8 @@
  * Operator CLI benchmark against moto's server on loopback:
  *   - `info` latency: in-process (runCli, clients rebuilt per call as in a fresh process) and whole-process
  *     (`tsx scripts/emr.ts info local --json`), median and p95, next to a bare `tsx -e 0` start;
- *   - upload: the real spark-jobs/ tree uploaded twice; the skip ratio of the second run (1.0 = nothing re-sent).
+ *   - upload: the real spark-jobs/ tree uploaded twice; the skip ratio of the second run (1.0 = nothing re-sent);
+ *   - `pipeline status` latency (target < 1 s), see bench/pipeline-status-bench.ts.
  *
  *   tsx bench/cli-bench.ts [--runs 30] [--process-runs 10] [--json <file>]
  */
@@ -17,6 +18,7 @@ import { DEFAULT_TIMING, type CliDeps } from "../scripts/lib/context";
 import { ExecaRunner } from "../scripts/lib/process-runner";
 import { createBuckets, createCluster } from "../test/support/emr-fixture";
 import { motoEnvironment, startMoto } from "../test/support/moto-server";
+import { benchPipelineStatus } from "./pipeline-status-bench";
 
 const ROOT = path.resolve(__dirname, "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -104,6 +106,7 @@ async function main(): Promise<void> {
     const firstUpload = await upload();
     const secondUpload = await upload();
     const total = secondUpload.uploaded + secondUpload.skipped;
+    const pipelineStatus = await benchPipelineStatus({ endpoint: moto.endpoint, cli, stats, env }, runs, processRuns);
 
     const result = {
       endpoint: "moto_server 5.2.5 on 127.0.0.1",
@@ -120,6 +123,7 @@ async function main(): Promise<void> {
         firstRunUploadRatio: firstUpload.uploaded / total,
         secondRunSkipRatio: secondUpload.skipped / total,
       },
+      pipelineStatus,
     };
     const text = JSON.stringify(result, null, 2);
     console.log(text);

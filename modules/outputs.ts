@@ -23,8 +23,9 @@ export const STACK_OUTPUTS = {
   alarmTopicArn: "alarm_topic_arn",
   terminationProtected: "termination_protected",
   /**
-   * JSON-encoded map pipelineName → { stateMachineArn, runtime, schedule: {cron, timezone} | null,
-   * trigger: {prefix, marker} | null, steps: [names], codeManifest } (modules/pipeline PipelineOutput).
+   * JSON-encoded map pipeline name → { stateMachineArn, runtime: "transient" | "cluster", schedule: { cron, timezone }
+   * | null, trigger: { prefix, marker } | null, steps: [step names], codeManifest } (modules/pipeline PipelineOutput);
+   * `{}` when the environment runs no pipeline. Read by `npm run emr -- pipeline …` (scripts/lib/pipeline-outputs.ts).
    */
   pipelines: "pipelines",
 } as const;

@@ -9,6 +9,7 @@ import { defineTest } from "./commands/cluster-test";
 import { defineDeploy } from "./commands/deploy";
 import { defineDestroy } from "./commands/destroy";
 import { defineInfo } from "./commands/info";
+import { definePipeline } from "./commands/pipeline";
 import { definePlan } from "./commands/plan";
 import { defineLogs, defineSteps } from "./commands/steps";
 import { defineSubmit } from "./commands/submit";
@@ -43,6 +44,7 @@ const COMMANDS: readonly ((run: CommandRunner) => Command)[] = [
   defineInfo,
   defineDestroy,
   defineBootstrap,
+  definePipeline,
 ];
 
 export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Command {
@@ -68,7 +70,10 @@ export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void)
 
   for (const define of COMMANDS) {
     // addCommand (unlike .command()) copies no settings: give each command the program's output, exit and help ones.
-    program.addCommand(define(run).copyInheritedSettings(program).addHelpText("after", FOOTER));
+    const command = define(run).copyInheritedSettings(program).addHelpText("after", FOOTER);
+    // A command with subcommands (pipeline list|run|status|history): each needs the same settings.
+    for (const sub of command.commands) sub.copyInheritedSettings(command);
+    program.addCommand(command);
   }
   return program;
 }

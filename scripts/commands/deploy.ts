@@ -74,7 +74,7 @@ export async function deployCommand(ctx: CommandContext, options: DeployOptions)
     (id) => id,
   );
 
-  await phase(6, () => uploadJobs(ctx), (u) => `${u.summary.uploaded} uploaded, ${u.summary.skipped} unchanged`);
+  await phase(6, () => uploadJobs(ctx, { recordForPipelines: true }), (u) => `${u.summary.uploaded} uploaded, ${u.summary.skipped} unchanged`);
 
   await phase(
     7,

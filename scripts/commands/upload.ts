@@ -3,18 +3,23 @@ import type { Command } from "commander";
 import { type CommandRunner, envCommand, intAtLeast, positiveInt, withBucketOptions } from "../lib/cli-args";
 import type { CommandContext } from "../lib/context";
 import { uploadArtifacts, type UploadSummary } from "../lib/artifacts";
+import { codeManifest, type CodeManifest, writeCodeManifest } from "../lib/code-manifest";
 import { type JobBundle, packageJobs } from "../lib/job-bundle";
 
 export interface UploadOptions {
   concurrency?: number;
   /** Multipart part size (and threshold) in MiB. */
   partSizeMb?: number;
+  /** Also record this upload as the code scheduled pipeline executions run (scripts/lib/code-manifest.ts). */
+  recordForPipelines?: boolean;
 }
 
 export interface UploadedBundle {
   bundle: JobBundle;
   bucket: string;
   summary: UploadSummary;
+  /** What a pipeline execution runs: these artifacts' URIs. */
+  code: CodeManifest;
 }
 
 const KIB = 1024;
@@ -29,7 +34,8 @@ function size(bytes: number): string {
 /** Packages and uploads (skipping unchanged artifacts); shared by upload, test, submit and deploy. */
 export async function uploadJobs(ctx: CommandContext, options: UploadOptions = {}): Promise<UploadedBundle> {
   const bucket = await ctx.bucket("artifacts");
-  const bundle = packageJobs(ctx.jobsDir, await ctx.prefix("jobs"));
+  const jobsPrefix = await ctx.prefix("jobs");
+  const bundle = packageJobs(ctx.jobsDir, jobsPrefix);
   const { outputs } = await ctx.outputs();
   const summary = await uploadArtifacts(ctx.clients.s3, bundle.artifacts, {
     bucket,
@@ -39,11 +45,15 @@ export async function uploadJobs(ctx: CommandContext, options: UploadOptions = {
     onResult: (r) => ctx.out.line(`  ${r.action === "uploaded" ? "uploaded" : "unchanged"}  ${r.uri} (${size(r.artifact.body.length)})`),
   });
   ctx.out.line(`  ${summary.uploaded} uploaded (${size(summary.bytesUploaded)}), ${summary.skipped} unchanged`);
-  return { bundle, bucket, summary };
+  const code = codeManifest(bucket, bundle, jobsPrefix);
+  if (options.recordForPipelines) {
+    ctx.out.line(`  scheduled pipeline runs now use this code: ${await writeCodeManifest(ctx.clients.s3, bucket, code, outputs.kmsKeyArn)}`);
+  }
+  return { bundle, bucket, summary, code };
 }
 
 export async function uploadCommand(ctx: CommandContext, options: UploadOptions): Promise<number> {
-  await uploadJobs(ctx, options);
+  await uploadJobs(ctx, { ...options, recordForPipelines: true });
   return 0;
 }
 

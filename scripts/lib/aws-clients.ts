@@ -5,6 +5,7 @@
  */
 import { EMRClient } from "@aws-sdk/client-emr";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { EnvironmentConfig } from "../../environments";
 
@@ -12,10 +13,12 @@ export interface AwsClients {
   emr: EMRClient;
   s3: S3Client;
   sts: STSClient;
+  /** Step Functions: the pipelines' state machines. */
+  sfn: SFNClient;
 }
 
 /** The SDK's service ids, as used in AWS_ENDPOINT_URL_<ID>. */
-const SERVICE_IDS = { emr: "EMR", s3: "S3", sts: "STS" } as const;
+const SERVICE_IDS = { emr: "EMR", s3: "S3", sts: "STS", sfn: "SFN" } as const;
 type Service = keyof typeof SERVICE_IDS;
 
 /** The endpoint the SDK will pick up from the environment for `service`, if any (mirrors its precedence). */
@@ -66,5 +69,6 @@ export function createAwsClients(config: EnvironmentConfig, env: NodeJS.ProcessE
     emr: new EMRClient({ ...common, ...settings("emr") }),
     s3: new S3Client({ ...common, ...settings("s3"), forcePathStyle: clientSettings(config, "s3", env).forcePathStyle }),
     sts: new STSClient({ ...common, ...settings("sts") }),
+    sfn: new SFNClient({ ...common, ...settings("sfn") }),
   };
 }

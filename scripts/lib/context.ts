@@ -82,9 +82,9 @@ export class CommandContext {
   get clients(): AwsClients {
     if (!this.awsClients) {
       const injected = this.deps.clients ?? {};
-      const needed = !injected.emr || !injected.s3 || !injected.sts;
+      const needed = !injected.emr || !injected.s3 || !injected.sts || !injected.sfn;
       const created = needed ? createAwsClients(this.config, this.deps.env, this.deps.timing.requestTimeoutMs) : undefined;
-      this.awsClients = { emr: injected.emr ?? created!.emr, s3: injected.s3 ?? created!.s3, sts: injected.sts ?? created!.sts };
+      this.awsClients = { emr: injected.emr ?? created!.emr, s3: injected.s3 ?? created!.s3, sts: injected.sts ?? created!.sts, sfn: injected.sfn ?? created!.sfn };
     }
     return this.awsClients;
   }

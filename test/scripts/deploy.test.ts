@@ -88,7 +88,9 @@ describe("deploy", () => {
     expect(run.stdout).toContain(`local (us-east-1) — cluster found through terraform outputs`);
     expect(run.stdout).toContain("    artifacts      s3://emr-local-artifacts/jobs/");
     const listed = await s3().send(new ListObjectsV2Command({ Bucket: "emr-local-artifacts" }));
-    expect(listed.KeyCount).toBe(5);
+    // The five job artifacts and the code manifest scheduled pipeline runs read.
+    expect(listed.KeyCount).toBe(6);
+    expect(listed.Contents!.map((o) => o.Key)).toContain("jobs/pipeline-code.json");
     // Uploads name the stack's KMS key, so a bucket policy that insists on SSE-KMS accepts them.
     const head = await s3().send(new HeadObjectCommand({ Bucket: "emr-local-artifacts", Key: listed.Contents![0].Key }));
     expect(head.ServerSideEncryption).toBe("aws:kms");

@@ -17,6 +17,12 @@ async function keys(bucket = BUCKET): Promise<string[]> {
   return (listed.Contents ?? []).map((o) => o.Key!).sort();
 }
 
+/** The code manifest scheduled pipeline executions read (scripts/lib/code-manifest.ts). */
+async function manifest(): Promise<{ pyFiles: string; requirements: string }> {
+  const object = await s3().send(new GetObjectCommand({ Bucket: BUCKET, Key: "jobs/pipeline-code.json" }));
+  return JSON.parse(await object.Body!.transformToString());
+}
+
 beforeEach(async () => {
   await moto().reset();
   await createBuckets(s3(), [BUCKET]);
@@ -28,10 +34,11 @@ describe("upload command", () => {
     const first = await runCaptured(["upload", "local", "--artifacts-bucket", BUCKET], root);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/ {2}5 uploaded \([\d.]+ KiB\), 0 unchanged\n$/);
+    expect(first.stdout).toMatch(/ {2}5 uploaded \([\d.]+ KiB\), 0 unchanged\n {2}scheduled pipeline runs now use this code: s3:\/\/emr-local-artifacts\/jobs\/pipeline-code\.json\n$/);
 
     const bundle = packageJobs(path.join(root, "spark-jobs"), "jobs/");
-    expect(await keys()).toEqual(bundle.artifacts.map((a) => a.key).sort());
+    expect(await keys()).toEqual([...bundle.artifacts.map((a) => a.key), "jobs/pipeline-code.json"].sort());
+    expect((await manifest()).pyFiles).toBe(`s3://${BUCKET}/${bundle.pyFiles.key}`);
     const head = await s3().send(new HeadObjectCommand({ Bucket: BUCKET, Key: bundle.pyFiles.key }));
     expect(head.Metadata).toEqual({ sha256: bundle.pyFiles.sha256 });
     expect(head.ContentType).toBe("application/zip");
@@ -40,7 +47,7 @@ describe("upload command", () => {
 
     const second = await runCaptured(["upload", "local", "--artifacts-bucket", BUCKET], root);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/ {2}0 uploaded \(0\.0 KiB\), 5 unchanged\n$/);
+    expect(second.stdout).toMatch(/ {2}0 uploaded \(0\.0 KiB\), 5 unchanged\n/);
     expect(second.stdout).not.toMatch(/^ {2}uploaded /m);
   });
 
@@ -49,8 +56,11 @@ describe("upload command", () => {
     await runCaptured(["upload", "local", "--artifacts-bucket", BUCKET], root);
     writeFileSync(path.join(root, "spark-jobs", "requirements.txt"), "numpy==2.0.0\n");
     const run = await runCaptured(["upload", "local", "--artifacts-bucket", BUCKET], root);
-    expect(run.stdout).toMatch(/ {2}1 uploaded .*, 4 unchanged\n$/);
+    expect(run.stdout).toMatch(/ {2}1 uploaded .*, 4 unchanged\n/);
     expect(run.stdout).toMatch(new RegExp(`^  uploaded  s3://${BUCKET}/jobs/[0-9a-f]{16}/requirements\\.txt`, "m"));
+    // Scheduled pipeline runs pick up the new requirements through the manifest.
+    const bundle = packageJobs(path.join(root, "spark-jobs"), "jobs/");
+    expect((await manifest()).requirements).toBe(`s3://${BUCKET}/${bundle.requirements.key}`);
     // The old key stays: steps already submitted with it keep working.
     expect((await keys()).filter((k) => k.endsWith("requirements.txt"))).toHaveLength(2);
   });

@@ -1,0 +1,194 @@
+/**
+ * `pipeline list|run|status|history`: the operator's view of an environment's Step Functions pipelines. The stack's
+ * `pipelines` output names each pipeline's state machine; `run` uploads the checked-out jobs first (content-addressed,
+ * as `upload` does), so an execution runs exactly that code, and passes the logical date and the code manifest (scripts/lib/code-manifest.ts).
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { ENVIRONMENT_NAMES } from "../../environments";
+import type { CommandContext, CommonOptions } from "../lib/context";
+import { type CommandRunner, positiveInt, positiveNumber } from "../lib/cli-args";
+import { CliError, EXIT } from "../lib/errors";
+import { formatDuration, table } from "../lib/output";
+import { describeExecution, executionArnFor, executionHistory, executionName, recentExecutions, startExecution, waitForExecution } from "../lib/pipeline-executions";
+import { findPipeline, pipelineFromArn, type PipelineInfo, pipelinesFromOutputs } from "../lib/pipeline-outputs";
+import { isoSeconds, printExecutionReport } from "../lib/pipeline-report";
+import { type UploadedBundle, uploadJobs } from "./upload";
+
+interface PipelineOptions extends CommonOptions {
+  stateMachineArn?: string;
+}
+
+/** --date: a real calendar day, YYYY-MM-DD. */
+export function parseLogicalDate(value: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
+  if (!date || date.toISOString().slice(0, 10) !== value) throw new InvalidArgumentError("must be a calendar date, YYYY-MM-DD (e.g. 2026-01-31)");
+  return value;
+}
+
+/** The pipelines the stack's outputs name. */
+async function pipelines(ctx: CommandContext): Promise<PipelineInfo[]> {
+  const { outputs, unavailable } = await ctx.outputs();
+  return pipelinesFromOutputs(ctx.name, outputs, unavailable);
+}
+
+/** --state-machine-arn, else the pipeline of that name in the outputs. */
+async function resolvePipeline(ctx: CommandContext, name: string, options: PipelineOptions): Promise<PipelineInfo> {
+  if (options.stateMachineArn) return { ...pipelineFromArn(options.stateMachineArn), name };
+  return findPipeline(ctx.name, await pipelines(ctx), name);
+}
+
+const describeSchedule = (p: PipelineInfo) => (p.schedule ? `${p.schedule.cron} (${p.schedule.timezone})` : "-");
+const describeTrigger = (p: PipelineInfo) => (p.trigger ? `${p.trigger.prefix}…/${p.trigger.marker}` : "-");
+
+export async function pipelineList(ctx: CommandContext): Promise<number> {
+  const all = await pipelines(ctx);
+  if (all.length === 0) {
+    ctx.out.line(`${ctx.name} runs no pipelines`);
+    return EXIT.ok;
+  }
+  const now = ctx.deps.now();
+  // One ListExecutions per pipeline, in parallel: the newest execution is the last run.
+  const lastRuns = await Promise.all(
+    all.map(async (p) => {
+      try {
+        const [last] = await recentExecutions(ctx.clients.sfn, p.stateMachineArn, 1);
+        if (!last) return "never";
+        const took = last.startDate ? formatDuration((last.stopDate?.getTime() ?? now) - last.startDate.getTime()) : "-";
+        return `${last.status} ${isoSeconds(last.startDate)} (${took})`;
+      } catch (err) {
+        if (err instanceof CliError) return "state machine missing (redeploy)";
+        throw err;
+      }
+    }),
+  );
+  const rows = all.map((p, i) => [p.name, p.runtime ?? "-", describeSchedule(p), describeTrigger(p), String(p.steps?.length ?? "-"), lastRuns[i]]);
+  for (const line of table([["pipeline", "runtime", "schedule", "trigger", "steps", "last run"], ...rows])) ctx.out.line(line);
+  return EXIT.ok;
+}
+
+/** What the state machine receives: the logical date, and the code to run (modules/pipeline/asl-builder.ts reads `$.code`). */
+export function executionInput(date: string, uploaded: UploadedBundle): object {
+  return { date, code: uploaded.code };
+}
+
+export interface PipelineRunOptions {
+  date?: string;
+  wait?: boolean;
+  timeoutMinutes: number;
+}
+
+export async function pipelineRun(ctx: CommandContext, name: string, options: PipelineOptions & PipelineRunOptions): Promise<number> {
+  const pipeline = await resolvePipeline(ctx, name, options);
+  const date = options.date ?? new Date(ctx.deps.now()).toISOString().slice(0, 10);
+  const total = options.wait ? 3 : 2;
+  const uploaded = await ctx.out.inPhase(1, total, "upload job artifacts", () => uploadJobs(ctx, { recordForPipelines: true }), (u) => `${u.summary.uploaded} uploaded, ${u.summary.skipped} unchanged`);
+  const input = executionInput(date, uploaded);
+  const execution = executionName(date, ctx.deps.runId());
+  const status = `npm run emr -- pipeline status ${ctx.name} ${pipeline.name} ${execution}`;
+  const { executionArn } = await ctx.out.inPhase(2, total, `start ${pipeline.name} for ${date}`, () => startExecution(ctx.clients.sfn, pipeline.stateMachineArn, execution, input));
+  ctx.out.line(`  execution ${execution} started`);
+  if (!options.wait) {
+    ctx.out.line(`  follow it: ${status}`);
+    return EXIT.ok;
+  }
+  const phase = ctx.out.phase(3, total, "wait for the execution");
+  let final;
+  try {
+    final = await waitForExecution(ctx.clients.sfn, executionArn, { ...ctx.poll(options.timeoutMinutes * 60_000), reporter: ctx.out, resumeHint: `Follow it with: ${status}` });
+  } catch (err) {
+    phase.fail();
+    throw err;
+  }
+  if (final.status === "SUCCEEDED") phase.done(final.status);
+  else phase.fail();
+  const failing = await printExecutionReport(ctx, pipeline.name, final, await executionHistory(ctx.clients.sfn, executionArn, status), { logWaitMs: ctx.deps.timing.logWaitMs });
+  if (final.status === "SUCCEEDED") return EXIT.ok;
+  throw new CliError(`${pipeline.name} execution ${execution} ${final.status} at state "${failing?.name ?? "unknown"}"${failing?.error ? `: ${failing.error}` : ""}; details: ${status}`);
+}
+
+export async function pipelineStatus(ctx: CommandContext, name: string, execution: string | undefined, options: PipelineOptions): Promise<number> {
+  const pipeline = await resolvePipeline(ctx, name, options);
+  const sfn = ctx.clients.sfn;
+  let executionArn: string;
+  if (execution) executionArn = executionArnFor(pipeline.stateMachineArn, execution);
+  else {
+    const [latest] = await recentExecutions(sfn, pipeline.stateMachineArn, 1);
+    if (!latest?.executionArn) {
+      ctx.out.line(`${pipeline.name} has not run yet; start it with: npm run emr -- pipeline run ${ctx.name} ${pipeline.name}`);
+      return EXIT.ok;
+    }
+    executionArn = latest.executionArn;
+  }
+  // Description and history in parallel: status answers within one round trip of the slower call.
+  const hint = `list them with: npm run emr -- pipeline history ${ctx.name} ${pipeline.name}`;
+  const [described, events] = await Promise.all([describeExecution(sfn, executionArn, hint), executionHistory(sfn, executionArn, hint)]);
+  await printExecutionReport(ctx, pipeline.name, described, events, { logWaitMs: 0 });
+  return EXIT.ok;
+}
+
+export async function pipelineHistory(ctx: CommandContext, name: string, options: PipelineOptions & { limit: number }): Promise<number> {
+  const pipeline = await resolvePipeline(ctx, name, options);
+  const executions = await recentExecutions(ctx.clients.sfn, pipeline.stateMachineArn, options.limit);
+  if (executions.length === 0) {
+    ctx.out.line(`${pipeline.name} has not run yet`);
+    return EXIT.ok;
+  }
+  const now = ctx.deps.now();
+  const rows = executions.map((e) => [
+    e.name ?? "-",
+    e.status ?? "-",
+    isoSeconds(e.startDate),
+    e.startDate ? formatDuration((e.stopDate?.getTime() ?? now) - e.startDate.getTime()) : "-",
+    e.redriveCount ? `redriven ${e.redriveCount}x` : "",
+  ]);
+  for (const line of table([["execution", "status", "started", "duration", ""], ...rows])) ctx.out.line(line);
+  return EXIT.ok;
+}
+
+const ENV_ARGUMENT = `environment: ${ENVIRONMENT_NAMES.join(", ")}`;
+
+/**
+ * The `pipeline` command and its subcommands. `run` hands each body's exit code to the CLI root; errors propagate
+ * there too, which prints them as one line.
+ */
+export function definePipeline(run: CommandRunner): Command {
+  // Output, exit and help settings come from the program (scripts/cli.ts copies them onto each subcommand).
+  const pipeline = new Command("pipeline").description("Step Functions pipelines: list, run (uploads the jobs first), status of an execution, history");
+
+  const sub = (name: string, description: string, withPipeline = true) => {
+    const command = pipeline
+      .command(name)
+      .description(description)
+      .argument("<env>", ENV_ARGUMENT)
+      .option("--terraform-bin <path>", "terraform or tofu binary, to read the stack's outputs (overrides TERRAFORM_BIN)");
+    if (withPipeline) {
+      command
+        .argument("<name>", "pipeline name, from: npm run emr -- pipeline list <env>")
+        .option("--state-machine-arn <arn>", "use this state machine instead of the one the stack's outputs name");
+    }
+    return command;
+  };
+
+  sub("list", "pipelines with runtime, schedule, trigger, steps and last run", false).action(run((ctx) => pipelineList(ctx)));
+
+  sub("run", "upload changed job artifacts, start an execution for a logical date; --wait follows it")
+    .option("--date <YYYY-MM-DD>", "the logical date the pipeline processes (default: today, UTC)", parseLogicalDate)
+    .option("--wait", "wait for the execution to end (exit 1 naming the failing state if it does not succeed)")
+    .option("--timeout <minutes>", "minutes to wait with --wait", positiveNumber, 240)
+    .option("--artifacts-bucket <name>", "artifacts bucket (default: the stack's artifacts_bucket output)")
+    .option("--logs-bucket <name>", "logs bucket, for the failed step's stderr")
+    .option("--jobs-dir <dir>", "the spark-jobs directory to package, relative to the repository root", "spark-jobs")
+    .action(run((ctx, name: string, options: PipelineOptions & { date?: string; wait?: boolean; timeout: number }) => pipelineRun(ctx, name, { ...options, timeoutMinutes: options.timeout })));
+
+  sub("status", "an execution's states with results and durations (default: the latest); on failure, the failing step's stderr tail")
+    .argument("[execution]", "execution name or ARN, from: npm run emr -- pipeline history <env> <name>")
+    .option("--logs-bucket <name>", "logs bucket, for the failed step's stderr")
+    .action(run((ctx, name: string, execution: string | undefined, options: PipelineOptions) => pipelineStatus(ctx, name, execution, options)));
+
+  sub("history", "recent executions, newest first")
+    .option("--limit <n>", "how many executions", positiveInt, 20)
+    .action(run((ctx, name: string, options: PipelineOptions & { limit: number }) => pipelineHistory(ctx, name, options)));
+
+  return pipeline;
+}

@@ -1,0 +1,307 @@
+// pipeline list/run/status/history against moto's server, which executes the state machines for real (Pass, Choice,
+// Wait, Fail, aws-sdk:emr tasks with Retry/Catch). moto cannot run elasticmapreduce:addStep.sync, so the failed EMR
+// step's stderr tail is tested on a recorded execution history (test/support/recorded-sfn.ts), with S3 on moto.
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { packageJobs } from "../../scripts/lib/job-bundle";
+import { runCaptured, tempRepo } from "../support/cli-harness";
+import { createBuckets } from "../support/emr-fixture";
+import { useMoto } from "../support/moto-server";
+import { outputJson, RecordingRunner } from "../support/recording-runner";
+import { ADD_STEP_FAILED_EXECUTION, ADD_STEP_FAILED_HISTORY, recordedSfn } from "../support/recorded-sfn";
+import { createStateMachine, enableExecution, failingTaskPipeline, gatedPipeline, waitingPipeline } from "../support/sfn-fixture";
+
+const moto = useMoto();
+const sfn = () => new SFNClient({ region: "us-east-1" });
+const s3 = () => new S3Client({ region: "us-east-1", forcePathStyle: true });
+const RUN_ID = "20260101T000000Z-abcd";
+const FAIL_DATE = "2026-01-13";
+/** moto runs executions on threads of the same server: polling it every few ms (TEST_TIMING) starves them. */
+const TIMING = { pollInitialMs: 50, pollMaxMs: 100, logWaitMs: 50 };
+
+interface Machines {
+  daily: string;
+  broken: string;
+  slow: string;
+}
+
+let machines: Machines;
+
+beforeEach(async () => {
+  await moto().reset();
+  await enableExecution(moto().endpoint);
+  await createBuckets(s3(), ["emr-local-artifacts", "emr-local-logs"]);
+  machines = {
+    daily: await createStateMachine(sfn(), "emr-platform-local-financialDaily", gatedPipeline(FAIL_DATE)),
+    broken: await createStateMachine(sfn(), "emr-platform-local-broken", failingTaskPipeline()),
+    slow: await createStateMachine(sfn(), "emr-platform-local-slow", waitingPipeline(30)),
+  };
+});
+
+/** The stack's outputs as `terraform output -json` prints them, with the pipelines map JSON-encoded. */
+function stackOutputs(): Record<string, string> {
+  const pipelines = {
+    financialDaily: {
+      stateMachineArn: machines.daily,
+      runtime: "transient",
+      schedule: { cron: "0 2 * * ? *", timezone: "Europe/London" },
+      trigger: { prefix: "raw/ohlcv/", marker: "_SUCCESS" },
+      steps: ["validate", "gate", "process"],
+    },
+    broken: { stateMachineArn: machines.broken, runtime: "cluster", schedule: null, trigger: null, steps: ["process"] },
+    slow: { stateMachineArn: machines.slow, runtime: "cluster", schedule: null, trigger: null, steps: ["hold"] },
+  };
+  return { artifacts_bucket: "emr-local-artifacts", logs_bucket: "emr-local-logs", log_uri: "s3://emr-local-logs/emr/", jobs_prefix: "jobs/", pipelines: JSON.stringify(pipelines) };
+}
+
+/** Runs the CLI in a temp repository whose stack's outputs are `outputs` (terraform answered by the runner). */
+async function emr(argv: string[], overrides: Parameters<typeof runCaptured>[2] = {}, outputs = stackOutputs()) {
+  const { root, terraformBin } = tempRepo({ stacks: ["local"] });
+  const runner = new RecordingRunner((call) => (call.args.includes("output") ? { stdout: outputJson(outputs) } : undefined));
+  const [command, sub, ...rest] = argv;
+  return { root, ...(await runCaptured([command, sub, ...rest, "--terraform-bin", terraformBin], root, { runner, timing: TIMING, ...overrides })) };
+}
+
+async function executions(arn: string) {
+  return (await sfn().send(new ListExecutionsCommand({ stateMachineArn: arn }))).executions ?? [];
+}
+
+describe("pipeline run", () => {
+  it("uploads the checked-out jobs, then starts an execution whose input carries the logical date and the artifacts' keys", async () => {
+    const run = await emr(["pipeline", "run", "local", "financialDaily", "--date", "2026-01-12"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const bundle = packageJobs(path.join(run.root, "spark-jobs"), "jobs/");
+    // Uploaded under content-addressed keys, exactly as `upload` does.
+    const head = await s3().send(new HeadObjectCommand({ Bucket: "emr-local-artifacts", Key: bundle.pyFiles.key }));
+    expect(head.Metadata?.sha256).toBe(bundle.pyFiles.sha256);
+    const [execution] = await executions(machines.daily);
+    expect(execution.name).toBe(`cli-2026-01-12-${RUN_ID}`);
+    const described = await sfn().send(new DescribeExecutionCommand({ executionArn: execution.executionArn }));
+    const uri = (key: string) => `s3://emr-local-artifacts/${key}`;
+    const manifest = {
+      prefix: "s3://emr-local-artifacts/jobs/",
+      pyFiles: uri(bundle.pyFiles.key),
+      requirements: uri(bundle.requirements.key),
+      entrypoints: Object.fromEntries(Object.entries(bundle.entrypoints).map(([job, artifact]) => [job, uri(artifact.key)])),
+    };
+    expect(JSON.parse(described.input!)).toEqual({
+      date: "2026-01-12",
+      code: manifest,
+    });
+    expect(Object.keys(manifest.entrypoints)).toEqual(expect.arrayContaining(["data_quality", "financial_data_processor", "smoke_test"]));
+    // Scheduled and data-arrival runs (no input) read the same manifest from the artifacts bucket.
+    const stored = await s3().send(new GetObjectCommand({ Bucket: "emr-local-artifacts", Key: "jobs/pipeline-code.json" }));
+    expect(JSON.parse(await stored.Body!.transformToString())).toEqual(manifest);
+    expect(run.stdout).toContain("[1/2] upload job artifacts … done in");
+    expect(run.stdout).toContain(`  follow it: npm run emr -- pipeline status local financialDaily cli-2026-01-12-${RUN_ID}`);
+  });
+
+  it("defaults the logical date to today in UTC", async () => {
+    const now = Date.parse("2026-03-04T23:30:00Z");
+    expect((await emr(["pipeline", "run", "local", "financialDaily"], { now: () => now })).code).toBe(0);
+    const [execution] = await executions(machines.daily);
+    const described = await sfn().send(new DescribeExecutionCommand({ executionArn: execution.executionArn }));
+    expect(JSON.parse(described.input!).date).toBe("2026-03-04");
+  });
+
+  it("--wait follows the execution to SUCCEEDED and prints each state with its result", async () => {
+    const run = await emr(["pipeline", "run", "local", "financialDaily", "--date", "2026-01-12", "--wait"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("[3/3] wait for the execution … done in");
+    expect(run.stdout).toContain(`financialDaily · cli-2026-01-12-${RUN_ID}: SUCCEEDED (date 2026-01-12)`);
+    expect(run.stdout).toMatch(/ {2}validate +Pass +succeeded +- +\S+ +\d/);
+    expect(run.stdout).toMatch(/ {2}gate +Choice +succeeded/);
+    expect(run.stdout).toMatch(/ {2}process +Pass +succeeded/);
+  });
+
+  it("--wait exits 1 naming the failing state when the quality gate fails the run", async () => {
+    const run = await emr(["pipeline", "run", "local", "financialDaily", "--date", FAIL_DATE, "--wait"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `error: financialDaily execution cli-${FAIL_DATE}-${RUN_ID} FAILED at state "QualityGateFailed": QualityGateFailed; details: npm run emr -- pipeline status local financialDaily cli-${FAIL_DATE}-${RUN_ID}\n`,
+    );
+    expect(run.stdout).toContain(`  failed at "QualityGateFailed": QualityGateFailed (data_quality found violations above the threshold)`);
+    expect(run.stdout).not.toMatch(/ {2}process +Pass/);
+  });
+
+  it("--wait names the task that failed (after its retry), not the Fail state the Catch led to", async () => {
+    const run = await emr(["pipeline", "run", "local", "broken", "--wait"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: broken execution cli-\S+ FAILED at state "process": \S+/);
+    expect(run.stderr.split("\n")).toHaveLength(2);
+    // Two attempts: the first try and the one Retry allows; the Catch then ran cleanup.
+    expect(run.stdout).toMatch(/ {2}process +Task +caught +2 /);
+    expect(run.stdout).toMatch(/ {2}cleanup +Pass +succeeded/);
+    expect(run.stdout).toMatch(/ {2}PipelineFailed +Fail +failed/);
+  });
+
+  it("--wait shows where a long execution is while it waits", async () => {
+    const quick = await createStateMachine(sfn(), "emr-platform-local-quick", waitingPipeline(1));
+    const outputs = { ...stackOutputs(), pipelines: JSON.stringify({ quick: { stateMachineArn: quick, runtime: "cluster", schedule: null, trigger: null, steps: ["hold"] } }) };
+    const run = await emr(["pipeline", "run", "local", "quick", "--wait"], {}, outputs);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`  cli-\\S+: RUNNING · hold · \\d`));
+  });
+
+  it("Ctrl-C during --wait exits 130 and says the execution keeps running", async () => {
+    const interrupt = new AbortController();
+    const timer = setTimeout(() => interrupt.abort(), 1_500);
+    const run = await emr(["pipeline", "run", "local", "slow", "--wait"], { signal: interrupt.signal });
+    clearTimeout(timer);
+    expect(run.code).toBe(130);
+    expect(run.stderr).toMatch(/^error: interrupted; execution cli-\S+ keeps running\. Follow it with: npm run emr -- pipeline status local slow cli-\S+\n$/);
+    const [execution] = await executions(machines.slow);
+    expect(execution.status).toBe("RUNNING");
+  });
+
+  it("rejects an unknown pipeline, a bad date and missing outputs with one line each", async () => {
+    const unknown = await emr(["pipeline", "run", "local", "nightly"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe("error: unknown pipeline \"nightly\" in local; fix: one of broken, financialDaily, slow\n");
+
+    const badDate = await emr(["pipeline", "run", "local", "financialDaily", "--date", "2026-02-30"]);
+    expect(badDate.code).toBe(1);
+    expect(badDate.stderr).toMatch(/^error: option '--date <YYYY-MM-DD>' argument '2026-02-30' is invalid\. must be a calendar date/);
+
+    const { root } = tempRepo();
+    const noStack = await runCaptured(["pipeline", "run", "local", "financialDaily"], root);
+    expect(noStack.code).toBe(1);
+    expect(noStack.stderr).toBe(
+      "error: the pipelines of local are unknown: the stack is not synthesized (no cdktf.out/stacks/emr-local/cdk.tf.json); fix: npm run deploy -- local, or pass --state-machine-arn\n",
+    );
+    expect(await executions(machines.daily)).toHaveLength(0);
+  });
+
+  it("--state-machine-arn runs a pipeline the outputs do not name", async () => {
+    const { root } = tempRepo();
+    const run = await runCaptured(["pipeline", "run", "local", "adhoc", "--state-machine-arn", machines.daily, "--artifacts-bucket", "emr-local-artifacts", "--date", "2026-01-12", "--wait"], root, { timing: TIMING });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`adhoc · cli-2026-01-12-${RUN_ID}: SUCCEEDED`);
+  });
+});
+
+describe("pipeline list", () => {
+  it("lists each pipeline with runtime, schedule, trigger, steps and its last run", async () => {
+    expect((await emr(["pipeline", "run", "local", "financialDaily", "--date", "2026-01-12", "--wait"])).code).toBe(0);
+    const run = await emr(["pipeline", "list", "local"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^pipeline +runtime +schedule +trigger +steps +last run$/);
+    expect(lines[1]).toMatch(/^broken +cluster +- +- +1 +never$/);
+    expect(lines[2]).toMatch(/^financialDaily +transient +0 2 \* \* \? \* \(Europe\/London\) +raw\/ohlcv\/…\/_SUCCESS +3 +SUCCEEDED \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(\d/);
+    expect(lines[3]).toMatch(/^slow +cluster/);
+    expect(lines).toHaveLength(4);
+  });
+
+  it("says so when the environment runs no pipelines", async () => {
+    const run = await emr(["pipeline", "list", "local"], {}, { ...stackOutputs(), pipelines: "{}" });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("local runs no pipelines\n");
+  });
+
+  it("rejects a malformed pipelines output with one line naming the field", async () => {
+    const run = await emr(["pipeline", "list", "local"], {}, { ...stackOutputs(), pipelines: JSON.stringify({ daily: { stateMachineArn: "nope", runtime: "transient", steps: [] } }) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("error: the stack's pipelines output is malformed at daily.stateMachineArn: a state machine ARN; fix: redeploy the environment\n");
+  });
+});
+
+describe("pipeline status and history", () => {
+  it("status shows the latest execution by default, and a named one on request", async () => {
+    expect((await emr(["pipeline", "run", "local", "financialDaily", "--date", FAIL_DATE, "--wait"])).code).toBe(1);
+    const latest = await emr(["pipeline", "status", "local", "financialDaily"]);
+    expect(latest.code).toBe(0);
+    expect(latest.stdout).toContain(`financialDaily · cli-${FAIL_DATE}-${RUN_ID}: FAILED (date ${FAIL_DATE})`);
+    expect(latest.stdout).toMatch(/ {2}gate +Choice +succeeded/);
+    expect(latest.stdout).toContain(`  failed at "QualityGateFailed": QualityGateFailed`);
+
+    const named = await emr(["pipeline", "status", "local", "financialDaily", `cli-${FAIL_DATE}-${RUN_ID}`]);
+    expect(named.stdout).toBe(latest.stdout);
+  });
+
+  it("status of an execution that does not exist is one line with the fix", async () => {
+    const run = await emr(["pipeline", "status", "local", "financialDaily", "cli-nope"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("error: execution cli-nope does not exist; fix: list them with: npm run emr -- pipeline history local financialDaily\n");
+  });
+
+  it("status of a pipeline that never ran says how to start it", async () => {
+    const run = await emr(["pipeline", "status", "local", "broken"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("broken has not run yet; start it with: npm run emr -- pipeline run local broken\n");
+  });
+
+  it("history lists the newest executions first, up to --limit", async () => {
+    let n = 0;
+    const runId = () => `run${++n}`;
+    for (const date of ["2026-01-10", "2026-01-11", "2026-01-12"]) expect((await emr(["pipeline", "run", "local", "financialDaily", "--date", date, "--wait"], { runId })).code).toBe(0);
+    const run = await emr(["pipeline", "history", "local", "financialDaily", "--limit", "2"]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^execution +status +started +duration$/);
+    expect(lines.slice(1).map((l) => l.split(/ +/).slice(0, 2))).toEqual([
+      ["cli-2026-01-12-run3", "SUCCEEDED"],
+      ["cli-2026-01-11-run2", "SUCCEEDED"],
+    ]);
+  });
+
+  it("status prints the tail of the failed EMR step's stderr from the log bucket (recorded addStep.sync history)", async () => {
+    const stderr = Array.from({ length: 60 }, (_, i) => `line ${i + 1}`).join("\n") + "\nValueError: column close is missing\n";
+    await s3().send(new PutObjectCommand({ Bucket: "emr-local-logs", Key: "emr/j-1K48XXXXXXHCB/steps/s-2M3XXXXXXXXXX/stderr.gz", Body: gzipSync(stderr) }));
+    const recorded = recordedSfn({ DescribeExecutionCommand: [ADD_STEP_FAILED_EXECUTION], GetExecutionHistoryCommand: [{ events: ADD_STEP_FAILED_HISTORY }] });
+    const run = await emr(["pipeline", "status", "local", "financialDaily", "cli-2026-01-12-rec"], { clients: { sfn: recorded.client } });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/ {2}CreateCluster +Task +succeeded +1 /);
+    expect(run.stdout).toMatch(/ {2}process +Task +caught +1 /);
+    expect(run.stdout).toMatch(/ {2}TerminateCluster +Task +succeeded/);
+    expect(run.stdout).toContain(`  failed at "process": States.TaskFailed (step s-2M3XXXXXXXXXX FAILED: Unknown Error.)`);
+    expect(run.stdout).toContain("  last 40 lines of stderr (step s-2M3XXXXXXXXXX on j-1K48XXXXXXHCB, s3://emr-local-logs/emr/j-1K48XXXXXXHCB/steps/s-2M3XXXXXXXXXX/stderr.gz):");
+    expect(run.stdout).toContain("    ValueError: column close is missing");
+    expect(run.stdout).toContain("    line 22\n");
+    expect(run.stdout).not.toContain("    line 21\n");
+    expect(recorded.calls.map((c) => c.command).sort()).toEqual(["DescribeExecutionCommand", "GetExecutionHistoryCommand"]);
+  });
+
+  it("run --wait exits 1 naming the failed EMR step, after printing its stderr tail (recorded addStep.sync history)", async () => {
+    await s3().send(new PutObjectCommand({ Bucket: "emr-local-logs", Key: "emr/j-1K48XXXXXXHCB/steps/s-2M3XXXXXXXXXX/stderr.gz", Body: gzipSync("Traceback\nValueError: column close is missing\n") }));
+    const recorded = recordedSfn({
+      StartExecutionCommand: [{ executionArn: ADD_STEP_FAILED_EXECUTION.executionArn, startDate: ADD_STEP_FAILED_EXECUTION.startDate }],
+      DescribeExecutionCommand: [ADD_STEP_FAILED_EXECUTION],
+      GetExecutionHistoryCommand: [{ events: ADD_STEP_FAILED_HISTORY }],
+    });
+    const run = await emr(["pipeline", "run", "local", "financialDaily", "--date", "2026-01-12", "--wait"], { clients: { sfn: recorded.client }, runId: () => "rec" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'error: financialDaily execution cli-2026-01-12-rec FAILED at state "process": States.TaskFailed; details: npm run emr -- pipeline status local financialDaily cli-2026-01-12-rec\n',
+    );
+    expect(run.stdout).toContain("  waiting for s3://emr-local-logs/emr/j-1K48XXXXXXHCB/steps/s-2M3XXXXXXXXXX/stderr.gz");
+    expect(run.stdout).toContain("    ValueError: column close is missing");
+    expect(recorded.calls[0]).toMatchObject({ command: "StartExecutionCommand", input: { stateMachineArn: machines.daily, name: "cli-2026-01-12-rec" } });
+  });
+
+  it("status warns, without failing, when EMR has not copied the stderr yet", async () => {
+    const recorded = recordedSfn({ DescribeExecutionCommand: [ADD_STEP_FAILED_EXECUTION], GetExecutionHistoryCommand: [{ events: ADD_STEP_FAILED_HISTORY }] });
+    const run = await emr(["pipeline", "status", "local", "financialDaily", "cli-2026-01-12-rec"], { clients: { sfn: recorded.client } });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      "warning: the stderr of step s-2M3XXXXXXXXXX on j-1K48XXXXXXHCB is not at s3://emr-local-logs/emr/j-1K48XXXXXXHCB/steps/s-2M3XXXXXXXXXX/stderr.gz yet (EMR copies it within minutes); rerun this command later\n",
+    );
+  });
+});
+
+describe("pipeline --help", () => {
+  const commands = [["pipeline"], ["pipeline", "run"], ["pipeline", "status"], ["pipeline", "history"], ["pipeline", "list"]];
+  it.each(commands.map((argv) => [argv.join(" "), argv]))("%s --help exits 0 with usage", async (_label, argv) => {
+    const { root } = tempRepo();
+    const run = await runCaptured([...argv, "--help"], root);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^Usage: emr ${argv.join(" ")} `));
+  });
+});
