@@ -114,15 +114,19 @@ async function execute(pipeline: string, options: RewriteOptions = {}, input: ob
   return waitFor(started.executionArn as string);
 }
 
-/** Failed attempts of one state: a TaskFailed event following that state's entry. */
+/**
+ * Failed attempts of one state: TaskFailed events whose previousEventId chain leads back to that state's entry.
+ * (Parallel branches interleave their events, so "the last state entered" can belong to the other branch.)
+ */
 function failedAttempts(run: Run, state: string): number {
-  let current = "";
-  let count = 0;
-  for (const event of run.events) {
-    if (event.type?.endsWith("StateEntered")) current = event.stateEnteredEventDetails?.name ?? "";
-    if (event.type === "TaskFailed" && current === state) count += 1;
-  }
-  return count;
+  const byId = new Map(run.events.map((event) => [event.id, event]));
+  const stateOf = (event: HistoryEvent): string | undefined => {
+    for (let at: HistoryEvent | undefined = event; at; at = at.previousEventId ? byId.get(at.previousEventId) : undefined) {
+      if (at.type?.endsWith("StateEntered")) return at.stateEnteredEventDetails?.name;
+    }
+    return undefined;
+  };
+  return run.events.filter((event) => event.type === "TaskFailed" && stateOf(event) === state).length;
 }
 
 async function notifications(): Promise<{ Subject: string; Message: string }[]> {
