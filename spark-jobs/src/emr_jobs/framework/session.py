@@ -36,14 +36,16 @@ LOCAL_DEFAULTS: Mapping[str, str] = {
 
 # Locally the console is the operator's: Spark's start-up banner ("Setting default log level...", the
 # NativeCodeLoader and port warnings) would come before the job's one error line. A log4j2 file of our own
-# sets the root level to error, and gives org.apache.spark.repl.Main the same level: Spark 3.5's
-# Logging.initializeLogging prints the two banner lines for a shell (pyspark counts as one) only when that
-# logger's level differs from the root's. On EMR the cluster's logging configuration stays in charge.
+# sets the root level to error, and gives the shell loggers the same level: Spark 3.5's
+# Logging.initializeLogging prints the two banner lines for an "interpreter" (PythonGatewayServer, which
+# pyspark starts, initializes logging as one) only when that class's logger level differs from the root's. On EMR the cluster's logging configuration stays in charge.
 QUIET_LOG4J2 = """\
 rootLogger.level = error
 rootLogger.appenderRef.stderr.ref = console
 logger.repl.name = org.apache.spark.repl.Main
 logger.repl.level = error
+logger.gateway.name = org.apache.spark.api.python.PythonGatewayServer
+logger.gateway.level = error
 appender.console.type = Console
 appender.console.name = console
 appender.console.target = SYSTEM_ERR
