@@ -125,7 +125,7 @@ def test_the_jobs_error_is_the_first_line_on_stderr_without_spark_s_banner(tmp_p
             str(tmp_path / "nope.csv"),
             "--output",
             str(tmp_path / "out"),
-        ],  # fmt: skip
+        ],
         capture_output=True,
         text=True,
         env=environment,

@@ -38,7 +38,8 @@ LOCAL_DEFAULTS: Mapping[str, str] = {
 # NativeCodeLoader and port warnings) would come before the job's one error line. A log4j2 file of our own
 # sets the root level to error, and gives the shell loggers the same level: Spark 3.5's
 # Logging.initializeLogging prints the two banner lines for an "interpreter" (PythonGatewayServer, which
-# pyspark starts, initializes logging as one) only when that class's logger level differs from the root's. On EMR the cluster's logging configuration stays in charge.
+# pyspark starts, initializes logging as one) only when that class's logger level differs from the root's.
+# On EMR the cluster's logging configuration stays in charge.
 QUIET_LOG4J2 = """\
 rootLogger.level = error
 rootLogger.appenderRef.stderr.ref = console
