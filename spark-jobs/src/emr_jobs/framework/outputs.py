@@ -49,7 +49,11 @@ def check_output_file(uri: str, option: str) -> None:
         return
     if path.is_dir():
         raise JobError(f"{option} {uri} is a directory; give a file path")
-    check_output_root(str(path.parent), option)
+    for candidate in path.parents:
+        if candidate.exists():
+            if not candidate.is_dir():
+                raise JobError(f"{option} {uri} lies under the file {candidate}; give a path in a directory")
+            return
 
 
 def partition_values_pattern(values: Sequence[str]) -> str:
