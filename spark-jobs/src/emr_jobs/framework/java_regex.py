@@ -6,7 +6,6 @@ first and let the second fail mid-job, so patterns are compiled by the session's
 
 from collections.abc import Callable
 
-from py4j.protocol import Py4JJavaError
 from pyspark.sql import SparkSession
 
 # Returns None for a valid pattern, else a one-line description of what is wrong with it.
@@ -19,13 +18,10 @@ def java_regex_checker(spark: SparkSession) -> RegexChecker:
     def problem(pattern: str) -> str | None:
         try:
             pattern_class.compile(pattern)
-        except Py4JJavaError as error:
-            java = error.java_exception
-            # PatternSyntaxException: getDescription() is the reason alone, getIndex() where it was found.
-            try:
-                return f"{java.getDescription()} near index {java.getIndex()} (java.util.regex)"
-            except Exception:
-                return str(java.toString())
+        except Exception as error:  # PatternSyntaxException, which pyspark re-raises as its IllegalArgumentException
+            # Its message is "<reason> near index N", then the pattern and a caret: the first line says it.
+            lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+            return f"{lines[0] if lines else type(error).__name__} (java.util.regex)"
         return None
 
     return problem

@@ -18,8 +18,6 @@ SESSION_DEFAULTS: Mapping[str, str] = {
     "spark.sql.parquet.compression.codec": "snappy",
     # Lets adaptive execution coalesce the shuffle partitions of persisted frames too (else 200 tiny tasks).
     "spark.sql.optimizer.canChangeCachedPlanOutputPartitioning": "true",
-    # toPandas() through Arrow (the pictures collect a few hundred thousand rows), not row by row.
-    "spark.sql.execution.arrow.pyspark.enabled": "true",
 }
 
 # Only when we start Spark ourselves (python -m ..., tests, benchmarks): spark-submit and EMR decide otherwise.

@@ -239,7 +239,13 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
 
 def _draw_picture(spark: SparkSession, metrics: JobMetrics, indicators: DataFrame, symbols: list, output: str) -> None:
     shown = symbols[:MAX_SYMBOLS]
-    bars = indicators.filter(F.col("symbol").isin(shown)).select(*PICTURE_COLUMNS).toPandas()
+    # Through Arrow, not row by row; set for this collect only, so the session's other toPandas() keep their types.
+    arrow, previous = "spark.sql.execution.arrow.pyspark.enabled", spark.conf.get("spark.sql.execution.arrow.pyspark.enabled", "false")
+    spark.conf.set(arrow, "true")
+    try:
+        bars = indicators.filter(F.col("symbol").isin(shown)).select(*PICTURE_COLUMNS).toPandas()
+    finally:
+        spark.conf.set(arrow, previous)
     png, facts = draw_overview(bars, len(symbols), "close with Bollinger bands, anomalies marked")
     path = join_uri(output, PICTURE_FILE)
     write_bytes(spark, path, png)
