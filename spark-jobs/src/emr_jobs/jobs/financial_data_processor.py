@@ -240,7 +240,8 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
 def _draw_picture(spark: SparkSession, metrics: JobMetrics, indicators: DataFrame, symbols: list, output: str) -> None:
     shown = symbols[:MAX_SYMBOLS]
     # Through Arrow, not row by row; set for this collect only, so the session's other toPandas() keep their types.
-    arrow, previous = "spark.sql.execution.arrow.pyspark.enabled", spark.conf.get("spark.sql.execution.arrow.pyspark.enabled", "false")
+    arrow = "spark.sql.execution.arrow.pyspark.enabled"
+    previous = spark.conf.get(arrow, "false")
     spark.conf.set(arrow, "true")
     try:
         bars = indicators.filter(F.col("symbol").isin(shown)).select(*PICTURE_COLUMNS).toPandas()
