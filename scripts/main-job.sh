@@ -2,7 +2,8 @@
 # `npm start`, the main job on its embedded default (no AWS account needed):
 #   set-up → synthesize every environment (the policy guard runs inside synth and fails it on an insecure setting)
 #   → plan summary (resources, instance groups, scaling range, hourly cost, guard result per environment)
-#   → the financial pipeline on the bundled sample data on local Spark, with its metrics and output locations.
+#   → the financial pipeline on the bundled sample data on local Spark: its short summary (rows, rejects by reason,
+#     anomalies, outputs, elapsed; the full record is in _metrics.json) and the picture's path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUTPUT="${EMR_START_OUTPUT:-spark-jobs/output/financial}"
@@ -20,6 +21,4 @@ echo "=== [3/3] financial pipeline on the sample data (local Spark)"
 .venv/bin/python -m emr_jobs.jobs.financial_data_processor \
   --input spark-jobs/data/sample/ohlcv.csv --input-format csv --output "$OUTPUT"
 echo
-echo "Outputs (parquet, snappy) under $OUTPUT/:"
-for d in indicators market_summary anomalies rejected; do echo "  $OUTPUT/$d/"; done
-echo "  $OUTPUT/_metrics.json"
+echo "Picture (per symbol: close, Bollinger bands, anomalies marked): $OUTPUT/overview.png"
