@@ -158,7 +158,8 @@ def generate_claims(
         planted += [(len(claims) + k, pattern, int(o)) for k, o in enumerate(frame.index)]
         claims = pd.concat([claims, frame], ignore_index=True)
 
-    text = _as_text(claims, rng, missing_coordinate_fraction)
+    needs_coordinates = [i for i, pattern, _ in planted if pattern in ("long_distance", "high_risk")]
+    text = _as_text(claims, rng, missing_coordinate_fraction, needs_coordinates)
     planted_frame = pd.DataFrame(
         {
             "claim_id": [text.at[i, "claim_id"] for i, _, _ in planted],
@@ -216,7 +217,8 @@ def _like(claims: pd.DataFrame, rng: np.random.Generator, count: int, provider=N
     return frame
 
 
-def _as_text(claims: pd.DataFrame, rng: np.random.Generator, missing_coordinate_fraction: float) -> pd.DataFrame:
+def _as_text(claims: pd.DataFrame, rng: np.random.Generator, missing_coordinate_fraction: float,
+             needs_coordinates: list[int]) -> pd.DataFrame:  # fmt: skip
     count = len(claims)
     dates = pd.to_datetime(claims["service_date"])
     submitted = dates + pd.to_timedelta(rng.integers(3600, 30 * 86400, count), unit="s")
@@ -240,6 +242,7 @@ def _as_text(claims: pd.DataFrame, rng: np.random.Generator, missing_coordinate_
         }
     ).astype(object)
     missing = rng.random(count) < missing_coordinate_fraction
+    missing[needs_coordinates] = False  # a planted long distance needs both ends
     text.loc[missing, ["patient_lat", "patient_lon"]] = None
     return text
 
