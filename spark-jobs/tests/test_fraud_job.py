@@ -11,6 +11,7 @@ import matplotlib.image
 import pandas as pd
 import pytest
 from fraud_support import run_job
+from pyspark.sql import functions as F
 
 from emr_jobs.fraud.datagen import generate_claims, write_claims
 from emr_jobs.fraud.picture import render
@@ -21,6 +22,7 @@ from emr_jobs.fraud.scoring import (
     UNITS_PER_RULE,
     UNITS_PER_STATISTICAL_FLAG,
 )
+from emr_jobs.fraud.statistics import first_significant_digit
 
 ROWS, DAY, OTHER_DAY = 2400, "2025-01-15", "2025-01-16"
 DATASETS = ("scored", "flagged", "high_risk", "provider_summary", "rejected")
@@ -188,3 +190,10 @@ def test_the_generator_writes_what_it_plants(tmp_path):
     buffer = io.StringIO()
     generated.rows.to_csv(buffer, index=False)
     assert buffer.getvalue().splitlines()[0].split(",")[:3] == ["claim_id", "patient_id", "provider_id"]
+
+
+def test_first_significant_digit_across_powers_of_ten(spark):
+    values = [0.3, 0.29, 0.07, 0.01, 1.0, 9.99, 10.0, 999.99, 1000.0, 7_500_000.0]
+    frame = spark.createDataFrame([(v,) for v in values], "charge double")
+    digits = [r[0] for r in frame.select(first_significant_digit(F.col("charge"))).collect()]
+    assert digits == [3, 2, 7, 1, 1, 9, 1, 9, 1, 7]

@@ -3,7 +3,6 @@
 from pyspark.sql import DataFrame, SparkSession
 
 from emr_jobs.framework.quarantine import write_quarantine
-from emr_jobs.framework.writers import write_partitioned_parquet
 
 PARTITION = "detection_date"
 OUTPUT_FORMATS = ("parquet", "csv", "json")
@@ -34,16 +33,18 @@ def write_bytes(spark: SparkSession, uri: str, data: bytes) -> None:
 
 
 def write_dataset(frame: DataFrame, path: str, output_format: str, rejected: bool = False) -> None:
-    """Parquet goes through the framework's writers; csv (with a header) and json lines through the same
-    dynamic partition overwrite. The partition column is never null: it is the run's detection date."""
-    if output_format == "parquet":
-        if rejected:
-            write_quarantine(frame, path, partition_by=(PARTITION,))
-        else:
-            write_partitioned_parquet(frame, path, (PARTITION,))
+    """Dynamic partition overwrite (the session's setting) of the one detection_date partition, never null.
+
+    Rejects go through the framework's quarantine writer. The other datasets are written by their tasks as they
+    are: the framework's writer repartitions by the partition columns first, which with one partition value would
+    move every scored claim to a single task and write it from one core."""
+    if output_format == "parquet" and rejected:
+        write_quarantine(frame, path, partition_by=(PARTITION,))
         return
     writer = frame.write.mode("overwrite").partitionBy(PARTITION)
-    if output_format == "csv":
+    if output_format == "parquet":
+        writer.option("compression", "snappy").parquet(path)
+    elif output_format == "csv":
         writer.option("header", True).csv(path)
     else:
         writer.json(path)
