@@ -41,6 +41,12 @@ JOBS: tuple[CatalogEntry, ...] = (
         "evaluate declared rules on a table; the quality gate",
         exit_2="a rule's failing fraction is above --failure-threshold",
     ),
+    CatalogEntry(
+        "fraud_detection",
+        ("fraud",),
+        "emr_jobs.jobs.fraud_detection",
+        "score insurance claims: outliers, Benford, duplicates, six rules; flagged and high-risk claims",
+    ),
 )
 
 # argparse `type` callables → catalogue value types (the TypeScript side validates arguments by these names).
