@@ -42,8 +42,8 @@ def cleanse(raw: pd.DataFrame, text_columns: tuple[str, ...], key: tuple[str, ..
         ("unparsable_count", counts["cases"].isna() | counts["deaths"].isna()),
         ("negative_count", (counts["cases"] < 0) | (counts["deaths"] < 0)),
     ]
-    reason = pd.Series(np.select([c.to_numpy(bool) for _, c in checks], [n for n, _ in checks], default=""),
-                       index=raw.index)  # fmt: skip
+    conditions = [c.to_numpy(bool, na_value=False) for _, c in checks]
+    reason = pd.Series(np.select(conditions, [n for n, _ in checks], default=""), index=raw.index)
     typed = pd.DataFrame({"date": date.dt.date, "state": state, **counts})
     for column in text_columns:
         typed[column] = text.get(column, pd.NA)

@@ -153,8 +153,16 @@ def test_the_jobs_have_no_rename_or_copy_step():
     """The seed tracker lost its output on EMR Serverless by writing to a temporary local path and renaming it
     afterwards; these modules write only through Spark's writers and FileSystem.create."""
     forbidden = {"rename", "move", "copy", "copyfile", "copytree", "replace", "copyFromLocalFile", "moveFromLocalFile"}
-    files = [SRC / "committed_outputs.py", SRC / "jobs" / "aggregate.py", SRC / "jobs" / "compare.py",
-             SRC / "jobs" / "dedup.py", *(SRC / "tracker").glob("*.py"), *(SRC / "dedup").glob("*.py")]  # fmt: skip
+    files = [
+        SRC / "committed_outputs.py",
+        SRC / "jobs" / "aggregate.py",
+        SRC / "jobs" / "compare.py",
+        SRC / "jobs" / "dedup.py",
+        *(SRC / "tracker").glob("*.py"),
+        *(SRC / "dedup").glob("*.py"),
+    ]
+    # The generators write local test files, not job outputs.
+    files = [file for file in files if file.name != "datagen.py"]
     called = set()
     for file in files:
         for node in ast.walk(ast.parse(file.read_text())):
@@ -173,8 +181,9 @@ def test_the_picture_is_a_png_with_one_line_per_differing_state_and_a_marker_per
     cases_axes = figure.axes[0]
     drawn = states_to_draw(comparison)
     assert len(drawn) == min(8, comparison.loc[comparison["class"] != "equal", "state"].nunique()) > 0
-    assert [line.get_gid() for line in cases_axes.lines] == [f"cases:{s}" for s in drawn]
-    for line, state in zip(cases_axes.lines, drawn, strict=True):
+    state_lines = [line for line in cases_axes.lines if (line.get_gid() or "").startswith("cases:")]
+    assert [line.get_gid() for line in state_lines] == [f"cases:{s}" for s in drawn]
+    for line, state in zip(state_lines, drawn, strict=True):
         own = comparison[(comparison["state"] == state) & comparison["class"].isin(["equal", "changed"])]
         assert len(line.get_xdata()) == len(own)
         assert sorted(line.get_ydata()) == sorted(own["cases_delta"])
