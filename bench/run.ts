@@ -6,9 +6,10 @@
  * Whole-process wall time and peak RSS come from GNU time (`/usr/bin/time -f "%e %M"`).
  *
  *   npm run bench                      everything
- *   npm run bench -- --only synth,cli  a subset (synth, tests, job, fraud, cli)
+ *   npm run bench -- --only synth,cli  a subset (synth, tests, job, fraud, workloads, cli)
  *   npm run bench -- --quick           the jobs at 100k rows only, fewer repetitions
  *   FRAUD_BENCH_ROWS=100000,300000 npm run bench -- --only fraud   the fraud job's sizes (default 100000,1000000)
+ *   EMR_BENCH_WORKLOAD_ROWS="100000 1000000" npm run bench -- --only workloads   dedup and aggregate+compare sizes
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
@@ -111,6 +112,12 @@ function benchFraud(quick: boolean) {
   return runJson([PYTHON, "spark-jobs/bench/fraud_throughput.py", "--rows", ...rows], "fraud");
 }
 
+/** dedup and aggregate+compare against their pandas references; EMR_BENCH_WORKLOAD_ROWS="100000 1000000" overrides the sizes. */
+function benchWorkloads(quick: boolean) {
+  const rows = process.env.EMR_BENCH_WORKLOAD_ROWS?.split(/[ ,]+/).filter(Boolean) ?? (quick ? ["100000"] : ["100000", "1000000"]);
+  return runJson([PYTHON, "spark-jobs/bench/workloads_throughput.py", "--rows", ...rows], "workloads");
+}
+
 function benchCli() {
   return runJson([join(ROOT, "node_modules", ".bin", "tsx"), "bench/cli-bench.ts"], "cli");
 }
@@ -123,6 +130,7 @@ interface Report {
   tests?: ReturnType<typeof benchTests>;
   job?: unknown;
   fraud?: unknown;
+  workloads?: unknown;
   cli?: unknown;
 }
 
@@ -151,6 +159,7 @@ function markdown(report: Report): string {
   }
   if (report.job) lines.push(`## Spark job throughput`, ``, "```json", JSON.stringify(report.job, null, 2), "```", ``);
   if (report.fraud) lines.push(`## fraud_detection throughput`, ``, "```json", JSON.stringify(report.fraud, null, 2), "```", ``);
+  if (report.workloads) lines.push(`## dedup and aggregate+compare throughput`, ``, "```json", JSON.stringify(report.workloads, null, 2), "```", ``);
   if (report.cli) lines.push(`## Operator CLI against moto`, ``, "```json", JSON.stringify(report.cli, null, 2), "```", ``);
   if (report.errors.length) lines.push(`## Errors`, ``, ...report.errors.map((e) => `- ${e}`), ``);
   return lines.join("\n");
@@ -159,16 +168,17 @@ function markdown(report: Report): string {
 function main(): number {
   const args = process.argv.slice(2);
   const onlyIdx = args.indexOf("--only");
-  const only = onlyIdx >= 0 ? new Set(args[onlyIdx + 1]?.split(",")) : new Set(["synth", "tests", "job", "fraud", "cli"]);
-  const unknown = [...only].filter((k) => !["synth", "tests", "job", "fraud", "cli"].includes(k));
+  const benchmarks = ["synth", "tests", "job", "fraud", "workloads", "cli"];
+  const only = onlyIdx >= 0 ? new Set(args[onlyIdx + 1]?.split(",")) : new Set(benchmarks);
+  const unknown = [...only].filter((k) => !benchmarks.includes(k));
   if (unknown.length) {
-    console.error(`bench: unknown benchmark ${unknown.join(", ")}; choose from synth, tests, job, fraud, cli`);
+    console.error(`bench: unknown benchmark ${unknown.join(", ")}; choose from ${benchmarks.join(", ")}`);
     return 1;
   }
   const quick = args.includes("--quick");
   const cpus = spawnSync("nproc", { encoding: "utf8" }).stdout.trim();
   const report: Report = { startedAt: new Date().toISOString(), machine: `${cpus} cores, node ${process.version}`, errors: [] };
-  const step = <K extends "synth" | "tests" | "job" | "fraud" | "cli">(name: K, fn: () => Report[K]) => {
+  const step = <K extends "synth" | "tests" | "job" | "fraud" | "workloads" | "cli">(name: K, fn: () => Report[K]) => {
     if (!only.has(name)) return;
     console.log(`bench: ${name} ...`);
     try {
@@ -182,6 +192,7 @@ function main(): number {
   step("tests", benchTests);
   step("job", () => benchJob(quick));
   step("fraud", () => benchFraud(quick));
+  step("workloads", () => benchWorkloads(quick));
   step("cli", benchCli);
 
   mkdirSync(RESULTS, { recursive: true });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a job locally with the project's Python environment (.venv, made by scripts/setup-python.sh),
 # on the committed sample data, writing under spark-jobs/output/<job>/ (gitignored).
-#   spark-jobs/run-local.sh financial|quality|smoke|fraud|datagen [extra args, appended and overriding]
+#   spark-jobs/run-local.sh financial|quality|smoke|fraud|dedup|aggregate|compare|datagen [extra args, appended and overriding]
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PYTHON="$(dirname "$HERE")/.venv/bin/python"
@@ -25,9 +25,19 @@ case "$job" in
   fraud)
     exec "$PYTHON" "$HERE/entrypoints/fraud_detection.py" --input "$SAMPLE/claims.csv" --input-format csv \
       --output "$OUTPUT/fraud_detection" "$@" ;;
+  dedup)
+    exec "$PYTHON" "$HERE/entrypoints/dedup.py" --input "$SAMPLE/dedup_events.csv" --input-format csv \
+      --keys customer_id,region --order-by updated_at --tie-break source --id-column event_id \
+      --output "$OUTPUT/dedup" "$@" ;;
+  aggregate)
+    exec "$PYTHON" "$HERE/entrypoints/aggregate.py" --input "$SAMPLE/city_daily.csv" --input-format csv \
+      --output "$OUTPUT/aggregate" "$@" ;;
+  compare)  # compares the aggregate job's output: run `aggregate` first
+    exec "$PYTHON" "$HERE/entrypoints/compare.py" --ours "$OUTPUT/aggregate/state_daily" \
+      --theirs "$SAMPLE/state_official.csv" --fail-above 0.1 --output "$OUTPUT/compare" "$@" ;;
   datagen)
     exec "$PYTHON" -m emr_jobs.datagen --output "$OUTPUT/datagen/ohlcv.csv" --rows 10000 "$@" ;;
   *)
-    echo "usage: $0 financial|quality|smoke|fraud|datagen [args]" >&2
+    echo "usage: $0 financial|quality|smoke|fraud|dedup|aggregate|compare|datagen [args]" >&2
     exit 1 ;;
 esac
