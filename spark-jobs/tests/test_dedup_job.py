@@ -87,7 +87,9 @@ def test_metrics_prove_conservation(job, generated):
     assert metrics["conservation"]["holds"] is True
     for name in ("kept", "superseded", "rejected"):
         assert len(read(job["out"], name)) == metrics["outputs"][name]["rows"]
-    assert "kept" in job["stdout"] and "superseded" in job["stdout"]
+    summary = job["stdout"][job["stdout"].index("dedup: succeeded in") :]  # the framework's summary, not the JSON
+    assert f"found       kept {metrics['kept_rows']}, superseded {metrics['superseded_rows']}" in summary
+    assert f"kept ({metrics['kept_rows']} rows): " in summary and "{" not in job["stdout"]
 
 
 def test_shuffled_and_split_input_gives_identical_outputs(job):

@@ -54,10 +54,20 @@ def _metrics(output: Path) -> dict:
 
 def test_a_run_ends_with_a_short_summary_not_the_metrics_json(full):
     assert full["code"] == 0
-    lines = full["stdout"].splitlines()
-    assert f"fraud_detection: rows read {ROWS}: scored" in full["stdout"]
-    assert any("high risk" in line for line in lines) and "picture:" in full["stdout"]
-    assert not any(line.startswith("{") for line in lines)
+    stdout, metrics, output = full["stdout"], full["metrics"], full["output"]
+    assert not any(line.startswith("{") for line in stdout.splitlines())
+    summary = stdout[stdout.index("fraud_detection: succeeded in") :]  # the framework's summary, as every job's
+    assert len(summary.splitlines()) <= 14
+    for fragment in (
+        f"rows read   {ROWS}",
+        f"valid       {metrics['scored_rows']}",
+        f"rejected    {metrics['rejected_rows']}: ",
+        f"flagged {metrics['flagged']}, high_risk {metrics['high_risk']}, duplicates {metrics['duplicates']}",
+        f"scored ({metrics['scored_rows']} rows): {output / 'scored'}",
+        f"picture: {output / 'fraud_summary.png'}",
+        f"metrics     {output / '_metrics.json'}",
+    ):
+        assert fragment in summary, fragment
 
 
 def test_every_input_row_is_scored_or_rejected_in_metrics_and_outputs(full, data):

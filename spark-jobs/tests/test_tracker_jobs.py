@@ -109,7 +109,9 @@ def test_compare_metrics_prove_conservation(runs):
 def test_compare_exits_2_when_the_differing_share_passes_fail_above(runs):
     code, stdout = runs["gated"]
     assert code == 2
-    assert "gate FAILED" in stdout
+    summary = stdout[stdout.index("compare: gate_failed in") :]  # the framework's summary names the outcome
+    assert "gate FAILED" in summary and "missing_ours" in summary
+    assert json.loads((runs["root"] / "gated" / "_metrics.json").read_text())["status"] == "gate_failed"
     report = json.loads((runs["root"] / "gated" / "diff_report.json").read_text())
     assert report["status"] == "FAILED" and report["differing_share"] > 0.001
 

@@ -6,7 +6,6 @@ and _metrics.json, whose counts prove input = valid + rejected and that the tota
 """
 
 import argparse
-import time
 
 from pyspark import StorageLevel
 from pyspark.sql import SparkSession
@@ -16,7 +15,9 @@ from emr_jobs.committed_outputs import dataset_path, write_parquet
 from emr_jobs.framework.args import JobArgumentParser, add_input_arguments
 from emr_jobs.framework.exit_codes import ExitCode, JobError
 from emr_jobs.framework.filesystem import join_uri
+from emr_jobs.framework.lifecycle import run_with_metrics
 from emr_jobs.framework.metrics import JobMetrics
+from emr_jobs.framework.outputs import check_output_root
 from emr_jobs.framework.readers import read_raw_table
 from emr_jobs.framework.runner import run_job
 from emr_jobs.framework.session import build_spark_session
@@ -70,6 +71,8 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     write_parquet(totals.select(*STATE_DAILY_COLUMNS).repartition(1).sortWithinPartitions("date", "state"), path)
     metrics.wrote("state_daily", facts["rows"], path)
     metrics.set("states", facts["states"])
+    metrics.found("state_days", facts["rows"])
+    metrics.found("states", facts["states"])
     metrics.set("dates", [facts["first"].isoformat(), facts["last"].isoformat()])
     metrics.set(
         "conservation",
@@ -92,34 +95,17 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     return ExitCode.OK
 
 
-def summary_lines(record: dict, elapsed: float) -> list[str]:
-    reasons = ", ".join(f"{k} {v}" for k, v in record.get("rejected_by_reason", {}).items()) or "none"
-    lines = [
-        f"read {record.get('input_rows', 0)} city rows: valid {record.get('valid_rows', 0)}, "
-        f"rejected {record.get('rejected_rows', 0)} ({reasons})",
-        f"{record['outputs'].get('state_daily', {}).get('rows', 0)} state-days over {record.get('states', 0)} states",
-    ]
-    lines += [f"  {name}: {out['rows']} rows at {out['path']}" for name, out in record["outputs"].items()]
-    lines.append(f"done in {elapsed:.1f} s")
-    return lines
-
-
 def main(argv: list[str] | None = None) -> int:
     def body() -> int:
-        started = time.monotonic()
         args = build_parser().parse_args(argv)
+        check_output_root(args.output)  # an --output that is a file fails before Spark starts
         metrics = JobMetrics(JOB_NAME)
-        spark = build_spark_session(JOB_NAME)
-        metrics.set("status", "failed")  # until process() returns
-        try:
-            exit_code = process(spark, args, metrics)
-            metrics.set("status", "succeeded")
-            for line in summary_lines(metrics.record, time.monotonic() - started):
-                metrics.log(line)
-            return exit_code
-        finally:
-            metrics.finish(spark)
-            metrics.write(spark, join_uri(args.output, "_metrics.json"))
+        return run_with_metrics(
+            metrics,
+            join_uri(args.output, "_metrics.json"),
+            lambda: build_spark_session(JOB_NAME),
+            lambda spark: process(spark, args, metrics),
+        )
 
     return run_job(JOB_NAME, body)
 

@@ -11,7 +11,6 @@ above --fail-above, so a pipeline step can stop there.
 import argparse
 import json
 import math
-import time
 
 import pandas as pd
 from pyspark import StorageLevel
@@ -22,7 +21,9 @@ from emr_jobs.committed_outputs import dataset_path, write_bytes, write_parquet,
 from emr_jobs.framework.args import JobArgumentParser, fraction, positive_int
 from emr_jobs.framework.exit_codes import ExitCode, JobError
 from emr_jobs.framework.filesystem import join_uri, write_text
+from emr_jobs.framework.lifecycle import run_with_metrics
 from emr_jobs.framework.metrics import JobMetrics
+from emr_jobs.framework.outputs import check_output_root
 from emr_jobs.framework.readers import SUPPORTED_FORMATS, read_raw_table
 from emr_jobs.framework.runner import run_job
 from emr_jobs.framework.session import build_spark_session
@@ -92,6 +93,7 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
             by_reason[reason] = by_reason.get(reason, 0) + n
     metrics.rejected(ours_facts["rejected_rows"] + theirs_facts["rejected_rows"], by_reason)
     metrics.set("sides", {"ours": ours_facts, "theirs": theirs_facts})
+    metrics.set("valid_rows", ours_facts["valid_rows"] + theirs_facts["valid_rows"])
     rejected = (
         rejected_counts(ours, STATE_COLUMNS)
         .withColumn("side", F.lit("ours"))
@@ -112,6 +114,13 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     verdict = gate(class_counts, args.fail_above)
     metrics.set("classes", class_counts)
     metrics.set("gate", verdict)
+    for klass, count in class_counts.items():
+        metrics.found(klass, count)
+    metrics.found(
+        "gate",
+        f"{'PASSED' if verdict['passed'] else 'FAILED'} ({verdict['differing_share']:.2%} of keys differ, "
+        f"fail above {verdict['fail_above']:.2%})",
+    )
     metrics.set("conservation", conservation(ours_facts, theirs_facts, class_counts))
 
     _write_datasets(compared, args.output, class_counts, metrics)
@@ -129,10 +138,11 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     }
     report_path = join_uri(args.output, "diff_report.json")
     write_text(spark, report_path, json.dumps(report, indent=2, sort_keys=True, default=str) + "\n")
-    metrics.wrote("diff_report", len(report["top_deltas"]), report_path)
+    metrics.wrote_file("diff_report", report_path)
     picture_path = join_uri(args.output, PICTURE)
     write_bytes(spark, picture_path, png_bytes(deltas_figure(_picture_rows(compared))))
     metrics.set("picture", picture_path)
+    metrics.wrote_file("picture", picture_path)
     compared.unpersist()
     ours.unpersist()
     theirs.unpersist()
@@ -175,48 +185,17 @@ def conservation(ours: dict, theirs: dict, classes: dict[str, int]) -> dict:
     }  # fmt: skip
 
 
-def summary_lines(record: dict, elapsed: float) -> list[str]:
-    sides = record.get("sides", {})
-    lines = [
-        f"{side}: read {facts['rows']} rows, valid {facts['valid_rows']}, rejected {facts['rejected_rows']}"
-        + (
-            f" ({', '.join(f'{k} {v}' for k, v in facts['rejected_by_reason'].items())})"
-            if facts["rejected_rows"]
-            else ""
-        )
-        for side, facts in sides.items()
-    ]
-    classes = record.get("classes", {})
-    lines.append("keys: " + ", ".join(f"{k} {v}" for k, v in classes.items()))
-    gate_facts = record.get("gate")
-    if gate_facts:
-        lines.append(
-            f"{gate_facts['differing_share']:.2%} of keys differ; gate {'PASSED' if gate_facts['passed'] else 'FAILED'}"
-            f" (fail above {gate_facts['fail_above']:.2%})"
-        )
-    lines += [f"  {name}: {out['path']}" for name, out in record["outputs"].items()]
-    if "picture" in record:
-        lines.append(f"  picture: {record['picture']}")
-    lines.append(f"done in {elapsed:.1f} s")
-    return lines
-
-
 def main(argv: list[str] | None = None) -> int:
     def body() -> int:
-        started = time.monotonic()
         args = parse_args(argv)
+        check_output_root(args.output)  # an --output that is a file fails before Spark starts
         metrics = JobMetrics(JOB_NAME)
-        spark = build_spark_session(JOB_NAME)
-        metrics.set("status", "failed")  # until process() returns
-        try:
-            exit_code = process(spark, args, metrics)
-            metrics.set("status", "succeeded")
-            for line in summary_lines(metrics.record, time.monotonic() - started):
-                metrics.log(line)
-            return exit_code
-        finally:
-            metrics.finish(spark)
-            metrics.write(spark, join_uri(args.output, "_metrics.json"))
+        return run_with_metrics(
+            metrics,
+            join_uri(args.output, "_metrics.json"),
+            lambda: build_spark_session(JOB_NAME),
+            lambda spark: process(spark, args, metrics),
+        )
 
     return run_job(JOB_NAME, body)
 

@@ -7,7 +7,6 @@ The choice is deterministic: the same rows in any order and any partitioning giv
 """
 
 import argparse
-import time
 
 from pyspark import StorageLevel
 from pyspark.sql import SparkSession
@@ -28,7 +27,9 @@ from emr_jobs.dedup.spec import STRATEGIES, DedupSpec, column_list, tie_break_li
 from emr_jobs.framework.args import JobArgumentParser, add_input_arguments
 from emr_jobs.framework.exit_codes import ExitCode, JobError
 from emr_jobs.framework.filesystem import join_uri
+from emr_jobs.framework.lifecycle import run_with_metrics
 from emr_jobs.framework.metrics import JobMetrics
+from emr_jobs.framework.outputs import check_output_root
 from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 from emr_jobs.framework.readers import read_raw_table
 from emr_jobs.framework.runner import run_job
@@ -88,6 +89,8 @@ def process(spark: SparkSession, args: argparse.Namespace, spec: DedupSpec, metr
     metrics.set("valid_rows", by_status[KEPT] + by_status[SUPERSEDED])
     metrics.set("kept_rows", by_status[KEPT])
     metrics.set("superseded_rows", by_status[SUPERSEDED])
+    metrics.found("kept", by_status[KEPT])
+    metrics.found("superseded", by_status[SUPERSEDED])
     metrics.set("conservation", conservation(input_rows, by_status))
     if input_rows == 0:
         raise JobError(f"no input rows in {args.input}")
@@ -115,34 +118,18 @@ def conservation(input_rows: int, by_status: dict[str, int]) -> dict:
     }
 
 
-def summary_lines(record: dict, elapsed: float) -> list[str]:
-    reasons = ", ".join(f"{k} {v}" for k, v in record.get("rejected_by_reason", {}).items()) or "none"
-    lines = [
-        f"read {record.get('input_rows', 0)} rows: kept {record.get('kept_rows', 0)}, "
-        f"superseded {record.get('superseded_rows', 0)}, rejected {record.get('rejected_rows', 0)} ({reasons})",
-    ]
-    lines += [f"  {name}: {out['rows']} rows at {out['path']}" for name, out in record["outputs"].items()]
-    lines.append(f"done in {elapsed:.1f} s")
-    return lines
-
-
 def main(argv: list[str] | None = None) -> int:
     def body() -> int:
-        started = time.monotonic()
         args = build_parser().parse_args(argv)
         spec = spec_from(args)  # invalid lists fail before Spark starts
+        check_output_root(args.output)  # an --output that is a file fails before Spark starts
         metrics = JobMetrics(JOB_NAME)
-        spark = build_spark_session(JOB_NAME)
-        metrics.set("status", "failed")  # until process() returns
-        try:
-            exit_code = process(spark, args, spec, metrics)
-            metrics.set("status", "succeeded")
-            for line in summary_lines(metrics.record, time.monotonic() - started):
-                metrics.log(line)
-            return exit_code
-        finally:
-            metrics.finish(spark)
-            metrics.write(spark, join_uri(args.output, "_metrics.json"))
+        return run_with_metrics(
+            metrics,
+            join_uri(args.output, "_metrics.json"),
+            lambda: build_spark_session(JOB_NAME),
+            lambda spark: process(spark, args, spec, metrics),
+        )
 
     return run_job(JOB_NAME, body)
 

@@ -23,20 +23,21 @@ from emr_jobs.framework.args import (
     positive_int,
 )
 from emr_jobs.framework.exit_codes import ExitCode, JobError
-from emr_jobs.framework.filesystem import join_uri
+from emr_jobs.framework.filesystem import join_uri, write_bytes
+from emr_jobs.framework.lifecycle import run_with_metrics
 from emr_jobs.framework.metrics import JobMetrics
+from emr_jobs.framework.outputs import check_output_root
 from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 from emr_jobs.framework.readers import read_raw_table
 from emr_jobs.framework.runner import run_job
 from emr_jobs.framework.session import build_spark_session
 from emr_jobs.fraud.cleansing import classify_claims, rejected_rows, valid_claims
 from emr_jobs.fraud.detection import FLAG_COLUMNS, score_claims, summarize_providers
-from emr_jobs.fraud.outputs import OUTPUT_FORMATS, PARTITION, clear_partition, write_bytes, write_dataset
+from emr_jobs.fraud.outputs import OUTPUT_FORMATS, PARTITION, clear_partition, write_dataset
 from emr_jobs.fraud.picture import PICTURE_NAME, TOP_PROVIDERS, png_bytes, render
 from emr_jobs.fraud.schema import CLAIM_COLUMNS, REQUIRED_COLUMNS
 from emr_jobs.fraud.scoring import is_flagged
 from emr_jobs.fraud.settings import FraudSettings
-from emr_jobs.fraud.summary import summary_lines
 
 JOB_NAME = "fraud_detection"
 DATASETS = ("scored", "flagged", "high_risk", "provider_summary", "rejected")
@@ -91,6 +92,31 @@ def _counts(scored: DataFrame, settings: FraudSettings) -> dict:
     return {key: int(row[key] or 0) for key in row.asDict()}
 
 
+def _record_counts(metrics: JobMetrics, counts: dict, input_rows: int, rejected_rows: int) -> None:
+    """Conservation, flags and findings in the record; flagged, high-risk and duplicates also in the summary."""
+    metrics.set("scored_rows", counts["scored"])
+    metrics.set(
+        "conservation",
+        {
+            "input_rows": input_rows,
+            "scored_rows": counts["scored"],
+            "rejected_rows": rejected_rows,
+            "holds": input_rows == counts["scored"] + rejected_rows,
+        },
+    )
+    flags = {c: counts[c] for c in FLAG_COLUMNS}
+    metrics.set("flags", flags)
+    metrics.log("Flags " + ", ".join(f"{name.removeprefix('is_')} {n}" for name, n in flags.items()))
+    metrics.set("flagged", counts["flagged"])
+    metrics.set("high_risk", counts["high_risk"])
+    metrics.set("duplicates", counts["is_exact_duplicate"] + counts["is_near_duplicate"])
+    metrics.set("providers", counts["providers"])
+    metrics.set("anomalies", counts["flagged"])  # the record's common field; the summary names it "flagged"
+    metrics.found("flagged", counts["flagged"])  # score > 0 and >= --min-fraud-score
+    metrics.found("high_risk", counts["high_risk"])  # score > 0.7
+    metrics.found("duplicates", metrics.record["duplicates"])
+
+
 def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> int:
     settings = settings_from(args)
     day = detection_date(args).isoformat()
@@ -122,22 +148,7 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     valid = valid_claims(classified)
     scored = score_claims(valid, settings).persist(StorageLevel.MEMORY_AND_DISK)
     counts = _counts(scored, settings)
-    metrics.set("scored_rows", counts["scored"])
-    metrics.set(
-        "conservation",
-        {
-            "input_rows": input_rows,
-            "scored_rows": counts["scored"],
-            "rejected_rows": rejected_count,
-            "holds": input_rows == counts["scored"] + rejected_count,
-        },
-    )
-    metrics.set("flags", {c: counts[c] for c in FLAG_COLUMNS})
-    metrics.set("flagged", counts["flagged"])
-    metrics.set("high_risk", counts["high_risk"])
-    metrics.set("duplicates", counts["is_exact_duplicate"] + counts["is_near_duplicate"])
-    metrics.set("providers", counts["providers"])
-    metrics.anomalies(counts["flagged"])
+    _record_counts(metrics, counts, input_rows, rejected_count)
 
     outputs = {
         "scored": (scored, counts["scored"]),
@@ -153,7 +164,9 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
             write_dataset(frame.select("*", stamp), path, args.output_format)
         metrics.wrote(name, rows, path)
 
-    metrics.set("picture", _write_picture(spark, scored, providers, args.output, metrics))
+    picture = _write_picture(spark, scored, providers, args.output, metrics)
+    metrics.set("picture", picture)
+    metrics.wrote_file("picture", picture)
     providers.unpersist()
     scored.unpersist()
     classified.unpersist()
@@ -178,18 +191,14 @@ def _write_picture(spark: SparkSession, scored: DataFrame, providers: DataFrame,
 def main(argv: list[str] | None = None) -> int:
     def body() -> int:
         args = build_parser().parse_args(argv)
+        check_output_root(args.output)  # an --output that is a file fails before Spark starts
         metrics = JobMetrics(JOB_NAME)
-        spark = build_spark_session(JOB_NAME)
-        metrics.set("status", "failed")  # until process() returns
-        try:
-            exit_code = process(spark, args, metrics)
-            metrics.set("status", "succeeded")
-            return exit_code
-        finally:
-            metrics.finish(spark)
-            metrics.write(spark, join_uri(args.output, "_metrics.json"))
-            for line in summary_lines(metrics.record):
-                metrics.log(line)
+        return run_with_metrics(
+            metrics,
+            join_uri(args.output, "_metrics.json"),
+            lambda: build_spark_session(JOB_NAME),
+            lambda spark: process(spark, args, metrics),
+        )
 
     return run_job(JOB_NAME, body)
 
