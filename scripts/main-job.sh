@@ -4,15 +4,21 @@
 #   → plan summary (resources, instance groups, scaling range, hourly cost, guard result per environment)
 #   → the financial pipeline on the bundled sample data on local Spark: its short summary (rows, rejects by reason,
 #     anomalies, outputs, elapsed; the full record is in _metrics.json) and the picture's path
-#   → the other workloads on their committed samples, through spark-jobs/run-local.sh (one place for their sample
-#     arguments): fraud_detection, dedup, aggregate then compare (the gate: exit 2 stops npm start), each printing
-#     only its short summary (its progress log lines are what a cluster's step log keeps).
+#   → the other workloads on their committed samples (arguments in emr_jobs.samples, as run-local.sh runs them):
+#     fraud_detection, dedup, aggregate then compare (its gate's exit 2 stops npm start), in one process sharing one
+#     local Spark session, each printing only its short summary (the progress lines are for a cluster's step log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUTPUT="${EMR_START_OUTPUT:-spark-jobs/output/financial}"
 
-# A job's summary starts at its "<job>: <status> in <seconds> s" line (emr_jobs.framework.metrics.summary).
-summary_only() { sed -n '/^[a-z_]*: [a-z_]* in [0-9.]* s$/,$p'; }
+# A job's summary is its "<job>: <status> in <seconds> s" line and the indented lines under it
+# (emr_jobs.framework.metrics.summary); a blank line after each.
+summary_only() {
+  awk '/^[a-z_]+: [a-z_]+ in [0-9.]+ s$/ { shown = 1; print; next }
+       shown && /^  / { print; next }
+       shown { shown = 0; print "" }
+       END { if (shown) print "" }'
+}
 
 bash scripts/ensure-setup.sh
 echo
@@ -30,9 +36,7 @@ echo
 echo "Picture (per symbol: close, Bollinger bands, anomalies marked): $OUTPUT/overview.png"
 echo
 echo "=== [4/4] fraud detection, dedup, aggregate + compare on their samples (local Spark)"
-for job in fraud dedup aggregate compare; do
-  bash spark-jobs/run-local.sh "$job" | summary_only
-  echo
-done
+.venv/bin/python -m emr_jobs.samples --samples spark-jobs/data/sample --outputs spark-jobs/output \
+  fraud dedup aggregate compare | summary_only
 echo "Pictures: spark-jobs/output/fraud_detection/fraud_summary.png (score distribution, top providers by flagged share),"
 echo "          spark-jobs/output/compare/deltas_by_state.png (cases and deaths deltas by state over time)"

@@ -22,19 +22,8 @@ case "$job" in
       --rules "$SAMPLE/quality_rules.json" --report "$OUTPUT/data_quality/report.json" --failure-threshold 0.05 "$@" ;;
   smoke)
     exec "$PYTHON" "$HERE/entrypoints/smoke_test.py" --output "$OUTPUT/smoke_test" "$@" ;;
-  fraud)
-    exec "$PYTHON" "$HERE/entrypoints/fraud_detection.py" --input "$SAMPLE/claims.csv" --input-format csv \
-      --output "$OUTPUT/fraud_detection" "$@" ;;
-  dedup)
-    exec "$PYTHON" "$HERE/entrypoints/dedup.py" --input "$SAMPLE/dedup_events.csv" --input-format csv \
-      --keys customer_id,region --order-by updated_at --tie-break source --id-column event_id \
-      --output "$OUTPUT/dedup" "$@" ;;
-  aggregate)
-    exec "$PYTHON" "$HERE/entrypoints/aggregate.py" --input "$SAMPLE/city_daily.csv" --input-format csv \
-      --output "$OUTPUT/aggregate" "$@" ;;
-  compare)  # compares the aggregate job's output: run `aggregate` first
-    exec "$PYTHON" "$HERE/entrypoints/compare.py" --ours "$OUTPUT/aggregate/state_daily" \
-      --theirs "$SAMPLE/state_official.csv" --fail-above 0.1 --output "$OUTPUT/compare" "$@" ;;
+  fraud|dedup|aggregate|compare)  # their sample arguments live in emr_jobs.samples (also npm start's job stage)
+    exec "$PYTHON" -m emr_jobs.samples --samples "$SAMPLE" --outputs "$OUTPUT" "$job" -- "$@" ;;
   datagen)
     exec "$PYTHON" -m emr_jobs.datagen --output "$OUTPUT/datagen/ohlcv.csv" --rows 10000 "$@" ;;
   *)
