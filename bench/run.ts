@@ -6,8 +6,10 @@
  * Whole-process wall time and peak RSS come from GNU time (`/usr/bin/time -f "%e %M"`).
  *
  *   npm run bench                      everything
- *   npm run bench -- --only synth,cli  a subset (synth, tests, job, cli)
- *   npm run bench -- --quick           the job at 100k rows only, fewer repetitions
+ *   npm run bench -- --only synth,cli  a subset (synth, tests, job, fraud, workloads, cli)
+ *   npm run bench -- --quick           the jobs at 100k rows only, fewer repetitions
+ *   FRAUD_BENCH_ROWS=100000,300000 npm run bench -- --only fraud   the fraud job's sizes (default 100000,1000000)
+ *   EMR_BENCH_WORKLOAD_ROWS="100000 1000000" npm run bench -- --only workloads   dedup and aggregate+compare sizes
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
@@ -104,6 +106,18 @@ function benchJob(quick: boolean) {
   return runJson([PYTHON, "spark-jobs/bench/throughput.py", "--rows", ...rows], "job");
 }
 
+/** fraud_detection against its pandas reference; sizes from FRAUD_BENCH_ROWS (1M takes long on a shared 2-core box). */
+function benchFraud(quick: boolean) {
+  const rows = quick ? ["100000"] : (process.env.FRAUD_BENCH_ROWS ?? "100000,1000000").split(",").map((r) => r.trim());
+  return runJson([PYTHON, "spark-jobs/bench/fraud_throughput.py", "--rows", ...rows], "fraud");
+}
+
+/** dedup and aggregate+compare against their pandas references; EMR_BENCH_WORKLOAD_ROWS="100000 1000000" overrides the sizes. */
+function benchWorkloads(quick: boolean) {
+  const rows = process.env.EMR_BENCH_WORKLOAD_ROWS?.split(/[ ,]+/).filter(Boolean) ?? (quick ? ["100000"] : ["100000", "1000000"]);
+  return runJson([PYTHON, "spark-jobs/bench/workloads_throughput.py", "--rows", ...rows], "workloads");
+}
+
 function benchCli() {
   return runJson([join(ROOT, "node_modules", ".bin", "tsx"), "bench/cli-bench.ts"], "cli");
 }
@@ -115,6 +129,8 @@ interface Report {
   synth?: ReturnType<typeof benchSynth>;
   tests?: ReturnType<typeof benchTests>;
   job?: unknown;
+  fraud?: unknown;
+  workloads?: unknown;
   cli?: unknown;
 }
 
@@ -142,6 +158,8 @@ function markdown(report: Report): string {
     lines.push(``);
   }
   if (report.job) lines.push(`## Spark job throughput`, ``, "```json", JSON.stringify(report.job, null, 2), "```", ``);
+  if (report.fraud) lines.push(`## fraud_detection throughput`, ``, "```json", JSON.stringify(report.fraud, null, 2), "```", ``);
+  if (report.workloads) lines.push(`## dedup and aggregate+compare throughput`, ``, "```json", JSON.stringify(report.workloads, null, 2), "```", ``);
   if (report.cli) lines.push(`## Operator CLI against moto`, ``, "```json", JSON.stringify(report.cli, null, 2), "```", ``);
   if (report.errors.length) lines.push(`## Errors`, ``, ...report.errors.map((e) => `- ${e}`), ``);
   return lines.join("\n");
@@ -150,16 +168,17 @@ function markdown(report: Report): string {
 function main(): number {
   const args = process.argv.slice(2);
   const onlyIdx = args.indexOf("--only");
-  const only = onlyIdx >= 0 ? new Set(args[onlyIdx + 1]?.split(",")) : new Set(["synth", "tests", "job", "cli"]);
-  const unknown = [...only].filter((k) => !["synth", "tests", "job", "cli"].includes(k));
+  const benchmarks = ["synth", "tests", "job", "fraud", "workloads", "cli"];
+  const only = onlyIdx >= 0 ? new Set(args[onlyIdx + 1]?.split(",")) : new Set(benchmarks);
+  const unknown = [...only].filter((k) => !benchmarks.includes(k));
   if (unknown.length) {
-    console.error(`bench: unknown benchmark ${unknown.join(", ")}; choose from synth, tests, job, cli`);
+    console.error(`bench: unknown benchmark ${unknown.join(", ")}; choose from ${benchmarks.join(", ")}`);
     return 1;
   }
   const quick = args.includes("--quick");
   const cpus = spawnSync("nproc", { encoding: "utf8" }).stdout.trim();
   const report: Report = { startedAt: new Date().toISOString(), machine: `${cpus} cores, node ${process.version}`, errors: [] };
-  const step = <K extends "synth" | "tests" | "job" | "cli">(name: K, fn: () => Report[K]) => {
+  const step = <K extends "synth" | "tests" | "job" | "fraud" | "workloads" | "cli">(name: K, fn: () => Report[K]) => {
     if (!only.has(name)) return;
     console.log(`bench: ${name} ...`);
     try {
@@ -172,6 +191,8 @@ function main(): number {
   step("synth", () => benchSynth(quick ? 3 : 5));
   step("tests", benchTests);
   step("job", () => benchJob(quick));
+  step("fraud", () => benchFraud(quick));
+  step("workloads", () => benchWorkloads(quick));
   step("cli", benchCli);
 
   mkdirSync(RESULTS, { recursive: true });

@@ -2,24 +2,41 @@
 # `npm start`, the main job on its embedded default (no AWS account needed):
 #   set-up → synthesize every environment (the policy guard runs inside synth and fails it on an insecure setting)
 #   → plan summary (resources, instance groups, scaling range, hourly cost, guard result per environment)
-#   → the financial pipeline on the bundled sample data on local Spark, with its metrics and output locations.
+#   → the financial pipeline on the bundled sample data on local Spark: its short summary (rows, rejects by reason,
+#     anomalies, outputs, elapsed; the full record is in _metrics.json) and the picture's path
+#   → the other workloads on their committed samples (arguments in emr_jobs.samples, as run-local.sh runs them):
+#     fraud_detection, dedup, aggregate then compare (its gate's exit 2 stops npm start), in one process sharing one
+#     local Spark session, each printing only its short summary (the progress lines are for a cluster's step log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUTPUT="${EMR_START_OUTPUT:-spark-jobs/output/financial}"
 
+# A job's summary is its "<job>: <status> in <seconds> s" line and the indented lines under it
+# (emr_jobs.framework.metrics.summary); a blank line after each.
+summary_only() {
+  awk '/^[a-z_]+: [a-z_]+ in [0-9.]+ s$/ { shown = 1; print; next }
+       shown && /^  / { print; next }
+       shown { shown = 0; print "" }
+       END { if (shown) print "" }'
+}
+
 bash scripts/ensure-setup.sh
 echo
-echo "=== [1/3] synthesize every environment (offline: no terraform, no AWS)"
+echo "=== [1/4] synthesize every environment (offline: no terraform, no AWS)"
 npm run -s synth
 ls -d cdktf.out/stacks/emr-* | sed 's/^/  /'
 echo
-echo "=== [2/3] plan summary and policy guard"
+echo "=== [2/4] plan summary and policy guard"
 npm run -s summary
 echo
-echo "=== [3/3] financial pipeline on the sample data (local Spark)"
+echo "=== [3/4] financial pipeline on the sample data (local Spark)"
 .venv/bin/python -m emr_jobs.jobs.financial_data_processor \
   --input spark-jobs/data/sample/ohlcv.csv --input-format csv --output "$OUTPUT"
 echo
-echo "Outputs (parquet, snappy) under $OUTPUT/:"
-for d in indicators market_summary anomalies rejected; do echo "  $OUTPUT/$d/"; done
-echo "  $OUTPUT/_metrics.json"
+echo "Picture (per symbol: close, Bollinger bands, anomalies marked): $OUTPUT/overview.png"
+echo
+echo "=== [4/4] fraud detection, dedup, aggregate + compare on their samples (local Spark)"
+.venv/bin/python -m emr_jobs.samples --samples spark-jobs/data/sample --outputs spark-jobs/output \
+  fraud dedup aggregate compare | summary_only
+echo "Pictures: spark-jobs/output/fraud_detection/fraud_summary.png (score distribution, top providers by flagged share),"
+echo "          spark-jobs/output/compare/deltas_by_state.png (cases and deaths deltas by state over time)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a job locally with the project's Python environment (.venv, made by scripts/setup-python.sh),
 # on the committed sample data, writing under spark-jobs/output/<job>/ (gitignored).
-#   spark-jobs/run-local.sh financial|quality|smoke|datagen [extra args, appended and overriding]
+#   spark-jobs/run-local.sh financial|quality|smoke|fraud|dedup|aggregate|compare|datagen [extra args, appended and overriding]
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PYTHON="$(dirname "$HERE")/.venv/bin/python"
@@ -22,9 +22,11 @@ case "$job" in
       --rules "$SAMPLE/quality_rules.json" --report "$OUTPUT/data_quality/report.json" --failure-threshold 0.05 "$@" ;;
   smoke)
     exec "$PYTHON" "$HERE/entrypoints/smoke_test.py" --output "$OUTPUT/smoke_test" "$@" ;;
+  fraud|dedup|aggregate|compare)  # their sample arguments live in emr_jobs.samples (also npm start's job stage)
+    exec "$PYTHON" -m emr_jobs.samples --samples "$SAMPLE" --outputs "$OUTPUT" "$job" -- "$@" ;;
   datagen)
     exec "$PYTHON" -m emr_jobs.datagen --output "$OUTPUT/datagen/ohlcv.csv" --rows 10000 "$@" ;;
   *)
-    echo "usage: $0 financial|quality|smoke|datagen [args]" >&2
+    echo "usage: $0 financial|quality|smoke|fraud|dedup|aggregate|compare|datagen [args]" >&2
     exit 1 ;;
 esac

@@ -16,6 +16,7 @@ import talib
 SMA_WINDOWS, EMA_PERIODS, RSI_PERIOD = (20, 50), (12, 26), 14
 BOLLINGER_PERIOD, BOLLINGER_STDDEV, VOLATILITY_PERIOD = 20, 2.0, 20
 ZSCORE_WINDOW, ZSCORE_MIN_PERIODS, ZSCORE_THRESHOLD = 100, 20, 3.0
+MAX_VOLUME = 1e15
 REQUIRED = ("symbol", "market", "timestamp", "open", "high", "low", "close", "volume")
 PRICES, NUMBERS = ("open", "high", "low", "close"), ("open", "high", "low", "close", "volume")
 
@@ -39,6 +40,7 @@ def cleanse(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
         ("high_below_low", bars["high"] < bars["low"]),
         ("close_outside_range", (bars["close"] < bars["low"]) | (bars["close"] > bars["high"])),
         ("negative_volume", bars["volume"] < 0),
+        ("implausible_volume", bars["volume"] > MAX_VOLUME),
     ]
     reason = pd.Series(np.select([c for _, c in checks], [n for n, _ in checks], default=""), index=raw.index)
     ok = reason == ""

@@ -23,6 +23,7 @@ DEFECTS = {
     "high_below_low": {"high": "98.0", "low": "99.0", "close": "98.5", "open": "98.5"},
     "close_outside_range": {"close": "102.5"},
     "negative_volume": {"volume": "-1"},
+    "implausible_volume": {"volume": "1e20"},
 }
 
 

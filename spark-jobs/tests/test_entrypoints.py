@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 SPARK_JOBS = Path(__file__).resolve().parents[1]
-JOBS = ("financial_data_processor", "data_quality", "smoke_test")
+JOBS = ("financial_data_processor", "data_quality", "smoke_test", "fraud_detection", "dedup", "aggregate", "compare")
 
 
 def _run(args, cwd=SPARK_JOBS):

@@ -41,6 +41,31 @@ JOBS: tuple[CatalogEntry, ...] = (
         "evaluate declared rules on a table; the quality gate",
         exit_2="a rule's failing fraction is above --failure-threshold",
     ),
+    CatalogEntry(
+        "fraud_detection",
+        ("fraud",),
+        "emr_jobs.jobs.fraud_detection",
+        "score insurance claims: outliers, Benford, duplicates, six rules; flagged and high-risk claims",
+    ),
+    CatalogEntry(
+        "dedup",
+        (),
+        "emr_jobs.jobs.dedup",
+        "keep the latest (or first-seen) row per key; superseded rows point at the kept one",
+    ),
+    CatalogEntry(
+        "aggregate",
+        (),
+        "emr_jobs.jobs.aggregate",
+        "sum city-level daily case counts to state-level daily totals",
+    ),
+    CatalogEntry(
+        "compare",
+        (),
+        "emr_jobs.jobs.compare",
+        "compare state-level totals with an official file: diff report, differences CSV, picture",
+        exit_2="the share of changed or missing keys is above --fail-above",
+    ),
 )
 
 # argparse `type` callables → catalogue value types (the TypeScript side validates arguments by these names).

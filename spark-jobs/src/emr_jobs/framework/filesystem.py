@@ -9,6 +9,11 @@ def _filesystem_and_path(spark: SparkSession, uri: str):
     return path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), path
 
 
+def filesystem_and_path(spark: SparkSession, uri: str):
+    """Hadoop's FileSystem for the URI (s3:// on EMR, file: locally) and the Path in it."""
+    return _filesystem_and_path(spark, uri)
+
+
 def path_exists(spark: SparkSession, uri: str) -> bool:
     """True when the path (or at least one match of a glob) exists."""
     filesystem, path = _filesystem_and_path(spark, uri)
@@ -52,6 +57,33 @@ def write_text(spark: SparkSession, uri: str, text: str) -> None:
         stream.write(bytearray(text.encode("utf-8")))
     finally:
         stream.close()
+
+
+def write_bytes(spark: SparkSession, uri: str, data: bytes) -> None:
+    """Writes a binary file (a picture) in place, like write_text."""
+    filesystem, path = _filesystem_and_path(spark, uri)
+    stream = filesystem.create(path, True)
+    try:
+        stream.write(bytearray(data))
+    finally:
+        stream.close()
+
+
+def first_line(spark: SparkSession, uri: str) -> str | None:
+    """The first line of a text file, decompressed by its extension (.gz, .bz2) as Spark's readers would."""
+    jvm = spark.sparkContext._jvm
+    filesystem, path = _filesystem_and_path(spark, uri)
+    stream = filesystem.open(path)
+    codec = jvm.org.apache.hadoop.io.compress.CompressionCodecFactory(
+        spark.sparkContext._jsc.hadoopConfiguration()
+    ).getCodec(path)
+    if codec is not None:
+        stream = codec.createInputStream(stream)
+    reader = jvm.java.io.BufferedReader(jvm.java.io.InputStreamReader(stream, "UTF-8"))
+    try:
+        return reader.readLine()
+    finally:
+        reader.close()
 
 
 def join_uri(base: str, *parts: str) -> str:

@@ -1,7 +1,9 @@
-"""A job's metrics: logged as lines an operator can grep, and kept as a record written to _metrics.json."""
+"""A job's metrics: logged as lines an operator can grep, kept as a record written to _metrics.json, and
+rendered as a short human summary at the end of a run (summary()), so every job gets the same ending."""
 
 import json
 import platform
+import sys
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -17,6 +19,8 @@ class JobMetrics:
         self._started = time.monotonic()
         self.record: dict[str, Any] = {"job": job, "started_at": _utc_now()}
         self.record["outputs"] = {}
+        self.record["findings"] = {}
+        self.record_path: str | None = None  # where write() put the record
 
     def log(self, message: str) -> None:
         print(f"{self.job}: {message}", flush=True)
@@ -36,7 +40,18 @@ class JobMetrics:
 
     def anomalies(self, count: int) -> None:
         self.record["anomalies"] = count
+        self.record["findings"]["anomalies"] = count
         self.log(f"Anomalies {count}")
+
+    def found(self, name: str, count: int | str) -> None:
+        """What the job found (anomalies, flags, high-risk claims, diff classes): shown in the summary."""
+        self.record["findings"][name] = count
+        self.log(f"Found {name}: {count}")
+
+    def wrote_file(self, name: str, path: str) -> None:
+        """A single-file output (a picture, a report), listed in the summary without a row count."""
+        self.record["outputs"][name] = {"path": path}
+        self.log(f"Wrote {name} to {path}")
 
     def wrote(self, dataset: str, rows: int, path: str) -> None:
         self.record["outputs"][dataset] = {"path": path, "rows": rows}
@@ -54,7 +69,48 @@ class JobMetrics:
 
     def write(self, spark: SparkSession, uri: str) -> None:
         write_text(spark, uri, self.to_json() + "\n")
+        self.record_path = uri
         self.log(f"Wrote metrics to {uri}")
+
+    def write_keeping_error(self, spark: SparkSession | None, uri: str) -> None:
+        """For a job that already failed: a metrics write that fails too must not replace the job's own error
+        (the one line an operator reads). The write's failure goes to stdout as a note instead."""
+        if spark is None:
+            return
+        try:
+            self.finish(spark)
+            self.write(spark, uri)
+        except Exception as error:  # the job's error is already on its way; this one is secondary
+            first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            print(f"{self.job}: note: could not write {uri} ({first[:300]})", file=sys.stdout, flush=True)
+
+    def summary(self) -> str:
+        """A few lines a person reads after a run, built from the record alone (any job's record)."""
+        record = self.record
+        seconds = record.get("duration_seconds", round(time.monotonic() - self._started, 3))
+        lines = [f"{self.job}: {record.get('status', 'finished')} in {seconds:.1f} s"]
+        if "rows_read" in record or "input_rows" in record:
+            read = record.get("rows_read", record.get("input_rows"))
+            scope = record.get("input_rows")
+            in_scope = f" ({scope} in scope)" if scope is not None and scope != read else ""
+            lines.append(f"  rows read   {read}{in_scope}")
+        if "valid_rows" in record:
+            lines.append(f"  valid       {record['valid_rows']}")
+        if "rejected_rows" in record:
+            by_reason = record.get("rejected_by_reason") or {}
+            ranked = sorted(by_reason.items(), key=lambda item: (-item[1], item[0]))
+            detail = ", ".join(f"{reason} {count}" for reason, count in ranked)
+            lines.append(f"  rejected    {record['rejected_rows']}" + (f": {detail}" if detail else ""))
+        findings = record.get("findings") or {}
+        if findings:
+            lines.append("  found       " + ", ".join(f"{name} {value}" for name, value in findings.items()))
+        outputs = record.get("outputs") or {}
+        for index, (name, output) in enumerate(outputs.items()):
+            rows = f" ({output['rows']} rows)" if "rows" in output else ""
+            lines.append(f"  {'outputs' if index == 0 else '':<11} {name}{rows}: {output['path']}")
+        if self.record_path:
+            lines.append(f"  metrics     {self.record_path}")
+        return "\n".join(lines)
 
 
 def _utc_now() -> str:

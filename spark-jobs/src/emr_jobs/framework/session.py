@@ -1,8 +1,11 @@
 """The SparkSession every job uses: the cluster's master on EMR, a local one everywhere else."""
 
+import hashlib
 import os
 import sys
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 
 from pyspark.sql import SparkSession
 
@@ -29,6 +32,38 @@ LOCAL_DEFAULTS: Mapping[str, str] = {
 }
 
 
+# Locally the console is the operator's: Spark's start-up banner ("Setting default log level...", the
+# NativeCodeLoader and port warnings) would come before the job's one error line. A log4j2 file of our own
+# sets the root level to error, and gives the shell loggers the same level: Spark 3.5's
+# Logging.initializeLogging prints the two banner lines for an "interpreter" (PythonGatewayServer, which
+# pyspark starts, initializes logging as one) only when that class's logger level differs from the root's.
+# On EMR the cluster's logging configuration stays in charge.
+QUIET_LOG4J2 = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+logger.repl.name = org.apache.spark.repl.Main
+logger.repl.level = error
+logger.gateway.name = org.apache.spark.api.python.PythonGatewayServer
+logger.gateway.level = error
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
+"""
+
+
+def quiet_logging_file() -> Path:
+    """The quiet log4j2 configuration as a file the driver JVM can read (content-addressed, written once)."""
+    digest = hashlib.sha256(QUIET_LOG4J2.encode()).hexdigest()[:12]
+    path = Path(tempfile.gettempdir()) / f"emr_jobs-log4j2-{digest}.properties"
+    if not path.exists():
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(QUIET_LOG4J2)
+        partial.replace(path)
+    return path
+
+
 def launched_by_spark_submit() -> bool:
     """spark-submit starts the JVM first and hands Python the gateway's port."""
     return "PYSPARK_GATEWAY_PORT" in os.environ
@@ -46,6 +81,8 @@ def build_spark_session(app_name: str) -> SparkSession:
         builder = builder.master(master)
         for key, value in LOCAL_DEFAULTS.items():
             builder = builder.config(key, value)
+        # Passed to the driver JVM by the launcher (client mode), so it applies before Spark logs anything.
+        builder = builder.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={quiet_logging_file()}")
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         # Python workers must use this interpreter (pandas, pyarrow), not whatever python3 is on PATH.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)

@@ -13,7 +13,9 @@ from pyspark.sql import SparkSession
 from emr_jobs.framework.args import JobArgumentParser, add_input_arguments, fraction, positive_int
 from emr_jobs.framework.exit_codes import ExitCode, JobError
 from emr_jobs.framework.filesystem import path_exists, read_text, write_text
+from emr_jobs.framework.java_regex import java_regex_checker
 from emr_jobs.framework.metrics import JobMetrics
+from emr_jobs.framework.outputs import check_output_file
 from emr_jobs.framework.readers import read_raw_table
 from emr_jobs.framework.runner import run_job
 from emr_jobs.framework.session import build_spark_session
@@ -43,7 +45,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def load_rules(spark: SparkSession, uri: str) -> RuleSet:
     if not path_exists(spark, uri):
         raise JobError(f"rules file not found: {uri}")
-    return parse_rules(read_text(spark, uri), uri)
+    return parse_rules(read_text(spark, uri), uri, regex_problem=java_regex_checker(spark))
 
 
 def build_report(args: argparse.Namespace, evaluation: Evaluation, passed: bool, reason: str) -> dict:
@@ -85,7 +87,11 @@ def gate(evaluation: Evaluation, threshold: float) -> tuple[bool, str]:
 
 def run(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> int:
     rule_set = load_rules(spark, args.rules)
-    rows = read_raw_table(spark, args.input, args.input_format, rule_set.schema())
+    # Every declared column must be in the input: an absent one would read as all-null and pass most rules.
+    declared = list(rule_set.columns)
+    rows = read_raw_table(
+        spark, args.input, args.input_format, rule_set.schema(), required=declared, required_label="declared"
+    )
     evaluation = evaluate(rows, rule_set, args.sample_size)
     metrics.loaded(evaluation.total_rows, args.input)
     for outcome in evaluation.outcomes:
@@ -96,14 +102,19 @@ def run(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> i
     passed, reason = gate(evaluation, args.failure_threshold)
     report = build_report(args, evaluation, passed, reason) | metrics.finish(spark)
     write_text(spark, args.report, json.dumps(report, indent=2, sort_keys=True, default=str) + "\n")
-    metrics.log(f"Wrote report to {args.report}")
+    metrics.wrote_file("report", args.report)
     metrics.log(f"Quality gate {'PASSED' if passed else 'FAILED'}: {reason}")
+    metrics.set("valid_rows", evaluation.total_rows - evaluation.failing_rows)
+    metrics.found("gate", f"{'PASSED' if passed else 'FAILED'} ({reason})")
+    metrics.set("status", "succeeded" if passed else "gate_failed")
+    print(metrics.summary(), flush=True)
     return ExitCode.OK if passed else ExitCode.QUALITY_GATE_FAILED
 
 
 def main(argv: list[str] | None = None) -> int:
     def body() -> int:
         args = parse_args(argv)
+        check_output_file(args.report, "--report")  # before Spark starts
         return run(build_spark_session(JOB_NAME), args, JobMetrics(JOB_NAME))
 
     return run_job(JOB_NAME, body)

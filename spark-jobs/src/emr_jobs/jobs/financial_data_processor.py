@@ -2,8 +2,10 @@
 per-market daily summaries.
 
 Outputs under --output: indicators/, market_summary/ and anomalies/ partitioned by market and date,
-rejected/ partitioned by date, and _metrics.json. With --date only that date's partitions are written
-(earlier bars are read as look-back for the indicators; later ones are ignored), and a rerun replaces them.
+rejected/ partitioned by date, overview.png (per symbol: close, Bollinger bands, anomalies) and _metrics.json.
+With --date only that date's partitions are written (earlier bars are read as look-back for the indicators;
+later ones are ignored). A run owns the dates it covers: their partitions in every output are cleared first,
+so a rerun replaces them.
 """
 
 import argparse
@@ -13,13 +15,20 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from emr_jobs.financial.anomalies import ANOMALY_COLUMNS, add_anomalies
-from emr_jobs.financial.cleansing import classify_bars, rejected_rows, valid_bars
+from emr_jobs.financial.anomalies import ANOMALY_COLUMNS
+from emr_jobs.financial.cleansing import (
+    DEFAULT_MAX_VOLUME,
+    TIMESTAMP_FORMATS_HINT,
+    classify_bars,
+    example_of,
+    rejected_rows,
+    valid_bars,
+)
 from emr_jobs.financial.market_summary import summarize_markets
-from emr_jobs.financial.recursive_indicators import add_recursive_indicators
+from emr_jobs.financial.picture import MAX_SYMBOLS, PICTURE_COLUMNS, draw_overview
 from emr_jobs.financial.schema import OHLCV_COLUMNS, REQUIRED_COLUMNS
 from emr_jobs.financial.settings import IndicatorSettings
-from emr_jobs.financial.window_indicators import add_window_indicators
+from emr_jobs.financial.symbol_indicators import add_symbol_indicators
 from emr_jobs.framework.args import (
     JobArgumentParser,
     add_input_arguments,
@@ -29,8 +38,10 @@ from emr_jobs.framework.args import (
     positive_int_list,
 )
 from emr_jobs.framework.exit_codes import ExitCode, JobError
-from emr_jobs.framework.filesystem import join_uri
+from emr_jobs.framework.filesystem import join_uri, write_bytes
+from emr_jobs.framework.lifecycle import run_with_metrics
 from emr_jobs.framework.metrics import JobMetrics
+from emr_jobs.framework.outputs import check_output_root, clear_dataset_partitions
 from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN, write_quarantine
 from emr_jobs.framework.readers import read_raw_table
 from emr_jobs.framework.runner import run_job
@@ -42,6 +53,14 @@ PARTITIONS = ("market", "date")
 
 # In-scope rows: the run's date (all dates without --date); rows without a usable timestamp belong to every run.
 _SCOPE, _IN_SCOPE, _HISTORY, _LATER = "_scope", "in_scope", "history", "later"
+# Every output and its partition columns: a run clears its dates in all of them before writing.
+OUTPUT_PARTITIONS = {
+    "indicators": PARTITIONS,
+    "market_summary": PARTITIONS,
+    "anomalies": PARTITIONS,
+    "rejected": ("date",),
+}
+PICTURE_FILE = "overview.png"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--bollinger-stddev", type=positive_float, default=defaults.bollinger_stddev, help="default 2.0"
     )
+    parser.add_argument(
+        "--max-volume",
+        type=positive_float,
+        default=DEFAULT_MAX_VOLUME,
+        help="largest plausible bar volume; above it a row is rejected as implausible_volume (default 1e15)",
+    )
+    parser.add_argument("--no-picture", action="store_true", help=f"do not draw {PICTURE_FILE}")
     return parser
 
 
@@ -84,9 +110,8 @@ def settings_from(args: argparse.Namespace) -> IndicatorSettings:
 
 
 def compute_indicators(valid: DataFrame, settings: IndicatorSettings) -> DataFrame:
-    """Every indicator and anomaly column for valid bars (recursive ones first: they need a per-symbol pass)."""
-    with_recursive = add_recursive_indicators(valid, settings.ema_periods, settings.rsi_period)
-    return add_anomalies(add_window_indicators(with_recursive, settings), settings)
+    """Every indicator and anomaly column for valid bars, in one per-symbol pass (see symbol_indicators)."""
+    return add_symbol_indicators(valid, settings)
 
 
 def _scope_of(run_date: dt.date | None) -> F.Column:
@@ -100,9 +125,48 @@ def _scope_of(run_date: dt.date | None) -> F.Column:
     )
 
 
-def _count_by_scope_and_reason(classified: DataFrame) -> dict[tuple[str, str | None], int]:
-    rows = classified.groupBy(_SCOPE, REJECT_REASON_COLUMN).count().collect()
-    return {(row[_SCOPE], row[REJECT_REASON_COLUMN]): row["count"] for row in rows}
+def _count_by_scope_reason_and_date(classified: DataFrame) -> dict[tuple[str, str | None, dt.date | None], int]:
+    rows = classified.groupBy(_SCOPE, REJECT_REASON_COLUMN, "date").count().collect()
+    return {(row[_SCOPE], row[REJECT_REASON_COLUMN], row["date"]): row["count"] for row in rows}
+
+
+def all_rejected_message(classified: DataFrame, rows: int, by_reason: dict[str, int], input_format: str) -> str:
+    """Names the top reason with an example value, and what would fix it."""
+    reason, count = max(by_reason.items(), key=lambda item: (item[1], item[0]))
+    example = example_of(classified.filter(F.col(_SCOPE) == _IN_SCOPE), reason)
+    hint = f"is --input-format {input_format} right?"
+    if reason == "unparsable_timestamp":
+        hint = TIMESTAMP_FORMATS_HINT
+    elif reason == "implausible_volume":
+        hint = "raise --max-volume if such volumes are real"
+    elif reason.startswith("null_"):
+        hint = f"column '{reason[5:]}' is empty; {hint}"
+    return f"all {rows} input rows were rejected; top reason {reason} ({count} rows), e.g. {example}; {hint}"
+
+
+def _undated_rows_date(run_date: dt.date | None, dates: list[dt.date]) -> dt.date:
+    """Where rejected rows without a usable timestamp are filed (never a null partition): the run's date, else
+    the latest date of the run's rows, else today (UTC) when no row has a date at all."""
+    if run_date is not None:
+        return run_date
+    return max(dates) if dates else dt.datetime.now(dt.UTC).date()
+
+
+def _record_counts(metrics: JobMetrics, counts: dict, source: str) -> tuple[dict[str, int], int]:
+    """Records the run's row counts; returns the in-scope rejects by reason and the in-scope rows."""
+    in_scope: dict[str | None, int] = {}
+    for (scope, reason, _), n in counts.items():
+        if scope == _IN_SCOPE:
+            in_scope[reason] = in_scope.get(reason, 0) + n
+    input_rows = sum(in_scope.values())
+    rejected_by_reason = {reason: n for reason, n in in_scope.items() if reason is not None}
+    metrics.set("rows_read", sum(counts.values()))
+    metrics.set("history_rows", sum(n for (scope, _, _), n in counts.items() if scope == _HISTORY))
+    metrics.set("later_rows_ignored", sum(n for (scope, _, _), n in counts.items() if scope == _LATER))
+    metrics.loaded(input_rows, source)
+    metrics.rejected(sum(rejected_by_reason.values()), rejected_by_reason)
+    metrics.set("valid_rows", input_rows - sum(rejected_by_reason.values()))
+    return rejected_by_reason, input_rows
 
 
 def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> int:
@@ -110,35 +174,34 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     metrics.set("parameters", {**vars(args), "date": args.date.isoformat() if args.date else None})
     raw = read_raw_table(spark, args.input, args.input_format, OHLCV_COLUMNS, required=REQUIRED_COLUMNS)
     classified = (
-        classify_bars(raw)
+        classify_bars(raw, max_volume=args.max_volume)
         .withColumn("date", F.to_date("timestamp"))
         .withColumn(_SCOPE, _scope_of(args.date))
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    counts = _count_by_scope_and_reason(classified)
-    in_scope = {reason: n for (scope, reason), n in counts.items() if scope == _IN_SCOPE}
-    input_rows = sum(in_scope.values())
-    rejected_by_reason = {reason: n for reason, n in in_scope.items() if reason is not None}
+    counts = _count_by_scope_reason_and_date(classified)
+    rejected_by_reason, input_rows = _record_counts(metrics, counts, args.input)
     rejected_count = sum(rejected_by_reason.values())
-    metrics.set("rows_read", sum(counts.values()))
-    metrics.set("history_rows", sum(n for (scope, _), n in counts.items() if scope == _HISTORY))
-    metrics.set("later_rows_ignored", sum(n for (scope, _), n in counts.items() if scope == _LATER))
-    metrics.loaded(input_rows, args.input)
-    metrics.rejected(rejected_count, rejected_by_reason)
-    metrics.set("valid_rows", input_rows - rejected_count)
     if input_rows == 0:
         scope = f"for {args.date.isoformat()} " if args.date else ""
         raise JobError(f"no input rows {scope}in {args.input}")
 
+    # The run owns its dates: clear them in every output, so no earlier run's rows survive next to this one's.
+    dates = sorted({date for (scope, _, date), _ in counts.items() if scope == _IN_SCOPE and date is not None})
+    undated_date = _undated_rows_date(args.date, dates)
+    owned = sorted({*dates, undated_date})
+    cleared = clear_dataset_partitions(spark, args.output, OUTPUT_PARTITIONS, "date", [d.isoformat() for d in owned])
+    metrics.set("partitions_cleared", cleared)
+
     rejected = rejected_rows(classified.filter(F.col(_SCOPE) == _IN_SCOPE))
-    if args.date is not None:  # a row without a usable timestamp is reported under the run's date
-        rejected = rejected.withColumn("date", F.coalesce("date", F.lit(args.date)))
+    # A row without a usable timestamp has no date of its own: it is filed under the run's date.
+    rejected = rejected.withColumn("date", F.coalesce("date", F.lit(undated_date)))
     rejected_path = join_uri(args.output, "rejected")
     if rejected_count:
         write_quarantine(rejected, rejected_path, partition_by=("date",))
     metrics.wrote("rejected", rejected_count, rejected_path)
     if input_rows == rejected_count:
-        raise JobError(f"all {input_rows} input rows were rejected (is --input-format {args.input_format} right?)")
+        raise JobError(all_rejected_message(classified, input_rows, rejected_by_reason, args.input_format))
 
     usable = classified.filter(F.col(_SCOPE) != _LATER)
     # History bars feed the look-back of every window; only the run's dates are written.
@@ -159,16 +222,37 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     _write(metrics, "market_summary", summary, args.output)
 
     scope_facts = indicators.agg(
-        F.countDistinct("symbol").alias("symbols"),
+        F.sort_array(F.collect_set("symbol")).alias("symbols"),
         F.sort_array(F.collect_set("market")).alias("markets"),
         F.sort_array(F.collect_set(F.col("date").cast("string"))).alias("dates"),
     ).first()
-    metrics.set("symbols", scope_facts["symbols"])
+    symbols = list(scope_facts["symbols"])
+    metrics.set("symbols", len(symbols))
     metrics.set("markets", list(scope_facts["markets"]))
     metrics.set("dates", list(scope_facts["dates"]))
+    if not args.no_picture:
+        _draw_picture(spark, metrics, indicators, symbols, args.output)
     indicators_with_history.unpersist()
     classified.unpersist()
     return ExitCode.OK
+
+
+def _draw_picture(spark: SparkSession, metrics: JobMetrics, indicators: DataFrame, symbols: list, output: str) -> None:
+    shown = symbols[:MAX_SYMBOLS]
+    # Through Arrow, not row by row; set for this collect only, so the session's other toPandas() keep their types.
+    arrow = "spark.sql.execution.arrow.pyspark.enabled"
+    previous = spark.conf.get(arrow, "false")
+    spark.conf.set(arrow, "true")
+    try:
+        bars = indicators.filter(F.col("symbol").isin(shown)).select(*PICTURE_COLUMNS).toPandas()
+    finally:
+        spark.conf.set(arrow, previous)
+    png, facts = draw_overview(bars, len(symbols), "close with Bollinger bands, anomalies marked")
+    path = join_uri(output, PICTURE_FILE)
+    write_bytes(spark, path, png)
+    metrics.set("picture", {"symbols": list(facts.symbols), "bars": facts.bars_plotted,
+                            "anomaly_markers": facts.anomaly_markers})  # fmt: skip
+    metrics.wrote_file("picture", path)
 
 
 def _write(metrics: JobMetrics, dataset: str, frame: DataFrame, output: str) -> int:
@@ -185,17 +269,14 @@ def main(argv: list[str] | None = None) -> int:
     def body() -> int:
         args = parse_args(argv)
         settings_from(args)  # invalid combinations fail before Spark starts
+        check_output_root(args.output)  # so does an --output that is a file
         metrics = JobMetrics(JOB_NAME)
-        spark = build_spark_session(JOB_NAME)
-        metrics.set("status", "failed")  # until process() returns
-        try:
-            exit_code = process(spark, args, metrics)
-            metrics.set("status", "succeeded")
-            return exit_code
-        finally:
-            metrics.finish(spark)
-            metrics.write(spark, join_uri(args.output, "_metrics.json"))
-            print(metrics.to_json(), flush=True)
+        return run_with_metrics(
+            metrics,
+            join_uri(args.output, "_metrics.json"),
+            lambda: build_spark_session(JOB_NAME),
+            lambda spark: process(spark, args, metrics),
+        )
 
     return run_job(JOB_NAME, body)
 

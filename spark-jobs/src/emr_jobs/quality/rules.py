@@ -17,7 +17,6 @@ column's declared type fails the rule. Regexes are Java regexes matched anywhere
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +32,7 @@ from pyspark.sql.types import (
 )
 
 from emr_jobs.framework.exit_codes import JobError
+from emr_jobs.framework.java_regex import RegexChecker
 
 COLUMN_TYPES: dict[str, DataType] = {
     "string": StringType(),
@@ -64,8 +64,11 @@ class RuleSet:
         return {name: COLUMN_TYPES[type_name] for name, type_name in self.columns.items()}
 
 
-def parse_rules(text: str, source: str) -> RuleSet:
-    """Every problem in the file at once, in one line."""
+def parse_rules(text: str, source: str, regex_problem: RegexChecker | None = None) -> RuleSet:
+    """Every problem in the file at once, in one line.
+
+    `regex_problem` checks a pattern with the engine that will run it (framework.java_regex.java_regex_checker:
+    the session's JVM); without one, patterns are only checked to be non-empty strings."""
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -74,7 +77,7 @@ def parse_rules(text: str, source: str) -> RuleSet:
     if not isinstance(document, dict):
         raise JobError(f"bad rules file {source}: expected a JSON object with 'columns' and 'rules'")
     columns = _parse_columns(document.get("columns"), problems)
-    rules = _parse_rule_list(document.get("rules"), columns, problems)
+    rules = _parse_rule_list(document.get("rules"), columns, problems, regex_problem)
     if problems:
         raise JobError(f"bad rules file {source}: " + "; ".join(problems))
     return RuleSet(columns=columns, rules=tuple(rules))
@@ -95,7 +98,9 @@ def _parse_columns(raw: Any, problems: list[str]) -> dict[str, str]:
     return columns
 
 
-def _parse_rule_list(raw: Any, columns: dict[str, str], problems: list[str]) -> list[Rule]:
+def _parse_rule_list(
+    raw: Any, columns: dict[str, str], problems: list[str], regex_problem: RegexChecker | None
+) -> list[Rule]:
     if not isinstance(raw, list) or not raw:
         problems.append("'rules' must be a non-empty list")
         return []
@@ -117,7 +122,7 @@ def _parse_rule_list(raw: Any, columns: dict[str, str], problems: list[str]) -> 
         if rule_type not in RULE_TYPES:
             problems.append(f"{label} has unknown type {rule_type!r} (expected one of {', '.join(RULE_TYPES)})")
             continue
-        rule = _parse_rule(name, rule_type, item, columns, label, problems)
+        rule = _parse_rule(name, rule_type, item, columns, label, problems, regex_problem)
         if rule is not None:
             rules.append(rule)
     return rules
@@ -137,7 +142,7 @@ def _rule_columns(item: dict, rule_type: str, label: str, problems: list[str]) -
     return (name,)
 
 
-def _parse_rule(name, rule_type, item, columns, label, problems) -> Rule | None:
+def _parse_rule(name, rule_type, item, columns, label, problems, regex_problem) -> Rule | None:
     names = _rule_columns(item, rule_type, label, problems)
     if names is None:
         return None
@@ -154,10 +159,9 @@ def _parse_rule(name, rule_type, item, columns, label, problems) -> Rule | None:
         if not isinstance(pattern, str) or not pattern:
             problems.append(f"{label} needs 'pattern': a regular expression")
         else:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                problems.append(f"{label} has an invalid pattern ({error})")
+            problem = regex_problem(pattern) if regex_problem is not None else None
+            if problem is not None:
+                problems.append(f"{label} has an invalid pattern {pattern!r}: {problem}")
             params = {"pattern": pattern}
     elif rule_type == "allowed_values":
         values = item.get("values")

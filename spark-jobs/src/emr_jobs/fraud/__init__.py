@@ -1,0 +1,1 @@
+"""Insurance-claims fraud detection: parsing, statistical and rule-based detections, scoring, summaries."""

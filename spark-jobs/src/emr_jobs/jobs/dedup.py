@@ -1,0 +1,138 @@
+"""Dedup: keeps one row per key, the latest (latest_timestamp) or the earliest (first_seen) by --order-by.
+
+Outputs under --output: kept/ (one row per key), superseded/ (every dropped row with kept_id, the id of the row kept
+for its key), rejected/ (null key or id, null or unparsable --order-by, malformed; one reject_reason each), and
+_metrics.json, whose counts prove input = kept + superseded + rejected. Each dataset is replaced on a rerun.
+The choice is deterministic: the same rows in any order and any partitioning give the same outputs.
+"""
+
+import argparse
+
+from pyspark import StorageLevel
+from pyspark.sql import SparkSession
+
+from emr_jobs.committed_outputs import dataset_path, write_parquet
+from emr_jobs.dedup.columns import input_columns
+from emr_jobs.dedup.selection import (
+    KEPT,
+    REJECTED,
+    STATUS_COLUMN,
+    SUPERSEDED,
+    classify_rows,
+    kept_rows,
+    rejected_rows,
+    superseded_rows,
+)
+from emr_jobs.dedup.spec import STRATEGIES, DedupSpec, column_list, tie_break_list
+from emr_jobs.framework.args import JobArgumentParser, add_input_arguments
+from emr_jobs.framework.exit_codes import ExitCode, JobError
+from emr_jobs.framework.filesystem import join_uri
+from emr_jobs.framework.lifecycle import run_with_metrics
+from emr_jobs.framework.metrics import JobMetrics
+from emr_jobs.framework.outputs import check_output_root
+from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
+from emr_jobs.framework.readers import read_raw_table
+from emr_jobs.framework.runner import run_job
+from emr_jobs.framework.session import build_spark_session
+
+JOB_NAME = "dedup"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The job's options; also the source of its entry in the job catalogue (emr_jobs.catalog)."""
+    parser = JobArgumentParser(prog=JOB_NAME, description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    add_input_arguments(parser)
+    parser.add_argument("--output", required=True, help="output root path or URI")
+    parser.add_argument("--keys", required=True, help="comma-separated key columns (one kept row per key)")
+    parser.add_argument("--order-by", required=True, help="timestamp column that orders the rows of a key")
+    parser.add_argument(
+        "--strategy",
+        choices=STRATEGIES,
+        default="latest_timestamp",
+        help="latest_timestamp keeps the greatest --order-by, first_seen the least (default latest_timestamp)",
+    )
+    parser.add_argument(
+        "--tie-break", help="comma-separated columns (column[:asc|:desc], text order) deciding equal --order-by"
+    )
+    parser.add_argument("--id-column", help="the rows' id column (default: a sha256 of the row's text)")
+    parser.add_argument("--columns", help="comma-separated input columns (default: csv header or parquet schema)")
+    return parser
+
+
+def spec_from(args: argparse.Namespace) -> DedupSpec:
+    return DedupSpec(
+        keys=column_list(args.keys, "--keys"),
+        order_by=args.order_by.strip(),
+        strategy=args.strategy,
+        tie_breaks=tie_break_list(args.tie_break),
+        id_column=args.id_column.strip() if args.id_column else None,
+    )
+
+
+def process(spark: SparkSession, args: argparse.Namespace, spec: DedupSpec, metrics: JobMetrics) -> int:
+    metrics.set("parameters", vars(args))
+    declared = input_columns(spark, args.input, args.input_format, args.columns)
+    columns = tuple(declared)
+    spec.check_columns(columns)
+    raw = read_raw_table(spark, args.input, args.input_format, declared, required=tuple(columns))
+    classified = classify_rows(raw, spec, columns).persist(StorageLevel.MEMORY_AND_DISK)
+    counts = {
+        (row[STATUS_COLUMN], row[REJECT_REASON_COLUMN]): row["count"]
+        for row in classified.groupBy(STATUS_COLUMN, REJECT_REASON_COLUMN).count().collect()
+    }
+    by_status = {
+        status: sum(n for (s, _), n in counts.items() if s == status) for status in (KEPT, SUPERSEDED, REJECTED)
+    }
+    input_rows = sum(counts.values())
+    metrics.loaded(input_rows, args.input)
+    metrics.rejected(by_status[REJECTED], {reason: n for (s, reason), n in counts.items() if s == REJECTED})
+    metrics.set("valid_rows", by_status[KEPT] + by_status[SUPERSEDED])
+    metrics.set("kept_rows", by_status[KEPT])
+    metrics.set("superseded_rows", by_status[SUPERSEDED])
+    metrics.found("kept", by_status[KEPT])
+    metrics.found("superseded", by_status[SUPERSEDED])
+    metrics.set("conservation", conservation(input_rows, by_status))
+    if input_rows == 0:
+        raise JobError(f"no input rows in {args.input}")
+
+    outputs = {
+        "kept": (kept_rows(classified, spec, columns), KEPT),
+        "superseded": (superseded_rows(classified, spec, columns), SUPERSEDED),
+        "rejected": (rejected_rows(classified, columns), REJECTED),
+    }
+    for dataset, (frame, status) in outputs.items():
+        path = dataset_path(args.output, dataset)
+        write_parquet(frame, path)
+        metrics.wrote(dataset, by_status[status], path)
+    classified.unpersist()
+    return ExitCode.OK
+
+
+def conservation(input_rows: int, by_status: dict[str, int]) -> dict:
+    accounted = by_status[KEPT] + by_status[SUPERSEDED] + by_status[REJECTED]
+    return {
+        "equation": "input_rows = kept_rows + superseded_rows + rejected_rows",
+        "input_rows": input_rows,
+        "accounted_rows": accounted,
+        "holds": input_rows == accounted,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    def body() -> int:
+        args = build_parser().parse_args(argv)
+        spec = spec_from(args)  # invalid lists fail before Spark starts
+        check_output_root(args.output)  # an --output that is a file fails before Spark starts
+        metrics = JobMetrics(JOB_NAME)
+        return run_with_metrics(
+            metrics,
+            join_uri(args.output, "_metrics.json"),
+            lambda: build_spark_session(JOB_NAME),
+            lambda spark: process(spark, args, spec, metrics),
+        )
+
+    return run_job(JOB_NAME, body)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
