@@ -164,6 +164,59 @@ export const PIPELINES = {
     retries: 0,
     timeoutMinutes: 60,
   },
+  claimsDaily: {
+    description: "When a day's claims land: keep the latest submission of each claim, then score it for fraud",
+    runtime: "transient",
+    trigger: { prefix: "raw/claims/", marker: "_SUCCESS" },
+    steps: [
+      {
+        name: "dedup_claims",
+        job: "dedup",
+        args: {
+          input: "s3://{data_bucket}/raw/claims/{date}/",
+          "input-format": "csv",
+          output: "s3://{data_bucket}/processed/claims/{date}/",
+          keys: "claim_id",
+          "order-by": "submitted_at",
+          strategy: "latest_timestamp",
+        },
+      },
+      {
+        name: "detect_fraud",
+        job: "fraud_detection",
+        // dedup writes kept/ with every column as text; the reader parses parquet text like csv.
+        args: { input: "s3://{data_bucket}/processed/claims/{date}/kept/", "input-format": "parquet", output: "s3://{data_bucket}/processed/fraud/", date: "{date}" },
+      },
+    ],
+    retries: 1,
+    timeoutMinutes: 180,
+  },
+  trackerDaily: {
+    description: "Roll city counts up to states and compare them with the official figures; stop on too many differences",
+    runtime: "cluster",
+    schedule: { cron: "0 7 * * ? *", timezone: "UTC" },
+    steps: [
+      {
+        name: "aggregate",
+        job: "aggregate",
+        args: { input: "s3://{data_bucket}/raw/tracker/city/{date}/", "input-format": "csv", output: "s3://{data_bucket}/processed/tracker/{date}/" },
+      },
+      {
+        // A gate (exit 2 above --fail-above): the state machine stops cleanly and notifies.
+        name: "compare_official",
+        job: "compare",
+        args: {
+          ours: "s3://{data_bucket}/processed/tracker/{date}/state_daily/",
+          theirs: "s3://{data_bucket}/raw/tracker/official/{date}/",
+          "theirs-format": "csv",
+          output: "s3://{data_bucket}/processed/tracker-diff/{date}/",
+          "fail-above": 0.05,
+        },
+      },
+    ],
+    retries: 1,
+    timeoutMinutes: 60,
+  },
 } satisfies Record<string, PipelineInput>;
 
 export type PipelineName = keyof typeof PIPELINES;

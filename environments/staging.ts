@@ -18,5 +18,5 @@ export const staging: EnvironmentInput = {
   logging: { retentionDays: 30 },
   stateBackend: { type: "s3", bucket: "emr-platform-terraform-state", region: "eu-west-1" },
   tags: { CostCenter: "data-platform-staging" },
-  pipelines: { financialDaily: { schedule: true }, smokeNightly: { schedule: true } },
+  pipelines: { financialDaily: { schedule: true }, smokeNightly: { schedule: true }, claimsDaily: {}, trackerDaily: { schedule: true } },
 };

@@ -61,6 +61,19 @@ def test_parquet_is_read_with_declared_types_and_rendered_as_text(spark, tmp_pat
     assert row["timestamp"] == "2024-01-01 09:30:00" and row["source"] is None
 
 
+def test_parquet_that_stores_numbers_as_text_is_parsed_not_refused(spark, tmp_path):
+    # dedup keeps every column as it arrived (text from csv); fraud_detection reads its kept/ output in claimsDaily.
+    path = tmp_path / "kept.parquet"
+    pd.DataFrame(
+        {"symbol": ["AAA", "BBB"], "close": ["10.5", "n/a"], "timestamp": ["2024-01-01T00:00:00Z", None]}
+    ).to_parquet(path)
+    rows = _read(spark, path, "parquet")
+    assert [(r["symbol"], r["close"], r["timestamp"]) for r in rows] == [
+        ("AAA", "10.5", "2024-01-01T00:00:00Z"),
+        ("BBB", "n/a", None),
+    ]
+
+
 def test_a_missing_input_is_a_fatal_error(spark, tmp_path):
     with pytest.raises(JobError, match="input not found"):
         _read(spark, tmp_path / "nowhere.csv", "csv")

@@ -253,3 +253,27 @@ describe("cluster pipeline (smoke-nightly) under moto", () => {
     expect((await notifications()).map((m) => m.Subject)).toEqual(["emr-platform-dev-smoke-nightly: pipeline failed"]);
   });
 });
+
+describe("the workload pipelines under moto (issue 12's jobs as steps)", () => {
+  test("claims-daily: dedup, then fraud detection on its kept rows, on a transient cluster", async () => {
+    const run = await execute("claims-daily");
+    expect(run.status).toBe("SUCCEEDED");
+    expect(run.entered.filter((s) => !s.endsWith("?"))).toEqual([
+      "CheckConcurrency",
+      "DateFromInput",
+      "CreateCluster",
+      "Run dedup_claims",
+      "Run detect_fraud",
+      "TerminateCluster",
+      "Succeeded",
+    ]);
+  });
+
+  test("tracker-daily: compare exiting 2 (too many differences) stops cleanly with a notification, on the shared cluster", async () => {
+    const run = await execute("tracker-daily", { gateExit: ["Run compare_official"] });
+    expect(run.status).toBe("SUCCEEDED");
+    expect(run.entered.slice(run.entered.indexOf("Run aggregate"))).toEqual(["Run aggregate", "Run compare_official", "Gate compare_official passed?", "NotifyGateStopped", "GateStopped"]);
+    expect(run.entered.some((s) => s.startsWith("Terminate"))).toBe(false);
+    expect((await notifications()).map((m) => m.Subject)).toEqual(["emr-platform-dev-tracker-daily: quality gate stopped the run"]);
+  });
+});

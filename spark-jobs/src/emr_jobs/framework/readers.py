@@ -160,6 +160,7 @@ def _read_parquet(
             raise JobError(
                 f"input lacks {required_label} columns: {', '.join(missing)} (columns: {', '.join(sorted(present))})"
             )
-    schema = StructType([StructField(name, data_type) for name, data_type in columns.items()])
-    frame = spark.read.schema(schema).parquet(path)
-    return _as_text(frame, columns, F.lit(False))
+    # The file's own types, each declared column then cast to text and parsed like csv: forcing the declared schema
+    # on read fails with a raw SchemaColumnConvertNotSupportedException when a producer (dedup, which keeps every
+    # column as it arrived) stored a number as a string, and it would hide such rows from the reject reasons.
+    return _as_text(spark.read.parquet(path), columns, F.lit(False))
