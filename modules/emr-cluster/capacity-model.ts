@@ -28,6 +28,13 @@ export type ScalingMode = "none" | "custom" | "managed";
 /** ComputeLimits.UnitType per shape (EMR API, ComputeLimits). */
 export const MANAGED_UNIT_TYPE: Readonly<Record<CapacityShape, "Instances" | "InstanceFleetUnits">> = { groups: "Instances", fleets: "InstanceFleetUnits" };
 
+/** Our word for a ComputeLimits.UnitType (undefined for one we do not use, e.g. VCPU). */
+export function capacityUnitOf(unitType: string | undefined): CapacityUnit | undefined {
+  if (unitType === MANAGED_UNIT_TYPE.groups) return "instances";
+  if (unitType === MANAGED_UNIT_TYPE.fleets) return "units";
+  return undefined;
+}
+
 export type ScalingRange =
   | { readonly kind: "none" }
   | { readonly kind: "custom"; readonly group: "task"; readonly min: number; readonly max: number }

@@ -82,8 +82,9 @@ export function formatEnvironment(summary: EnvironmentSummary): string {
       ...(f.onDemandAllocationStrategy ? [`on-demand ${f.onDemandAllocationStrategy}`] : []),
       ...(f.spotAllocationStrategy ? [`spot ${f.spotAllocationStrategy}`] : []),
     ];
-    out.push(`    ${f.role.padEnd(7)}${`${f.targetOnDemandUnits} on-demand + ${f.targetSpotUnits} spot units`.padEnd(30)}${strategies.join(", ")}`);
-    for (const types of wrap(f.types.map((t) => `${t.instanceType} (${t.weightedCapacity})`), WRAP - 11)) out.push(`           ${types}`);
+    out.push(`    ${f.role.padEnd(7)}${`${f.targetOnDemandUnits} on-demand + ${f.targetSpotUnits} spot units`.padEnd(30)}${strategies.join(", ")}`.trimEnd());
+    const types = f.types.map((t) => `${t.instanceType} (${t.weightedCapacity} unit${t.weightedCapacity === 1 ? "" : "s"})`);
+    for (const wrapped of wrap(types, WRAP - 11)) out.push(`           ${wrapped}`);
   }
   out.push(line("scaling", formatScaling(summary.scaling)));
 
