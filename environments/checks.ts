@@ -11,7 +11,10 @@ import { blockSize, canonical, coveredAddresses, networkAddress, parseCidr, type
 import { INSTANCE_TYPE_TABLE, instanceTypesIn } from "./instance-types";
 import { ENVIRONMENT_NAMES } from "./names";
 
-/** EMR takes at most 5 instance types per fleet without an allocation strategy (EMR management guide, "Instance fleets"). */
+/**
+ * EMR takes at most 5 instance types per fleet without an allocation strategy, 30 with one (EMR API reference,
+ * InstanceTypeConfig: "Without an allocation strategy, you may specify a maximum of five instance type configurations").
+ */
 export const TYPES_WITHOUT_ALLOCATION_STRATEGY = 5;
 
 /** Adds one fault: the path into the config and what is wrong, ending in "; fix: …". */
@@ -279,8 +282,15 @@ const fleetChecks: ConfigCheck[] = [
   {
     name: "fleetUnits",
     area: "fleets",
-    rule: "The master fleet targets exactly one unit (on-demand or spot); every other fleet targets at least one unit (EMR refuses an empty fleet).",
+    rule: "The master fleet targets exactly one unit (on-demand or spot) and weighs each type 1; every other fleet targets at least one unit (EMR refuses an empty fleet).",
     run(env, report) {
+      // InstanceTypeConfig.WeightedCapacity: "This value is 1 for a master instance fleet" (EMR API reference).
+      list(at(env, "fleets", "master", "instanceTypes")).forEach((t, i) => {
+        const weight = num(at(t, "weightedCapacity"));
+        if (weight !== undefined && weight !== 1) {
+          report(["fleets", "master", "instanceTypes", i, "weightedCapacity"], `a master instance type counts as 1 unit (EMR runs one master node), not ${weight}; fix: weightedCapacity: 1 or leave it out`);
+        }
+      });
       for (const role of presentFleets(env)) {
         const { total } = targets(env, role);
         if (role === "master" && total !== 1) {

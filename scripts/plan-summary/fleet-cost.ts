@@ -1,7 +1,8 @@
 /**
  * Hourly cost range of instance fleets. A fleet's target units can be met by many mixes of its instance types, so a
  * fleet has no single price: per market we give the cheapest mix that meets the target units (exact, over whole
- * instances, overshoot allowed as EMR allows it) and the dearest (every unit from the one type whose whole-instance
+ * instances, overshoot allowed: EMR "provisions instances until the target capacity is totally fulfilled, even if this
+ * results in an overage", EMR API reference, InstanceFleetConfig.TargetOnDemandCapacity) and the dearest (every unit from the one type whose whole-instance
  * cover costs most). Each is named by its mix. Prices come from the checked-in table; a type it lacks fails the
  * summary with a message naming the type, region and fleet.
  */

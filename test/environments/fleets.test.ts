@@ -116,6 +116,11 @@ describe("fleets: refusals, each naming the field and the fix", () => {
     expect(refusal(input, "fleets.master.targetOnDemandCapacity")).toMatch(/targets 2 units; EMR runs exactly one master node; fix:/);
   });
 
+  test("a master instance type weighing more than one unit", () => {
+    const input = devFleets((f) => (f.master.instanceTypes[1] = { instanceType: "m5.2xlarge", weightedCapacity: 2 }));
+    expect(refusal(input, "fleets.master.instanceTypes.1.weightedCapacity")).toMatch(/a master instance type counts as 1 unit.*not 2; fix: weightedCapacity: 1/);
+  });
+
   test("a fleet with no units", () => {
     const input = devFleets((f) => (f.task!.targetSpotCapacity = 0));
     expect(refusal(input, "fleets.task.targetSpotCapacity")).toMatch(/targets no units/);
