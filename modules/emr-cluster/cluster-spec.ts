@@ -1,6 +1,7 @@
 /**
  * The one cluster definition: a pure, provider-free description of an EMR cluster, built from the environment
- * config and the ARNs/ids of what the cluster uses. PlatformCluster renders it as Terraform `aws_emr_cluster`;
+ * config and the ARNs/ids of what the cluster uses, in either capacity shape of the capacity model (instance groups
+ * in one subnet, or instance fleets offered every private subnet). PlatformCluster renders it as Terraform `aws_emr_cluster`;
  * the pipeline module renders it as RunJobFlow parameters for a transient cluster. Both read every field from here,
  * so the two cannot drift (test/modules/cluster-spec.test.ts compares them field by field).
  */
