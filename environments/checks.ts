@@ -11,6 +11,12 @@ import { blockSize, canonical, coveredAddresses, networkAddress, parseCidr, type
 import { INSTANCE_TYPE_TABLE, instanceTypesIn } from "./instance-types";
 import { ENVIRONMENT_NAMES } from "./names";
 
+/**
+ * EMR takes at most 5 instance types per fleet without an allocation strategy, 30 with one (EMR API reference,
+ * InstanceTypeConfig: "Without an allocation strategy, you may specify a maximum of five instance type configurations").
+ */
+export const TYPES_WITHOUT_ALLOCATION_STRATEGY = 5;
+
 /** Adds one fault: the path into the config and what is wrong, ending in "; fix: …". */
 export type Report = (path: (string | number)[], message: string) => void;
 
@@ -19,7 +25,7 @@ export interface DraftConfig {
   readonly [key: string]: unknown;
 }
 
-export type CheckArea = "scaling" | "instances" | "release" | "network" | "access" | "tls" | "names" | "endpoint" | "prod";
+export type CheckArea = "scaling" | "instances" | "fleets" | "release" | "network" | "access" | "tls" | "names" | "endpoint" | "prod";
 
 export interface ConfigCheck {
   readonly name: string;
@@ -42,11 +48,23 @@ const GROUPS = ["master", "core", "task"] as const;
 /** gp3's baseline throughput, MiB/s. */
 export const GP3_BASELINE_THROUGHPUT = 125;
 
+/** The instance groups' defaults (schema.ts builds `instances` from them; `fleetsReplaceGroups` compares with them). */
+export const GROUP_DEFAULTS = {
+  master: { instanceType: "m6i.xlarge", count: 1, market: "ON_DEMAND" },
+  core: { instanceType: "m6i.xlarge", count: 2, market: "ON_DEMAND" },
+  task: { instanceType: "m6i.xlarge", count: 0, market: "SPOT" },
+} as const;
+export const EBS_DEFAULTS = { sizeGb: 64, volumesPerInstance: 1, iops: 3000, throughputMiBps: GP3_BASELINE_THROUGHPUT } as const;
+
+/** True when the config describes its capacity as instance fleets (`fleets`) rather than groups (`instances`). */
+const usesFleets = (env: DraftConfig): boolean => obj(at(env, "fleets")) !== undefined;
+
 /**
  * A task instance group exists when it has instances, custom autoscaling drives it, or managed scaling's limits
  * leave room beyond the core group (the same rule as the cluster module's `createTaskGroup`).
  */
 function hasTaskGroup(env: DraftConfig): boolean {
+  if (usesFleets(env)) return false;
   const max = num(at(env, "scaling", "managed", "maxCapacity"));
   const managedNeedsTasks = max !== undefined && max > (num(at(env, "scaling", "managed", "maxCoreCapacity")) ?? max);
   return (num(at(env, "instances", "task", "count")) ?? 0) > 0 || obj(at(env, "scaling", "autoscaling")) !== undefined || managedNeedsTasks;
@@ -112,7 +130,7 @@ const scalingChecks: ConfigCheck[] = [
       const max = num(managed?.maxCapacity);
       const core = at(env, "instances", "core", "market");
       const task = at(env, "instances", "task", "market");
-      if (!managed || max === undefined || !isMarket(core) || !isMarket(task)) return;
+      if (usesFleets(env) || !managed || max === undefined || !isMarket(core) || !isMarket(task)) return;
       const ceiling = managedScalingCeiling({ maxOnDemandCapacity: num(managed.maxOnDemandCapacity), maxCoreCapacity: num(managed.maxCoreCapacity) }, { market: core }, { market: task });
       if (ceiling < max) {
         report(
@@ -195,7 +213,7 @@ const instanceChecks: ConfigCheck[] = [
   {
     name: "instanceTypeOffered",
     area: "instances",
-    rule: `Every group's \`instanceType\` is listed for the environment's region in \`${INSTANCE_TYPE_TABLE}\`, the one table of EMR-supported types with their prices.`,
+    rule: `Every group's (or fleet's) \`instanceType\` is listed for the environment's region in \`${INSTANCE_TYPE_TABLE}\`, the one table of EMR-supported types with their prices.`,
     run(env, report) {
       const region = str(at(env, "region"));
       if (region === undefined) return;
@@ -204,13 +222,160 @@ const instanceChecks: ConfigCheck[] = [
         report(["region"], `${INSTANCE_TYPE_TABLE} lists no instance types for ${region}; fix: add the region's EMR-supported types with their prices, or use one of its regions`);
         return;
       }
-      for (const group of GROUPS) {
-        const type = str(at(env, "instances", group, "instanceType"));
+      const named: [(string | number)[], unknown][] = usesFleets(env)
+        ? GROUPS.flatMap((role) => list(at(env, "fleets", role, "instanceTypes")).map((t, i): [(string | number)[], unknown] => [["fleets", role, "instanceTypes", i, "instanceType"], at(t, "instanceType")]))
+        : GROUPS.map((group): [(string | number)[], unknown] => [["instances", group, "instanceType"], at(env, "instances", group, "instanceType")]);
+      for (const [path, value] of named) {
+        const type = str(value);
         if (type !== undefined && !offered.includes(type)) {
-          report(
-            ["instances", group, "instanceType"],
-            `not an instance type EMR offers in ${region} (per ${INSTANCE_TYPE_TABLE}); fix: one of ${offered.join(", ")}, or add the type's row with its prices`,
-          );
+          report(path, `not an instance type EMR offers in ${region} (per ${INSTANCE_TYPE_TABLE}); fix: one of ${offered.join(", ")}, or add the type's row with its prices`);
+        }
+      }
+    },
+  },
+];
+
+
+// ---- instance fleets -------------------------------------------------------------------------------------------
+
+const FLEETS = ["master", "core", "task"] as const;
+/** A fleet's target units: on-demand, spot, and their total (undefined parts read as 0). */
+function targets(env: DraftConfig, role: (typeof FLEETS)[number]) {
+  const onDemand = num(at(env, "fleets", role, "targetOnDemandCapacity")) ?? 0;
+  const spot = num(at(env, "fleets", role, "targetSpotCapacity")) ?? 0;
+  return { onDemand, spot, total: onDemand + spot };
+}
+const presentFleets = (env: DraftConfig) => FLEETS.filter((role) => obj(at(env, "fleets", role)) !== undefined);
+const sameValues = (actual: unknown, expected: Record<string, unknown>) => Object.entries(expected).every(([k, v]) => at(actual, k) === v);
+
+/**
+ * Whether a fleet may hold spot units: it targets some, or it is the task fleet under managed scaling (which adds spot
+ * task units beyond maxOnDemandCapacity).
+ */
+function mayHoldSpot(env: DraftConfig, role: (typeof FLEETS)[number]): boolean {
+  return targets(env, role).spot > 0 || (role === "task" && obj(at(env, "scaling", "managed")) !== undefined);
+}
+
+const fleetChecks: ConfigCheck[] = [
+  {
+    name: "fleetsReplaceGroups",
+    area: "fleets",
+    rule: "`fleets` replaces `instances`: a cluster is either instance groups or instance fleets, so an environment with `fleets` leaves `instances` out.",
+    run(env, report) {
+      if (!usesFleets(env)) return;
+      const untouched = GROUPS.every(
+        (role) => sameValues(at(env, "instances", role), GROUP_DEFAULTS[role]) && at(env, "instances", role, "bidPrice") === undefined && sameValues(at(env, "instances", role, "ebs"), EBS_DEFAULTS),
+      );
+      if (!untouched) report(["instances"], "is set along with fleets (a cluster is either instance groups or instance fleets); fix: remove instances, or remove fleets");
+    },
+  },
+  {
+    name: "fleetsManagedScalingOnly",
+    area: "fleets",
+    rule: "Fleets scale only with `scaling.managed` (in `InstanceFleetUnits`): custom autoscaling rules act on instance groups.",
+    run(env, report) {
+      if (usesFleets(env) && obj(at(env, "scaling", "autoscaling"))) {
+        report(["scaling", "autoscaling"], "custom autoscaling rules act on instance groups, not fleets (only managed scaling works with fleets, in InstanceFleetUnits); fix: replace scaling.autoscaling with scaling.managed");
+      }
+    },
+  },
+  {
+    name: "fleetUnits",
+    area: "fleets",
+    rule: "The master fleet targets exactly one unit (on-demand or spot) and weighs each type 1; every other fleet targets at least one unit (EMR refuses an empty fleet).",
+    run(env, report) {
+      // InstanceTypeConfig.WeightedCapacity: "This value is 1 for a master instance fleet" (EMR API reference).
+      list(at(env, "fleets", "master", "instanceTypes")).forEach((t, i) => {
+        const weight = num(at(t, "weightedCapacity"));
+        if (weight !== undefined && weight !== 1) {
+          report(["fleets", "master", "instanceTypes", i, "weightedCapacity"], `a master instance type counts as 1 unit (EMR runs one master node), not ${weight}; fix: weightedCapacity: 1 or leave it out`);
+        }
+      });
+      for (const role of presentFleets(env)) {
+        const { total } = targets(env, role);
+        if (role === "master" && total !== 1) {
+          report(["fleets", "master", "targetOnDemandCapacity"], `the master fleet targets ${total} units; EMR runs exactly one master node; fix: targetOnDemandCapacity: 1, targetSpotCapacity: 0`);
+        } else if (role !== "master" && total < 1) {
+          report(["fleets", role, "targetSpotCapacity"], `the ${role} fleet targets no units (EMR needs at least one of its targets above 0); fix: targetOnDemandCapacity or targetSpotCapacity of 1 or more, or remove the fleet`);
+        }
+      }
+    },
+  },
+  {
+    name: "fleetSpotSpecification",
+    area: "fleets",
+    rule: "A fleet that may hold spot units (a spot target, or the task fleet under managed scaling) sets `spot` with its timeout action and minutes.",
+    run(env, report) {
+      for (const role of presentFleets(env)) {
+        if (mayHoldSpot(env, role) && !obj(at(env, "fleets", role, "spot"))) {
+          report(["fleets", role, "spot"], `the ${role} fleet may run spot instances but sets no spot timeout; fix: spot: { timeoutAction: "SWITCH_TO_ON_DEMAND", timeoutMinutes: 10 }`);
+        }
+      }
+    },
+  },
+  {
+    name: "fleetAllocationStrategy",
+    area: "fleets",
+    rule: `A fleet with more than ${TYPES_WITHOUT_ALLOCATION_STRATEGY} instance types sets an allocation strategy for each market it uses (\`spot\`, \`onDemand\`): EMR takes at most ${TYPES_WITHOUT_ALLOCATION_STRATEGY} types without one.`,
+    run(env, report) {
+      for (const role of presentFleets(env)) {
+        const count = list(at(env, "fleets", role, "instanceTypes")).length;
+        if (count <= TYPES_WITHOUT_ALLOCATION_STRATEGY) continue;
+        if (mayHoldSpot(env, role) && !obj(at(env, "fleets", role, "spot"))) {
+          report(["fleets", role, "spot"], `${count} instance types without a spot allocation strategy (EMR allows ${TYPES_WITHOUT_ALLOCATION_STRATEGY} without one); fix: spot: { allocationStrategy: "price-capacity-optimized", timeoutAction: "SWITCH_TO_ON_DEMAND", timeoutMinutes: 10 }, or at most ${TYPES_WITHOUT_ALLOCATION_STRATEGY} types`);
+        }
+        const onDemandUnits = targets(env, role).onDemand > 0 || (role !== "master" && obj(at(env, "scaling", "managed")) !== undefined);
+        if (onDemandUnits && !obj(at(env, "fleets", role, "onDemand"))) {
+          report(["fleets", role, "onDemand"], `${count} instance types without an on-demand allocation strategy (EMR allows ${TYPES_WITHOUT_ALLOCATION_STRATEGY} without one); fix: onDemand: { allocationStrategy: "lowest-price" }, or at most ${TYPES_WITHOUT_ALLOCATION_STRATEGY} types`);
+        }
+      }
+    },
+  },
+  {
+    name: "fleetTargetsWithinManagedLimits",
+    area: "fleets",
+    rule:
+      "With fleets and `scaling.managed`, the limits count core + task units: the fleets' targets lie within `minCapacity`–`maxCapacity`, the core fleet's within `maxCoreCapacity`, " +
+      "their on-demand targets within `maxOnDemandCapacity`, and a `maxCapacity` beyond `maxCoreCapacity` needs a task fleet to grow into.",
+    run(env, report) {
+      const managed = obj(at(env, "scaling", "managed"));
+      if (!usesFleets(env) || !managed) return;
+      const core = targets(env, "core");
+      const task = targets(env, "task");
+      const total = core.total + task.total;
+      const min = num(managed.minCapacity);
+      const max = num(managed.maxCapacity);
+      const maxCore = num(managed.maxCoreCapacity);
+      const maxOnDemand = num(managed.maxOnDemandCapacity);
+      if (max !== undefined && total > max) {
+        report(["scaling", "managed", "maxCapacity"], `${max} is below the core + task fleets' targets (${total} units), which managed scaling could never keep; fix: raise maxCapacity to at least ${total} or lower the targets`);
+      }
+      if (min !== undefined && total < min) {
+        report(["scaling", "managed", "minCapacity"], `${min} is above the core + task fleets' targets (${total} units); fix: lower minCapacity to at most ${total} or raise the targets`);
+      }
+      if (maxCore !== undefined && core.total > maxCore) {
+        report(["fleets", "core", "targetOnDemandCapacity"], `the core fleet targets ${core.total} units, above scaling.managed.maxCoreCapacity ${maxCore}; fix: at most ${maxCore} core units, or raise maxCoreCapacity`);
+      }
+      if (maxOnDemand !== undefined && core.onDemand + task.onDemand > maxOnDemand) {
+        report(["scaling", "managed", "maxOnDemandCapacity"], `${maxOnDemand} is below the fleets' on-demand targets (${core.onDemand + task.onDemand} units); fix: raise it to at least ${core.onDemand + task.onDemand}`);
+      }
+      if (max !== undefined && max > (maxCore ?? max) && obj(at(env, "fleets", "task")) === undefined) {
+        report(["fleets", "task"], `scaling.managed.maxCapacity ${max} exceeds maxCoreCapacity ${maxCore} but there is no task fleet to grow into; fix: add fleets.task, or lower maxCapacity to ${maxCore}`);
+      }
+    },
+  },
+  {
+    name: "pipelineCapacityOnFleets",
+    area: "fleets",
+    rule: "With fleets, a pipeline's `capacity.coreInstanceType` is refused (the fleets list the types); `coreCount` and `taskCount` set the fleets' target units.",
+    run(env, report) {
+      if (!usesFleets(env)) return;
+      for (const [name, pipeline] of Object.entries(obj(at(env, "pipelines")) ?? {})) {
+        if (at(pipeline, "capacity", "coreInstanceType") !== undefined) {
+          report(["pipelines", name, "capacity", "coreInstanceType"], "the environment uses fleets, whose types are listed in fleets.core.instanceTypes; fix: remove coreInstanceType");
+        }
+        if (num(at(pipeline, "capacity", "taskCount")) && obj(at(env, "fleets", "task")) === undefined) {
+          report(["pipelines", name, "capacity", "taskCount"], "the environment has no task fleet to size; fix: remove taskCount or add fleets.task");
         }
       }
     },
@@ -457,8 +622,29 @@ const prodPosture: ConfigCheck[] = [
     area: "prod",
     rule: "prod's master is `ON_DEMAND`: losing the master loses the cluster.",
     run(env, report) {
-      if (env.name === "prod" && at(env, "instances", "master", "market") === "SPOT") {
+      if (env.name !== "prod") return;
+      if (usesFleets(env)) {
+        if (targets(env, "master").spot > 0) report(["fleets", "master", "targetSpotCapacity"], "a spot master in prod: losing the master loses the cluster; fix: targetSpotCapacity: 0, targetOnDemandCapacity: 1");
+      } else if (at(env, "instances", "master", "market") === "SPOT") {
         report(["instances", "master", "market"], "SPOT master in prod: losing the master loses the cluster; fix: ON_DEMAND");
+      }
+    },
+  },
+  {
+    name: "prodCoreOnDemand",
+    area: "prod",
+    rule: "prod's core nodes are on-demand (HDFS lives there): an `ON_DEMAND` core group, or a core fleet with no spot target whose managed `maxCoreCapacity` stays within `maxOnDemandCapacity`.",
+    run(env, report) {
+      if (env.name !== "prod") return;
+      if (!usesFleets(env)) {
+        if (at(env, "instances", "core", "market") === "SPOT") report(["instances", "core", "market"], "SPOT core nodes in prod lose HDFS blocks on interruption; fix: ON_DEMAND");
+        return;
+      }
+      if (targets(env, "core").spot > 0) report(["fleets", "core", "targetSpotCapacity"], "spot core units in prod lose HDFS blocks on interruption; fix: targetSpotCapacity: 0");
+      const maxCore = num(at(env, "scaling", "managed", "maxCoreCapacity"));
+      const maxOnDemand = num(at(env, "scaling", "managed", "maxOnDemandCapacity"));
+      if (obj(at(env, "scaling", "managed")) && maxOnDemand !== undefined && (maxCore === undefined || maxCore > maxOnDemand)) {
+        report(["scaling", "managed", "maxCoreCapacity"], `${maxCore ?? "(unset)"} lets managed scaling add spot core units beyond maxOnDemandCapacity ${maxOnDemand}; fix: maxCoreCapacity <= maxOnDemandCapacity`);
       }
     },
   },
@@ -489,6 +675,7 @@ const prodPosture: ConfigCheck[] = [
 export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   ...scalingChecks,
   ...instanceChecks,
+  ...fleetChecks,
   ...releaseChecks,
   ...networkChecks,
   ...accessChecks,

@@ -228,13 +228,13 @@ export const environmentPipelineSchema = z
     trigger: z.boolean().default(true).describe("Start on the pipeline's S3 arrival marker, when it declares one."),
     capacity: z
       .object({
-        coreCount: z.number().int().min(1).max(500).optional(),
-        taskCount: z.number().int().min(0).max(500).optional(),
+        coreCount: z.number().int().min(1).max(500).optional().describe("Core instances (groups) or core fleet target units (fleets: on-demand kept up to this, the rest spot)."),
+        taskCount: z.number().int().min(0).max(500).optional().describe("Task instances (groups) or task fleet target units (fleets)."),
         coreInstanceType: z.string().regex(/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/, "not an EC2 instance type; fix: e.g. r6i.xlarge").optional(),
       })
       .strict()
       .default({})
-      .describe("The transient cluster's size; defaults to the environment's instance groups."),
+      .describe("The transient cluster's size; defaults to the environment's instance groups or fleets."),
   })
   .strict();
 export const environmentPipelinesSchema = z.record(z.string(), environmentPipelineSchema).superRefine((record, ctx) => {

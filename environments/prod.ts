@@ -1,15 +1,45 @@
 import type { EnvironmentInput } from "./schema";
 
-/** Production: long-running, protected, on-demand core nodes (HDFS lives there), managed TLS certificates. */
+/**
+ * Production: long-running, protected, managed TLS certificates. Capacity is instance fleets: on-demand master and
+ * core (HDFS lives on core), a spot task fleet diversified over six types of 64 GiB per unit (spot pools run dry one
+ * type at a time), and every private subnet offered so EMR picks the zone with capacity.
+ */
 export const prod: EnvironmentInput = {
   name: "prod",
   region: "eu-west-1",
   network: { mode: "create", vpcCidr: "10.42.0.0/16", availabilityZones: 3, natGateways: "per-az" },
   access: { adminCidrs: ["10.0.0.0/8"] },
-  instances: {
-    master: { instanceType: "m6i.2xlarge", count: 1, market: "ON_DEMAND", ebs: { sizeGb: 200 } },
-    core: { instanceType: "r6i.2xlarge", count: 3, market: "ON_DEMAND", ebs: { sizeGb: 500 } },
-    task: { instanceType: "r6i.2xlarge", count: 0, market: "SPOT", ebs: { sizeGb: 200 } },
+  fleets: {
+    master: {
+      targetOnDemandCapacity: 1,
+      instanceTypes: [
+        { instanceType: "m6i.2xlarge", ebs: { sizeGb: 200 } },
+        { instanceType: "m5.2xlarge", ebs: { sizeGb: 200 } },
+      ],
+    },
+    core: {
+      targetOnDemandCapacity: 4,
+      instanceTypes: [
+        { instanceType: "r6i.2xlarge", ebs: { sizeGb: 500 } },
+        { instanceType: "r5.2xlarge", ebs: { sizeGb: 500 } },
+      ],
+      onDemand: { allocationStrategy: "lowest-price" },
+    },
+    task: {
+      targetSpotCapacity: 2,
+      // One unit = 64 GiB of memory: the 2xlarge r types and the 4xlarge m types count 1, the 4xlarge r types 2.
+      instanceTypes: [
+        { instanceType: "r6i.2xlarge", ebs: { sizeGb: 200 } },
+        { instanceType: "r5.2xlarge", ebs: { sizeGb: 200 } },
+        { instanceType: "m6i.4xlarge", ebs: { sizeGb: 200 } },
+        { instanceType: "m5.4xlarge", ebs: { sizeGb: 200 } },
+        { instanceType: "r6i.4xlarge", weightedCapacity: 2, ebs: { sizeGb: 400 } },
+        { instanceType: "r5.4xlarge", weightedCapacity: 2, ebs: { sizeGb: 400 } },
+      ],
+      spot: { allocationStrategy: "price-capacity-optimized", timeoutAction: "SWITCH_TO_ON_DEMAND", timeoutMinutes: 10 },
+      onDemand: { allocationStrategy: "lowest-price" },
+    },
   },
   scaling: { managed: { minCapacity: 4, maxCapacity: 20, maxOnDemandCapacity: 4, maxCoreCapacity: 4 } },
   autoTermination: { enabled: false },

@@ -4,8 +4,10 @@
  * run here in one pass. Every message names the field and the fix; `loadEnvironment()` gathers them into one error.
  */
 import { z } from "zod";
-import { runConfigChecks } from "./checks";
+import { EBS_DEFAULTS, GROUP_DEFAULTS, runConfigChecks } from "./checks";
 import { ENVIRONMENT_NAMES } from "./names";
+
+export { TYPES_WITHOUT_ALLOCATION_STRATEGY } from "./checks";
 import { environmentPipelinesSchema } from "./pipelines";
 
 export { ENVIRONMENT_NAMES, type EnvironmentName } from "./names";
@@ -54,14 +56,14 @@ const market = z.enum(["ON_DEMAND", "SPOT"]);
 
 const ebs = z
   .object({
-    sizeGb: z.number().int().min(32).max(16384).default(64).describe("gp3 volume size per volume in GiB."),
-    volumesPerInstance: z.number().int().min(1).max(8).default(1),
-    iops: z.number().int().min(3000).max(16000).default(3000).describe("gp3 baseline is 3000 IOPS / 125 MiB/s; raise only for shuffle-heavy jobs."),
-    throughputMiBps: z.number().int().min(125).max(1000).default(125),
+    sizeGb: z.number().int().min(32).max(16384).default(EBS_DEFAULTS.sizeGb).describe("gp3 volume size per volume in GiB."),
+    volumesPerInstance: z.number().int().min(1).max(8).default(EBS_DEFAULTS.volumesPerInstance),
+    iops: z.number().int().min(3000).max(16000).default(EBS_DEFAULTS.iops).describe("gp3 baseline is 3000 IOPS / 125 MiB/s; raise only for shuffle-heavy jobs."),
+    throughputMiBps: z.number().int().min(125).max(1000).default(EBS_DEFAULTS.throughputMiBps),
   })
   .strict();
 
-const instanceGroup = (defaults: { instanceType: string; count: number; market: "ON_DEMAND" | "SPOT" }) => {
+const instanceGroup = (defaults: { readonly instanceType: string; readonly count: number; readonly market: "ON_DEMAND" | "SPOT" }) => {
   const group = z
     .object({
       instanceType: z.string().default(defaults.instanceType).describe("Checked against environments/instance-types.json for the region."),
@@ -77,6 +79,73 @@ const instanceGroup = (defaults: { instanceType: string; count: number; market: 
     .strict();
   return group.prefault({});
 };
+
+// ---- instance fleets ----------------------------------------------------------------------------------------------
+// Field names follow the EMR API (InstanceFleetConfig, InstanceTypeConfig, SpotProvisioningSpecification,
+// OnDemandProvisioningSpecification) and provider-aws 6.25's aws_emr_cluster / aws_emr_instance_fleet blocks.
+
+/** EMR fleets accept up to 15 instance types per master/core fleet and 30 per task fleet (InstanceFleetConfig). */
+export const FLEET_TYPE_LIMITS = { master: 15, core: 15, task: 30 } as const;
+/** SpotProvisioningSpecification.AllocationStrategy values (EMR API reference). */
+export const SPOT_ALLOCATION_STRATEGIES = ["price-capacity-optimized", "capacity-optimized", "capacity-optimized-prioritized", "lowest-price", "diversified"] as const;
+/** OnDemandProvisioningSpecification.AllocationStrategy values (EMR API reference). */
+export const ON_DEMAND_ALLOCATION_STRATEGIES = ["lowest-price", "prioritized"] as const;
+
+/** Fleet EBS: no throughput, because provider-aws 6.25's fleet `ebs_config` has none (iops, size, type, volumes_per_instance). */
+const fleetEbs = z
+  .object({
+    sizeGb: z.number().int().min(32).max(16384).default(EBS_DEFAULTS.sizeGb).describe("gp3 volume size per volume in GiB."),
+    volumesPerInstance: z.number().int().min(1).max(8).default(EBS_DEFAULTS.volumesPerInstance),
+    iops: z.number().int().min(3000).max(16000).default(EBS_DEFAULTS.iops).describe("gp3 IOPS. Throughput stays at gp3's 125 MiB/s: the provider's fleet EBS block cannot set it."),
+  })
+  .strict();
+
+const fleetInstanceType = z
+  .object({
+    instanceType: z.string().describe("Checked against environments/instance-types.json for the region."),
+    weightedCapacity: z
+      .number()
+      .int()
+      .min(1, "a weighted capacity of 0 provides no units, so EMR could never meet the target; fix: 1 or more (units this type counts for)")
+      .max(1000)
+      .default(1)
+      .describe("Units one instance of this type counts towards the fleet's targets."),
+    bidPriceAsPercentageOfOnDemandPrice: z.number().min(1).max(1000).optional().describe("Spot price cap as a % of this type's on-demand price; omitted: 100."),
+    ebs: fleetEbs.prefault({}),
+  })
+  .strict();
+
+const spotSpecification = z
+  .object({
+    allocationStrategy: z.enum(SPOT_ALLOCATION_STRATEGIES).default("price-capacity-optimized"),
+    timeoutAction: z.enum(["SWITCH_TO_ON_DEMAND", "TERMINATE_CLUSTER"]).describe("What EMR does when spot capacity is not met within timeoutMinutes at launch."),
+    timeoutMinutes: z.number().int().min(5).max(1440).describe("Spot provisioning timeout (EMR allows 5–1440)."),
+  })
+  .strict();
+
+const onDemandSpecification = z.object({ allocationStrategy: z.enum(ON_DEMAND_ALLOCATION_STRATEGIES).default("lowest-price") }).strict();
+
+const instanceFleet = (role: keyof typeof FLEET_TYPE_LIMITS, defaults: { targetOnDemandCapacity: number }) =>
+  z
+    .object({
+      targetOnDemandCapacity: z.number().int().min(0).max(2000).default(defaults.targetOnDemandCapacity).describe("On-demand units EMR provisions for this fleet."),
+      targetSpotCapacity: z.number().int().min(0).max(2000).default(0).describe("Spot units EMR provisions for this fleet."),
+      instanceTypes: z
+        .array(fleetInstanceType)
+        .min(1, "a fleet needs at least one instance type; fix: e.g. [{ instanceType: \"r6i.2xlarge\" }]")
+        .max(FLEET_TYPE_LIMITS[role], `EMR allows at most ${FLEET_TYPE_LIMITS[role]} instance types in a ${role} fleet; fix: drop some`),
+      spot: spotSpecification.optional().describe("Spot launch specification; needed when the fleet can hold spot units."),
+      onDemand: onDemandSpecification.optional().describe("On-demand launch specification (allocation strategy)."),
+    })
+    .strict();
+
+const fleets = z
+  .object({
+    master: instanceFleet("master", { targetOnDemandCapacity: 1 }),
+    core: instanceFleet("core", { targetOnDemandCapacity: 2 }),
+    task: instanceFleet("task", { targetOnDemandCapacity: 0 }).optional().describe("Task nodes: compute only, no HDFS; absent: no task fleet."),
+  })
+  .strict();
 
 const scalingTrigger = z
   .object({
@@ -160,8 +229,8 @@ const customAutoscaling = z
 
 const managedScaling = z
   .object({
-    minCapacity: z.number().int().min(1).max(2000).default(2),
-    maxCapacity: z.number().int().min(1).max(2000).default(10),
+    minCapacity: z.number().int().min(1).max(2000).default(2).describe("Fewest core + task instances (groups) or units (fleets)."),
+    maxCapacity: z.number().int().min(1).max(2000).default(10).describe("Most core + task instances (groups) or units (fleets)."),
     maxOnDemandCapacity: z.number().int().min(0).optional().describe("Cap on on-demand units; the rest of the range is spot. Omitted: no cap."),
     maxCoreCapacity: z.number().int().min(1).optional().describe("Cap on core units; the rest is task nodes (HDFS never grows past this)."),
   })
@@ -259,12 +328,15 @@ export const environmentSchema = z
     applications: z.array(z.enum(KNOWN_APPLICATIONS)).min(1).default(["Hadoop", "Spark", "Livy", "Zeppelin"]).describe("EMR applications to install."),
     instances: z
       .object({
-        master: instanceGroup({ instanceType: "m6i.xlarge", count: 1, market: "ON_DEMAND" }),
-        core: instanceGroup({ instanceType: "m6i.xlarge", count: 2, market: "ON_DEMAND" }),
-        task: instanceGroup({ instanceType: "m6i.xlarge", count: 0, market: "SPOT" }).describe("Task nodes: compute only, no HDFS, so spot interruptions lose no data."),
+        master: instanceGroup(GROUP_DEFAULTS.master),
+        core: instanceGroup(GROUP_DEFAULTS.core),
+        task: instanceGroup(GROUP_DEFAULTS.task).describe("Task nodes: compute only, no HDFS, so spot interruptions lose no data."),
       })
       .strict()
       .prefault({}).describe("Instance groups: master (1 or 3), core (HDFS + compute), task (compute only)."),
+    fleets: fleets
+      .optional()
+      .describe("Instance fleets instead of `instances` (groups): several types per node role, spot and on-demand units, every private subnet offered. Scaling is managed only, in units."),
     scaling: z
       .object({ autoscaling: customAutoscaling.optional(), managed: managedScaling.optional() })
       .strict()
@@ -328,5 +400,8 @@ export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** What modules receive: validated, every default filled in. */
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type InstanceGroupConfig = EnvironmentConfig["instances"]["master"];
+export type FleetsConfig = NonNullable<EnvironmentConfig["fleets"]>;
+export type InstanceFleetConfig = FleetsConfig["master"];
+export type FleetInstanceTypeConfig = InstanceFleetConfig["instanceTypes"][number];
 export type ScalingConfig = EnvironmentConfig["scaling"];
 export type ClassificationsConfig = EnvironmentConfig["classifications"];

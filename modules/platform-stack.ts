@@ -60,6 +60,7 @@ export class EmrPlatformStack extends TerraformStack {
       config,
       name,
       subnetId: this.network.clusterSubnetId,
+      subnetIds: this.network.privateSubnetIds,
       serviceRole: this.iam.serviceRole,
       instanceProfile: this.iam.instanceProfile,
       autoscalingRole: this.iam.autoscalingRole,

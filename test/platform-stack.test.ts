@@ -42,12 +42,16 @@ describe.each(ENVIRONMENT_NAMES)("emr-%s stack", (name) => {
     expect(Object.keys(json.output ?? {}).sort()).toEqual(Object.values(STACK_OUTPUTS).sort());
   });
 
-  test("one cluster on the default emr-7 release with a security configuration, in a private subnet", () => {
+  test("one cluster on the default emr-7 release with a security configuration, in a private subnet (fleets: offered every one)", () => {
     const c = cluster(name);
     expect(c.name).toBe(`emr-platform-${name}`);
     expect(c.release_label).toBe("emr-7.12.0");
     expect(c.security_configuration).toMatch(/aws_emr_security_configuration\..*\.name/);
-    expect(c.ec2_attributes.subnet_id).toMatch(/aws_subnet\.network_private-0/);
+    if (c.core_instance_fleet) {
+      expect(c.ec2_attributes.subnet_ids).toEqual([0, 1, 2].map((i) => expect.stringMatching(new RegExp(`aws_subnet\\.network_private-${i}`))));
+    } else {
+      expect(c.ec2_attributes.subnet_id).toMatch(/aws_subnet\.network_private-0/);
+    }
     expect(c.log_uri).toMatch(/^s3:\/\/.*\/emr\/$/);
   });
 
@@ -78,8 +82,8 @@ describe.each(ENVIRONMENT_NAMES)("emr-%s stack", (name) => {
   test("spot groups bid a number (never OnDemandPrice), read from the price table", () => {
     const bids = [
       ...resources(json, "aws_emr_instance_group").map(([, g]) => g.bid_price),
-      cluster(name).master_instance_group.bid_price,
-      cluster(name).core_instance_group.bid_price,
+      cluster(name).master_instance_group?.bid_price,
+      cluster(name).core_instance_group?.bid_price,
     ].filter((b) => b !== undefined);
     for (const bid of bids) expect(bid).toMatch(/^\d+(\.\d{1,4})?$/);
     expect(JSON.stringify(json)).not.toContain("OnDemandPrice");
@@ -100,19 +104,22 @@ describe("per-environment posture", () => {
     for (const [, b] of nonEmpty(resources(stacks.dev, "aws_s3_bucket"))) expect(b.force_destroy).toBe(true);
   });
 
-  test("prod: termination protection, no idle termination, on-demand core, managed scaling and S3 state with lockfile", () => {
+  test("prod: termination protection, no idle termination, on-demand core fleet, managed scaling in units and S3 state with lockfile", () => {
     const c = cluster("prod");
     expect(c.termination_protection).toBe(true);
     expect(c.auto_termination_policy).toBeUndefined();
-    expect(c.core_instance_group.bid_price).toBeUndefined();
+    expect(c.core_instance_fleet).toMatchObject({ target_on_demand_capacity: 4, target_spot_capacity: 0 });
+    expect(c.autoscaling_role).toBeUndefined();
     expect(resources(stacks.prod, "aws_emr_managed_scaling_policy")[0][1].compute_limits[0]).toMatchObject({
       minimum_capacity_units: 4,
       maximum_capacity_units: 20,
-      unit_type: "Instances",
+      unit_type: "InstanceFleetUnits",
     });
-    // Room to grow past the 4 on-demand core nodes: a spot task group managed scaling resizes (Terraform ignores its count).
-    const [[, task]] = resources(stacks.prod, "aws_emr_instance_group");
-    expect(task).toMatchObject({ name: "task", instance_type: "r6i.2xlarge", bid_price: "0.564", lifecycle: { ignore_changes: ["instance_count"] } });
+    // Room to grow past the 4 on-demand core units: a diversified spot task fleet managed scaling resizes (Terraform ignores its targets).
+    expect(resources(stacks.prod, "aws_emr_instance_group")).toHaveLength(0);
+    const [[, task]] = resources(stacks.prod, "aws_emr_instance_fleet");
+    expect(task).toMatchObject({ name: "task", target_spot_capacity: 2, lifecycle: { ignore_changes: ["target_on_demand_capacity", "target_spot_capacity"] } });
+    expect(task.instance_type_configs).toHaveLength(6);
     expect((stacks.prod as any).terraform.backend.s3).toMatchObject({ bucket: "emr-platform-terraform-state", key: "emr-platform/prod/terraform.tfstate", encrypt: true, use_lockfile: true });
     for (const [, b] of nonEmpty(resources(stacks.prod, "aws_s3_bucket"))) expect(b.force_destroy).toBe(false);
   });

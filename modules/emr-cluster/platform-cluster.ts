@@ -1,11 +1,13 @@
 /**
- * The EMR cluster: master and core instance groups on the cluster, a separate task instance group (spot by default)
- * that custom autoscaling rules act on, or EMR managed scaling; our Spark/YARN classifications; and a bootstrap
- * action that installs the jobs' pinned Python dependencies from an S3 object uploaded before the cluster.
+ * The EMR cluster, in either capacity shape of its definition (cluster-spec.ts): master and core instance groups on
+ * the cluster with a separate task instance group that custom autoscaling rules or managed scaling act on; or master
+ * and core instance fleets with a separate task `aws_emr_instance_fleet`, managed scaling in InstanceFleetUnits. Plus
+ * our Spark/YARN classifications and a bootstrap action that installs the jobs' pinned Python dependencies.
  */
 import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
-import { EmrCluster, type EmrClusterCoreInstanceGroupEbsConfig } from "@cdktf/provider-aws/lib/emr-cluster";
+import { EmrCluster, type EmrClusterConfig, type EmrClusterCoreInstanceFleet, type EmrClusterCoreInstanceGroupEbsConfig } from "@cdktf/provider-aws/lib/emr-cluster";
+import { EmrInstanceFleet } from "@cdktf/provider-aws/lib/emr-instance-fleet";
 import { EmrInstanceGroup } from "@cdktf/provider-aws/lib/emr-instance-group";
 import { EmrManagedScalingPolicy } from "@cdktf/provider-aws/lib/emr-managed-scaling-policy";
 import type { EmrSecurityConfiguration } from "@cdktf/provider-aws/lib/emr-security-configuration";
@@ -15,7 +17,16 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { ConfigError } from "../../environments/errors";
 import { bootstrapObjectKey, DEFAULT_REQUIREMENTS_FILE, readRequirementPins, renderBootstrapScript } from "./bootstrap-script";
-import { buildClusterSpec, type ClusterReferences, type ClusterSpec, type ClusterSpecConfig, type InstanceGroupSpec } from "./cluster-spec";
+import {
+  buildClusterSpec,
+  type ClusterReferences,
+  type ClusterSpec,
+  type ClusterSpecConfig,
+  type FleetsClusterSpec,
+  type GroupsClusterSpec,
+  type InstanceFleetSpec,
+  type InstanceGroupSpec,
+} from "./cluster-spec";
 import { terraformLiteral } from "../core/terraform-literal";
 
 /** The part of the environment config the cluster reads: what its definition (cluster-spec.ts) reads. */
@@ -26,7 +37,10 @@ export interface PlatformClusterProps {
   readonly config: ClusterConfig;
   /** Resource name prefix, e.g. "emr-platform-dev"; the cluster is named exactly this. */
   readonly name: string;
+  /** The subnet of an instance-groups cluster. */
   readonly subnetId: string;
+  /** Every private subnet, offered to an instance-fleets cluster. @default [subnetId] */
+  readonly subnetIds?: readonly string[];
   readonly serviceRole: IamRole;
   readonly instanceProfile: IamInstanceProfile;
   /** Present exactly when config.scaling.autoscaling is set. */
@@ -48,6 +62,60 @@ export interface PlatformClusterProps {
   readonly requirementsFile?: string;
 }
 
+/**
+ * One fleet as provider-aws 6.25's `*_instance_fleet` block (the same shape aws_emr_instance_fleet takes). Its
+ * ebs_config has iops, size, type and volumes_per_instance, and no throughput, so gp3 stays at 125 MiB/s.
+ */
+function fleetBlock(fleet: InstanceFleetSpec): EmrClusterCoreInstanceFleet {
+  return {
+    name: fleet.name,
+    targetOnDemandCapacity: fleet.targetOnDemandCapacity,
+    targetSpotCapacity: fleet.targetSpotCapacity,
+    instanceTypeConfigs: fleet.instanceTypes.map((t) => ({
+      instanceType: t.instanceType,
+      weightedCapacity: t.weightedCapacity,
+      ...(t.bidPriceAsPercentageOfOnDemandPrice !== undefined ? { bidPriceAsPercentageOfOnDemandPrice: t.bidPriceAsPercentageOfOnDemandPrice } : {}),
+      ebsConfig: [{ type: t.ebs.type, size: t.ebs.sizeGb, iops: t.ebs.iops, volumesPerInstance: t.ebs.volumesPerInstance }],
+    })),
+    ...(fleet.spot || fleet.onDemand
+      ? {
+          launchSpecifications: {
+            ...(fleet.onDemand ? { onDemandSpecification: [{ allocationStrategy: fleet.onDemand.allocationStrategy }] } : {}),
+            ...(fleet.spot
+              ? { spotSpecification: [{ allocationStrategy: fleet.spot.allocationStrategy, timeoutAction: fleet.spot.timeoutAction, timeoutDurationMinutes: fleet.spot.timeoutDurationMinutes }] }
+              : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** The cluster's capacity arguments for instance groups: one subnet, master and core groups. */
+function groupArguments(spec: GroupsClusterSpec): Pick<EmrClusterConfig, "masterInstanceGroup" | "coreInstanceGroup"> & { subnet: { subnetId: string } } {
+  return {
+    subnet: { subnetId: spec.subnetId },
+    masterInstanceGroup: {
+      name: spec.master.name,
+      instanceType: spec.master.instanceType,
+      instanceCount: spec.master.count,
+      ...(spec.master.bidPrice ? { bidPrice: spec.master.bidPrice } : {}),
+      ebsConfig: [gp3(spec.master)],
+    },
+    coreInstanceGroup: {
+      name: spec.core.name,
+      instanceType: spec.core.instanceType,
+      instanceCount: spec.core.count,
+      ...(spec.core.bidPrice ? { bidPrice: spec.core.bidPrice } : {}),
+      ebsConfig: [gp3(spec.core)],
+    },
+  };
+}
+
+/** The cluster's capacity arguments for instance fleets: every private subnet (ec2_attributes.subnet_ids), master and core fleets. */
+function fleetArguments(spec: FleetsClusterSpec): Pick<EmrClusterConfig, "masterInstanceFleet" | "coreInstanceFleet"> & { subnet: { subnetIds: string[] } } {
+  return { subnet: { subnetIds: [...spec.subnetIds] }, masterInstanceFleet: fleetBlock(spec.fleets.master), coreInstanceFleet: fleetBlock(spec.fleets.core) };
+}
+
 function gp3(group: InstanceGroupSpec): EmrClusterCoreInstanceGroupEbsConfig {
   return {
     type: group.ebs.type,
@@ -65,8 +133,10 @@ export class PlatformCluster extends Construct {
   public readonly bootstrapObject: S3Object;
   /** `s3://<artifacts bucket>/bootstrap/install-python-deps-<hash>.sh` */
   public readonly bootstrapUri: string;
-  /** Present when config.instances.task.count > 0 or custom autoscaling is configured. */
+  /** Instance groups: present when config.instances.task.count > 0, custom autoscaling, or managed room beyond core. */
   public readonly taskGroup?: EmrInstanceGroup;
+  /** Instance fleets: present when config.fleets.task is set. */
+  public readonly taskFleet?: EmrInstanceFleet;
   /** Present when config.scaling.managed is set. */
   public readonly managedScalingPolicy?: EmrManagedScalingPolicy;
   /** The classifications as sent to EMR (plain JSON, before Terraform escaping). */
@@ -109,6 +179,7 @@ export class PlatformCluster extends Construct {
     this.references = {
       name: props.name,
       subnetId: props.subnetId,
+      subnetIds: props.subnetIds ?? [props.subnetId],
       serviceRoleArn: props.serviceRole.arn,
       instanceProfileArn: props.instanceProfile.arn,
       instanceProfileName: props.instanceProfile.name,
@@ -135,8 +206,13 @@ export class PlatformCluster extends Construct {
     this.logUri = spec.logUri;
     this.configurationsJson = JSON.stringify(spec.configurations);
 
-    // Managed scaling resizes the core group itself; Terraform must not resize it back on the next apply.
-    const ignoreChanges = ["step", "kerberos_attributes", ...(managed ? ["core_instance_group[0].instance_count"] : [])];
+    // Managed scaling resizes core itself; Terraform must not resize it back on the next apply.
+    const coreScaled =
+      spec.instanceCollection === "groups"
+        ? ["core_instance_group[0].instance_count"]
+        : ["core_instance_fleet[0].target_on_demand_capacity", "core_instance_fleet[0].target_spot_capacity"];
+    const ignoreChanges = ["step", "kerberos_attributes", ...(managed ? coreScaled : [])];
+    const { subnet, ...capacity } = spec.instanceCollection === "groups" ? groupArguments(spec) : fleetArguments(spec);
 
     this.cluster = new EmrCluster(this, "cluster", {
       name: spec.name,
@@ -157,33 +233,20 @@ export class PlatformCluster extends Construct {
       scaleDownBehavior: spec.scaleDownBehavior,
       ...(spec.idleTimeoutSeconds !== undefined ? { autoTerminationPolicy: { idleTimeout: spec.idleTimeoutSeconds } } : {}),
       ec2Attributes: {
-        subnetId: spec.subnetId,
+        ...subnet,
         instanceProfile: spec.instanceProfileArn,
         emrManagedMasterSecurityGroup: spec.securityGroups.master,
         emrManagedSlaveSecurityGroup: spec.securityGroups.core,
         serviceAccessSecurityGroup: spec.securityGroups.serviceAccess,
         ...(spec.keyName ? { keyName: spec.keyName } : {}),
       },
-      masterInstanceGroup: {
-        name: spec.master.name,
-        instanceType: spec.master.instanceType,
-        instanceCount: spec.master.count,
-        ...(spec.master.bidPrice ? { bidPrice: spec.master.bidPrice } : {}),
-        ebsConfig: [gp3(spec.master)],
-      },
-      coreInstanceGroup: {
-        name: spec.core.name,
-        instanceType: spec.core.instanceType,
-        instanceCount: spec.core.count,
-        ...(spec.core.bidPrice ? { bidPrice: spec.core.bidPrice } : {}),
-        ebsConfig: [gp3(spec.core)],
-      },
+      ...capacity,
       bootstrapAction: spec.bootstrapActions.map((action) => ({ name: action.name, path: action.path, args: [...action.args] })),
       dependsOn: [...(props.dependsOn ?? []), this.bootstrapObject],
       lifecycle: { ignoreChanges },
     });
 
-    if (spec.task) {
+    if (spec.instanceCollection === "groups" && spec.task) {
       this.autoscalingPolicyJson = spec.autoscalingPolicyJson;
       this.taskGroup = new EmrInstanceGroup(this, "task", {
         clusterId: this.cluster.id,
@@ -200,14 +263,23 @@ export class PlatformCluster extends Construct {
       });
     }
 
+    if (spec.instanceCollection === "fleets" && spec.fleets.task) {
+      this.taskFleet = new EmrInstanceFleet(this, "task", {
+        clusterId: this.cluster.id,
+        ...fleetBlock(spec.fleets.task),
+        // Managed scaling owns the task fleet's targets; Terraform resetting them would fight the scaler.
+        ...(managed ? { lifecycle: { ignoreChanges: ["target_on_demand_capacity", "target_spot_capacity"] } } : {}),
+      });
+    }
+
     if (managed) {
       this.managedScalingPolicy = new EmrManagedScalingPolicy(this, "managed-scaling", {
         clusterId: this.cluster.id,
         computeLimits: [
           {
-            unitType: "Instances",
-            minimumCapacityUnits: managed.minCapacity,
-            maximumCapacityUnits: managed.maxCapacity,
+            unitType: spec.managedScaling!.unitType,
+            minimumCapacityUnits: spec.managedScaling!.minCapacity,
+            maximumCapacityUnits: spec.managedScaling!.maxCapacity,
             ...(managed.maxOnDemandCapacity !== undefined ? { maximumOndemandCapacityUnits: managed.maxOnDemandCapacity } : {}),
             ...(managed.maxCoreCapacity !== undefined ? { maximumCoreCapacityUnits: managed.maxCoreCapacity } : {}),
           },

@@ -59,8 +59,9 @@ export class PlatformNetwork extends Construct {
       this.vpcId = network.vpcId;
       this.privateSubnetIds = [...network.subnetIds];
       this.clusterSubnetId = network.subnetIds[0];
-      // AmazonEMRServicePolicy_v2 only acts on resources carrying this tag; we can't own the VPC, so tag it.
-      [network.vpcId, network.subnetIds[0]].forEach((resourceId, i) =>
+      // AmazonEMRServicePolicy_v2 only acts on resources carrying this tag; we can't own the VPC, so tag it. Every
+      // subnet: an instance-fleets cluster is offered them all and may launch in any.
+      [network.vpcId, ...network.subnetIds].forEach((resourceId, i) =>
         this.clusterDependencies.push(new Ec2Tag(this, `emr-managed-tag-${i}`, { resourceId, key: EMR_MANAGED_TAG_KEY, value: EMR_MANAGED_TAG_VALUE })),
       );
       return;

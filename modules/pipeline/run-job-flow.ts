@@ -1,9 +1,10 @@
 /**
  * The transient cluster's RunJobFlow parameters (the `createCluster` integration takes RunJobFlow's request syntax),
  * rendered from the same ClusterSpec that PlatformCluster renders as `aws_emr_cluster`. Field names follow the EMR
- * API reference (RunJobFlow, JobFlowInstancesConfig, InstanceGroupConfig, EbsConfiguration, AutoTerminationPolicy).
+ * API reference (RunJobFlow, JobFlowInstancesConfig, InstanceGroupConfig, InstanceFleetConfig, InstanceTypeConfig,
+ * InstanceFleetProvisioningSpecifications, EbsConfiguration, AutoTerminationPolicy, ComputeLimits).
  */
-import type { ClusterSpec, InstanceGroupSpec } from "../emr-cluster/cluster-spec";
+import type { ClusterSpec, InstanceFleetSpec, InstanceGroupSpec } from "../emr-cluster/cluster-spec";
 import { EMR_MANAGED_POLICY_TAG } from "../emr-cluster/cluster-spec";
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -30,6 +31,48 @@ function instanceGroup(group: InstanceGroupSpec, autoscalingPolicyJson?: string)
       ],
     },
     ...(autoscalingPolicyJson ? { AutoScalingPolicy: JSON.parse(autoscalingPolicyJson) as Json } : {}),
+  };
+}
+
+/** One InstanceFleetConfig. No Throughput in its EBS: the Terraform rendering cannot send one (provider 6.25), and the two must agree. */
+function instanceFleet(fleet: InstanceFleetSpec): Record<string, Json> {
+  return {
+    Name: fleet.name,
+    InstanceFleetType: fleet.role,
+    TargetOnDemandCapacity: fleet.targetOnDemandCapacity,
+    TargetSpotCapacity: fleet.targetSpotCapacity,
+    InstanceTypeConfigs: fleet.instanceTypes.map((t) => ({
+      InstanceType: t.instanceType,
+      WeightedCapacity: t.weightedCapacity,
+      ...(t.bidPriceAsPercentageOfOnDemandPrice !== undefined ? { BidPriceAsPercentageOfOnDemandPrice: t.bidPriceAsPercentageOfOnDemandPrice } : {}),
+      EbsConfiguration: {
+        EbsBlockDeviceConfigs: [{ VolumeSpecification: { VolumeType: t.ebs.type, SizeInGB: t.ebs.sizeGb, Iops: t.ebs.iops }, VolumesPerInstance: t.ebs.volumesPerInstance }],
+      },
+    })),
+    ...(fleet.spot || fleet.onDemand
+      ? {
+          LaunchSpecifications: {
+            ...(fleet.spot
+              ? { SpotSpecification: { AllocationStrategy: fleet.spot.allocationStrategy, TimeoutAction: fleet.spot.timeoutAction, TimeoutDurationMinutes: fleet.spot.timeoutDurationMinutes } }
+              : {}),
+            ...(fleet.onDemand ? { OnDemandSpecification: { AllocationStrategy: fleet.onDemand.allocationStrategy } } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** The capacity part of JobFlowInstancesConfig: one subnet and instance groups, or every subnet and instance fleets. */
+function capacity(spec: ClusterSpec): Record<string, Json> {
+  if (spec.instanceCollection === "fleets") {
+    return {
+      Ec2SubnetIds: [...spec.subnetIds],
+      InstanceFleets: [instanceFleet(spec.fleets.master), instanceFleet(spec.fleets.core), ...(spec.fleets.task ? [instanceFleet(spec.fleets.task)] : [])],
+    };
+  }
+  return {
+    Ec2SubnetId: spec.subnetId,
+    InstanceGroups: [instanceGroup(spec.master), instanceGroup(spec.core), ...(spec.task ? [instanceGroup(spec.task, spec.autoscalingPolicyJson)] : [])],
   };
 }
 
@@ -64,22 +107,17 @@ export function renderRunJobFlow(spec: ClusterSpec, tags: Readonly<Record<string
       KeepJobFlowAliveWhenNoSteps: true,
       TerminationProtected: spec.terminationProtection,
       UnhealthyNodeReplacement: spec.unhealthyNodeReplacement,
-      Ec2SubnetId: spec.subnetId,
+      ...capacity(spec),
       EmrManagedMasterSecurityGroup: spec.securityGroups.master,
       EmrManagedSlaveSecurityGroup: spec.securityGroups.core,
       ServiceAccessSecurityGroup: spec.securityGroups.serviceAccess,
       ...(spec.keyName ? { Ec2KeyName: spec.keyName } : {}),
-      InstanceGroups: [
-        instanceGroup(spec.master),
-        instanceGroup(spec.core),
-        ...(spec.task ? [instanceGroup(spec.task, spec.autoscalingPolicyJson)] : []),
-      ],
     },
     ...(spec.managedScaling
       ? {
           ManagedScalingPolicy: {
             ComputeLimits: {
-              UnitType: "Instances",
+              UnitType: spec.managedScaling.unitType,
               MinimumCapacityUnits: spec.managedScaling.minCapacity,
               MaximumCapacityUnits: spec.managedScaling.maxCapacity,
               ...(spec.managedScaling.maxOnDemandCapacity !== undefined ? { MaximumOnDemandCapacityUnits: spec.managedScaling.maxOnDemandCapacity } : {}),

@@ -5,21 +5,23 @@ const SUBNET_REFERENCE = /^\$\{(aws_subnet\.[A-Za-z0-9_-]+)\.id\}$/;
 const ROUTE_TABLE_REFERENCE = /^\$\{(aws_route_table\.[A-Za-z0-9_-]+)\.id\}$/;
 
 /**
- * A cluster in a subnet of this stack lists in depends_on the subnet's route-table association, the routes of that
- * table and the VPC endpoints attached to it. Without them Terraform may start the cluster before its network: the
+ * A cluster in subnets of this stack lists in depends_on each subnet's route-table association, the routes of those
+ * tables and the VPC endpoints attached to them. Without them Terraform may start the cluster before its network: the
  * bootstrap action then finds no route to PyPI or S3 and the cluster fails. The provider's own EMR acceptance configs
- * order the cluster after aws_route_table_association for this reason (internal/service/emr/cluster_test.go).
+ * order the cluster after aws_route_table_association for this reason (internal/service/emr/cluster_test.go). An
+ * instance-fleets cluster names all its subnets in ec2_attributes.subnet_ids; EMR may pick any of them.
  */
 export const emrClusterWaitsForNetwork = defineRule({
   id: "emr-cluster-waits-for-network",
-  description: "EMR clusters depend on their subnet's route-table association, routes and VPC endpoints",
+  description: "EMR clusters depend on their subnets' route-table associations, routes and VPC endpoints",
   appliesTo: ["aws_emr_cluster"],
   check: (cluster, stack) => {
-    const subnet = SUBNET_REFERENCE.exec(String(blocks(cluster.config.ec2_attributes)[0]?.subnet_id ?? ""))?.[1];
-    if (!subnet || !stack.get(subnet)) return NOT_APPLICABLE; // an existing subnet: its routes are not ours to order
-    const associations = stack
-      .ofType("aws_route_table_association")
-      .filter((a) => a.config.subnet_id === `\${${subnet}.id}`);
+    const ec2 = blocks(cluster.config.ec2_attributes)[0];
+    const subnets = [...strings(ec2?.subnet_id), ...strings(ec2?.subnet_ids)]
+      .flatMap((value) => SUBNET_REFERENCE.exec(value)?.[1] ?? [])
+      .filter((subnet) => stack.get(subnet)); // an existing subnet: its routes are not ours to order
+    if (subnets.length === 0) return NOT_APPLICABLE;
+    const associations = stack.ofType("aws_route_table_association").filter((a) => subnets.some((subnet) => a.config.subnet_id === `\${${subnet}.id}`));
     const tables = associations.flatMap((a) => ROUTE_TABLE_REFERENCE.exec(String(a.config.route_table_id ?? ""))?.[1] ?? []);
     const onTable = (value: unknown) => strings(value).some((v) => tables.some((t) => v === `\${${t}.id}`));
     const required = [

@@ -5,6 +5,8 @@ import { emrBlockPublicAccess } from "./emr-block-public-access";
 import { emrClusterLogging } from "./emr-cluster-logging";
 import { emrClusterSecurityConfiguration } from "./emr-cluster-security-configuration";
 import { emrClusterWaitsForNetwork } from "./emr-cluster-waits-for-network";
+import { emrFleetSpotTimeouts } from "./emr-fleet-spot-timeouts";
+import { emrProdCoreOnDemand } from "./emr-prod-core-on-demand";
 import { emrSecurityConfigurationEncryption } from "./emr-security-configuration-encryption";
 import { iamNoWildcardActions } from "./iam-no-wildcard-actions";
 import { kmsKeyRotation } from "./kms-key-rotation";
@@ -36,6 +38,8 @@ export const POLICY_RULES = [
   ec2TrustWithoutCondition,
   s3ListBucketForReaders,
   emrClusterWaitsForNetwork,
+  emrProdCoreOnDemand,
+  emrFleetSpotTimeouts,
   sfnFailuresTerminateCluster,
   sfnRetryBounded,
   sfnTimeoutSet,

@@ -1,18 +1,23 @@
 /**
  * `info`: the cluster's facts and how to reach it; `--json` for scripts. Fetching is thin; `buildClusterInfo` and `renderClusterInfo` are
- * pure, so managed scaling (which moto lacks) is tested on recorded GetManagedScalingPolicy responses.
+ * pure, so managed scaling (which moto lacks) is tested on recorded GetManagedScalingPolicy responses, and instance
+ * fleets on recorded ListInstanceFleets and ListInstances responses (moto's ListInstanceFleets answers HTTP 500).
+ * Scaling and capacity are told in the capacity model's words (modules/emr-cluster/capacity-model.ts).
  */
 import {
   type Cluster,
   GetManagedScalingPolicyCommand,
+  type Instance,
   type InstanceFleet,
   type InstanceGroup,
   ListInstanceFleetsCommand,
   ListInstanceGroupsCommand,
+  ListInstancesCommand,
   type ManagedScalingPolicy,
 } from "@aws-sdk/client-emr";
 import type { Command } from "commander";
 import type { EnvironmentConfig } from "../../environments";
+import { capacityUnitOf, type CapacityShape, type ScalingMode } from "../../modules/emr-cluster/capacity-model";
 import { PREFIXES } from "../../modules/outputs";
 import { type CommandRunner, envCommand } from "../lib/cli-args";
 import { describeCluster, type EmrApi, stateReason } from "../lib/cluster";
@@ -37,11 +42,28 @@ export interface NodeGroupInfo {
 }
 
 export interface ScalingInfo {
-  kind: "managed" | "custom" | "none";
+  kind: ScalingMode;
   min?: number;
   max?: number;
-  /** Which group custom rules scale, or the unit type of managed scaling. */
+  /** Which group custom rules scale, or what managed scaling counts: instances (groups) or units (fleets). */
   detail?: string;
+}
+
+/** One instance fleet: what it targets, what EMR provisioned (units, and instances by type and market), how it allocates. */
+export interface FleetInfo {
+  role: string;
+  name: string;
+  state: string;
+  onDemandUnits: { target: number; provisioned: number };
+  spotUnits: { target: number; provisioned: number };
+  /** The types the fleet may use, with their weights. */
+  offered: { instanceType: string; weightedCapacity: number }[];
+  /** Running (or starting) instances by type and market, from ListInstances. */
+  provisioned: { instanceType: string; market: string; count: number }[];
+  onDemandAllocationStrategy?: string;
+  spotAllocationStrategy?: string;
+  /** e.g. "SWITCH_TO_ON_DEMAND after 10 min" */
+  spotTimeout?: string;
 }
 
 export interface Tunnel {
@@ -68,7 +90,11 @@ export interface ClusterInfo {
     securityConfiguration?: string;
     logUri?: string;
     keyName?: string;
+    shape: CapacityShape;
+    /** Instance groups (empty for a fleets cluster). */
     nodeGroups: NodeGroupInfo[];
+    /** Instance fleets (empty for a groups cluster). */
+    fleets: FleetInfo[];
     scaling: ScalingInfo;
   };
   storage: {
@@ -105,7 +131,7 @@ export function tunnels(masterDns: string | undefined, keyName: string | undefin
 export function scalingInfo(groups: readonly InstanceGroup[], managed: ManagedScalingPolicy | undefined): ScalingInfo {
   const limits = managed?.ComputeLimits;
   if (limits?.MinimumCapacityUnits !== undefined && limits.MaximumCapacityUnits !== undefined) {
-    return { kind: "managed", min: limits.MinimumCapacityUnits, max: limits.MaximumCapacityUnits, detail: limits.UnitType?.toLowerCase() };
+    return { kind: "managed", min: limits.MinimumCapacityUnits, max: limits.MaximumCapacityUnits, detail: capacityUnitOf(limits.UnitType) ?? limits.UnitType?.toLowerCase() };
   }
   const scaled = groups.find((g) => g.AutoScalingPolicy?.Constraints);
   if (scaled) {
@@ -117,24 +143,45 @@ export function scalingInfo(groups: readonly InstanceGroup[], managed: ManagedSc
 
 const ROLE_ORDER = ["MASTER", "CORE", "TASK"];
 
-export function nodeGroups(groups: readonly InstanceGroup[], fleets: readonly InstanceFleet[]): NodeGroupInfo[] {
-  const fromGroups = groups.map((g) => ({
-    role: g.InstanceGroupType ?? "?",
-    name: g.Name ?? g.Id ?? "",
-    instanceType: g.InstanceType ?? "?",
-    market: g.Market ?? "?",
-    requested: g.RequestedInstanceCount ?? 0,
-    running: g.RunningInstanceCount ?? 0,
-  }));
-  const fromFleets = fleets.map((f) => ({
-    role: f.InstanceFleetType ?? "?",
-    name: f.Name ?? f.Id ?? "",
-    instanceType: (f.InstanceTypeSpecifications ?? []).map((s) => s.InstanceType).join("|") || "?",
-    market: `${f.TargetOnDemandCapacity ?? 0} on-demand + ${f.TargetSpotCapacity ?? 0} spot units`,
-    requested: (f.TargetOnDemandCapacity ?? 0) + (f.TargetSpotCapacity ?? 0),
-    running: (f.ProvisionedOnDemandCapacity ?? 0) + (f.ProvisionedSpotCapacity ?? 0),
-  }));
-  return [...fromGroups, ...fromFleets].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));
+export function nodeGroups(groups: readonly InstanceGroup[]): NodeGroupInfo[] {
+  return groups
+    .map((g) => ({
+      role: g.InstanceGroupType ?? "?",
+      name: g.Name ?? g.Id ?? "",
+      instanceType: g.InstanceType ?? "?",
+      market: g.Market ?? "?",
+      requested: g.RequestedInstanceCount ?? 0,
+      running: g.RunningInstanceCount ?? 0,
+    }))
+    .sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));
+}
+
+/** Fleets with their instances (ListInstances rows carry InstanceFleetId, InstanceType and Market). */
+export function fleetInfos(fleets: readonly InstanceFleet[], instances: readonly Instance[]): FleetInfo[] {
+  return fleets
+    .map((f): FleetInfo => {
+      const counts = new Map<string, { instanceType: string; market: string; count: number }>();
+      for (const i of instances.filter((i) => i.InstanceFleetId === f.Id)) {
+        const key = `${i.InstanceType}/${i.Market}`;
+        const row = counts.get(key) ?? { instanceType: i.InstanceType ?? "?", market: i.Market ?? "?", count: 0 };
+        row.count += 1;
+        counts.set(key, row);
+      }
+      const spot = f.LaunchSpecifications?.SpotSpecification;
+      return {
+        role: f.InstanceFleetType ?? "?",
+        name: f.Name ?? f.Id ?? "",
+        state: f.Status?.State ?? "?",
+        onDemandUnits: { target: f.TargetOnDemandCapacity ?? 0, provisioned: f.ProvisionedOnDemandCapacity ?? 0 },
+        spotUnits: { target: f.TargetSpotCapacity ?? 0, provisioned: f.ProvisionedSpotCapacity ?? 0 },
+        offered: (f.InstanceTypeSpecifications ?? []).map((t) => ({ instanceType: t.InstanceType ?? "?", weightedCapacity: t.WeightedCapacity ?? 1 })),
+        provisioned: [...counts.values()].sort((a, b) => b.count - a.count || a.instanceType.localeCompare(b.instanceType)),
+        ...(f.LaunchSpecifications?.OnDemandSpecification?.AllocationStrategy ? { onDemandAllocationStrategy: f.LaunchSpecifications.OnDemandSpecification.AllocationStrategy } : {}),
+        ...(spot?.AllocationStrategy ? { spotAllocationStrategy: spot.AllocationStrategy } : {}),
+        ...(spot?.TimeoutAction ? { spotTimeout: `${spot.TimeoutAction} after ${spot.TimeoutDurationMinutes ?? "?"} min` } : {}),
+      };
+    })
+    .sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));
 }
 
 export interface InfoInputs {
@@ -142,6 +189,8 @@ export interface InfoInputs {
   cluster: Cluster;
   groups: readonly InstanceGroup[];
   fleets: readonly InstanceFleet[];
+  /** The fleets' instances (ListInstances); empty for a groups cluster. */
+  instances?: readonly Instance[];
   managed?: ManagedScalingPolicy;
   outputs: PartialOutputs;
   foundVia: string;
@@ -175,7 +224,9 @@ export function buildClusterInfo(inputs: InfoInputs): ClusterInfo {
       securityConfiguration: cluster.SecurityConfiguration || outputs.securityConfiguration || undefined,
       logUri: cluster.LogUri || outputs.logUri || undefined,
       keyName,
-      nodeGroups: nodeGroups(inputs.groups, inputs.fleets),
+      shape: cluster.InstanceCollectionType === "INSTANCE_FLEET" || inputs.fleets.length > 0 ? "fleets" : "groups",
+      nodeGroups: nodeGroups(inputs.groups),
+      fleets: fleetInfos(inputs.fleets, inputs.instances ?? []),
       scaling: scalingInfo(inputs.groups, inputs.managed),
     },
     storage: {
@@ -193,9 +244,25 @@ export function buildClusterInfo(inputs: InfoInputs): ClusterInfo {
   };
 }
 
+/** States of instances that hold (or are about to hold) fleet capacity (EMR InstanceState). */
+const LIVE_INSTANCE_STATES = ["AWAITING_FULFILLMENT", "PROVISIONING", "BOOTSTRAPPING", "RUNNING"] as const;
+
+/** Every live instance of the cluster, all pages. */
+async function listLiveInstances(emr: EmrApi, clusterId: string): Promise<Instance[]> {
+  const all: Instance[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await emr.send(new ListInstancesCommand({ ClusterId: clusterId, InstanceStates: [...LIVE_INSTANCE_STATES], Marker: marker }));
+    all.push(...(page.Instances ?? []));
+    marker = page.Marker;
+  } while (marker);
+  return all;
+}
+
 /**
  * Reads everything `info` shows. GetManagedScalingPolicy is asked only when the environment configures managed
- * scaling: the answer is otherwise empty, and skipping it saves a round trip per `info`.
+ * scaling: the answer is otherwise empty, and skipping it saves a round trip per `info`. A fleets cluster is asked for
+ * its fleets and instances instead of its groups.
  */
 export async function fetchClusterInfo(
   emr: EmrApi,
@@ -208,12 +275,13 @@ export async function fetchClusterInfo(
 ): Promise<ClusterInfo> {
   const cluster = described ?? (await describeCluster(emr, clusterId));
   const fleetsCluster = cluster.InstanceCollectionType === "INSTANCE_FLEET";
-  const [groups, fleets, managed] = await Promise.all([
+  const [groups, fleets, instances, managed] = await Promise.all([
     fleetsCluster ? Promise.resolve([] as InstanceGroup[]) : emr.send(new ListInstanceGroupsCommand({ ClusterId: clusterId })).then((r) => r.InstanceGroups ?? []),
     fleetsCluster ? emr.send(new ListInstanceFleetsCommand({ ClusterId: clusterId })).then((r) => r.InstanceFleets ?? []) : Promise.resolve([] as InstanceFleet[]),
+    fleetsCluster ? listLiveInstances(emr, clusterId) : Promise.resolve([] as Instance[]),
     config.scaling.managed ? emr.send(new GetManagedScalingPolicyCommand({ ClusterId: clusterId })).then((r) => r.ManagedScalingPolicy) : Promise.resolve(undefined),
   ]);
-  return buildClusterInfo({ config, cluster, groups, fleets, managed, outputs, foundVia });
+  return buildClusterInfo({ config, cluster, groups, fleets, instances, managed, outputs, foundVia });
 }
 
 export function renderClusterInfo(info: ClusterInfo): string[] {
@@ -232,8 +300,12 @@ export function renderClusterInfo(info: ClusterInfo): string[] {
     `  scaling          ${scaling}`,
     `  security config  ${c.securityConfiguration ?? "-"}`,
     `  log URI          ${c.logUri ?? "-"}`,
-    "  instance groups",
-    ...table([["role", "name", "type", "market", "running/requested"], ...c.nodeGroups.map((g) => [g.role, g.name, g.instanceType, g.market, `${g.running}/${g.requested}`])]).map((l) => `    ${l}`),
+    ...(c.shape === "groups"
+      ? [
+          "  instance groups",
+          ...table([["role", "name", "type", "market", "running/requested"], ...c.nodeGroups.map((g) => [g.role, g.name, g.instanceType, g.market, `${g.running}/${g.requested}`])]).map((l) => `    ${l}`),
+        ]
+      : renderFleets(c.fleets)),
     "  storage",
     `    data           ${info.storage.raw ? `${info.storage.raw} (raw)` : unknown}`,
     ...(info.storage.processed ? [`                   ${info.storage.processed} (processed)`, `                   ${info.storage.rejected} (rejected)`] : []),
@@ -248,6 +320,27 @@ export function renderClusterInfo(info: ClusterInfo): string[] {
   }
   lines.push(`  console          ${info.consoleUrl}`);
   return lines;
+}
+
+/** The fleets table (units provisioned/target per market, allocation) and, per fleet, the instances by type. */
+export function renderFleets(fleets: readonly FleetInfo[]): string[] {
+  const allocation = (f: FleetInfo) =>
+    [
+      ...(f.onDemandAllocationStrategy ? [`on-demand ${f.onDemandAllocationStrategy}`] : []),
+      ...(f.spotAllocationStrategy ? [`spot ${f.spotAllocationStrategy}`] : []),
+      ...(f.spotTimeout ? [`timeout ${f.spotTimeout}`] : []),
+    ].join(", ") || "-";
+  const rows = fleets.map((f) => [f.role, f.name, f.state, `${f.onDemandUnits.provisioned}/${f.onDemandUnits.target}`, `${f.spotUnits.provisioned}/${f.spotUnits.target}`, allocation(f)]);
+  const provisioned = fleets.map((f) => {
+    const running = f.provisioned.map((p) => `${p.count}× ${p.instanceType} ${p.market === "SPOT" ? "spot" : "on-demand"}`).join(", ") || "none yet";
+    return `    ${f.role.padEnd(7)}${running} (offered: ${f.offered.map((t) => `${t.instanceType}×${t.weightedCapacity}`).join(", ") || "-"})`;
+  });
+  return [
+    "  instance fleets (units provisioned/target)",
+    ...table([["role", "name", "state", "on-demand", "spot", "allocation"], ...rows]).map((l) => `    ${l}`),
+    "  fleet instances",
+    ...provisioned,
+  ];
 }
 
 export async function gatherInfo(ctx: CommandContext): Promise<ClusterInfo> {

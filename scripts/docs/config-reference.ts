@@ -94,6 +94,7 @@ export function configReference(): string {
 const AREA_TITLES: Record<CheckArea, string> = {
   scaling: "Scaling",
   instances: "Instance groups",
+  fleets: "Instance fleets",
   release: "Release",
   network: "Network",
   access: "Access",

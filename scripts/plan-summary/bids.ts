@@ -5,10 +5,11 @@
  */
 import type { EnvironmentConfig } from "../../environments";
 import { spotBidPrice } from "../../modules/emr-cluster/bid-price";
+import type { NodeRole } from "../../modules/emr-cluster/capacity-model";
 import type { StackJson } from "../../policy";
 import type { PriceTable } from "./pricing";
 
-export type GroupRole = "master" | "core" | "task";
+type GroupRole = NodeRole;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);

@@ -3,7 +3,7 @@
  * plus the EMR uplift. An instance type or region missing from the table is named, its group costed as unknown, and
  * the total marked as a lower bound rather than failing the whole summary.
  */
-import type { GroupCapacity } from "./capacity";
+import type { GroupCapacity } from "../../modules/emr-cluster/capacity-model";
 import { priceOf, type PriceTable } from "./pricing";
 
 export interface GroupCost extends GroupCapacity {

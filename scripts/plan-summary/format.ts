@@ -1,7 +1,8 @@
 /** Text rendering of plan summaries: what `npm run summary` prints without --json. */
 import { formatFinding, formatGuardTotals } from "../../policy";
-import type { ScalingRange } from "./capacity";
+import type { ScalingRange } from "../../modules/emr-cluster/capacity-model";
 import type { CostEstimate } from "./cost";
+import { formatMix, type FleetCostRange } from "./fleet-cost";
 import { formatPipeline } from "./pipelines";
 import type { PriceTable } from "./pricing";
 import type { EnvironmentSummary } from "./summary";
@@ -40,7 +41,7 @@ export function formatScaling(scaling: ScalingRange): string {
         ...(scaling.maxCore !== undefined ? [`core ≤ ${scaling.maxCore}`] : []),
         ...(scaling.maxOnDemand !== undefined ? [`on-demand ≤ ${scaling.maxOnDemand}`] : []),
       ];
-      return `managed scaling: ${scaling.min}–${scaling.max} core+task instances${caps.length ? ` (${caps.join(", ")})` : ""}`;
+      return `managed scaling: ${scaling.min}–${scaling.max} core+task ${scaling.unit}${caps.length ? ` (${caps.join(", ")})` : ""}`;
     }
   }
 }
@@ -49,6 +50,12 @@ export function formatCostPoint(estimate: CostEstimate, end: "min" | "max"): str
   const instances = estimate.groups.reduce((n, g) => n + g.count, 0);
   const amount = estimate.complete ? formatUsd(estimate.hourly) : `≥ ${formatUsd(estimate.hourly)}`;
   return `${amount} at ${end} (${instances} instance${instances === 1 ? "" : "s"})`;
+}
+
+/** "$1.234–$2.345 at min (cheapest: …; dearest: …)", one fleet mix per line after the first. */
+export function formatFleetCostPoint(range: FleetCostRange, end: "min" | "max"): string[] {
+  const mix = (pick: "cheapest" | "dearest") => range.fleets.map((f) => `${f.role} ${formatMix(f[pick])}`).join(", ");
+  return [`${formatUsd(range.cheapest)}–${formatUsd(range.dearest)} at ${end}`, `  cheapest: ${mix("cheapest")}`, `  dearest:  ${mix("dearest")}`];
 }
 
 export function formatEnvironment(summary: EnvironmentSummary): string {
@@ -63,15 +70,30 @@ export function formatEnvironment(summary: EnvironmentSummary): string {
     out.push(line("resources", `not synthesized: ${summary.stackProblem}`));
   }
 
-  out.push("  instance groups");
+  if (summary.instanceGroups.length > 0) out.push("  instance groups");
   for (const g of summary.instanceGroups) {
     const ebs = `EBS ${g.ebs.volumesPerInstance}×${g.ebs.sizeGb} GiB ${g.ebs.type}`;
     const market = g.bidPrice !== undefined ? `${g.market} ≤ $${g.bidPrice}/h` : g.market;
     out.push(`    ${g.role.padEnd(7)}${`${g.instanceType} × ${g.count}`.padEnd(18)}${market.padEnd(Math.max(11, market.length + 2))}${ebs}`);
   }
+  if (summary.instanceFleets.length > 0) out.push("  instance fleets");
+  for (const f of summary.instanceFleets) {
+    const strategies = [
+      ...(f.onDemandAllocationStrategy ? [`on-demand ${f.onDemandAllocationStrategy}`] : []),
+      ...(f.spotAllocationStrategy ? [`spot ${f.spotAllocationStrategy}`] : []),
+    ];
+    out.push(`    ${f.role.padEnd(7)}${`${f.targetOnDemandUnits} on-demand + ${f.targetSpotUnits} spot units`.padEnd(30)}${strategies.join(", ")}`.trimEnd());
+    const types = f.types.map((t) => `${t.instanceType} (${t.weightedCapacity} unit${t.weightedCapacity === 1 ? "" : "s"})`);
+    for (const wrapped of wrap(types, WRAP - 11)) out.push(`           ${wrapped}`);
+  }
   out.push(line("scaling", formatScaling(summary.scaling)));
 
-  if (summary.cost === null) {
+  if (summary.fleetCost) {
+    const [minHead, ...minMix] = formatFleetCostPoint(summary.fleetCost.min, "min");
+    const [maxHead, ...maxMix] = formatFleetCostPoint(summary.fleetCost.max, "max");
+    out.push(line("cost/hour", `${minHead} … ${maxHead}`));
+    out.push(...[...minMix.map((m) => `min ${m.trim()}`), ...maxMix.map((m) => `max ${m.trim()}`)].map(continuation));
+  } else if (summary.cost === null) {
     out.push(line("cost/hour", "n/a (local endpoint: nothing is billed)"));
   } else {
     const { min, max } = summary.cost;
@@ -97,6 +119,7 @@ export function formatPriceNote(prices: PriceTable): string {
   const discount = Math.round(prices.spot.discountOffOnDemand * 100);
   return [
     `Cost: on-demand EC2 + Amazon EMR uplift per instance-hour (${prices.currency}); spot groups at ${discount}% off the EC2 price, EMR uplift in full.`,
+    "Fleets: a range from the cheapest mix of their types that meets the target units to the dearest (all units from the type whose cover costs most).",
     `Prices: ${prices.source}; compiled ${prices.compiled}, approximate, not fetched live (see environments/instance-types.json).`,
     `Excludes ${prices.excludes}.`,
   ].join("\n");

@@ -5,7 +5,9 @@
 import { loadPipelines, type EnvironmentConfig } from "../../environments";
 import { buildClusterSpec, type ClusterReferences } from "../../modules/emr-cluster/cluster-spec";
 import { stepNames } from "../../modules/pipeline/platform-pipelines";
+import { capacityOfSpec } from "../../modules/emr-cluster/capacity-model";
 import { estimateCost, type CostEstimate } from "./cost";
+import { estimateFleetCost, type FleetCostRange } from "./fleet-cost";
 import type { PriceTable } from "./pricing";
 
 export interface PipelineSummary {
@@ -14,13 +16,15 @@ export interface PipelineSummary {
   readonly steps: readonly string[];
   readonly schedule: { readonly cron: string; readonly timezone: string } | null;
   readonly trigger: { readonly prefix: string; readonly marker: string } | null;
-  /** Transient runtime on a billed environment: the per-run cluster's cost per hour; null otherwise. */
+  /** Transient runtime on a billed environment of instance groups: the per-run cluster's cost per hour; null otherwise. */
   readonly clusterCost: CostEstimate | null;
+  /** Transient runtime on a billed environment of instance fleets: the per-run cluster's cost range per hour. */
+  readonly clusterCostRange?: FleetCostRange;
 }
 
 /** Only the instance groups matter for cost; references are placeholders. */
 const NO_REFERENCES: ClusterReferences = {
-  name: "", subnetId: "", serviceRoleArn: "", instanceProfileArn: "", instanceProfileName: "", securityConfigurationName: "",
+  name: "", subnetId: "", subnetIds: [], serviceRoleArn: "", instanceProfileArn: "", instanceProfileName: "", securityConfigurationName: "",
   masterSecurityGroupId: "", coreSecurityGroupId: "", serviceAccessSecurityGroupId: "", logsBucketName: "", bootstrapUri: "",
 };
 
@@ -28,15 +32,11 @@ export function summarizePipelines(config: EnvironmentConfig, prices: PriceTable
   return Object.entries(loadPipelines(config)).map(([name, pipeline]) => {
     const env = config.pipelines[name];
     let clusterCost: CostEstimate | null = null;
+    let clusterCostRange: FleetCostRange | undefined;
     if (pipeline.runtime === "transient" && !config.endpoint) {
-      const spec = buildClusterSpec(config, NO_REFERENCES, { ...env.capacity, idleTimeoutSeconds: pipeline.idleTimeoutMinutes * 60 });
-      const groups = [spec.master, spec.core, ...(spec.task ? [spec.task] : [])].map((g) => ({
-        role: g.name as "master" | "core" | "task",
-        instanceType: g.instanceType,
-        market: g.market,
-        count: g.count,
-      }));
-      clusterCost = estimateCost(prices, config.region, groups);
+      const point = capacityOfSpec(buildClusterSpec(config, NO_REFERENCES, { ...env.capacity, idleTimeoutSeconds: pipeline.idleTimeoutMinutes * 60 }));
+      if (point.shape === "groups") clusterCost = estimateCost(prices, config.region, point.groups);
+      else clusterCostRange = estimateFleetCost(prices, config.region, point.fleets);
     }
     return {
       name,
@@ -45,6 +45,7 @@ export function summarizePipelines(config: EnvironmentConfig, prices: PriceTable
       schedule: pipeline.schedule && env.schedule ? pipeline.schedule : null,
       trigger: pipeline.trigger && env.trigger ? pipeline.trigger : null,
       clusterCost,
+      ...(clusterCostRange ? { clusterCostRange } : {}),
     };
   });
 }
@@ -55,6 +56,13 @@ export function formatPipeline(p: PipelineSummary): string[] {
     p.schedule ? `schedule cron(${p.schedule.cron}) ${p.schedule.timezone}` : "no schedule",
     ...(p.trigger ? [`on s3 ${p.trigger.prefix}…/${p.trigger.marker}`] : []),
   ].join(", ");
-  const cost = p.runtime === "cluster" ? "on the environment's cluster" : p.clusterCost ? `transient cluster $${p.clusterCost.hourly.toFixed(3)}/h` : "transient cluster (not billed)";
+  const cost =
+    p.runtime === "cluster"
+      ? "on the environment's cluster"
+      : p.clusterCost
+        ? `transient cluster $${p.clusterCost.hourly.toFixed(3)}/h`
+        : p.clusterCostRange
+          ? `transient cluster $${p.clusterCostRange.cheapest.toFixed(3)}–$${p.clusterCostRange.dearest.toFixed(3)}/h`
+          : "transient cluster (not billed)";
   return [`    ${p.name.padEnd(16)}${p.runtime.padEnd(11)}${p.steps.join(" → ")}`, `    ${"".padEnd(27)}${starts}; ${cost}`];
 }

@@ -6,20 +6,31 @@ import { PLATFORM_EXEMPTIONS, runPolicyGuard, type Exemption, type GuardReport, 
 import type { EnvironmentConfig } from "../../environments";
 import { stackId } from "../../modules/outputs";
 import { groupBid } from "./bids";
-import { capacityAt, scalingRange, type GroupRole, type Market, type ScalingRange } from "./capacity";
+import { fleetCapacityAt, groupCapacityAt, NODE_ROLES, scalingRange, type Market, type NodeRole, type ScalingRange } from "../../modules/emr-cluster/capacity-model";
 import { estimateCost, type CostEstimate } from "./cost";
+import { estimateFleetCost, type FleetCostRange } from "./fleet-cost";
 import type { PriceTable } from "./pricing";
 import { countResources, type ResourceCounts } from "./resources";
 import { summarizePipelines, type PipelineSummary } from "./pipelines";
 
 export interface InstanceGroupSummary {
-  readonly role: GroupRole;
+  readonly role: NodeRole;
   readonly instanceType: string;
   readonly count: number;
   readonly market: Market;
   /** SPOT groups: the maximum spot price sent to EMR, USD per instance-hour (absent when unknown). */
   readonly bidPrice?: string;
   readonly ebs: { readonly volumesPerInstance: number; readonly sizeGb: number; readonly type: "gp3" };
+}
+
+/** One instance fleet as configured: its target units and the types that may fill them. */
+export interface InstanceFleetSummary {
+  readonly role: NodeRole;
+  readonly targetOnDemandUnits: number;
+  readonly targetSpotUnits: number;
+  readonly types: readonly { readonly instanceType: string; readonly weightedCapacity: number }[];
+  readonly spotAllocationStrategy?: string;
+  readonly onDemandAllocationStrategy?: string;
 }
 
 export interface EnvironmentSummary {
@@ -29,10 +40,15 @@ export interface EnvironmentSummary {
   /** Absent when the stack is not synthesized (`stackProblem` says why). */
   readonly resources?: ResourceCounts;
   readonly stackProblem?: string;
+  /** Empty for an environment of instance fleets. */
   readonly instanceGroups: readonly InstanceGroupSummary[];
+  /** Empty for an environment of instance groups. */
+  readonly instanceFleets: readonly InstanceFleetSummary[];
   readonly scaling: ScalingRange;
-  /** Null for an environment on a local endpoint: nothing is billed. */
+  /** Instance groups' cost per hour at both ends of the range; null for fleets (see fleetCost) or a local endpoint (nothing is billed). */
   readonly cost: { readonly min: CostEstimate; readonly max: CostEstimate } | null;
+  /** Instance fleets' cost range per hour (cheapest and dearest mix) at both ends of the scaling range. */
+  readonly fleetCost?: { readonly min: FleetCostRange; readonly max: FleetCostRange };
   readonly policyGuard?: GuardReport;
   readonly pipelines: readonly PipelineSummary[];
 }
@@ -48,24 +64,47 @@ export interface SummaryInput {
 
 export function summarizeEnvironment(input: SummaryInput): EnvironmentSummary {
   const { config, stack, prices } = input;
-  const instanceGroups = (["master", "core", "task"] as const).map((role): InstanceGroupSummary => {
-    const g = config.instances[role];
-    const bidPrice = groupBid(role, config, prices, "json" in stack ? stack.json : undefined);
-    return {
-      role,
-      instanceType: g.instanceType,
-      count: g.count,
-      market: g.market,
-      ...(bidPrice !== undefined ? { bidPrice } : {}),
-      ebs: { volumesPerInstance: g.ebs.volumesPerInstance, sizeGb: g.ebs.sizeGb, type: "gp3" },
-    };
+  const fleets = config.fleets;
+  const instanceGroups = fleets
+    ? []
+    : NODE_ROLES.map((role): InstanceGroupSummary => {
+        const g = config.instances[role];
+        const bidPrice = groupBid(role, config, prices, "json" in stack ? stack.json : undefined);
+        return {
+          role,
+          instanceType: g.instanceType,
+          count: g.count,
+          market: g.market,
+          ...(bidPrice !== undefined ? { bidPrice } : {}),
+          ebs: { volumesPerInstance: g.ebs.volumesPerInstance, sizeGb: g.ebs.sizeGb, type: "gp3" },
+        };
+      });
+  const instanceFleets = NODE_ROLES.flatMap((role): InstanceFleetSummary[] => {
+    const f = fleets?.[role];
+    if (!f) return [];
+    return [
+      {
+        role,
+        targetOnDemandUnits: f.targetOnDemandCapacity,
+        targetSpotUnits: f.targetSpotCapacity,
+        types: f.instanceTypes.map((t) => ({ instanceType: t.instanceType, weightedCapacity: t.weightedCapacity })),
+        ...(f.spot ? { spotAllocationStrategy: f.spot.allocationStrategy } : {}),
+        ...(f.onDemand ? { onDemandAllocationStrategy: f.onDemand.allocationStrategy } : {}),
+      },
+    ];
   });
-  const cost = config.endpoint
-    ? null
-    : {
-        min: estimateCost(prices, config.region, capacityAt(config, "min")),
-        max: estimateCost(prices, config.region, capacityAt(config, "max")),
-      };
+  const billed = !config.endpoint;
+  const cost =
+    billed && !fleets
+      ? {
+          min: estimateCost(prices, config.region, groupCapacityAt(config, "min")),
+          max: estimateCost(prices, config.region, groupCapacityAt(config, "max")),
+        }
+      : null;
+  const fleetCost =
+    billed && fleets
+      ? { min: estimateFleetCost(prices, config.region, fleetCapacityAt(config, "min")), max: estimateFleetCost(prices, config.region, fleetCapacityAt(config, "max")) }
+      : undefined;
   return {
     environment: config.name,
     stackId: stackId(config.name),
@@ -74,8 +113,10 @@ export function summarizeEnvironment(input: SummaryInput): EnvironmentSummary {
       ? { resources: countResources(stack.json), policyGuard: runPolicyGuard(stack.json, { exemptions: input.exemptions ?? PLATFORM_EXEMPTIONS }) }
       : { stackProblem: stack.problem }),
     instanceGroups,
+    instanceFleets,
     scaling: scalingRange(config),
     cost,
+    ...(fleetCost ? { fleetCost } : {}),
     pipelines: summarizePipelines(config, prices),
   };
 }

@@ -6,9 +6,12 @@ import { CONFIG_CHECKS, bucketNameProblem, maxProjectLength } from "../../enviro
 import { instanceTypesIn } from "../../environments/instance-types";
 import { rulesList, withReference } from "../../scripts/docs/config-reference";
 import { nonEmpty } from "../modules/harness";
+import { prodOnGroupsInput } from "../support/prod-on-groups";
 
 const dev = () => environmentInput("dev");
 const prod = () => environmentInput("prod");
+/** prod's posture on instance groups, for the group rules (prod itself runs fleets). */
+const prodGroups = () => prodOnGroupsInput();
 
 /** The problems (one line each) of a config expected to be refused. */
 function problems(input: unknown): string[] {
@@ -184,7 +187,7 @@ describe("rules moved from the cluster construct into validation", () => {
   });
 
   test("the throughput rule also covers the task group managed scaling needs beyond maxCoreCapacity", () => {
-    const input = prod();
+    const input = prodGroups();
     input.instances = { ...input.instances, task: { ...input.instances?.task, ebs: { throughputMiBps: 250 } } };
     expect(about(input, "instances.task.ebs.throughputMiBps")).toHaveLength(1);
   });
@@ -206,7 +209,7 @@ describe("rules moved from the cluster construct into validation", () => {
 
 describe("managed scaling and TLS key rules (issue 11, kept with the other checks)", () => {
   const onDemandTasks = (): EnvironmentInput => {
-    const input = prod();
+    const input = prodGroups();
     input.instances = { ...input.instances, task: { instanceType: "r6i.2xlarge", count: 0, market: "ON_DEMAND" } };
     return input;
   };
@@ -218,7 +221,7 @@ describe("managed scaling and TLS key rules (issue 11, kept with the other check
   });
 
   test("accepts limits that can reach maxCapacity: spot task nodes, or an on-demand cap that fits", () => {
-    expect(() => parseEnvironment(prod())).not.toThrow();
+    expect(() => parseEnvironment(prodGroups())).not.toThrow();
     const input = onDemandTasks();
     input.scaling = { managed: { minCapacity: 4, maxCapacity: 20, maxOnDemandCapacity: 20, maxCoreCapacity: 4 } };
     expect(() => parseEnvironment(input)).not.toThrow();

@@ -1,7 +1,10 @@
 import { ConfigError, ENVIRONMENT_NAMES, environmentInput, loadAllEnvironments, loadEnvironment, parseEnvironment } from "../../environments";
+import { prodOnGroupsInput } from "../support/prod-on-groups";
 
 const dev = () => environmentInput("dev");
 const prod = () => environmentInput("prod");
+/** prod's posture on instance groups, for the group rules (prod itself runs fleets). */
+const prodGroups = () => prodOnGroupsInput();
 
 /** Parses `input` expecting a ConfigError; returns its message. */
 function rejection(input: unknown): string {
@@ -31,11 +34,13 @@ describe("environments", () => {
     expect(env.scaling.autoscaling?.rules.map((r) => r.name)).toEqual(["ScaleOutMemory", "ScaleOutPending", "ScaleInMemory"]);
   });
 
-  test("prod is protected, on-demand for master and core, managed scaling, managed certificates, S3 state", () => {
+  test("prod is protected, on-demand fleets for master and core, managed scaling, managed certificates, S3 state", () => {
     const env = loadEnvironment("prod");
     expect(env.terminationProtection).toBe(true);
-    expect(env.instances.master.market).toBe("ON_DEMAND");
-    expect(env.instances.core.market).toBe("ON_DEMAND");
+    expect(env.fleets?.master).toMatchObject({ targetOnDemandCapacity: 1, targetSpotCapacity: 0 });
+    expect(env.fleets?.core).toMatchObject({ targetOnDemandCapacity: 4, targetSpotCapacity: 0 });
+    expect(env.fleets?.task?.instanceTypes.length).toBeGreaterThan(5);
+    expect(env.fleets?.task?.spot?.allocationStrategy).toBe("price-capacity-optimized");
     expect(env.scaling.managed).toBeTruthy();
     expect(env.scaling.autoscaling).toBeUndefined();
     expect(env.tls.certificateZipS3Uri).toMatch(/^s3:\/\//);
@@ -76,15 +81,15 @@ describe("invalid configs are refused with the field, the value and the fix", ()
   });
 
   test("fails if managed-scaling caps make maxCapacity unreachable (on-demand task nodes, on-demand cap 4)", () => {
-    const input = prod();
+    const input = prodGroups();
     input.instances = { ...input.instances, task: { instanceType: "r6i.2xlarge", count: 0, market: "ON_DEMAND" } };
     const msg = rejection(input);
     expect(msg).toMatch(/scaling\.managed\.maxCapacity = 20: 20 is unreachable: .* reach only 4; fix: make instances\.task SPOT, raise maxOnDemandCapacity, or lower maxCapacity to 4/);
   });
 
   test("accepts managed-scaling limits that can reach maxCapacity: prod's spot task nodes, or an on-demand cap that fits", () => {
-    expect(() => parseEnvironment(prod(), "test")).not.toThrow();
-    const input = prod();
+    expect(() => parseEnvironment(prodGroups(), "test")).not.toThrow();
+    const input = prodGroups();
     input.instances = { ...input.instances, task: { instanceType: "r6i.2xlarge", count: 0, market: "ON_DEMAND" } };
     input.scaling = { managed: { minCapacity: 4, maxCapacity: 20, maxOnDemandCapacity: 20, maxCoreCapacity: 4 } };
     expect(() => parseEnvironment(input, "test")).not.toThrow();
@@ -129,7 +134,7 @@ describe("invalid configs are refused with the field, the value and the fix", ()
   });
 
   test("fails if the master is spot in prod", () => {
-    const input = prod();
+    const input = prodGroups();
     input.instances = { ...input.instances, master: { ...input.instances?.master, market: "SPOT" } };
     expect(rejection(input)).toMatch(/instances\.master\.market = "SPOT": SPOT master in prod.*fix: ON_DEMAND/);
   });
@@ -168,7 +173,7 @@ describe("invalid configs are refused with the field, the value and the fix", ()
   });
 
   test("lists every bad field in one message", () => {
-    const input = prod();
+    const input = prodGroups();
     const msg = rejection({
       ...input,
       releaseLabel: "7.1",

@@ -94,3 +94,71 @@ describe("aws_emr_cluster and the transient cluster's RunJobFlow render one clus
     expect(tags.Pipeline).toBe("financialDaily");
   });
 });
+
+/**
+ * Prod runs instance fleets, and its financialDaily pipeline is transient: RunJobFlow must send Instances.InstanceFleets
+ * and Ec2SubnetIds, field by field what aws_emr_cluster's fleets and the task aws_emr_instance_fleet say. Its capacity
+ * override (coreCount 4) equals the core fleet's target, so the two agree on the units too.
+ */
+describe("fleets: aws_emr_cluster + aws_emr_instance_fleet and RunJobFlow's InstanceFleets render one spec (prod)", () => {
+  const prodJson = JSON.parse(Testing.synth(new EmrPlatformStack(Testing.app(), "emr-prod", loadEnvironment("prod")))) as any;
+  const [prodCluster] = Object.values<any>(prodJson.resource.aws_emr_cluster);
+  const [taskFleet] = Object.values<any>(prodJson.resource.aws_emr_instance_fleet);
+  const [scaling] = Object.values<any>(prodJson.resource.aws_emr_managed_scaling_policy);
+  const prodMachine = Object.values<any>(prodJson.resource.aws_sfn_state_machine).find((sm) => String(sm.name).endsWith("financial-daily"));
+  const prodRjf = JSON.parse(terraformRendered(prodMachine.definition)).States.CreateCluster.Parameters;
+  const fleetOf = (role: string) => prodRjf.Instances.InstanceFleets.find((f: any) => f.InstanceFleetType === role);
+  const terraformFleets: Record<string, any> = { MASTER: prodCluster.master_instance_fleet, CORE: prodCluster.core_instance_fleet, TASK: taskFleet };
+
+  const fleetRows = (["MASTER", "CORE", "TASK"] as const).flatMap((role): [string, unknown, unknown][] => {
+    const tf = terraformFleets[role];
+    const api = fleetOf(role);
+    const spot = tf.launch_specifications?.spot_specification?.[0];
+    const onDemand = tf.launch_specifications?.on_demand_specification?.[0];
+    return [
+      [`${role} name`, tf.name, api.Name],
+      [`${role} on-demand target`, tf.target_on_demand_capacity, api.TargetOnDemandCapacity],
+      [`${role} spot target`, tf.target_spot_capacity, api.TargetSpotCapacity],
+      [
+        `${role} instance types`,
+        tf.instance_type_configs.map((t: any) => [t.instance_type, t.weighted_capacity, t.bid_price_as_percentage_of_on_demand_price]),
+        api.InstanceTypeConfigs.map((t: any) => [t.InstanceType, t.WeightedCapacity, t.BidPriceAsPercentageOfOnDemandPrice]),
+      ],
+      [
+        `${role} EBS`,
+        tf.instance_type_configs.map((t: any) => [t.ebs_config[0].type, t.ebs_config[0].size, t.ebs_config[0].iops, t.ebs_config[0].volumes_per_instance]),
+        api.InstanceTypeConfigs.map((t: any) => {
+          const d = t.EbsConfiguration.EbsBlockDeviceConfigs[0];
+          return [d.VolumeSpecification.VolumeType, d.VolumeSpecification.SizeInGB, d.VolumeSpecification.Iops, d.VolumesPerInstance];
+        }),
+      ],
+      [`${role} spot specification`, spot && [spot.allocation_strategy, spot.timeout_action, spot.timeout_duration_minutes], api.LaunchSpecifications?.SpotSpecification && [api.LaunchSpecifications.SpotSpecification.AllocationStrategy, api.LaunchSpecifications.SpotSpecification.TimeoutAction, api.LaunchSpecifications.SpotSpecification.TimeoutDurationMinutes]],
+      [`${role} on-demand specification`, onDemand?.allocation_strategy, api.LaunchSpecifications?.OnDemandSpecification?.AllocationStrategy],
+    ];
+  });
+  const limits = scaling.compute_limits[0];
+  const apiLimits = prodRjf.ManagedScalingPolicy.ComputeLimits;
+  const rows: [string, unknown, unknown][] = [
+    ["subnets", prodCluster.ec2_attributes.subnet_ids, prodRjf.Instances.Ec2SubnetIds],
+    ["managed scaling unit type", limits.unit_type, apiLimits.UnitType],
+    ["managed scaling limits", [limits.minimum_capacity_units, limits.maximum_capacity_units, limits.maximum_ondemand_capacity_units, limits.maximum_core_capacity_units], [apiLimits.MinimumCapacityUnits, apiLimits.MaximumCapacityUnits, apiLimits.MaximumOnDemandCapacityUnits, apiLimits.MaximumCoreCapacityUnits]],
+    ...fleetRows,
+  ];
+
+  test.each(rows)("%s", (_field, terraform, runJobFlow) => {
+    expect(runJobFlow).toEqual(terraform);
+  });
+
+  test("the comparison is not vacuous, and fleets replace groups on both sides", () => {
+    const optional = ["MASTER spot specification", "MASTER on-demand specification", "CORE spot specification"];
+    expect(rows.filter(([field, tf]) => tf === undefined && !optional.includes(field)).map(([field]) => field)).toEqual([]);
+    expect(prodRjf.Instances.InstanceFleets).toHaveLength(3);
+    expect(prodRjf.Instances).not.toHaveProperty("InstanceGroups");
+    expect(prodRjf.Instances).not.toHaveProperty("Ec2SubnetId");
+    expect(prodRjf).not.toHaveProperty("AutoScalingRole");
+    expect(prodRjf.ManagedScalingPolicy.ComputeLimits.UnitType).toBe("InstanceFleetUnits");
+    expect(prodCluster.ec2_attributes.subnet_ids).toHaveLength(3);
+    // No Throughput on either side: provider 6.25's fleet ebs_config has none.
+    expect(JSON.stringify(prodRjf.Instances.InstanceFleets)).not.toContain("Throughput");
+  });
+});

@@ -19,6 +19,7 @@ import { PlatformCluster, type PlatformClusterProps } from "../../modules/emr-cl
 import { readRequirementPins } from "../../modules/emr-cluster/bootstrap-script";
 import { defaultPriceTable, spotBidPrice } from "../../modules/emr-cluster/bid-price";
 import { terraformRendered } from "../../modules/core/terraform-literal";
+import { prodOnGroups, prodOnGroupsInput } from "../support/prod-on-groups";
 
 const LOGS = "emr-platform-dev-logs";
 const ARTIFACTS = "emr-platform-dev-artifacts";
@@ -44,6 +45,7 @@ function props(scope: Construct, config: EnvironmentConfig, overrides: Partial<P
     config,
     name: "emr-platform-dev",
     subnetId: "subnet-0123456789abcdef0",
+    subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1", "subnet-0123456789abcdef2"],
     serviceRole,
     instanceProfile: new IamInstanceProfile(scope, "profile", { name: "profile", role: instanceRole.name }),
     autoscalingRole: config.scaling.autoscaling ? autoscalingRole : undefined,
@@ -235,8 +237,15 @@ describe("PlatformCluster bootstrap action", () => {
   });
 });
 
-describe("PlatformCluster (prod: managed scaling, termination protection)", () => {
-  const { json, only, count } = synth(loadEnvironment("prod"));
+/** A variant of prod on instance groups (prod itself runs fleets). */
+function prodGroupsVariant(patch: (input: EnvironmentInput) => void): EnvironmentConfig {
+  const input = prodOnGroupsInput();
+  patch(input);
+  return parseEnvironment(input);
+}
+
+describe("PlatformCluster (prod on instance groups: managed scaling in instances, termination protection)", () => {
+  const { json, only, count } = synth(prodOnGroups());
   const cluster = only("aws_emr_cluster");
 
   test("is termination-protected and has no auto-termination policy", () => {
@@ -277,12 +286,97 @@ describe("PlatformCluster (prod: managed scaling, termination protection)", () =
   });
 
   test("omits optional managed-scaling caps that are not configured", () => {
-    const config = variant("prod", (input) => {
+    const config = prodGroupsVariant((input) => {
       input.scaling = { managed: { minCapacity: 3, maxCapacity: 6 } };
     });
     expect(synth(config).only("aws_emr_managed_scaling_policy").compute_limits).toEqual([
       { unit_type: "Instances", minimum_capacity_units: 3, maximum_capacity_units: 6 },
     ]);
+  });
+});
+
+describe("PlatformCluster (prod: instance fleets, managed scaling in units)", () => {
+  const { json, only, count, built } = synth(loadEnvironment("prod"));
+  const cluster = only("aws_emr_cluster");
+  const task = only("aws_emr_instance_fleet");
+
+  test("master and core are fleets on the cluster, with no instance groups at all", () => {
+    expect(cluster).not.toHaveProperty("master_instance_group");
+    expect(cluster).not.toHaveProperty("core_instance_group");
+    expect(count("aws_emr_instance_group")).toBe(0);
+    expect(cluster.master_instance_fleet).toMatchObject({ name: "master", target_on_demand_capacity: 1, target_spot_capacity: 0 });
+    expect(cluster.core_instance_fleet).toMatchObject({
+      name: "core",
+      target_on_demand_capacity: 4,
+      target_spot_capacity: 0,
+      launch_specifications: { on_demand_specification: [{ allocation_strategy: "lowest-price" }] },
+    });
+    expect(cluster.core_instance_fleet.instance_type_configs.map((t: any) => t.instance_type)).toEqual(["r6i.2xlarge", "r5.2xlarge"]);
+  });
+
+  test("fleet EBS carries no throughput (provider 6.25's fleet ebs_config has none)", () => {
+    const configs = [...cluster.master_instance_fleet.instance_type_configs, ...cluster.core_instance_fleet.instance_type_configs, ...task.instance_type_configs];
+    expect(configs.length).toBe(10);
+    for (const t of configs) expect(Object.keys(t.ebs_config[0]).sort()).toEqual(["iops", "size", "type", "volumes_per_instance"]);
+    expect(cluster.core_instance_fleet.instance_type_configs[0].ebs_config[0]).toEqual({ type: "gp3", size: 500, iops: 3000, volumes_per_instance: 1 });
+  });
+
+  test("every private subnet is offered (subnet_ids), not one subnet", () => {
+    expect(cluster.ec2_attributes.subnet_ids).toEqual(["subnet-0123456789abcdef0", "subnet-0123456789abcdef1", "subnet-0123456789abcdef2"]);
+    expect(cluster.ec2_attributes).not.toHaveProperty("subnet_id");
+  });
+
+  test("the task fleet is an aws_emr_instance_fleet: diversified spot, weighted, with spot timeouts", () => {
+    expect(task).toMatchObject({
+      name: "task",
+      cluster_id: expect.stringMatching(/^\$\{aws_emr_cluster\.[\w-]+\.id\}$/),
+      target_on_demand_capacity: 0,
+      target_spot_capacity: 2,
+      launch_specifications: {
+        spot_specification: [{ allocation_strategy: "price-capacity-optimized", timeout_action: "SWITCH_TO_ON_DEMAND", timeout_duration_minutes: 10 }],
+        on_demand_specification: [{ allocation_strategy: "lowest-price" }],
+      },
+    });
+    expect(task.instance_type_configs.map((t: any) => [t.instance_type, t.weighted_capacity])).toEqual([
+      ["r6i.2xlarge", 1],
+      ["r5.2xlarge", 1],
+      ["m6i.4xlarge", 1],
+      ["m5.4xlarge", 1],
+      ["r6i.4xlarge", 2],
+      ["r5.4xlarge", 2],
+    ]);
+    expect(built.taskFleet).toBeDefined();
+    expect(built.taskGroup).toBeUndefined();
+  });
+
+  test("managed scaling owns the targets: Terraform ignores core's and the task fleet's target capacities", () => {
+    expect(cluster.lifecycle.ignore_changes).toEqual([
+      "step",
+      "kerberos_attributes",
+      "core_instance_fleet[0].target_on_demand_capacity",
+      "core_instance_fleet[0].target_spot_capacity",
+    ]);
+    expect(task.lifecycle.ignore_changes).toEqual(["target_on_demand_capacity", "target_spot_capacity"]);
+  });
+
+  test("managed scaling counts InstanceFleetUnits, with the limits the config checks keep consistent with the targets", () => {
+    expect(json).toHaveResourceWithProperties(EmrManagedScalingPolicy, {
+      compute_limits: [
+        { unit_type: "InstanceFleetUnits", minimum_capacity_units: 4, maximum_capacity_units: 20, maximum_ondemand_capacity_units: 4, maximum_core_capacity_units: 4 },
+      ],
+    });
+  });
+
+  test("no autoscaling role with fleets", () => {
+    expect(cluster).not.toHaveProperty("autoscaling_role");
+  });
+
+  test("without managed scaling the targets are Terraform's: nothing ignored", () => {
+    const input = environmentInput("prod");
+    input.scaling = {};
+    const fixed = synth(parseEnvironment(input));
+    expect(fixed.only("aws_emr_instance_fleet")).not.toHaveProperty("lifecycle");
+    expect(fixed.only("aws_emr_cluster").lifecycle.ignore_changes).toEqual(["step", "kerberos_attributes"]);
   });
 });
 
@@ -300,7 +394,7 @@ describe("PlatformCluster variants", () => {
   });
 
   test("managed scaling without a core cap grows core itself: no task group", () => {
-    const config = variant("prod", (input) => {
+    const config = prodGroupsVariant((input) => {
       input.scaling = { managed: { minCapacity: 3, maxCapacity: 6 } };
     });
     expect(synth(config).count("aws_emr_instance_group")).toBe(0);

@@ -89,10 +89,11 @@ describe("PlatformNetwork (existing)", () => {
     expect(built.vpcId).toBe("vpc-0123456789abcdef0");
     expect(built.clusterSubnetId).toBe("subnet-0123456789abcdef0");
     for (const type of ["aws_vpc", "aws_subnet", "aws_nat_gateway", "aws_flow_log"]) expect(resources(parsed, type)).toHaveLength(0);
-    // EMR's v2 service policy acts only on tagged resources: the VPC and the cluster's subnet get the tag.
+    // EMR's v2 service policy acts only on tagged resources: the VPC and every subnet (a fleets cluster may use any) get the tag.
     expect(resources(parsed, "aws_ec2_tag").map(([, t]) => [t.resource_id, t.key, t.value])).toEqual([
       ["vpc-0123456789abcdef0", "for-use-with-amazon-emr-managed-policies", "true"],
       ["subnet-0123456789abcdef0", "for-use-with-amazon-emr-managed-policies", "true"],
+      ["subnet-0123456789abcdef1", "for-use-with-amazon-emr-managed-policies", "true"],
     ]);
   });
 });

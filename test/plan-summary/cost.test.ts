@@ -1,5 +1,5 @@
 import { loadEnvironment } from "../../environments";
-import { capacityAt, type GroupCapacity } from "../../scripts/plan-summary/capacity";
+import { groupCapacityAt, type GroupCapacity } from "../../modules/emr-cluster/capacity-model";
 import { estimateCost, instanceHourly } from "../../scripts/plan-summary/cost";
 import { loadPriceTable, priceOf } from "../../scripts/plan-summary/pricing";
 
@@ -49,7 +49,7 @@ describe("estimateCost", () => {
   it("matches dev's config at both ends of its range", () => {
     const dev = loadEnvironment("dev");
     const perInstance = (market: GroupCapacity["market"]) => instanceHourly(prices, dev.region, dev.instances.core.instanceType, market)!;
-    expect(estimateCost(prices, dev.region, capacityAt(dev, "max")).hourly).toBeCloseTo(3 * perInstance("ON_DEMAND") + 4 * perInstance("SPOT"), 10);
+    expect(estimateCost(prices, dev.region, groupCapacityAt(dev, "max")).hourly).toBeCloseTo(3 * perInstance("ON_DEMAND") + 4 * perInstance("SPOT"), 10);
   });
 
   it("names an unknown instance type and region, and returns the known part as a lower bound", () => {

@@ -1,5 +1,5 @@
 import { loadEnvironment } from "../../environments";
-import { capacityAt } from "../../scripts/plan-summary/capacity";
+import { groupCapacityAt } from "../../modules/emr-cluster/capacity-model";
 import { estimateCost } from "../../scripts/plan-summary/cost";
 import { formatPipeline, summarizePipelines } from "../../scripts/plan-summary/pipelines";
 import { loadPriceTable } from "../../scripts/plan-summary/pricing";
@@ -18,7 +18,7 @@ describe("pipelines in the plan summary", () => {
       trigger: { prefix: "raw/ohlcv/", marker: "_SUCCESS" },
     });
     // No capacity override and no task nodes at the start: the environment's cluster at its minimum.
-    expect(financial.clusterCost?.hourly).toBeCloseTo(estimateCost(prices, config.region, capacityAt(config, "min")).hourly, 6);
+    expect(financial.clusterCost?.hourly).toBeCloseTo(estimateCost(prices, config.region, groupCapacityAt(config, "min")).hourly, 6);
     expect(smoke).toMatchObject({ runtime: "cluster", steps: ["smoke_small | smoke_large"], clusterCost: null });
     expect(formatPipeline(financial)[1]).toMatch(/schedule cron\(0 2 \* \* \? \*\) Europe\/London, on s3 raw\/ohlcv\/…\/_SUCCESS; transient cluster \$\d+\.\d{3}\/h/);
   });
@@ -27,7 +27,7 @@ describe("pipelines in the plan summary", () => {
     const dev = loadEnvironment("dev");
     const [financial] = summarizePipelines(dev, prices);
     expect(financial.schedule).toBeNull();
-    const devMin = estimateCost(prices, dev.region, capacityAt(dev, "min")).hourly;
+    const devMin = estimateCost(prices, dev.region, groupCapacityAt(dev, "min")).hourly;
     expect(financial.clusterCost?.hourly).toBeLessThan(devMin); // coreCount 1 instead of 2
     expect(formatPipeline(financial)[1]).toMatch(/^\s+no schedule, on s3/);
   });

@@ -1,7 +1,7 @@
 import { loadEnvironment } from "../../environments";
 import { POLICY_RULES, type StackJson } from "../../policy";
 import { estimateCost } from "../../scripts/plan-summary/cost";
-import { capacityAt } from "../../scripts/plan-summary/capacity";
+import { groupCapacityAt } from "../../modules/emr-cluster/capacity-model";
 import { formatCostPoint, formatEnvironment, formatScaling, formatUsd } from "../../scripts/plan-summary/format";
 import { loadPriceTable } from "../../scripts/plan-summary/pricing";
 import { countResources } from "../../scripts/plan-summary/resources";
@@ -41,8 +41,8 @@ describe("summarizeEnvironment", () => {
       // stackJson() has no task group, so the synthesized stack sends no bid and none is shown.
       { role: "task", instanceType: "m6i.xlarge", count: 0, market: "SPOT", ebs: { volumesPerInstance: 1, sizeGb: 64, type: "gp3" } },
     ]);
-    expect(summary.cost?.min.hourly).toBeCloseTo(estimateCost(prices, dev.region, capacityAt(dev, "min")).hourly, 10);
-    expect(summary.cost?.max.hourly).toBeCloseTo(estimateCost(prices, dev.region, capacityAt(dev, "max")).hourly, 10);
+    expect(summary.cost?.min.hourly).toBeCloseTo(estimateCost(prices, dev.region, groupCapacityAt(dev, "min")).hourly, 10);
+    expect(summary.cost?.max.hourly).toBeCloseTo(estimateCost(prices, dev.region, groupCapacityAt(dev, "max")).hourly, 10);
     expect(summary.resources?.total).toBe(7);
     expect(summary.policyGuard?.violations).toEqual([]);
     expect(summary.policyGuard?.exempted).toEqual([expect.objectContaining({ path: "emr-dev/bastion", exemption: BASTION_EXEMPTION.reason })]);

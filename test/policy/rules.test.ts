@@ -567,6 +567,16 @@ describe("emr-cluster-waits-for-network", () => {
     expect(() => synthWithGuard(stack)).toThrow(/emr-cluster-waits-for-network/);
   });
 
+  it("a fleets cluster (subnet_ids) waits for the network of every subnet it names", () => {
+    const stack = newStack();
+    const net = network(stack);
+    const fleets = emrCluster(stack, "fleets");
+    fleets.putEc2Attributes({ instanceProfile: "arn:aws:iam::123456789012:instance-profile/emr", subnetIds: [net.subnet.id] });
+    expect(checkRule(emrClusterWaitsForNetwork, stack, "aws_emr_cluster.fleets")).toEqual(nonCompliant(/does not depend on aws_route_table_association\.association/));
+    fleets.dependsOn = [net.route.fqn, net.association.fqn, net.endpoint.fqn];
+    expect(checkRule(emrClusterWaitsForNetwork, stack, "aws_emr_cluster.fleets")).toEqual(compliant);
+  });
+
   it("is not applicable to a subnet outside the stack (an existing VPC)", () => {
     const stack = newStack();
     emrCluster(stack, "existing", { ec2Attributes: { subnetId: "subnet-0123456789abcdef0" } });

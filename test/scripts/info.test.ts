@@ -1,11 +1,11 @@
 // `info` against moto's server: the real SDK, real requests. Managed scaling (missing in moto) on a recorded response.
 import { EMRClient } from "@aws-sdk/client-emr";
 import { environmentInput, parseEnvironment } from "../../environments";
-import { buildClusterInfo, renderClusterInfo, scalingInfo, tunnels } from "../../scripts/commands/info";
+import { buildClusterInfo, fetchClusterInfo, renderClusterInfo, scalingInfo, tunnels } from "../../scripts/commands/info";
 import { runCaptured, tempRepo } from "../support/cli-harness";
 import { createCluster } from "../support/emr-fixture";
 import { useMoto } from "../support/moto-server";
-import { clusterIn, MANAGED_SCALING } from "../support/recorded-emr";
+import { clusterIn, FLEET_INSTANCES_PAGES, INSTANCE_FLEETS, MANAGED_SCALING, MANAGED_SCALING_UNITS, recordedEmr } from "../support/recorded-emr";
 import { outputJson, RecordingRunner } from "../support/recording-runner";
 
 const moto = useMoto();
@@ -134,5 +134,61 @@ describe("info on recorded responses", () => {
   it("offers tunnels only for installed applications and none without a master DNS name", () => {
     expect(tunnels("m", "k", ["Hadoop"]).map((t) => t.port)).toEqual([8088, 9870]);
     expect(tunnels(undefined, "k", ["Hadoop", "Spark"])).toEqual([]);
+  });
+});
+
+describe("info on a fleets cluster (recorded responses: moto's ListInstanceFleets answers HTTP 500)", () => {
+  const prod = parseEnvironment(environmentInput("prod"));
+  const described = clusterIn("WAITING", { Name: "emr-platform-prod", InstanceCollectionType: "INSTANCE_FLEET", TerminationProtected: true }).Cluster;
+
+  async function fetched() {
+    const emr = recordedEmr({
+      ListInstanceFleetsCommand: [INSTANCE_FLEETS],
+      ListInstancesCommand: (input) => (input.Marker === "page-2" ? FLEET_INSTANCES_PAGES[1] : FLEET_INSTANCES_PAGES[0]),
+      GetManagedScalingPolicyCommand: [MANAGED_SCALING_UNITS],
+    });
+    const info = await fetchClusterInfo(emr.client, prod, described.Id!, { dataBucket: "emr-prod-data" }, "terraform outputs", described);
+    return { info, calls: emr.calls };
+  }
+
+  it("asks for fleets and every page of instances, never for instance groups", async () => {
+    const { calls } = await fetched();
+    const names = calls.map((c) => c.command).sort();
+    expect(names).toEqual(["GetManagedScalingPolicyCommand", "ListInstanceFleetsCommand", "ListInstancesCommand", "ListInstancesCommand"]);
+    expect(calls.filter((c) => c.command === "ListInstancesCommand").map((c) => c.input.Marker)).toEqual([undefined, "page-2"]);
+  });
+
+  it("shows per fleet the units provisioned and targeted per market, the allocation strategies and the types provisioned", async () => {
+    const { info } = await fetched();
+    expect(info.cluster.shape).toBe("fleets");
+    expect(info.cluster.nodeGroups).toEqual([]);
+    expect(info.cluster.fleets.map((f) => [f.role, f.onDemandUnits, f.spotUnits])).toEqual([
+      ["MASTER", { target: 1, provisioned: 1 }, { target: 0, provisioned: 0 }],
+      ["CORE", { target: 4, provisioned: 4 }, { target: 0, provisioned: 0 }],
+      ["TASK", { target: 0, provisioned: 0 }, { target: 6, provisioned: 6 }],
+    ]);
+    const task = info.cluster.fleets[2];
+    expect(task).toMatchObject({ spotAllocationStrategy: "price-capacity-optimized", onDemandAllocationStrategy: "lowest-price", spotTimeout: "SWITCH_TO_ON_DEMAND after 10 min" });
+    expect(task.provisioned).toEqual([
+      { instanceType: "r5.2xlarge", market: "SPOT", count: 2 },
+      { instanceType: "r6i.4xlarge", market: "SPOT", count: 2 },
+    ]);
+    expect(info.cluster.scaling).toEqual({ kind: "managed", min: 4, max: 20, detail: "units" });
+  });
+
+  it("renders the fleets instead of the instance-groups table", async () => {
+    const text = renderClusterInfo((await fetched()).info).join("\n");
+    expect(text).toContain("  scaling          managed 4–20 (units)");
+    expect(text).toContain("  instance fleets (units provisioned/target)");
+    expect(text).toMatch(/TASK\s+task\s+RUNNING\s+0\/0\s+6\/6\s+on-demand lowest-price, spot price-capacity-optimized, timeout SWITCH_TO_ON_DEMAND after 10 min/);
+    expect(text).toContain("    CORE   3× r6i.2xlarge on-demand, 1× r5.2xlarge on-demand (offered: r6i.2xlarge×1, r5.2xlarge×1)");
+    expect(text).toContain("    TASK   2× r5.2xlarge spot, 2× r6i.4xlarge spot (offered: r6i.2xlarge×1, r5.2xlarge×1, r6i.4xlarge×2)");
+    expect(text).not.toContain("  instance groups");
+  });
+
+  it("a groups cluster's info has no fleets section", () => {
+    const info = buildClusterInfo({ config: prod, cluster: clusterIn("RUNNING").Cluster, groups: [], fleets: [], outputs: {}, foundVia: "terraform outputs" });
+    expect(info.cluster.shape).toBe("groups");
+    expect(renderClusterInfo(info).join("\n")).not.toContain("instance fleets");
   });
 });

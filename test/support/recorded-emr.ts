@@ -102,3 +102,93 @@ export const MANAGED_SCALING = {
     ComputeLimits: { UnitType: "Instances", MinimumCapacityUnits: 4, MaximumCapacityUnits: 20, MaximumOnDemandCapacityUnits: 4, MaximumCoreCapacityUnits: 4 },
   },
 };
+
+/** GetManagedScalingPolicy for an instance-fleets cluster: limits in InstanceFleetUnits (recorded shape). */
+export const MANAGED_SCALING_UNITS = {
+  ManagedScalingPolicy: {
+    ComputeLimits: { UnitType: "InstanceFleetUnits", MinimumCapacityUnits: 4, MaximumCapacityUnits: 20, MaximumOnDemandCapacityUnits: 4, MaximumCoreCapacityUnits: 4 },
+  },
+};
+
+const fleetEbs = { EbsBlockDevices: [{ VolumeSpecification: { VolumeType: "gp3", SizeInGB: 200, Iops: 3000 }, Device: "/dev/sdb" }], EbsOptimized: true };
+
+/**
+ * ListInstanceFleets for prod's shape, running (recorded shape per the EMR API reference, InstanceFleet): moto answers
+ * this call with HTTP 500, so `info` on fleets is tested here. The task fleet has scaled to 6 spot units.
+ */
+export const INSTANCE_FLEETS = {
+  InstanceFleets: [
+    {
+      Id: "if-3TASKXXXXXXX",
+      Name: "task",
+      Status: { State: "RUNNING", StateChangeReason: {}, Timeline: { CreationDateTime: created } },
+      InstanceFleetType: "TASK",
+      TargetOnDemandCapacity: 0,
+      TargetSpotCapacity: 6,
+      ProvisionedOnDemandCapacity: 0,
+      ProvisionedSpotCapacity: 6,
+      InstanceTypeSpecifications: [
+        { InstanceType: "r6i.2xlarge", WeightedCapacity: 1, BidPriceAsPercentageOfOnDemandPrice: 100, EbsBlockDevices: fleetEbs.EbsBlockDevices, EbsOptimized: true },
+        { InstanceType: "r5.2xlarge", WeightedCapacity: 1, BidPriceAsPercentageOfOnDemandPrice: 100, EbsBlockDevices: fleetEbs.EbsBlockDevices, EbsOptimized: true },
+        { InstanceType: "r6i.4xlarge", WeightedCapacity: 2, BidPriceAsPercentageOfOnDemandPrice: 100, EbsBlockDevices: fleetEbs.EbsBlockDevices, EbsOptimized: true },
+      ],
+      LaunchSpecifications: {
+        SpotSpecification: { TimeoutDurationMinutes: 10, TimeoutAction: "SWITCH_TO_ON_DEMAND", AllocationStrategy: "price-capacity-optimized" },
+        OnDemandSpecification: { AllocationStrategy: "lowest-price" },
+      },
+    },
+    {
+      Id: "if-1MASTERXXXXX",
+      Name: "master",
+      Status: { State: "RUNNING", StateChangeReason: {}, Timeline: { CreationDateTime: created } },
+      InstanceFleetType: "MASTER",
+      TargetOnDemandCapacity: 1,
+      TargetSpotCapacity: 0,
+      ProvisionedOnDemandCapacity: 1,
+      ProvisionedSpotCapacity: 0,
+      InstanceTypeSpecifications: [{ InstanceType: "m6i.2xlarge", WeightedCapacity: 1, BidPriceAsPercentageOfOnDemandPrice: 100 }],
+    },
+    {
+      Id: "if-2COREXXXXXXX",
+      Name: "core",
+      Status: { State: "RUNNING", StateChangeReason: {}, Timeline: { CreationDateTime: created } },
+      InstanceFleetType: "CORE",
+      TargetOnDemandCapacity: 4,
+      TargetSpotCapacity: 0,
+      ProvisionedOnDemandCapacity: 4,
+      ProvisionedSpotCapacity: 0,
+      InstanceTypeSpecifications: [
+        { InstanceType: "r6i.2xlarge", WeightedCapacity: 1 },
+        { InstanceType: "r5.2xlarge", WeightedCapacity: 1 },
+      ],
+      LaunchSpecifications: { OnDemandSpecification: { AllocationStrategy: "lowest-price" } },
+    },
+  ],
+};
+
+const instance = (n: number, fleet: string, type: string, market: "ON_DEMAND" | "SPOT") => ({
+  Id: `ci-${fleet}${n}`,
+  Ec2InstanceId: `i-0${n}${fleet.length}abcdef012345`,
+  Status: { State: "RUNNING", StateChangeReason: {}, Timeline: { CreationDateTime: created } },
+  InstanceFleetId: fleet,
+  Market: market,
+  InstanceType: type,
+});
+
+/** ListInstances for that cluster in two pages (recorded shape; Marker continues the listing). */
+export const FLEET_INSTANCES_PAGES = [
+  {
+    Instances: [
+      instance(1, "if-1MASTERXXXXX", "m6i.2xlarge", "ON_DEMAND"),
+      ...[2, 3, 4].map((n) => instance(n, "if-2COREXXXXXXX", "r6i.2xlarge", "ON_DEMAND")),
+      instance(5, "if-2COREXXXXXXX", "r5.2xlarge", "ON_DEMAND"),
+    ],
+    Marker: "page-2",
+  },
+  {
+    Instances: [
+      ...[6, 7].map((n) => instance(n, "if-3TASKXXXXXXX", "r6i.4xlarge", "SPOT")),
+      ...[8, 9].map((n) => instance(n, "if-3TASKXXXXXXX", "r5.2xlarge", "SPOT")),
+    ],
+  },
+];
