@@ -78,6 +78,16 @@ export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void)
   return program;
 }
 
+/** What `emr` or `emr pipeline` without a (sub)command lacks, and the fix, naming the choices. */
+function missingCommand(program: Command, argv: readonly string[]): string {
+  const parent = program.commands.find((c) => c.name() === argv.find((a) => !a.startsWith("-")));
+  if (parent && parent.commands.length > 0) {
+    const subs = parent.commands.map((c) => c.name()).filter((n) => n !== "help");
+    return `no ${parent.name()} command given; fix: npm run emr -- ${parent.name()} <${subs.join("|")}> <env> (commands above)`;
+  }
+  return "no command given; fix: npm run emr -- <command> <env> (commands above)";
+}
+
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = buildProgram(deps, (code) => {
@@ -89,7 +99,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander already printed help or its usage error; `emr` alone prints the help on stderr with exit code 1.
-      if (err.code === "commander.help" && err.exitCode !== 0) deps.stderr.write(`error: no command given; fix: npm run emr -- <command> <env> (commands above)\n`);
+      if (err.code === "commander.help" && err.exitCode !== 0) deps.stderr.write(`error: ${missingCommand(program, argv)}\n`);
       return err.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
     const debug = Boolean(program.opts().debug) || argv.includes("--debug");

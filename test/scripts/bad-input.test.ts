@@ -156,6 +156,13 @@ describe("usage", () => {
     expect(run.stderr).toContain("error: no command given; fix: npm run emr -- <command> <env> (commands above)\n");
   });
 
+  it("exits 1 naming the subcommands when `pipeline` is given none", async () => {
+    const run = await runCaptured(["pipeline"], tempRepo().root);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Commands:\n {2}list \[options\] <env>/);
+    expect(run.stderr).toContain("error: no pipeline command given; fix: npm run emr -- pipeline <list|run|status|history> <env> (commands above)\n");
+  });
+
   it.each([
     [["--part-size", "1"], "option '--part-size <MiB>' argument '1' is invalid. must be a whole number of at least 5"],
     [["--part-size", "4"], "option '--part-size <MiB>' argument '4' is invalid. must be a whole number of at least 5"],
