@@ -1,25 +1,23 @@
 """A job's run around its body: Spark started after the cheap checks, metrics always recorded, the job's own
 error kept as the one line an operator reads, and a short human summary printed at the end.
 
+A job that writes under --output needs only:
+
     def main(argv=None):
-        def body():
-            args = parse_args(argv)
-            check_output_root(args.output)          # before Spark starts
-            metrics = JobMetrics(JOB_NAME)
-            return run_with_metrics(
-                metrics, join_uri(args.output, "_metrics.json"),
-                lambda: build_spark_session(JOB_NAME),
-                lambda spark: process(spark, args, metrics),
-            )
-        return run_job(JOB_NAME, body)
+        return run_output_job(JOB_NAME, lambda: parse_args(argv), process)   # process(spark, args, metrics)
 """
 
+import argparse
 from collections.abc import Callable
 
 from pyspark.sql import SparkSession
 
 from emr_jobs.framework.exit_codes import ExitCode
+from emr_jobs.framework.filesystem import join_uri
 from emr_jobs.framework.metrics import JobMetrics
+from emr_jobs.framework.outputs import check_output_root
+from emr_jobs.framework.runner import run_job
+from emr_jobs.framework.session import build_spark_session
 
 STATUS_BY_EXIT_CODE = {ExitCode.OK: "succeeded", ExitCode.QUALITY_GATE_FAILED: "gate_failed"}
 
@@ -47,3 +45,26 @@ def run_with_metrics(
     metrics.write(spark, metrics_uri)  # after a successful run, failing to record it is the job's error
     print(metrics.summary(), flush=True)
     return exit_code
+
+
+def run_output_job(
+    job_name: str,
+    parse: Callable[[], argparse.Namespace],
+    process: Callable[[SparkSession, argparse.Namespace, JobMetrics], int],
+) -> int:
+    """The main() of a job that writes under --output: `parse` (argparse and any cheap checks, which raise before
+    Spark starts), an --output that is a file refused, then `process` run with its record at <output>/_metrics.json.
+    Every failure ends as the job's one error line (run_job)."""
+
+    def body() -> int:
+        args = parse()
+        check_output_root(args.output)
+        metrics = JobMetrics(job_name)
+        return run_with_metrics(
+            metrics,
+            join_uri(args.output, "_metrics.json"),
+            lambda: build_spark_session(job_name),
+            lambda spark: process(spark, args, metrics),
+        )
+
+    return run_job(job_name, body)

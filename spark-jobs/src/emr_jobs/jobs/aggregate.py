@@ -14,13 +14,9 @@ from pyspark.sql import functions as F
 from emr_jobs.committed_outputs import dataset_path, write_parquet
 from emr_jobs.framework.args import JobArgumentParser, add_input_arguments
 from emr_jobs.framework.exit_codes import ExitCode, JobError
-from emr_jobs.framework.filesystem import join_uri
-from emr_jobs.framework.lifecycle import run_with_metrics
+from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
-from emr_jobs.framework.outputs import check_output_root
 from emr_jobs.framework.readers import read_raw_table
-from emr_jobs.framework.runner import run_job
-from emr_jobs.framework.session import build_spark_session
 from emr_jobs.tracker.aggregate import STATE_DAILY_COLUMNS, state_daily_totals
 from emr_jobs.tracker.parsing import classify_counts, reason_counts, rejected_counts, valid_counts
 from emr_jobs.tracker.schema import CITY_COLUMNS, CITY_KEY, CITY_REQUIRED
@@ -96,18 +92,7 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    def body() -> int:
-        args = build_parser().parse_args(argv)
-        check_output_root(args.output)  # an --output that is a file fails before Spark starts
-        metrics = JobMetrics(JOB_NAME)
-        return run_with_metrics(
-            metrics,
-            join_uri(args.output, "_metrics.json"),
-            lambda: build_spark_session(JOB_NAME),
-            lambda spark: process(spark, args, metrics),
-        )
-
-    return run_job(JOB_NAME, body)
+    return run_output_job(JOB_NAME, lambda: build_parser().parse_args(argv), process)
 
 
 if __name__ == "__main__":

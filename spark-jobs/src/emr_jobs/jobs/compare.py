@@ -21,12 +21,9 @@ from emr_jobs.committed_outputs import dataset_path, write_bytes, write_parquet,
 from emr_jobs.framework.args import JobArgumentParser, fraction, positive_int
 from emr_jobs.framework.exit_codes import ExitCode, JobError
 from emr_jobs.framework.filesystem import join_uri, write_text
-from emr_jobs.framework.lifecycle import run_with_metrics
+from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
-from emr_jobs.framework.outputs import check_output_root
 from emr_jobs.framework.readers import SUPPORTED_FORMATS, read_raw_table
-from emr_jobs.framework.runner import run_job
-from emr_jobs.framework.session import build_spark_session
 from emr_jobs.tracker.comparison import CLASSES, DIFFERING, Tolerances, compare_totals, top_deltas
 from emr_jobs.tracker.parsing import classify_counts, reason_counts, rejected_counts, valid_counts
 from emr_jobs.tracker.picture import deltas_figure, png_bytes, states_to_draw
@@ -186,18 +183,7 @@ def conservation(ours: dict, theirs: dict, classes: dict[str, int]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    def body() -> int:
-        args = parse_args(argv)
-        check_output_root(args.output)  # an --output that is a file fails before Spark starts
-        metrics = JobMetrics(JOB_NAME)
-        return run_with_metrics(
-            metrics,
-            join_uri(args.output, "_metrics.json"),
-            lambda: build_spark_session(JOB_NAME),
-            lambda spark: process(spark, args, metrics),
-        )
-
-    return run_job(JOB_NAME, body)
+    return run_output_job(JOB_NAME, lambda: parse_args(argv), process)
 
 
 if __name__ == "__main__":

@@ -26,14 +26,10 @@ from emr_jobs.dedup.selection import (
 from emr_jobs.dedup.spec import STRATEGIES, DedupSpec, column_list, tie_break_list
 from emr_jobs.framework.args import JobArgumentParser, add_input_arguments
 from emr_jobs.framework.exit_codes import ExitCode, JobError
-from emr_jobs.framework.filesystem import join_uri
-from emr_jobs.framework.lifecycle import run_with_metrics
+from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
-from emr_jobs.framework.outputs import check_output_root
 from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 from emr_jobs.framework.readers import read_raw_table
-from emr_jobs.framework.runner import run_job
-from emr_jobs.framework.session import build_spark_session
 
 JOB_NAME = "dedup"
 
@@ -118,20 +114,16 @@ def conservation(input_rows: int, by_status: dict[str, int]) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    def body() -> int:
-        args = build_parser().parse_args(argv)
-        spec = spec_from(args)  # invalid lists fail before Spark starts
-        check_output_root(args.output)  # an --output that is a file fails before Spark starts
-        metrics = JobMetrics(JOB_NAME)
-        return run_with_metrics(
-            metrics,
-            join_uri(args.output, "_metrics.json"),
-            lambda: build_spark_session(JOB_NAME),
-            lambda spark: process(spark, args, spec, metrics),
-        )
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    args = build_parser().parse_args(argv)
+    spec_from(args)  # invalid lists fail before Spark starts
+    return args
 
-    return run_job(JOB_NAME, body)
+
+def main(argv: list[str] | None = None) -> int:
+    return run_output_job(
+        JOB_NAME, lambda: _parse(argv), lambda spark, args, metrics: process(spark, args, spec_from(args), metrics)
+    )
 
 
 if __name__ == "__main__":
