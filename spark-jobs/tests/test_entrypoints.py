@@ -42,11 +42,15 @@ def test_a_missing_input_in_a_fresh_process_is_one_error_line(tmp_path):
 
 
 def test_a_task_failure_in_a_fresh_process_is_one_error_line_without_java_stack(tmp_path):
-    # Text where the schema declares numbers and timestamps: the parquet reader fails inside a task.
-    pd.DataFrame(
-        {name: ["1"] for name in ["symbol", "market", "timestamp", "open", "high", "low", "close", "volume"]}
-    ).to_parquet(tmp_path / "text.parquet")
-    done = _run(["-m", "emr_jobs.jobs.financial_data_processor", "--input", tmp_path / "text.parquet",
+    # Two part files that store `open` as text and as a double: Spark reads with one file's schema, so the other
+    # fails inside a task (text alone is parsed like csv since the reader takes the file's own types).
+    columns = ["symbol", "market", "timestamp", "open", "high", "low", "close", "volume"]
+    (tmp_path / "mixed").mkdir()
+    pd.DataFrame({name: ["1"] for name in columns}).to_parquet(tmp_path / "mixed" / "part-0.parquet")
+    pd.DataFrame({name: [1.0] if name == "open" else ["1"] for name in columns}).to_parquet(
+        tmp_path / "mixed" / "part-1.parquet"
+    )
+    done = _run(["-m", "emr_jobs.jobs.financial_data_processor", "--input", tmp_path / "mixed",
                  "--input-format", "parquet", "--output", tmp_path / "out"])  # fmt: skip
     assert done.returncode == 1
     assert "\tat " not in done.stderr and "Traceback" not in done.stderr
