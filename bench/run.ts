@@ -15,6 +15,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { synthCommand } from "../scripts/lib/terraform";
 
 const ROOT = resolve(__dirname, "..");
 const RESULTS = join(ROOT, "bench", "results");
@@ -74,7 +75,9 @@ function benchSynth(runs: number) {
   const tsx = join(ROOT, "node_modules", ".bin", "tsx");
   const baseline = measure(["node", "-e", "0"], runs);
   const tsxBaseline = measure([tsx, "-e", "0"], runs);
-  const synth = measure([tsx, "main.ts"], runs, { CDKTF_OUTDIR: outdir });
+  // The command deploy, the scan and `npm run synth` run (scripts/lib/terraform.ts synthCommand).
+  const command = synthCommand(ROOT);
+  const synth = measure([command.file, ...command.args], runs, { CDKTF_OUTDIR: outdir });
   const stacks = ["dev", "staging", "prod", "local"].filter((e) => existsSync(join(outdir, "stacks", `emr-${e}`, "cdk.tf.json")));
   return {
     synth,

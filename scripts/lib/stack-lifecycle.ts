@@ -45,7 +45,7 @@ export function throwIfInterrupted(ctx: CommandContext, during: string): void {
   }
 }
 
-/** Synthesizes every stack (`tsx main.ts`) and initialises this environment's one. */
+/** Synthesizes every stack (synthCommand) and initialises this environment's one. */
 export async function synthAndInit(ctx: CommandContext, terraform: Terraform): Promise<void> {
   const synth = synthCommand(ctx.deps.repoRoot);
   const result = await ctx.deps.runner.run(synth.file, synth.args, { cwd: synth.cwd, stream: true });

@@ -15,6 +15,7 @@ import { stackId } from "../../modules/outputs";
 import { CliError } from "../lib/errors";
 import type { TextSink } from "../lib/output";
 import { ExecaRunner, type ProcessRunner } from "../lib/process-runner";
+import { synthCommand } from "../lib/terraform";
 import { readStackFile } from "../../policy/stack-file";
 import { DEFAULT_CHECKOV_BIN, runCheckov } from "./checkov";
 import { formatVerdict } from "./format";
@@ -38,10 +39,10 @@ interface Options {
   checkov?: string;
 }
 
-/** `tsx main.ts` with cdktf's output redirected; a failed synth (config error, guard violation) is the scan's error. */
+/** Synth (as deploy runs it) with cdktf's output redirected; a failed synth (config error, guard violation) is the scan's error. */
 async function synthesizeInto(outdir: string, runner: ProcessRunner): Promise<void> {
-  const tsx = require.resolve("tsx/cli", { paths: [REPO_ROOT] });
-  const result = await runner.run(process.execPath, [tsx, "main.ts"], { cwd: REPO_ROOT, env: { CDKTF_OUTDIR: outdir } });
+  const synth = synthCommand(REPO_ROOT);
+  const result = await runner.run(synth.file, synth.args, { cwd: synth.cwd, env: { CDKTF_OUTDIR: outdir } });
   if (result.exitCode !== 0) {
     const output = `${result.stderr}\n${result.stdout}`.trim();
     throw new CliError(`synth failed (exit ${result.exitCode}):\n${output}`);

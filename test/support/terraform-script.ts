@@ -31,7 +31,7 @@ export function fakeTerraform(fake: FakeTerraform): Script {
   return async (call) => {
     const overridden = await fake.override?.(call);
     if (overridden) return overridden;
-    if (call.file === process.execPath && call.args[1] === "main.ts") {
+    if (call.file === process.execPath && call.args.at(-1) === "main.ts") {
       writeStack(fake.root, fake.env);
       return undefined;
     }
