@@ -13,6 +13,12 @@ import { newRunId } from "./lib/steps";
 // The SDK's notice about Node 22 concerns SDK releases after January 2027, not this run; keep operator output clean.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
+// `npm run emr -- … --help | head`: a reader that stops early is not a crash (git and coreutils exit quietly too).
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+});
+
 async function prompt(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {

@@ -1,5 +1,5 @@
 // The command line itself: help that matches the commands, parse errors, error translation, and the bin shim.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { describeError } from "../../scripts/lib/errors";
 import { runCaptured, tempRepo } from "../support/cli-harness";
@@ -78,6 +78,16 @@ describe("as a process", () => {
   it("runs through the package bin (scripts/bin/emr.cjs)", async () => {
     const { stdout } = await exec(process.execPath, ["scripts/bin/emr.cjs", "--help"], { cwd: REPO_ROOT });
     expect(stdout).toMatch(/^Usage: emr \[options\] \[command\]/);
+  }, 30_000);
+
+  it("exits 0 without a stack trace when its reader has gone (… --help | head -1)", async () => {
+    const child = spawn(process.execPath, ["scripts/bin/emr.cjs", "deploy", "--help"], { cwd: REPO_ROOT });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += String(chunk)));
+    child.stdout.destroy(); // the pipe's reader is gone before the help is written, as `| head` can be
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(code).toBe(0);
   }, 30_000);
 
   it("exits 1 with one line on stderr for bad input", async () => {
