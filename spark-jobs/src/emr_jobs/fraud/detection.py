@@ -50,7 +50,9 @@ def score_claims(valid: DataFrame, settings: FraudSettings) -> tuple[DataFrame, 
     statistics = procedure_statistics(valid)
     day_counts = provider_day_counts(valid)
     claims = valid.repartition("patient_id")
-    with_statistics = add_procedure_flags(claims, statistics, settings).join(F.broadcast(profile), "provider_id", "left")
+    with_statistics = add_procedure_flags(claims, statistics, settings).join(
+        F.broadcast(profile), "provider_id", "left"
+    )
     with_exact = add_exact_duplicates(with_statistics).persist(StorageLevel.MEMORY_AND_DISK)
     with_duplicates = add_near_duplicates(with_exact, settings)
     with_rules = add_rules(with_duplicates, day_counts)
