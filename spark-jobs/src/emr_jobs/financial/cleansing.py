@@ -91,7 +91,10 @@ def _reason_checks(max_volume: float = DEFAULT_MAX_VOLUME) -> list[tuple[str, Co
 
 def classify_bars(raw: DataFrame, max_volume: float = DEFAULT_MAX_VOLUME) -> DataFrame:
     """Parsed bars with REJECT_REASON_COLUMN: null for a valid bar, else the first failed check."""
-    parsed = parse_bars(raw)
+    # One shuffle by symbol serves both the duplicate window below (its keys contain symbol, so Spark adds no
+    # exchange of its own) and the job's per-symbol indicator pass, which reads each partition's whole symbols
+    # (symbol_indicators.add_indicators_by_partition) instead of shuffling and sorting every bar again.
+    parsed = parse_bars(raw).repartition("symbol")
     checks = _reason_checks(max_volume)
     reason = F.when(checks[0][1], F.lit(checks[0][0]))
     for name, failed in checks[1:]:

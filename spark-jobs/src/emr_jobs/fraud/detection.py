@@ -1,17 +1,24 @@
 """All detections on valid claims, in an order that shares one shuffle: claims are partitioned by patient_id once,
-and the exact-duplicate and patient-day windows (keys that contain patient_id) reuse that partitioning. Per-procedure
-and per-provider figures are small aggregates broadcast back."""
+and the exact-duplicate and patient-day windows and the near-duplicate self-join (keys that contain patient_id)
+reuse that partitioning. Per-procedure and per-provider figures are small aggregates of the valid claims as they
+are (partial aggregation, no shuffle of whole claims), broadcast back.
 
+The claims with their exact-duplicate flags are persisted: three branches read them (the scored claims and both
+sides of the near-duplicate self-join). Unpersisted, each branch would repeat the patient shuffle and the window;
+on the 2,000-claim sample that repetition, not the data, was most of the run (see README, fraud_detection).
+"""
+
+from pyspark import StorageLevel
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from emr_jobs.fraud.duplicates import add_duplicates
+from emr_jobs.fraud.duplicates import add_exact_duplicates, add_near_duplicates
 from emr_jobs.fraud.providers import provider_profile
 from emr_jobs.fraud.rules import RULE_COLUMNS, add_rules, provider_day_counts
 from emr_jobs.fraud.schema import CLAIM_COLUMNS
 from emr_jobs.fraud.scoring import add_score, is_flagged
 from emr_jobs.fraud.settings import FraudSettings
-from emr_jobs.fraud.statistics import add_procedure_flags
+from emr_jobs.fraud.statistics import add_procedure_flags, procedure_statistics
 
 FLAG_COLUMNS = (
     "is_zscore_outlier",
@@ -35,15 +42,21 @@ SCORED_COLUMNS = (
 )
 
 
-def score_claims(valid: DataFrame, settings: FraudSettings) -> DataFrame:
-    """Every valid claim with its flags, duplicate_of, fraud_score and fraud_reasons (SCORED_COLUMNS)."""
+def score_claims(valid: DataFrame, settings: FraudSettings) -> tuple[DataFrame, DataFrame]:
+    """Every valid claim with its flags, duplicate_of, fraud_score and fraud_reasons (SCORED_COLUMNS), and the
+    persisted intermediate it reads (the caller unpersists it once the scored claims are materialized)."""
+    profile = provider_profile(valid, settings).select("provider_id", "weekend_share", "round_charge_share",
+                                                        "is_benford_flagged")  # fmt: skip
+    statistics = procedure_statistics(valid)
+    day_counts = provider_day_counts(valid)
     claims = valid.repartition("patient_id")
-    profile = provider_profile(claims, settings).select("provider_id", "weekend_share", "round_charge_share",
-                                                         "is_benford_flagged")  # fmt: skip
-    with_statistics = add_procedure_flags(claims, settings).join(F.broadcast(profile), "provider_id", "left")
-    with_duplicates = add_duplicates(with_statistics, settings)
-    with_rules = add_rules(with_duplicates, provider_day_counts(claims))
-    return add_score(with_rules).select(*SCORED_COLUMNS)
+    with_statistics = add_procedure_flags(claims, statistics, settings).join(
+        F.broadcast(profile), "provider_id", "left"
+    )
+    with_exact = add_exact_duplicates(with_statistics).persist(StorageLevel.MEMORY_AND_DISK)
+    with_duplicates = add_near_duplicates(with_exact, settings)
+    with_rules = add_rules(with_duplicates, day_counts)
+    return add_score(with_rules).select(*SCORED_COLUMNS), with_exact
 
 
 def summarize_providers(scored: DataFrame, valid: DataFrame, settings: FraudSettings) -> DataFrame:

@@ -23,9 +23,11 @@ def add_exact_duplicates(claims: DataFrame) -> DataFrame:
 
 
 def near_duplicate_matches(claims: DataFrame, settings: FraudSettings) -> DataFrame:
-    """claim_id, near_duplicate_of, near_duplicate_similarity for each flagged near-duplicate.
+    """patient_id, claim_id, near_duplicate_of, near_duplicate_similarity for each flagged near-duplicate.
 
-    The self-join is blocked on (patient, provider): only claims of one patient at one provider are paired."""
+    The self-join is blocked on (patient, provider): only claims of one patient at one provider are paired. The
+    result keeps patient_id so it joins back on (patient_id, claim_id) — claim_id is unique among valid claims —
+    and the claims keep their partitioning by patient instead of being shuffled by claim_id."""
     candidates = claims.filter(~F.col("is_exact_duplicate")).select(
         "patient_id", "provider_id", "claim_id", "procedure_code", "charge_amount", "service_date"
     )
@@ -40,25 +42,26 @@ def near_duplicate_matches(claims: DataFrame, settings: FraudSettings) -> DataFr
     same_procedure = (F.col("procedure_code") == F.col("a_procedure_code")).cast("double")
     a, b = F.col("a_charge_amount"), F.col("charge_amount")
     similarity = F.lit(0.6) * same_procedure + F.lit(0.4) * (F.lit(1.0) - F.abs(a - b) / F.greatest(a, b))
-    close = pairs.select("claim_id", "a_claim_id", similarity.alias("similarity")).filter(
+    close = pairs.select("patient_id", "claim_id", "a_claim_id", similarity.alias("similarity")).filter(
         F.col("similarity") >= F.lit(settings.duplicate_threshold)
     )
     # The best match: highest similarity, then lowest claim_id — the minimum of (-similarity, claim_id).
-    best = close.groupBy("claim_id").agg(
+    best = close.groupBy("patient_id", "claim_id").agg(
         F.min(F.struct((-F.col("similarity")).alias("negated"), F.col("a_claim_id"))).alias("_best")
     )
     return best.select(
+        "patient_id",
         "claim_id",
         F.col("_best.a_claim_id").alias("near_duplicate_of"),
         (-F.col("_best.negated")).alias("near_duplicate_similarity"),
     )
 
 
-def add_duplicates(claims: DataFrame, settings: FraudSettings) -> DataFrame:
-    """Adds is_exact_duplicate, is_near_duplicate, duplicate_of and near_duplicate_similarity."""
-    with_exact = add_exact_duplicates(claims)
+def add_near_duplicates(with_exact: DataFrame, settings: FraudSettings) -> DataFrame:
+    """On claims with add_exact_duplicates' columns: adds is_near_duplicate, duplicate_of and
+    near_duplicate_similarity."""
     matches = near_duplicate_matches(with_exact, settings)
-    joined = with_exact.join(matches, "claim_id", "left")
+    joined = with_exact.join(matches, ["patient_id", "claim_id"], "left")
     return joined.select(
         *[c for c in with_exact.columns if c != "_original"],
         F.col("near_duplicate_of").isNotNull().alias("is_near_duplicate"),

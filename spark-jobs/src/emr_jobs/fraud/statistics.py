@@ -24,8 +24,8 @@ def procedure_statistics(claims: DataFrame) -> DataFrame:
     )
 
 
-def add_procedure_flags(claims: DataFrame, settings: FraudSettings) -> DataFrame:
-    stats = procedure_statistics(claims)
+def add_procedure_flags(claims: DataFrame, stats: DataFrame, settings: FraudSettings) -> DataFrame:
+    """`stats`: procedure_statistics of the same claims (computed by the caller from unshuffled claims)."""
     joined = claims.join(F.broadcast(stats), "procedure_code", "left")
     spread = F.col("procedure_stddev")
     zscore = F.when(spread.isNull() | (spread == 0), F.lit(0.0)).otherwise(

@@ -18,6 +18,7 @@ from pyspark.sql import functions as F
 from emr_jobs.financial.anomalies import ANOMALY_COLUMNS
 from emr_jobs.financial.cleansing import (
     DEFAULT_MAX_VOLUME,
+    RAW_COLUMN,
     TIMESTAMP_FORMATS_HINT,
     classify_bars,
     example_of,
@@ -28,7 +29,7 @@ from emr_jobs.financial.market_summary import summarize_markets
 from emr_jobs.financial.picture import MAX_SYMBOLS, PICTURE_COLUMNS, draw_overview
 from emr_jobs.financial.schema import OHLCV_COLUMNS, REQUIRED_COLUMNS
 from emr_jobs.financial.settings import IndicatorSettings
-from emr_jobs.financial.symbol_indicators import add_symbol_indicators
+from emr_jobs.financial.symbol_indicators import add_indicators_by_partition, add_symbol_indicators
 from emr_jobs.framework.args import (
     JobArgumentParser,
     add_input_arguments,
@@ -177,6 +178,8 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
         classify_bars(raw, max_volume=args.max_volume)
         .withColumn("date", F.to_date("timestamp"))
         .withColumn(_SCOPE, _scope_of(args.date))
+        # Only a rejected row's original text is ever written: valid rows do not carry theirs into the cache.
+        .withColumn(RAW_COLUMN, F.when(F.col(REJECT_REASON_COLUMN).isNotNull(), F.col(RAW_COLUMN)))
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
     counts = _count_by_scope_reason_and_date(classified)
@@ -205,10 +208,12 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
 
     usable = classified.filter(F.col(_SCOPE) != _LATER)
     # History bars feed the look-back of every window; only the run's dates are written.
-    indicators_with_history = compute_indicators(valid_bars(usable).drop(_SCOPE), settings).persist(
+    # classify_bars partitioned the bars by symbol, so the indicator pass reads whole symbols per partition.
+    indicators_with_history = add_indicators_by_partition(valid_bars(usable).drop(_SCOPE), settings).persist(
         StorageLevel.MEMORY_AND_DISK
     )
     indicators = indicators_with_history
+    # Persisted: counted, then written (small: one row per market and date).
     summary = summarize_markets(indicators_with_history, f"volatility_{settings.volatility_period}")
     if args.date is not None:
         indicators = indicators.filter(F.col("date") == F.lit(args.date))
@@ -219,7 +224,9 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     )
     anomaly_count = _write(metrics, "anomalies", anomalies, args.output)
     metrics.anomalies(anomaly_count)
+    summary = summary.persist(StorageLevel.MEMORY_AND_DISK)
     _write(metrics, "market_summary", summary, args.output)
+    summary.unpersist()
 
     scope_facts = indicators.agg(
         F.sort_array(F.collect_set("symbol")).alias("symbols"),

@@ -146,8 +146,10 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
         raise JobError(f"all {input_rows} input rows were rejected (is --input-format {args.input_format} right?)")
 
     valid = valid_claims(classified)
-    scored = score_claims(valid, settings).persist(StorageLevel.MEMORY_AND_DISK)
-    counts = _counts(scored, settings)
+    scored, with_exact = score_claims(valid, settings)
+    scored = scored.persist(StorageLevel.MEMORY_AND_DISK)
+    counts = _counts(scored, settings)  # materializes scored, so its persisted intermediate can go
+    with_exact.unpersist()
     _record_counts(metrics, counts, input_rows, rejected_count)
 
     outputs = {
