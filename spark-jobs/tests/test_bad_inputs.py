@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from emr_jobs.framework import lifecycle
 from emr_jobs.jobs import data_quality, financial_data_processor
 
 HEADER = "symbol,market,timestamp,open,high,low,close,volume"
@@ -39,7 +40,7 @@ def test_an_output_that_is_a_file_is_refused_before_spark_starts(tmp_path, capsy
     def no_spark(_name):
         raise AssertionError("Spark started before --output was checked")
 
-    monkeypatch.setattr(financial_data_processor, "build_spark_session", no_spark)
+    monkeypatch.setattr(lifecycle, "build_spark_session", no_spark)  # where run_output_job starts Spark
     target = tmp_path / "out.parquet"
     target.write_text("not a directory")
     code, _, err = call(financial_data_processor.main, ["--input", "x.csv", "--output", target], capsys)

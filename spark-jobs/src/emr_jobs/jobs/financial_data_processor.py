@@ -40,13 +40,11 @@ from emr_jobs.framework.args import (
 )
 from emr_jobs.framework.exit_codes import ExitCode, JobError
 from emr_jobs.framework.filesystem import join_uri, write_bytes
-from emr_jobs.framework.lifecycle import run_with_metrics
+from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
-from emr_jobs.framework.outputs import check_output_root, clear_dataset_partitions
+from emr_jobs.framework.outputs import clear_dataset_partitions
 from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN, write_quarantine
 from emr_jobs.framework.readers import read_raw_table
-from emr_jobs.framework.runner import run_job
-from emr_jobs.framework.session import build_spark_session
 from emr_jobs.framework.writers import write_partitioned_parquet
 
 JOB_NAME = "financial_data_processor"
@@ -272,20 +270,14 @@ def _write(metrics: JobMetrics, dataset: str, frame: DataFrame, output: str) -> 
     return rows
 
 
-def main(argv: list[str] | None = None) -> int:
-    def body() -> int:
-        args = parse_args(argv)
-        settings_from(args)  # invalid combinations fail before Spark starts
-        check_output_root(args.output)  # so does an --output that is a file
-        metrics = JobMetrics(JOB_NAME)
-        return run_with_metrics(
-            metrics,
-            join_uri(args.output, "_metrics.json"),
-            lambda: build_spark_session(JOB_NAME),
-            lambda spark: process(spark, args, metrics),
-        )
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    args = parse_args(argv)
+    settings_from(args)  # invalid combinations fail before Spark starts
+    return args
 
-    return run_job(JOB_NAME, body)
+
+def main(argv: list[str] | None = None) -> int:
+    return run_output_job(JOB_NAME, lambda: _parse(argv), process)
 
 
 if __name__ == "__main__":

@@ -24,13 +24,10 @@ from emr_jobs.framework.args import (
 )
 from emr_jobs.framework.exit_codes import ExitCode, JobError
 from emr_jobs.framework.filesystem import join_uri, write_bytes
-from emr_jobs.framework.lifecycle import run_with_metrics
+from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
-from emr_jobs.framework.outputs import check_output_root
 from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 from emr_jobs.framework.readers import read_raw_table
-from emr_jobs.framework.runner import run_job
-from emr_jobs.framework.session import build_spark_session
 from emr_jobs.fraud.cleansing import classify_claims, rejected_rows, valid_claims
 from emr_jobs.fraud.detection import FLAG_COLUMNS, score_claims, summarize_providers
 from emr_jobs.fraud.outputs import OUTPUT_FORMATS, PARTITION, clear_partition, write_dataset
@@ -191,18 +188,7 @@ def _write_picture(spark: SparkSession, scored: DataFrame, providers: DataFrame,
 
 
 def main(argv: list[str] | None = None) -> int:
-    def body() -> int:
-        args = build_parser().parse_args(argv)
-        check_output_root(args.output)  # an --output that is a file fails before Spark starts
-        metrics = JobMetrics(JOB_NAME)
-        return run_with_metrics(
-            metrics,
-            join_uri(args.output, "_metrics.json"),
-            lambda: build_spark_session(JOB_NAME),
-            lambda spark: process(spark, args, metrics),
-        )
-
-    return run_job(JOB_NAME, body)
+    return run_output_job(JOB_NAME, lambda: build_parser().parse_args(argv), process)
 
 
 if __name__ == "__main__":
