@@ -132,7 +132,10 @@ def detect(claims: pd.DataFrame, zscore_threshold=3.0, iqr_multiplier=1.5, dupli
     out["is_zscore_outlier"] = out["charge_zscore"].abs() > zscore_threshold
     q1, q3 = by_procedure.transform(lambda s: s.quantile(0.25)), by_procedure.transform(lambda s: s.quantile(0.75))
     fence = iqr_multiplier * (q3 - q1)
-    out["is_iqr_outlier"] = (charge < q1 - fence) | (charge > q3 + fence)
+    lower, upper = q1 - fence, q3 + fence
+    # On a fence within rounding is not an outlier (the job's FENCE_RELATIVE_SLACK; written out here, independently).
+    slack = lambda bound: bound.abs().clip(lower=1.0) * 1e-9  # noqa: E731
+    out["is_iqr_outlier"] = (charge < lower - slack(lower)) | (charge > upper + slack(upper))
 
     profile = provider_profile(out, benford_min_claims)
     out = out.join(profile[["weekend_share", "round_charge_share", "is_benford_flagged"]], on="provider_id")

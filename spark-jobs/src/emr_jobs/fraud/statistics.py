@@ -24,6 +24,16 @@ def procedure_statistics(claims: DataFrame) -> DataFrame:
     )
 
 
+# A charge on a fence is not an outlier, and "on" allows for rounding: Spark's percentile and numpy's quantile can put
+# the same fence one ulp apart (53.96 vs 53.96000000000001 at 1M claims), which would flag a charge in one engine
+# and not the other. Charges have cents, so a relative 1e-9 never decides a real case. Same in bench/fraud_reference.py.
+FENCE_RELATIVE_SLACK = 1e-9
+
+
+def _fence_slack(bound: Column) -> Column:
+    return F.greatest(F.abs(bound), F.lit(1.0)) * F.lit(FENCE_RELATIVE_SLACK)
+
+
 def add_procedure_flags(claims: DataFrame, stats: DataFrame, settings: FraudSettings) -> DataFrame:
     """`stats`: procedure_statistics of the same claims (computed by the caller from unshuffled claims)."""
     joined = claims.join(F.broadcast(stats), "procedure_code", "left")
@@ -34,10 +44,14 @@ def add_procedure_flags(claims: DataFrame, stats: DataFrame, settings: FraudSett
     q1, q3 = F.col("_quartiles")[0], F.col("_quartiles")[1]
     fence = F.lit(settings.iqr_multiplier) * (q3 - q1)
     charge = F.col("charge_amount")
+    lower, upper = q1 - fence, q3 + fence
     return (
         joined.withColumn("charge_zscore", zscore)
         .withColumn("is_zscore_outlier", F.abs(F.col("charge_zscore")) > F.lit(settings.zscore_threshold))
-        .withColumn("is_iqr_outlier", (charge < q1 - fence) | (charge > q3 + fence))
+        .withColumn(
+            "is_iqr_outlier",
+            (charge < lower - _fence_slack(lower)) | (charge > upper + _fence_slack(upper)),
+        )
         .drop("procedure_mean", "procedure_stddev", "_quartiles")
     )
 
