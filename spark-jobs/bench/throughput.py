@@ -10,40 +10,16 @@ valid-row, anomaly and market-day counts. Prints and writes rows/s for each and 
 
 import argparse
 import contextlib
-import importlib.util
 import io
 import json
-import os
-import platform
 import shutil
-import sys
 import time
 from pathlib import Path
 
+from harness import finish, load_sibling, spark_session
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_WORKDIR = HERE.parent / "output" / "bench"
-
-
-def _load_reference():
-    spec = importlib.util.spec_from_file_location("pandas_reference", HERE / "pandas_reference.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _spark_session(master: str):
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    from pyspark.sql import SparkSession
-
-    from emr_jobs.framework.session import LOCAL_DEFAULTS, SESSION_DEFAULTS
-
-    builder = SparkSession.builder.master(master).appName("throughput").config("spark.ui.enabled", "false")
-    for key, value in {**LOCAL_DEFAULTS, **SESSION_DEFAULTS}.items():
-        builder = builder.config(key, value)
-    spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
-    return spark
 
 
 def _generate(rows: int, symbols: int, seed: int, path: Path) -> None:
@@ -104,8 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="generated data and outputs")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
-    reference = _load_reference()
-    spark = _spark_session(args.master)
+    reference = load_sibling("pandas_reference")
+    spark = spark_session(args.master, "throughput")
     warm_up_input = args.workdir / "warm_up.csv"
     _generate(5_000, 5, args.seed, warm_up_input)  # JIT, class loading and Python workers, not measured
     _run_spark(warm_up_input, args.workdir / "spark_warm_up")
@@ -119,21 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             f"pandas is {result['pandas_to_spark_speed_ratio']}x faster, results agree: {result['results_agree']}",
             flush=True,
         )
-    summary = {
-        "benchmark": "financial_data_processor throughput",
-        "master": args.master,
-        "cpus": os.cpu_count(),
-        "spark_version": spark.version,
-        "python_version": platform.python_version(),
-        "results": results,
-    }
-    text = json.dumps(summary, indent=2)
-    print(text)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n")
-    spark.stop()
-    return 0 if all(r["results_agree"] for r in results) else 1
+    return finish(spark, "financial_data_processor throughput", args.master, results, args.json)
 
 
 if __name__ == "__main__":

@@ -10,11 +10,8 @@ and checks both agree on their counts. Prints and writes rows/s for each and the
 
 import argparse
 import contextlib
-import importlib.util
 import io
 import json
-import os
-import platform
 import shutil
 import sys
 import time
@@ -23,14 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DEFAULT_WORKDIR = HERE.parent / "output" / "bench_workloads"
 sys.path.insert(0, str(HERE))
-from throughput import _spark_session  # noqa: E402  (the financial bench's session: same settings)
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from harness import finish, load_sibling, spark_session  # noqa: E402
 
 
 def _timed_job(job, args: list[str], output: Path) -> tuple[float, dict, int]:
@@ -62,7 +52,7 @@ def measure_dedup(rows: int, seed: int, workdir: Path) -> dict:
     from emr_jobs.dedup.datagen import JOB_ARGS, generate_events, write_events
     from emr_jobs.jobs import dedup
 
-    reference = _load("dedup_reference")
+    reference = load_sibling("dedup_reference")
     path = workdir / f"events_{rows}.csv"
     write_events(generate_events(rows, seed).rows, path)
     output = workdir / f"dedup_{rows}"
@@ -79,7 +69,7 @@ def measure_tracker(rows: int, seed: int, workdir: Path) -> dict:
     from emr_jobs.jobs import aggregate, compare
     from emr_jobs.tracker.datagen import generate_tracker, write_table
 
-    reference = _load("tracker_reference")
+    reference = load_sibling("tracker_reference")
     generated = generate_tracker(rows, seed)
     cities, official = workdir / f"cities_{rows}.csv", workdir / f"official_{rows}.csv"
     write_table(generated.cities, cities)
@@ -117,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="generated data and outputs")
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
-    spark = _spark_session(args.master)
+    spark = spark_session(args.master, "throughput")
     for name in args.jobs:  # warm-up: JIT, class loading, Python workers; not measured
         MEASURES[name](2_000, args.seed, args.workdir / "warm_up")
     results = []
@@ -132,21 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"results agree: {result['results_agree']}",
                 flush=True,
             )
-    summary = {
-        "benchmark": "dedup and aggregate+compare throughput",
-        "master": args.master,
-        "cpus": os.cpu_count(),
-        "spark_version": spark.version,
-        "python_version": platform.python_version(),
-        "results": results,
-    }
-    text = json.dumps(summary, indent=2)
-    print(text)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n")
-    spark.stop()
-    return 0 if all(r["results_agree"] for r in results) else 1
+    return finish(spark, "dedup and aggregate+compare throughput", args.master, results, args.json)
 
 
 if __name__ == "__main__":
