@@ -6,14 +6,19 @@ import sys
 import pytest
 from pyspark.sql import SparkSession
 
+from emr_jobs.framework.local_filesystem import local_filesystem_settings
+
 os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
 os.environ["PYSPARK_PYTHON"] = sys.executable
 
 
 @pytest.fixture(scope="session")
 def spark():
+    builder = SparkSession.builder
+    for key, value in local_filesystem_settings().items():  # as the jobs' own local sessions write
+        builder = builder.config(key, value)
     session = (
-        SparkSession.builder.master("local[2]")
+        builder.master("local[2]")
         .appName("emr-jobs-tests")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.default.parallelism", "2")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pyspark.sql import SparkSession
 
+from emr_jobs.framework.local_filesystem import local_filesystem_settings
+
 # Settings the jobs' correctness or speed depends on, applied on the cluster and locally alike.
 SESSION_DEFAULTS: Mapping[str, str] = {
     # A rerun for one date replaces that date's partitions and nothing else.
@@ -29,6 +31,8 @@ LOCAL_DEFAULTS: Mapping[str, str] = {
     "spark.driver.host": "127.0.0.1",
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.sql.shuffle.partitions": "8",
+    # Writes without a chmod process per file (emr_jobs.framework.local_filesystem), when setup built it.
+    **local_filesystem_settings(),
 }
 
 
