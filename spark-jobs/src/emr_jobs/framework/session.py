@@ -31,6 +31,9 @@ LOCAL_DEFAULTS: Mapping[str, str] = {
     "spark.driver.host": "127.0.0.1",
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.sql.shuffle.partitions": "8",
+    # Smaller coalesced shuffle partitions than the 64 MB default: with two cores, the 153 MB indicators shuffle
+    # of the 1M-bar benchmark became 3 tasks, so one core wrote the third alone (~4 s of a 49 s run).
+    "spark.sql.adaptive.advisoryPartitionSizeInBytes": "16m",
     # Writes without a chmod process per file (emr_jobs.framework.local_filesystem), when setup built it.
     **local_filesystem_settings(),
 }
