@@ -5,10 +5,15 @@ import io
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 # Beyond this many symbols the panels become unreadable; the title says how many were left out.
 MAX_SYMBOLS = 12
+# A panel is 630 pixels wide (7 in at 90 dpi). Past this many time buckets per panel, the lines are drawn through
+# the bars that hold each bucket's extremes only (see _extremes): the same picture, in a fraction of the time
+# (12 symbols of 20k bars each took 5.6 s to draw in full).
+_BUCKETS_PER_PANEL = 700
 PICTURE_COLUMNS = ("symbol", "market", "timestamp", "close", "bb_upper", "bb_middle", "bb_lower", "anomaly_type")
 _ANOMALY_GID = "anomalies"
 
@@ -23,11 +28,43 @@ class PictureFacts:
     anomaly_markers: int
 
 
+def _extremes(one: pd.DataFrame, buckets: int = _BUCKETS_PER_PANEL) -> pd.DataFrame:
+    """One symbol's bars (in time order) reduced to those that hold, in each of `buckets` equal runs of bars, the
+    first and last bar, the lowest and highest close, the lowest lower band and the highest upper band: at pixel
+    width every spike keeps its height. Short series are returned whole."""
+    if len(one) <= 6 * buckets:
+        return one
+    frame = pd.DataFrame(
+        {
+            "bucket": np.arange(len(one)) * buckets // len(one),
+            "close": one["close"].to_numpy(dtype="float64"),
+            # The bands are NaN until their period has passed; NaN never wins a minimum or a maximum here.
+            "lower": one["bb_lower"].to_numpy(dtype="float64", na_value=np.nan),
+            "upper": one["bb_upper"].to_numpy(dtype="float64", na_value=np.nan),
+        }
+    )
+    frame["lower"] = frame["lower"].fillna(np.inf)
+    frame["upper"] = frame["upper"].fillna(-np.inf)
+    grouped = frame.groupby("bucket", sort=False)
+    positions = np.concatenate(
+        [
+            grouped.head(1).index,
+            grouped.tail(1).index,
+            grouped["close"].idxmin(),
+            grouped["close"].idxmax(),
+            grouped["lower"].idxmin(),
+            grouped["upper"].idxmax(),
+        ]
+    )
+    return one.iloc[np.unique(positions)]
+
+
 def draw_overview(bars: pd.DataFrame, symbols_total: int, title: str) -> tuple[bytes, PictureFacts]:
     """A PNG of one panel per symbol in `bars` (PICTURE_COLUMNS); returns its bytes and what it shows."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display on a cluster or in CI
+    from matplotlib import dates as mdates
     from matplotlib import pyplot as plt
 
     symbols = tuple(sorted(bars["symbol"].unique()))
@@ -38,14 +75,19 @@ def draw_overview(bars: pd.DataFrame, symbols_total: int, title: str) -> tuple[b
         for index, symbol in enumerate(symbols):
             axis = axes[index // columns][index % columns]
             one = bars[bars["symbol"] == symbol].sort_values("timestamp", kind="mergesort")
-            axis.fill_between(one["timestamp"], one["bb_lower"], one["bb_upper"], color="tab:blue", alpha=0.15,
+            drawn = _extremes(one)
+            axis.fill_between(drawn["timestamp"], drawn["bb_lower"], drawn["bb_upper"], color="tab:blue", alpha=0.15,
                               linewidth=0, label="Bollinger band")  # fmt: skip
-            axis.plot(one["timestamp"], one["bb_middle"], color="tab:blue", linewidth=0.8, linestyle="--")
-            axis.plot(one["timestamp"], one["close"], color="black", linewidth=0.9, label="close")
-            marked = one[one["anomaly_type"].notna()]
+            axis.plot(drawn["timestamp"], drawn["bb_middle"], color="tab:blue", linewidth=0.8, linestyle="--")
+            axis.plot(drawn["timestamp"], drawn["close"], color="black", linewidth=0.9, label="close")
+            marked = one[one["anomaly_type"].notna()]  # every anomaly is marked, whatever the lines were drawn from
             axis.scatter(marked["timestamp"], marked["close"], color="tab:red", s=18, zorder=3, label="anomaly",
                          gid=_ANOMALY_GID)  # fmt: skip
             axis.set_title(f"{symbol} ({one['market'].iloc[0]}): {len(marked)} anomalies", fontsize=9)
+            # A few short date labels: readable at this size, and laying out tick text was most of the drawing time.
+            locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+            axis.xaxis.set_major_locator(locator)
+            axis.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
             axis.tick_params(labelsize=7)
         for index in range(len(symbols), rows * columns):
             axes[index // columns][index % columns].set_visible(False)
