@@ -44,6 +44,8 @@ def finish(spark, benchmark: str, master: str, results: list[dict], json_path: P
         "cpus": os.cpu_count(),
         **extra,
         "spark_version": spark.version,
+        # Local writes differ by a process start per file without it (emr_jobs.framework.local_filesystem).
+        "local_filesystem": spark.conf.get("spark.hadoop.fs.file.impl", "Hadoop default (chmod process per file)"),
         "python_version": platform.python_version(),
         "results": results,
     }
