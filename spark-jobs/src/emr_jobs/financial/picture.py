@@ -38,13 +38,11 @@ def _extremes(one: pd.DataFrame, buckets: int = _BUCKETS_PER_PANEL) -> pd.DataFr
         {
             "bucket": np.arange(len(one)) * buckets // len(one),
             "close": one["close"].to_numpy(dtype="float64"),
-            # The bands are NaN until their period has passed; NaN never wins a minimum or a maximum here.
-            "lower": one["bb_lower"].to_numpy(dtype="float64", na_value=np.nan),
-            "upper": one["bb_upper"].to_numpy(dtype="float64", na_value=np.nan),
+            # The bands are NaN until their period has passed: as ±inf, such a bar never wins a minimum or maximum.
+            "lower": one["bb_lower"].to_numpy(dtype="float64", na_value=np.inf),
+            "upper": one["bb_upper"].to_numpy(dtype="float64", na_value=-np.inf),
         }
     )
-    frame["lower"] = frame["lower"].fillna(np.inf)
-    frame["upper"] = frame["upper"].fillna(-np.inf)
     grouped = frame.groupby("bucket", sort=False)
     positions = np.concatenate(
         [
@@ -84,7 +82,7 @@ def draw_overview(bars: pd.DataFrame, symbols_total: int, title: str) -> tuple[b
             axis.scatter(marked["timestamp"], marked["close"], color="tab:red", s=18, zorder=3, label="anomaly",
                          gid=_ANOMALY_GID)  # fmt: skip
             axis.set_title(f"{symbol} ({one['market'].iloc[0]}): {len(marked)} anomalies", fontsize=9)
-            # A few short date labels: readable at this size, and laying out tick text was most of the drawing time.
+            # A few short date labels (3 to 6), readable at this panel size.
             locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
             axis.xaxis.set_major_locator(locator)
             axis.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
