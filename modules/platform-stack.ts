@@ -87,7 +87,7 @@ export class EmrPlatformStack extends TerraformStack {
       buckets: { data: this.storage.data, artifacts: this.storage.artifacts, logs: this.storage.logs },
       kmsKeyArn: this.storage.key.arn,
       topicArn: this.monitoring.topic.arn,
-      allowTopicPublishFrom: (ruleArn) => this.monitoring.allowEventRule("AllowPipelineStatusRule", ruleArn),
+      topicAccess: this.monitoring,
     });
 
     this.declareOutputs({

@@ -126,6 +126,15 @@ export class PlatformMonitoring extends Construct {
     this.topicPolicyStatements.addStatements(this.publishFrom(sid, "events.amazonaws.com", [ruleArn]));
   }
 
+  /**
+   * Lets more CloudWatch alarms (e.g. the pipelines') publish to the topic. The topic policy replaces SNS's default,
+   * and CloudWatch publishes alarm actions as cloudwatch.amazonaws.com on behalf of the alarm's ARN: an alarm not
+   * listed here fires, but its notification is denied.
+   */
+  allowAlarms(sid: string, alarmArns: string[]): void {
+    if (alarmArns.length > 0) this.topicPolicyStatements.addStatements(this.publishFrom(sid, "cloudwatch.amazonaws.com", alarmArns));
+  }
+
   /** A service may publish only on behalf of exactly these sources (the confused-deputy guard). */
   private publishFrom(sid: string, service: string, sourceArns: string[]): DataAwsIamPolicyDocumentStatement {
     return {

@@ -5,7 +5,14 @@
  * synthesized definition with the same table, so role and definition cannot drift apart.
  */
 import type { Json } from "./run-job-flow";
-import { CODE_MANIFEST_KEY, RESOURCES } from "./asl-builder";
+import { RESOURCES } from "./asl-builder";
+
+/**
+ * S3 reads of the SDK integrations. HeadObject is authorised by s3:GetObject (S3 API reference, HeadObject,
+ * "Permissions"); both answer a missing key with 404 only to a caller holding s3:ListBucket on the bucket, else 403
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html), so ListBucket is part of the read.
+ */
+const HEAD_OBJECT = "arn:aws:states:::aws-sdk:s3:headObject";
 
 /** Actions each integration needs; the guard compares a role's actions against exactly these. */
 export const INTEGRATION_ACTIONS: Readonly<Record<string, readonly string[]>> = {
@@ -24,7 +31,9 @@ export const INTEGRATION_ACTIONS: Readonly<Record<string, readonly string[]>> = 
   [RESOURCES.terminateCluster]: ["elasticmapreduce:TerminateJobFlows", "elasticmapreduce:DescribeCluster", "events:PutTargets", "events:PutRule", "events:DescribeRule"],
   [RESOURCES.publish]: ["sns:Publish", "kms:GenerateDataKey", "kms:Decrypt"],
   [RESOURCES.listExecutions]: ["states:ListExecutions"],
-  [RESOURCES.getObject]: ["s3:GetObject", "kms:Decrypt"],
+  [RESOURCES.getObject]: ["s3:GetObject", "s3:ListBucket", "kms:Decrypt"],
+  // No kms:Decrypt: HeadObject returns metadata, it decrypts nothing.
+  [HEAD_OBJECT]: ["s3:GetObject", "s3:ListBucket"],
 };
 
 /** What CloudWatch Logs delivery and X-Ray tracing need: no resource-level permissions exist for these (AWS docs). */
@@ -49,6 +58,7 @@ export const WILDCARD_REASONS: Readonly<Record<string, string>> = {
   EmrTransientSteps: "the transient cluster's id exists only at run time; scoped to this account and region",
   EmrTransientClusters: "the transient cluster's id exists only at run time; scoped to this account and region",
   Observability: "log delivery and X-Ray actions support no resource-level permissions",
+  ReadObjects: "a key that holds the run's date is known only at run time; scoped to the static prefix before the date",
 };
 
 export interface RoleContext {
@@ -56,11 +66,12 @@ export interface RoleContext {
   readonly region: string;
   readonly accountId: string;
   readonly stateMachineArn: string;
-  readonly serviceRoleArn: string;
-  /** The EC2 role ARN (not the instance profile's). */
-  readonly ec2RoleArn: string;
+  /**
+   * The role inside each instance profile a CreateCluster may name as JobFlowRole (RunJobFlow takes the profile's
+   * name; iam:PassRole is checked on the role in it), keyed by the value the definition carries.
+   */
+  readonly instanceProfileRoles: Readonly<Record<string, string>>;
   readonly kmsKeyArn: string;
-  readonly artifactsBucketArn: string;
 }
 
 export interface DerivedStatement {
@@ -70,7 +81,7 @@ export interface DerivedStatement {
   readonly condition?: { test: string; variable: string; values: string[] }[];
 }
 
-interface TaskState {
+export interface TaskState {
   readonly Resource: string;
   readonly Parameters?: Record<string, Json>;
 }
@@ -123,12 +134,7 @@ export function deriveRoleStatements(definition: Parameters<typeof taskStates>[0
       // The AWS template puts all three on "*"; only RunJobFlow needs it (DescribeCluster and TerminateJobFlows take a
       // cluster ARN, granted in EmrTransientClusters).
       { sid: "EmrCreateCluster", actions: ["elasticmapreduce:RunJobFlow"], resources: ["*"] },
-      {
-        sid: "PassClusterRoles",
-        actions: ["iam:PassRole"],
-        resources: [ctx.serviceRoleArn, ctx.ec2RoleArn],
-        condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["elasticmapreduce.amazonaws.com", "ec2.amazonaws.com"] }],
-      },
+      ...passRoleStatements(passedRoles(tasks, (profile) => ctx.instanceProfileRoles[profile])),
       {
         sid: "EmrCleanupServiceLinkedRole",
         // createCluster needs AWSServiceRoleForEMRCleanup (Step Functions EMR integration page, "Using service-linked roles").
@@ -174,17 +180,130 @@ export function deriveRoleStatements(definition: Parameters<typeof taskStates>[0
   if (used.has(RESOURCES.listExecutions)) {
     statements.push({ sid: "ConcurrencyGuard", actions: ["states:ListExecutions"], resources: [ctx.stateMachineArn] });
   }
-  if (used.has(RESOURCES.getObject)) {
+  const reads = objectReads(tasks);
+  if (reads.problems.length) throw new Error(`state machine role: ${reads.problems.join("; ")}`);
+  if (reads.objects.length) {
+    const bucketArn = (bucket: string) => `arn:${ctx.partition}:s3:::${bucket}`;
     statements.push(
-      { sid: "CodeManifest", actions: ["s3:GetObject"], resources: [`${ctx.artifactsBucketArn}/${CODE_MANIFEST_KEY}`] },
-      {
-        sid: "CodeManifestKey",
-        actions: ["kms:Decrypt"],
-        resources: [ctx.kmsKeyArn],
-        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`s3.${ctx.region}.amazonaws.com`] }],
-      },
+      { sid: "ReadObjects", actions: ["s3:GetObject"], resources: unique(reads.objects.map((o) => `${bucketArn(o.bucket)}/${o.key}`)) },
+      // Without ListBucket a missing key is AccessDenied, not NoSuchKey (S3 GetObject, "Permissions").
+      { sid: "ListReadBuckets", actions: ["s3:ListBucket"], resources: unique(reads.objects.map((o) => bucketArn(o.bucket))) },
     );
+  }
+  if (used.has(RESOURCES.getObject)) {
+    statements.push({
+      sid: "ReadObjectsKey",
+      actions: ["kms:Decrypt"],
+      resources: [ctx.kmsKeyArn],
+      condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`s3.${ctx.region}.amazonaws.com`] }],
+    });
   }
   statements.push({ sid: "Observability", actions: [...OBSERVABILITY_ACTIONS], resources: ["*"] });
   return statements;
+}
+
+const unique = (values: string[]) => [...new Set(values)];
+
+/** Which service each CreateCluster role is passed to (EMR Management Guide, "Allow users and groups to create and modify roles"). */
+export type PassedRole = { readonly parameter: "ServiceRole" | "JobFlowRole" | "AutoScalingRole"; readonly role: string };
+
+/**
+ * The roles every CreateCluster task passes, read from its Parameters: ServiceRole and AutoScalingRole are role ARNs,
+ * JobFlowRole an instance profile that `profileRole` maps to its role. A role named only at run time (`ServiceRole.$`)
+ * or a profile without a known role is a problem: PassRole could not be scoped.
+ */
+export function passedRoles(tasks: readonly TaskState[], profileRole: (profile: string) => string | undefined): { roles: PassedRole[]; problems: string[] } {
+  const roles: PassedRole[] = [];
+  const problems: string[] = [];
+  for (const task of tasks.filter((t) => t.Resource === RESOURCES.createCluster)) {
+    const parameters = task.Parameters ?? {};
+    for (const parameter of ["ServiceRole", "JobFlowRole", "AutoScalingRole"] as const) {
+      if (`${parameter}.$` in parameters) problems.push(`CreateCluster names ${parameter} only at run time, so iam:PassRole cannot be scoped; fix: name the role in the definition`);
+      const value = parameters[parameter];
+      if (value === undefined) continue;
+      if (typeof value !== "string") {
+        problems.push(`CreateCluster ${parameter} is not a string; fix: the role's ARN (the instance profile's name for JobFlowRole)`);
+        continue;
+      }
+      const role = parameter === "JobFlowRole" ? profileRole(value) : value;
+      if (role === undefined) problems.push(`CreateCluster JobFlowRole ${value} is no instance profile of this platform; fix: use the cluster's instance profile`);
+      else roles.push({ parameter, role });
+    }
+  }
+  return { roles, problems };
+}
+
+/**
+ * PassRole for the cluster's roles. The service and EC2 roles go to EMR and EC2 (Step Functions developer guide,
+ * https://docs.aws.amazon.com/step-functions/latest/dg/emr-iam.html, createCluster); the autoscaling role goes to
+ * Application Auto Scaling, as in AmazonEMRFullAccessPolicy_v2's PassRoleForAutoScaling statement
+ * (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEMRFullAccessPolicy_v2.html).
+ */
+function passRoleStatements(passed: { roles: PassedRole[]; problems: string[] }): DerivedStatement[] {
+  if (passed.problems.length) throw new Error(`state machine role: ${passed.problems.join("; ")}`);
+  const cluster = unique(passed.roles.filter((r) => r.parameter !== "AutoScalingRole").map((r) => r.role));
+  const autoscaling = unique(passed.roles.filter((r) => r.parameter === "AutoScalingRole").map((r) => r.role));
+  return [
+    ...(cluster.length
+      ? [{ sid: "PassClusterRoles", actions: ["iam:PassRole"], resources: cluster, condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["elasticmapreduce.amazonaws.com", "ec2.amazonaws.com"] }] }]
+      : []),
+    ...(autoscaling.length
+      ? [{ sid: "PassAutoScalingRole", actions: ["iam:PassRole"], resources: autoscaling, condition: [{ test: "StringLike", variable: "iam:PassedToService", values: [AUTOSCALING_SERVICE] }] }]
+      : []),
+  ];
+}
+
+/** `application-autoscaling.amazonaws.com*`, as the AWS managed policy writes it (also matches the .cn suffix). */
+export const AUTOSCALING_SERVICE = "application-autoscaling.amazonaws.com*";
+
+/** An object (or key prefix ending in `*`) that an S3 read task reads. */
+export interface ObjectRead {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/** The static text of a `States.Format('…{}…', …)` template up to its first `{}`, unescaped; undefined if it is not one. */
+function formatPrefix(expression: string): string | undefined {
+  const match = /^States\.Format\('((?:[^'\\]|\\.)*)'/.exec(expression);
+  if (!match) return undefined;
+  let prefix = "";
+  const template = match[1];
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    if (c === "\\") {
+      prefix += template[i + 1] ?? "";
+      i++;
+    } else if (c === "{" && template[i + 1] === "}") {
+      return `${prefix}*`;
+    } else {
+      prefix += c;
+    }
+  }
+  return prefix;
+}
+
+/**
+ * Every object the S3 read tasks (getObject, headObject) read: `Bucket` as given, `Key` as given, or for
+ * `Key.$ = States.Format('<prefix>{}…', …)` the static prefix plus `*`. Any other run-time bucket or key cannot be
+ * scoped and is a problem.
+ */
+export function objectReads(tasks: readonly TaskState[]): { objects: ObjectRead[]; problems: string[] } {
+  const objects: ObjectRead[] = [];
+  const problems: string[] = [];
+  for (const task of tasks.filter((t) => t.Resource === RESOURCES.getObject || t.Resource === HEAD_OBJECT)) {
+    const p = task.Parameters ?? {};
+    const bucket = p.Bucket;
+    if (typeof bucket !== "string") {
+      problems.push(`${task.Resource} has no literal Bucket, so s3:GetObject cannot be scoped; fix: name the bucket in the definition`);
+      continue;
+    }
+    const dynamic = p["Key.$"];
+    const key = typeof p.Key === "string" ? p.Key : typeof dynamic === "string" ? formatPrefix(dynamic) : undefined;
+    if (key === undefined || key === "*" || key === "") {
+      problems.push(`${task.Resource} reads a key known only at run time (${JSON.stringify(dynamic ?? p.Key)}), so s3:GetObject cannot be scoped; fix: Key, or Key.$ = States.Format('<prefix>{}…', …) with a static prefix`);
+      continue;
+    }
+    objects.push({ bucket, key });
+  }
+  return { objects, problems };
 }

@@ -12,8 +12,16 @@ export interface PlatformKeyProps {
   readonly deletionWindowDays?: number;
 }
 
-/** AWS services that encrypt on our behalf with this key: SNS for alarms/events, S3 access logs. */
-const DELIVERY_SERVICES = ["cloudwatch.amazonaws.com", "events.amazonaws.com", "logging.s3.amazonaws.com"];
+/** AWS services that encrypt on our behalf with this key, scoped to this account: SNS for alarms, S3 access logs. */
+const DELIVERY_SERVICES = ["cloudwatch.amazonaws.com", "logging.s3.amazonaws.com"];
+
+/**
+ * EventBridge publishing to an encrypted SNS topic (and writing to an encrypted dead-letter queue) cannot be scoped
+ * with aws:SourceAccount or aws:SourceArn in the key policy: the SNS guide says such conditions are not supported for
+ * EventBridge and the publish fails (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html, "Compatibility
+ * between event sources from AWS services and encrypted topics"). The topic policy and the queue policy scope it instead.
+ */
+export const EVENTS_KEY_ACTIONS = ["kms:GenerateDataKey*", "kms:Decrypt"];
 
 /**
  * VPC flow logs to an SSE-KMS bucket: the key-policy statement the CloudWatch Logs guide documents for
@@ -52,6 +60,12 @@ export class PlatformKey extends Construct {
         actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
         resources: ["*"], // in a key policy "*" means this key; AWS requires it
         condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
+      },
+      {
+        sid: "EventBridgeEncrypt",
+        principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+        actions: EVENTS_KEY_ACTIONS,
+        resources: ["*"], // in a key policy "*" means this key; AWS requires it
       },
       {
         sid: "LogDeliveryEncrypt",

@@ -1,4 +1,4 @@
-import { OBSERVABILITY_ACTIONS, WILDCARD_REASONS, definitionActions } from "../../modules/pipeline/role-derivation";
+import { OBSERVABILITY_ACTIONS, WILDCARD_REASONS, definitionActions, passedRoles, taskStates } from "../../modules/pipeline/role-derivation";
 import { statementsOf, type PolicyStatement } from "../policy-document";
 import { parseDefinition } from "../state-machine-definition";
 import type { StackIndex } from "../stack-json";
@@ -25,12 +25,33 @@ function roleStatements(roleAddress: string, stack: StackIndex): PolicyStatement
   return statements;
 }
 
+/** `${aws_iam_instance_profile.x.name}` → `${aws_iam_role.y.arn}` of the role in that profile, when both are in the stack. */
+function profileRole(stack: StackIndex): (profile: string) => string | undefined {
+  return (profile) => {
+    const address = /^\$\{(aws_iam_instance_profile\.[A-Za-z0-9_-]+)\.(name|arn|id)\}$/.exec(profile)?.[1];
+    const role = address ? /^\$\{(aws_iam_role\.[A-Za-z0-9_-]+)\.(name|id)\}$/.exec(String(stack.get(address)?.config.role))?.[1] : undefined;
+    return role ? `\${${role}.arn}` : undefined;
+  };
+}
+
+/** iam:PassRole exactly on the roles the definition's CreateCluster tasks pass (a missing one is an AccessDenied at RunJobFlow). */
+function passRoleProblems(role: string, definition: Parameters<typeof taskStates>[0], statements: PolicyStatement[], stack: StackIndex): string[] {
+  const passed = passedRoles(taskStates(definition), profileRole(stack));
+  const needed = new Set(passed.roles.map((r) => r.role));
+  const granted = new Set(statements.filter((s) => s.actions.includes("iam:PassRole")).flatMap((s) => s.resources));
+  return [
+    ...passed.problems,
+    ...[...needed].filter((r) => !granted.has(r)).map((r) => `${role} may not pass ${r}, which CreateCluster passes; fix: derive iam:PassRole from the definition's ServiceRole, JobFlowRole and AutoScalingRole`),
+    ...[...granted].filter((r) => !needed.has(r)).map((r) => `${role} may pass ${r}, which no CreateCluster passes; fix: remove it`),
+  ];
+}
+
 const isWildcardResource = (r: string) => r === "*" || r.endsWith("/*") || r.endsWith(":*");
 
 /**
  * The role's actions are exactly what the definition's Resource ARNs need (modules/pipeline/role-derivation.ts
  * INTEGRATION_ACTIONS) plus log delivery and X-Ray; a wildcard resource appears only in a statement whose sid
- * WILDCARD_REASONS explains.
+ * WILDCARD_REASONS explains; iam:PassRole names exactly the roles its CreateCluster tasks pass.
  */
 export const sfnRoleMatchesDefinition = defineRule({
   id: "sfn-role-matches-definition",
@@ -53,6 +74,7 @@ export const sfnRoleMatchesDefinition = defineRule({
       ...statements
         .filter((s) => s.resources.some(isWildcardResource) && !(s.sid && s.sid in WILDCARD_REASONS))
         .map((s) => `${role} statement ${s.sid ? `"${s.sid}"` : "(no sid)"} has a wildcard resource without a documented reason; fix: scope it or add the reason to WILDCARD_REASONS`),
+      ...passRoleProblems(role, parsed.definition as Parameters<typeof taskStates>[0], statements, stack),
     ];
     return fromProblems(problems);
   },

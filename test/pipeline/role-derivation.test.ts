@@ -2,15 +2,20 @@
 import { CODE_MANIFEST_KEY, RESOURCES } from "../../modules/pipeline/asl-builder";
 import { definitionActions, deriveRoleStatements, INTEGRATION_ACTIONS, WILDCARD_REASONS, type RoleContext } from "../../modules/pipeline/role-derivation";
 
+const SERVICE_ROLE = "arn:aws:iam::123456789012:role/emr-service";
+const EC2_ROLE = "arn:aws:iam::123456789012:role/emr-ec2";
+const AUTOSCALING_ROLE = "arn:aws:iam::123456789012:role/emr-autoscaling";
+const HEAD_OBJECT = "arn:aws:states:::aws-sdk:s3:headObject";
+/** CreateCluster Parameters as run-job-flow.ts renders them: role ARNs, and the instance profile by name. */
+const CLUSTER_ROLES = { ServiceRole: SERVICE_ROLE, JobFlowRole: "emr-profile" };
+
 const CTX: RoleContext = {
   partition: "aws",
   region: "eu-west-1",
   accountId: "123456789012",
   stateMachineArn: "arn:aws:states:eu-west-1:123456789012:stateMachine:p",
-  serviceRoleArn: "arn:aws:iam::123456789012:role/emr-service",
-  ec2RoleArn: "arn:aws:iam::123456789012:role/emr-ec2",
+  instanceProfileRoles: { "emr-profile": EC2_ROLE },
   kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k",
-  artifactsBucketArn: "arn:aws:s3:::artifacts",
 };
 
 const task = (Resource: string, Parameters: Record<string, unknown> = {}) => ({ Type: "Task", Resource, Parameters });
@@ -19,26 +24,69 @@ const bySid = (d: ReturnType<typeof definition>) => Object.fromEntries(deriveRol
 
 describe("deriveRoleStatements", () => {
   test.each([
-    [RESOURCES.createCluster, {}, ["EmrCreateCluster", "PassClusterRoles", "EmrCleanupServiceLinkedRole", "EmrTransientClusters", "EmrSyncEventRules", "Observability"]],
+    [RESOURCES.createCluster, CLUSTER_ROLES, ["EmrCreateCluster", "PassClusterRoles", "EmrCleanupServiceLinkedRole", "EmrTransientClusters", "EmrSyncEventRules", "Observability"]],
     [RESOURCES.addStep, { "ClusterId.$": "$.cluster.clusterId" }, ["EmrTransientSteps", "EmrSyncEventRules", "Observability"]],
     [RESOURCES.addStep, { ClusterId: "j-ENV" }, ["EmrClusterSteps", "EmrSyncEventRules", "Observability"]],
     [RESOURCES.terminateCluster, {}, ["EmrTransientClusters", "EmrSyncEventRules", "Observability"]],
     [RESOURCES.publish, { TopicArn: "arn:aws:sns:eu-west-1:123456789012:t" }, ["PublishNotifications", "EncryptedTopicKey", "Observability"]],
     [RESOURCES.listExecutions, {}, ["ConcurrencyGuard", "Observability"]],
-    [RESOURCES.getObject, {}, ["CodeManifest", "CodeManifestKey", "Observability"]],
+    [RESOURCES.getObject, { Bucket: "artifacts", Key: CODE_MANIFEST_KEY }, ["ReadObjects", "ListReadBuckets", "ReadObjectsKey", "Observability"]],
+    [HEAD_OBJECT, { Bucket: "artifacts", Key: "jobs/rules/ohlcv.json" }, ["ReadObjects", "ListReadBuckets", "Observability"]],
   ])("%s %j → %j", (resource, parameters, sids) => {
     expect(deriveRoleStatements(definition(task(resource, parameters)), CTX).map((s) => s.sid)).toEqual(sids);
   });
 
   test("PassRole names exactly the EMR service role and the EC2 role, for EMR and EC2 only", () => {
-    const pass = bySid(definition(task(RESOURCES.createCluster))).PassClusterRoles;
-    expect(pass.resources).toEqual([CTX.serviceRoleArn, CTX.ec2RoleArn]);
+    const pass = bySid(definition(task(RESOURCES.createCluster, CLUSTER_ROLES))).PassClusterRoles;
+    expect(pass.resources).toEqual([SERVICE_ROLE, EC2_ROLE]);
     expect(pass.resources.some((r) => r.includes("instance-profile"))).toBe(false);
     expect(pass.condition).toEqual([{ test: "StringEquals", variable: "iam:PassedToService", values: ["elasticmapreduce.amazonaws.com", "ec2.amazonaws.com"] }]);
   });
 
+  test("the AutoScalingRole CreateCluster passes may be passed, to Application Auto Scaling only", () => {
+    const s = bySid(definition(task(RESOURCES.createCluster, { ...CLUSTER_ROLES, AutoScalingRole: AUTOSCALING_ROLE })));
+    expect(s.PassAutoScalingRole).toEqual({
+      sid: "PassAutoScalingRole",
+      actions: ["iam:PassRole"],
+      resources: [AUTOSCALING_ROLE],
+      condition: [{ test: "StringLike", variable: "iam:PassedToService", values: ["application-autoscaling.amazonaws.com*"] }],
+    });
+    expect(s.PassClusterRoles.resources).not.toContain(AUTOSCALING_ROLE);
+    // Without an AutoScalingRole (instance fleets) nothing may pass one.
+    expect(bySid(definition(task(RESOURCES.createCluster, CLUSTER_ROLES))).PassAutoScalingRole).toBeUndefined();
+  });
+
+  test("fails if a CreateCluster role cannot be scoped: an unknown instance profile, or a role named at run time", () => {
+    expect(() => deriveRoleStatements(definition(task(RESOURCES.createCluster, { ...CLUSTER_ROLES, JobFlowRole: "other" })), CTX)).toThrow(/JobFlowRole other is no instance profile of this platform/);
+    expect(() => deriveRoleStatements(definition(task(RESOURCES.createCluster, { ...CLUSTER_ROLES, "AutoScalingRole.$": "$.role" })), CTX)).toThrow(/AutoScalingRole only at run time/);
+  });
+
+  test("S3 reads: GetObject on each key or on the static prefix of a States.Format key, ListBucket on each bucket", () => {
+    const d = definition(
+      task(RESOURCES.getObject, { Bucket: "artifacts", Key: CODE_MANIFEST_KEY }),
+      task(RESOURCES.getObject, { Bucket: "data", "Key.$": "States.Format('processed/quality/{}/verdict.json', $.run.date)" }),
+      task(HEAD_OBJECT, { Bucket: "artifacts", Key: "jobs/rules/ohlcv.json" }),
+      task(HEAD_OBJECT, { Bucket: "data", "Key.$": "States.Format('odd\\{x\\}/{}/v', $.run.date)" }),
+    );
+    const s = bySid(d);
+    expect(s.ReadObjects.resources).toEqual([
+      `arn:aws:s3:::artifacts/${CODE_MANIFEST_KEY}`,
+      "arn:aws:s3:::data/processed/quality/*",
+      "arn:aws:s3:::artifacts/jobs/rules/ohlcv.json",
+      "arn:aws:s3:::data/odd{x}/*",
+    ]);
+    expect(s.ListReadBuckets.resources).toEqual(["arn:aws:s3:::artifacts", "arn:aws:s3:::data"]);
+    expect(s.ReadObjectsKey.condition).toEqual([{ test: "StringEquals", variable: "kms:ViaService", values: ["s3.eu-west-1.amazonaws.com"] }]);
+  });
+
+  test("fails if an S3 read's key is known only at run time (no static prefix)", () => {
+    expect(() => deriveRoleStatements(definition(task(RESOURCES.getObject, { Bucket: "b", "Key.$": "$.key" })), CTX)).toThrow(/reads a key known only at run time/);
+    expect(() => deriveRoleStatements(definition(task(HEAD_OBJECT, { Bucket: "b", "Key.$": "States.Format('{}/x', $.d)" })), CTX)).toThrow(/reads a key known only at run time/);
+    expect(() => deriveRoleStatements(definition(task(RESOURCES.getObject, { "Bucket.$": "$.b", Key: "k" })), CTX)).toThrow(/no literal Bucket/);
+  });
+
   test("the three StepFunctionsGetEventForEMR rules appear when all three EMR integrations are used", () => {
-    const d = definition(task(RESOURCES.createCluster), task(RESOURCES.addStep, { "ClusterId.$": "$.c" }), task(RESOURCES.terminateCluster));
+    const d = definition(task(RESOURCES.createCluster, CLUSTER_ROLES), task(RESOURCES.addStep, { "ClusterId.$": "$.c" }), task(RESOURCES.terminateCluster));
     expect(bySid(d).EmrSyncEventRules.resources).toEqual([
       "arn:aws:events:eu-west-1:123456789012:rule/StepFunctionsGetEventForEMRRunJobFlowRule",
       "arn:aws:events:eu-west-1:123456789012:rule/StepFunctionsGetEventForEMRAddJobFlowStepsRule",
@@ -47,17 +95,17 @@ describe("deriveRoleStatements", () => {
   });
 
   test("scoping: the cleanup SLR, the topic and its key, the manifest, the own state machine", () => {
-    const d = definition(task(RESOURCES.createCluster), task(RESOURCES.publish, { TopicArn: "arn:t" }), task(RESOURCES.getObject), task(RESOURCES.listExecutions));
+    const d = definition(task(RESOURCES.createCluster, CLUSTER_ROLES), task(RESOURCES.publish, { TopicArn: "arn:t" }), task(RESOURCES.getObject, { Bucket: "artifacts", Key: CODE_MANIFEST_KEY }), task(RESOURCES.listExecutions));
     const s = bySid(d);
     expect(s.EmrCleanupServiceLinkedRole.resources).toEqual(["arn:aws:iam::123456789012:role/aws-service-role/elasticmapreduce.amazonaws.com*/AWSServiceRoleForEMRCleanup*"]);
     expect(s.PublishNotifications.resources).toEqual(["arn:t"]);
     expect(s.EncryptedTopicKey.resources).toEqual([CTX.kmsKeyArn]);
-    expect(s.CodeManifest.resources).toEqual([`arn:aws:s3:::artifacts/${CODE_MANIFEST_KEY}`]);
+    expect(s.ReadObjects.resources).toEqual([`arn:aws:s3:::artifacts/${CODE_MANIFEST_KEY}`]);
     expect(s.ConcurrencyGuard.resources).toEqual([CTX.stateMachineArn]);
   });
 
   test("every wildcard resource sits under a sid with a written reason", () => {
-    const d = definition(task(RESOURCES.createCluster), task(RESOURCES.addStep, { "ClusterId.$": "$.c" }), task(RESOURCES.terminateCluster), task(RESOURCES.publish, { TopicArn: "t" }));
+    const d = definition(task(RESOURCES.createCluster, CLUSTER_ROLES), task(RESOURCES.addStep, { "ClusterId.$": "$.c" }), task(RESOURCES.terminateCluster), task(RESOURCES.publish, { TopicArn: "t" }));
     const wild = deriveRoleStatements(d, CTX).filter((s) => s.resources.some((r) => r === "*" || r.endsWith("/*")));
     expect(wild.map((s) => s.sid).sort()).toEqual(["EmrCreateCluster", "EmrTransientClusters", "EmrTransientSteps", "Observability"]);
     // Only RunJobFlow (no ARN before creation) and the observability actions take a bare "*".
@@ -76,7 +124,7 @@ describe("deriveRoleStatements", () => {
   });
 
   test("derived actions equal the table's actions for the resources used (what the guard checks)", () => {
-    const d = definition(task(RESOURCES.createCluster), task(RESOURCES.publish, { TopicArn: "t" }));
+    const d = definition(task(RESOURCES.createCluster, { ...CLUSTER_ROLES, AutoScalingRole: AUTOSCALING_ROLE }), task(RESOURCES.publish, { TopicArn: "t" }), task(RESOURCES.getObject, { Bucket: "a", Key: "k" }), task(HEAD_OBJECT, { Bucket: "a", Key: "k2" }));
     const derived = new Set(deriveRoleStatements(d, CTX).filter((s) => s.sid !== "Observability").flatMap((s) => s.actions));
     expect([...derived].sort()).toEqual([...definitionActions(d).actions].sort());
   });

@@ -115,8 +115,29 @@ describe("sfn-role-matches-definition", () => {
     });
     // financial-daily already loads the code manifest, so remove that grant to see the gap.
     const doc = roleDocument(stack);
-    doc.statement = doc.statement.filter((s: any) => s.sid !== "CodeManifest");
+    doc.statement = doc.statement.filter((s: any) => s.sid !== "ReadObjects");
     expect(reasons(stack, sfnRoleMatchesDefinition)).toEqual([expect.stringMatching(/lacks s3:GetObject, which the definition needs/)]);
+  });
+
+  test("fails when the role may not pass a role CreateCluster passes (dev's AutoScalingRole), or may pass one it does not", () => {
+    const stack = structuredClone(BASE);
+    const doc = roleDocument(stack);
+    const autoscaling = doc.statement.find((s: any) => s.sid === "PassAutoScalingRole");
+    expect(autoscaling.resources).toEqual([expect.stringMatching(/^\$\{aws_iam_role\.iam_autoscaling-role_[^.]+\.arn\}$/)]);
+    doc.statement = doc.statement.filter((s: any) => s !== autoscaling);
+    expect(reasons(stack, sfnRoleMatchesDefinition)).toEqual([expect.stringMatching(/may not pass \$\{aws_iam_role\.iam_autoscaling-role_.+\.arn\}, which CreateCluster passes/)]);
+    doc.statement.push({ ...autoscaling, resources: ["arn:aws:iam::1:role/admin"] });
+    expect(reasons(stack, sfnRoleMatchesDefinition)).toEqual([
+      expect.stringMatching(/may not pass \$\{aws_iam_role\.iam_autoscaling-role_.+\.arn\}, which CreateCluster passes.*; .*may pass arn:aws:iam::1:role\/admin, which no CreateCluster passes/),
+    ]);
+  });
+
+  test("the EC2 role is found through the instance profile CreateCluster names", () => {
+    const pass = roleDocument(BASE).statement.find((s: any) => s.sid === "PassClusterRoles");
+    expect(pass.resources).toEqual([expect.stringMatching(/iam_service-role/), expect.stringMatching(/iam_instance-role/)]);
+    const stack = structuredClone(BASE);
+    roleDocument(stack).statement.find((s: any) => s.sid === "PassClusterRoles").resources = [pass.resources[0]];
+    expect(reasons(stack, sfnRoleMatchesDefinition)).toEqual([expect.stringMatching(/may not pass \$\{aws_iam_role\.iam_instance-role_.+\.arn\}, which CreateCluster passes/)]);
   });
 
   test("fails when the role grants an action no state needs", () => {
