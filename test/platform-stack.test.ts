@@ -94,6 +94,28 @@ describe.each(ENVIRONMENT_NAMES)("emr-%s stack", (name) => {
   });
 });
 
+test("every alarm that notifies the platform topic is an allowed source of the topic's policy (else its notification is denied)", () => {
+  const checked: string[] = [];
+  for (const name of ENVIRONMENT_NAMES) {
+    const json = stacks[name] as any;
+    const topics = resources(json, "aws_sns_topic").map(([id]) => `\${aws_sns_topic.${id}.arn}`);
+    const policy = Object.entries<any>(json.data.aws_iam_policy_document).find(([id]) => id.includes("topic-policy-document"))?.[1];
+    const allowed = new Set<string>(
+      (policy?.statement ?? [])
+        .filter((s: any) => s.effect === "Allow" && s.actions.includes("sns:Publish") && s.principals?.[0]?.identifiers.includes("cloudwatch.amazonaws.com"))
+        .flatMap((s: any) => s.condition.filter((c: any) => c.test === "ArnEquals" && c.variable === "aws:SourceArn").flatMap((c: any) => c.values)),
+    );
+    for (const [id, alarm] of resources(json, "aws_cloudwatch_metric_alarm")) {
+      if (!(alarm.alarm_actions ?? []).some((a: string) => topics.includes(a))) continue;
+      const arn = `\${aws_cloudwatch_metric_alarm.${id}.arn}`;
+      expect([name, arn, allowed.has(arn)]).toEqual([name, arn, true]);
+      checked.push(`${name}:${alarm.namespace}`);
+    }
+  }
+  // The pipelines' alarms (AWS/States, AWS/SQS, AWS/Events, AWS/Scheduler) are among those checked, not only the cluster's.
+  expect(new Set(checked.map((c) => c.split(":")[1]))).toEqual(new Set(["AWS/ElasticMapReduce", "AWS/States", "AWS/SQS", "AWS/Events", "AWS/Scheduler"]));
+});
+
 describe("per-environment posture", () => {
   test("dev: idle hour auto-termination, unprotected, spot task group with custom autoscaling", () => {
     expect(cluster("dev").auto_termination_policy).toEqual({ idle_timeout: 3600 });

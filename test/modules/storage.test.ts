@@ -90,8 +90,18 @@ describe("PlatformStorage", () => {
     const statements = documentStatements(parsed, "storage_key_policy");
     expect(statements.flatMap((s) => s.actions)).not.toContain("kms:*");
     const delivery = statements.find((s) => s.sid === "DeliveryServicesEncrypt")!;
-    expect(delivery.principals[0].identifiers).toEqual(["cloudwatch.amazonaws.com", "events.amazonaws.com", "logging.s3.amazonaws.com"]);
+    expect(delivery.principals[0].identifiers).toEqual(["cloudwatch.amazonaws.com", "logging.s3.amazonaws.com"]);
     expect(delivery.condition[0]).toMatchObject({ variable: "aws:SourceAccount" });
+  });
+
+  test("EventBridge may encrypt for the topic and queues without aws:Source* conditions, which SNS does not support for it", () => {
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html: with aws:SourceAccount/aws:SourceArn in the key
+    // policy, EventBridge's publish to an encrypted topic fails (FailedInvocations) and the notification is lost.
+    const statements = documentStatements(parsed, "storage_key_policy");
+    const events = statements.filter((s) => s.principals?.some((p: any) => p.identifiers.includes("events.amazonaws.com")));
+    expect(events).toEqual([
+      { sid: "EventBridgeEncrypt", principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }], actions: ["kms:GenerateDataKey*", "kms:Decrypt"], resources: ["*"] },
+    ]);
   });
 
   test("VPC flow log delivery gets the key actions the CloudWatch Logs guide documents, scoped to this account's logs", () => {
