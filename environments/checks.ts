@@ -10,12 +10,17 @@
 import { blockSize, canonical, coveredAddresses, networkAddress, parseCidr, type Cidr } from "./cidr";
 import { INSTANCE_TYPE_TABLE, instanceTypesIn } from "./instance-types";
 import { ENVIRONMENT_NAMES } from "./names";
+import { PIPELINES } from "./pipelines";
 
 /**
  * EMR takes at most 5 instance types per fleet without an allocation strategy, 30 with one (EMR API reference,
- * InstanceTypeConfig: "Without an allocation strategy, you may specify a maximum of five instance type configurations").
+ * https://docs.aws.amazon.com/emr/latest/APIReference/API_InstanceTypeConfig.html: "When you use an allocation
+ * strategy, you can include a maximum of 30 instance type configurations for a fleet … Without an allocation strategy,
+ * you may specify a maximum of five"; the same 5/30 in the Management Guide,
+ * https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-instance-fleet.html).
  */
 export const TYPES_WITHOUT_ALLOCATION_STRATEGY = 5;
+export const TYPES_WITH_ALLOCATION_STRATEGY = 30;
 
 /** Adds one fault: the path into the config and what is wrong, ending in "; fix: …". */
 export type Report = (path: (string | number)[], message: string) => void;
@@ -25,7 +30,7 @@ export interface DraftConfig {
   readonly [key: string]: unknown;
 }
 
-export type CheckArea = "scaling" | "instances" | "fleets" | "release" | "network" | "access" | "tls" | "names" | "endpoint" | "prod";
+export type CheckArea = "scaling" | "instances" | "fleets" | "pipelines" | "release" | "network" | "access" | "tls" | "names" | "endpoint" | "prod";
 
 export interface ConfigCheck {
   readonly name: string;
@@ -213,7 +218,7 @@ const instanceChecks: ConfigCheck[] = [
   {
     name: "instanceTypeOffered",
     area: "instances",
-    rule: `Every group's (or fleet's) \`instanceType\` is listed for the environment's region in \`${INSTANCE_TYPE_TABLE}\`, the one table of EMR-supported types with their prices.`,
+    rule: `Every group's (or fleet's) \`instanceType\`, and every pipeline's \`capacity.coreInstanceType\`, is listed for the environment's region in \`${INSTANCE_TYPE_TABLE}\`, the one table of EMR-supported types with their prices.`,
     run(env, report) {
       const region = str(at(env, "region"));
       if (region === undefined) return;
@@ -225,10 +230,15 @@ const instanceChecks: ConfigCheck[] = [
       const named: [(string | number)[], unknown][] = usesFleets(env)
         ? GROUPS.flatMap((role) => list(at(env, "fleets", role, "instanceTypes")).map((t, i): [(string | number)[], unknown] => [["fleets", role, "instanceTypes", i, "instanceType"], at(t, "instanceType")]))
         : GROUPS.map((group): [(string | number)[], unknown] => [["instances", group, "instanceType"], at(env, "instances", group, "instanceType")]);
+      // A pipeline's transient cluster gets its own core type: the same table decides it.
+      for (const [name, pipeline] of Object.entries(obj(at(env, "pipelines")) ?? {})) {
+        named.push([["pipelines", name, "capacity", "coreInstanceType"], at(pipeline, "capacity", "coreInstanceType")]);
+      }
       for (const [path, value] of named) {
         const type = str(value);
+        // The table is this project's list, not EMR's: a missing row says nothing about what EMR offers.
         if (type !== undefined && !offered.includes(type)) {
-          report(path, `not an instance type EMR offers in ${region} (per ${INSTANCE_TYPE_TABLE}); fix: one of ${offered.join(", ")}, or add the type's row with its prices`);
+          report(path, `not in ${INSTANCE_TYPE_TABLE} for ${region}; fix: add its row, or one of ${offered.join(", ")}`);
         }
       }
     },
@@ -314,19 +324,37 @@ const fleetChecks: ConfigCheck[] = [
     },
   },
   {
-    name: "fleetAllocationStrategy",
+    name: "fleetTypeCount",
     area: "fleets",
-    rule: `A fleet with more than ${TYPES_WITHOUT_ALLOCATION_STRATEGY} instance types sets an allocation strategy for each market it uses (\`spot\`, \`onDemand\`): EMR takes at most ${TYPES_WITHOUT_ALLOCATION_STRATEGY} types without one.`,
+    rule:
+      `A fleet lists each instance type once (EMR refuses a fleet with duplicate types) and at most ${TYPES_WITHOUT_ALLOCATION_STRATEGY} types, or up to ${TYPES_WITH_ALLOCATION_STRATEGY} when every fleet of the cluster ` +
+      "sets an allocation strategy (`spot`, `onDemand`) for each market it uses: EMR's 5/30 rule, which it applies to the whole cluster (a task fleet with more than 5 types is refused until the master and core fleets declare strategies too).",
     run(env, report) {
-      for (const role of presentFleets(env)) {
-        const count = list(at(env, "fleets", role, "instanceTypes")).length;
-        if (count <= TYPES_WITHOUT_ALLOCATION_STRATEGY) continue;
+      const present = presentFleets(env);
+      for (const role of present) {
+        const seen = new Set<string>();
+        list(at(env, "fleets", role, "instanceTypes")).forEach((t, i) => {
+          const type = str(at(t, "instanceType"));
+          if (type === undefined) return;
+          // "The instance fleet … contains duplicate instance types" (EMR's RunJobFlow/AddInstanceFleet error).
+          if (seen.has(type)) report(["fleets", role, "instanceTypes", i, "instanceType"], `"${type}" is listed twice; fix: list each type once`);
+          seen.add(type);
+        });
+      }
+      // hashicorp/terraform-provider-aws#25132: a task fleet with more than five types was refused until the MASTER and
+      // CORE fleets also declared allocation strategies.
+      const crowded = present.find((role) => list(at(env, "fleets", role, "instanceTypes")).length > TYPES_WITHOUT_ALLOCATION_STRATEGY);
+      if (crowded === undefined) return;
+      const count = list(at(env, "fleets", crowded, "instanceTypes")).length;
+      const why = `fleets.${crowded} lists ${count} instance types, which EMR accepts only when every fleet of the cluster sets an allocation strategy for each market it uses`;
+      const fewer = `or at most ${TYPES_WITHOUT_ALLOCATION_STRATEGY} types in every fleet`;
+      for (const role of present) {
         if (mayHoldSpot(env, role) && !obj(at(env, "fleets", role, "spot"))) {
-          report(["fleets", role, "spot"], `${count} instance types without a spot allocation strategy (EMR allows ${TYPES_WITHOUT_ALLOCATION_STRATEGY} without one); fix: spot: { allocationStrategy: "price-capacity-optimized", timeoutAction: "SWITCH_TO_ON_DEMAND", timeoutMinutes: 10 }, or at most ${TYPES_WITHOUT_ALLOCATION_STRATEGY} types`);
+          report(["fleets", role, "spot"], `${why}; fix: spot: { allocationStrategy: "price-capacity-optimized", timeoutAction: "SWITCH_TO_ON_DEMAND", timeoutMinutes: 10 }, ${fewer}`);
         }
         const onDemandUnits = targets(env, role).onDemand > 0 || (role !== "master" && obj(at(env, "scaling", "managed")) !== undefined);
         if (onDemandUnits && !obj(at(env, "fleets", role, "onDemand"))) {
-          report(["fleets", role, "onDemand"], `${count} instance types without an on-demand allocation strategy (EMR allows ${TYPES_WITHOUT_ALLOCATION_STRATEGY} without one); fix: onDemand: { allocationStrategy: "lowest-price" }, or at most ${TYPES_WITHOUT_ALLOCATION_STRATEGY} types`);
+          report(["fleets", role, "onDemand"], `${why}; fix: onDemand: { allocationStrategy: "lowest-price" }, ${fewer}`);
         }
       }
     },
@@ -377,6 +405,33 @@ const fleetChecks: ConfigCheck[] = [
         if (num(at(pipeline, "capacity", "taskCount")) && obj(at(env, "fleets", "task")) === undefined) {
           report(["pipelines", name, "capacity", "taskCount"], "the environment has no task fleet to size; fix: remove taskCount or add fleets.task");
         }
+      }
+    },
+  },
+];
+
+// ---- pipelines -------------------------------------------------------------------------------------------------
+
+const pipelineChecks: ConfigCheck[] = [
+  {
+    name: "scheduledPipelineOnIdleCluster",
+    area: "pipelines",
+    rule:
+      'A `runtime: "cluster"` pipeline keeps its schedule (`pipelines.<name>.schedule`, on by default) only when the environment\'s cluster does not terminate itself when idle ' +
+      "(`autoTermination.enabled: false`): EMR adds steps only to a live cluster, and an idle-terminated one stays gone until the next apply.",
+    run(env, report) {
+      // AddJobFlowSteps accepts steps only for a cluster in STARTING, BOOTSTRAPPING, RUNNING or WAITING
+      // (https://docs.aws.amazon.com/emr/latest/APIReference/API_AddJobFlowSteps.html).
+      if (at(env, "autoTermination", "enabled") !== true) return;
+      const idle = num(at(env, "autoTermination", "idleTimeoutSeconds"));
+      const declared = PIPELINES as Readonly<Record<string, unknown>>;
+      for (const [name, pipeline] of Object.entries(obj(at(env, "pipelines")) ?? {})) {
+        if (at(declared[name], "runtime") !== "cluster" || obj(at(declared[name], "schedule")) === undefined) continue;
+        if (at(pipeline, "schedule") === false) continue;
+        report(
+          ["pipelines", name, "schedule"],
+          `${name} adds its steps to the environment's cluster, which terminates itself after ${idle ?? "its"} idle seconds (autoTermination.enabled), so scheduled runs fail once it has; fix: schedule: false (run it with pipeline run while the cluster is up), or autoTermination: { enabled: false }`,
+        );
       }
     },
   },
@@ -676,6 +731,7 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   ...scalingChecks,
   ...instanceChecks,
   ...fleetChecks,
+  ...pipelineChecks,
   ...releaseChecks,
   ...networkChecks,
   ...accessChecks,

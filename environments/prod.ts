@@ -17,6 +17,9 @@ export const prod: EnvironmentInput = {
         { instanceType: "m6i.2xlarge", ebs: { sizeGb: 200 } },
         { instanceType: "m5.2xlarge", ebs: { sizeGb: 200 } },
       ],
+      // Free for a single on-demand node, and required: the task fleet's six types are accepted only when every
+      // fleet sets a strategy for each market it uses (checks.ts fleetTypeCount).
+      onDemand: { allocationStrategy: "lowest-price" },
     },
     core: {
       targetOnDemandCapacity: 4,

@@ -4,10 +4,10 @@
  * run here in one pass. Every message names the field and the fix; `loadEnvironment()` gathers them into one error.
  */
 import { z } from "zod";
-import { EBS_DEFAULTS, GROUP_DEFAULTS, runConfigChecks } from "./checks";
+import { EBS_DEFAULTS, GROUP_DEFAULTS, runConfigChecks, TYPES_WITH_ALLOCATION_STRATEGY } from "./checks";
 import { ENVIRONMENT_NAMES } from "./names";
 
-export { TYPES_WITHOUT_ALLOCATION_STRATEGY } from "./checks";
+export { TYPES_WITHOUT_ALLOCATION_STRATEGY, TYPES_WITH_ALLOCATION_STRATEGY } from "./checks";
 import { environmentPipelinesSchema } from "./pipelines";
 
 export { ENVIRONMENT_NAMES, type EnvironmentName } from "./names";
@@ -84,8 +84,14 @@ const instanceGroup = (defaults: { readonly instanceType: string; readonly count
 // Field names follow the EMR API (InstanceFleetConfig, InstanceTypeConfig, SpotProvisioningSpecification,
 // OnDemandProvisioningSpecification) and provider-aws 6.25's aws_emr_cluster / aws_emr_instance_fleet blocks.
 
-/** EMR fleets accept up to 15 instance types per master/core fleet and 30 per task fleet (InstanceFleetConfig). */
-export const FLEET_TYPE_LIMITS = { master: 15, core: 15, task: 30 } as const;
+/**
+ * The most instance types any fleet may list: 30, and only when every fleet of the cluster sets an allocation
+ * strategy; otherwise 5 (checks.ts fleetTypeCount). EMR API reference, InstanceTypeConfig
+ * (https://docs.aws.amazon.com/emr/latest/APIReference/API_InstanceTypeConfig.html), and the Management Guide's
+ * instance fleets page (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-instance-fleet.html): the same
+ * 5/30 for master, core and task fleets.
+ */
+export const FLEET_TYPE_LIMITS = { master: TYPES_WITH_ALLOCATION_STRATEGY, core: TYPES_WITH_ALLOCATION_STRATEGY, task: TYPES_WITH_ALLOCATION_STRATEGY } as const;
 /** SpotProvisioningSpecification.AllocationStrategy values (EMR API reference). */
 export const SPOT_ALLOCATION_STRATEGIES = ["price-capacity-optimized", "capacity-optimized", "capacity-optimized-prioritized", "lowest-price", "diversified"] as const;
 /** OnDemandProvisioningSpecification.AllocationStrategy values (EMR API reference). */

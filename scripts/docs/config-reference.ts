@@ -95,6 +95,7 @@ const AREA_TITLES: Record<CheckArea, string> = {
   scaling: "Scaling",
   instances: "Instance groups",
   fleets: "Instance fleets",
+  pipelines: "Pipelines",
   release: "Release",
   network: "Network",
   access: "Access",

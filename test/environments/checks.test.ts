@@ -112,8 +112,16 @@ describe("instance types", () => {
     const input = dev();
     input.instances = { ...input.instances, core: { ...input.instances?.core, instanceType } };
     expect(about(input, "instances.core.instanceType")).toEqual([
-      expect.stringMatching(/not an instance type EMR offers in eu-west-1 \(per environments\/instance-types\.json\); fix: one of .*m6i\.xlarge/),
+      expect.stringMatching(/not in environments\/instance-types\.json for eu-west-1; fix: add its row, or one of .*m6i\.xlarge/),
     ]);
+  });
+
+  test("fails if a pipeline's transient core type is not in the table (it reaches a real cluster)", () => {
+    const input = { ...dev(), pipelines: { financialDaily: { capacity: { coreInstanceType: "zz9.xlarge" } } } };
+    expect(about(input, "pipelines.financialDaily.capacity.coreInstanceType")).toEqual([
+      expect.stringMatching(/^pipelines\.financialDaily\.capacity\.coreInstanceType = "zz9\.xlarge": not in environments\/instance-types\.json for eu-west-1; fix: add its row, or one of .*r6i\.xlarge/),
+    ]);
+    expect(() => parseEnvironment({ ...dev(), pipelines: { financialDaily: { capacity: { coreInstanceType: "r6i.xlarge" } } } })).not.toThrow();
   });
 
   test("fails if the table has no rows for the region", () => {
@@ -247,5 +255,23 @@ describe("the README lists the rules the checks enforce", () => {
     expect(readme).toContain(rulesList());
     for (const check of nonEmpty([...CONFIG_CHECKS])) expect(readme).toContain(check.rule);
     expect(withReference(readme)).toBe(readme);
+  });
+});
+
+describe("pipelines", () => {
+  test("fails if a cluster-runtime pipeline runs on a schedule on a cluster that terminates itself when idle", () => {
+    // dev's cluster auto-terminates after an idle hour; smokeNightly adds its steps to that cluster.
+    const input = { ...dev(), pipelines: { smokeNightly: { schedule: true } } };
+    expect(about(input, "pipelines.smokeNightly.schedule")).toEqual([
+      "pipelines.smokeNightly.schedule = true: smokeNightly adds its steps to the environment's cluster, which terminates itself after 3600 idle seconds (autoTermination.enabled), so scheduled runs fail once it has; fix: schedule: false (run it with pipeline run while the cluster is up), or autoTermination: { enabled: false }",
+    ]);
+    // schedule is on by default: leaving it out is refused too.
+    expect(about({ ...dev(), pipelines: { trackerDaily: {} } }, "pipelines.trackerDaily.schedule")).toHaveLength(1);
+  });
+
+  test("accepts it on demand, on a cluster that stays up, and for transient pipelines", () => {
+    expect(() => parseEnvironment({ ...dev(), pipelines: { smokeNightly: { schedule: false } } })).not.toThrow();
+    expect(() => parseEnvironment({ ...dev(), autoTermination: { enabled: false }, pipelines: { smokeNightly: { schedule: true } } })).not.toThrow();
+    expect(() => parseEnvironment({ ...dev(), pipelines: { financialDaily: { schedule: true } } })).not.toThrow();
   });
 });

@@ -64,25 +64,37 @@ describe("fleets: refusals, each naming the field and the fix", () => {
     expect(refusal(input, "scaling.autoscaling")).toMatch(/only managed scaling works with fleets, in InstanceFleetUnits\); fix: replace scaling\.autoscaling with scaling\.managed/);
   });
 
+  const SIX = ["r6i.2xlarge", "r5.2xlarge", "m6i.4xlarge", "m5.4xlarge", "r6i.4xlarge", "r5.4xlarge"].map((instanceType) => ({ instanceType }));
+
   test("more than 5 instance types without a spot allocation strategy", () => {
     const input = devFleets((f) => {
-      f.task!.instanceTypes = ["r6i.2xlarge", "r5.2xlarge", "m6i.4xlarge", "m5.4xlarge", "r6i.4xlarge", "r5.4xlarge"].map((instanceType) => ({ instanceType }));
+      f.task!.instanceTypes = SIX;
       delete f.task!.spot;
     });
     const found = problems(input).filter((p) => p.startsWith("fleets.task.spot = "));
-    expect(found.some((p) => /6 instance types without a spot allocation strategy \(EMR allows 5 without one\); fix: spot: \{ allocationStrategy/.test(p))).toBe(true);
+    expect(found.some((p) => /fleets\.task lists 6 instance types, which EMR accepts only when every fleet of the cluster sets an allocation strategy.*; fix: spot: \{ allocationStrategy/.test(p))).toBe(true);
   });
 
-  test("more than 5 instance types without an on-demand allocation strategy when the fleet may hold on-demand units", () => {
-    const input = devFleets((f) => {
-      f.task!.instanceTypes = ["r6i.2xlarge", "r5.2xlarge", "m6i.4xlarge", "m5.4xlarge", "r6i.4xlarge", "r5.4xlarge"].map((instanceType) => ({ instanceType }));
-    });
-    expect(refusal(input, "fleets.task.onDemand")).toMatch(/6 instance types without an on-demand allocation strategy.*fix: onDemand: \{ allocationStrategy: "lowest-price" \}/);
+  test("more than 5 types in one fleet needs a strategy in every fleet, for each market it uses (the master and core fleets too)", () => {
+    const input = devFleets((f) => (f.task!.instanceTypes = SIX));
+    const found = problems(input).filter((p) => /lists 6 instance types/.test(p));
+    // task: on-demand units under managed scaling; master: its one on-demand node; core: on-demand target.
+    expect(found.map((p) => p.split(" = ")[0]).sort()).toEqual(["fleets.core.onDemand", "fleets.master.onDemand", "fleets.task.onDemand"]);
+    expect(refusal(input, "fleets.master.onDemand")).toMatch(/fleets\.task lists 6 instance types.*; fix: onDemand: \{ allocationStrategy: "lowest-price" \}, or at most 5 types in every fleet/);
     const fixed = devFleets((f) => {
-      f.task!.instanceTypes = ["r6i.2xlarge", "r5.2xlarge", "m6i.4xlarge", "m5.4xlarge", "r6i.4xlarge", "r5.4xlarge"].map((instanceType) => ({ instanceType }));
-      f.task!.onDemand = { allocationStrategy: "lowest-price" };
+      f.task!.instanceTypes = SIX;
+      for (const fleet of [f.master, f.core, f.task!]) fleet.onDemand = { allocationStrategy: "lowest-price" };
     });
     expect(parseEnvironment(fixed, "test").fleets?.task?.instanceTypes).toHaveLength(6);
+    // Five types need no strategy anywhere.
+    expect(() => parseEnvironment(devFleets((f) => (f.task!.instanceTypes = SIX.slice(0, 5))), "test")).not.toThrow();
+  });
+
+  test("a type listed twice in one fleet", () => {
+    const input = devFleets((f) => (f.task!.instanceTypes[3] = { instanceType: "r6i.2xlarge" }));
+    expect(refusal(input, "fleets.task.instanceTypes.3.instanceType")).toBe('fleets.task.instanceTypes.3.instanceType = "r6i.2xlarge": "r6i.2xlarge" is listed twice; fix: list each type once');
+    // The same type in two fleets is fine.
+    expect(() => parseEnvironment(devFleets((f) => (f.task!.instanceTypes[3] = { instanceType: "m5.2xlarge" })), "test")).not.toThrow();
   });
 
   test("a weighted capacity of 0", () => {
@@ -136,16 +148,15 @@ describe("fleets: refusals, each naming the field and the fix", () => {
     expect(problems(input).join("\n")).toMatch(/fleets\.task\.spot\.timeoutMinutes = 2/);
   });
 
-  test("more instance types than EMR allows per fleet (15 core, 30 task)", () => {
-    const types = Array.from({ length: 16 }, () => ({ instanceType: "r6i.2xlarge" }));
-    expect(refusal(devFleets((f) => (f.core.instanceTypes = types)), "fleets.core.instanceTypes")).toMatch(/at most 15 instance types in a core fleet/);
-    const thirty = Array.from({ length: 30 }, () => ({ instanceType: "r6i.2xlarge" }));
-    expect(() => parseEnvironment(devFleets((f) => ((f.task!.instanceTypes = thirty), (f.task!.onDemand = { allocationStrategy: "lowest-price" }))), "test")).not.toThrow();
+  test("more instance types than EMR allows in any fleet (30, with allocation strategies)", () => {
+    const types = (n: number) => Array.from({ length: n }, (_, i) => ({ instanceType: `r6i.${i}xlarge` }));
+    expect(refusal(devFleets((f) => (f.core.instanceTypes = types(31))), "fleets.core.instanceTypes")).toMatch(/at most 30 instance types in a core fleet/);
+    expect(problems(devFleets((f) => (f.core.instanceTypes = types(30)))).filter((p) => p.startsWith("fleets.core.instanceTypes = "))).toEqual([]);
   });
 
   test("an instance type the table does not list for the region", () => {
     const input = devFleets((f) => (f.task!.instanceTypes[2] = { instanceType: "x2iedn.32xlarge" }));
-    expect(refusal(input, "fleets.task.instanceTypes.2.instanceType")).toMatch(/not an instance type EMR offers in eu-west-1/);
+    expect(refusal(input, "fleets.task.instanceTypes.2.instanceType")).toMatch(/= "x2iedn\.32xlarge": not in environments\/instance-types\.json for eu-west-1; fix: add its row, or one of /);
   });
 
   test("fleets and instance groups together", () => {

@@ -405,7 +405,7 @@ describe("PlatformCluster variants", () => {
       variant("dev", (input) => {
         input.instances = { ...input.instances, task: { instanceType: "x2idn.16xlarge", count: 0, market: "SPOT" } };
       }),
-    ).toThrow(/instances\.task\.instanceType = "x2idn\.16xlarge": not an instance type EMR offers in eu-west-1 \(per environments\/instance-types\.json\)/);
+    ).toThrow(/instances\.task\.instanceType = "x2idn\.16xlarge": not in environments\/instance-types\.json for eu-west-1; fix: add its row/);
   });
 
   test("the bid falls back to naming bidPrice when a table has no price for the type (defensive; validation refuses it first)", () => {

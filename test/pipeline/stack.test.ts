@@ -128,7 +128,7 @@ test("an arrival target retries, dead-letters into an encrypted queue EventBridg
   const failed = all(staging, "aws_cloudwatch_metric_alarm").filter((a) => a.namespace === "AWS/Events");
   const arrivalRules = all(staging, "aws_cloudwatch_event_rule").filter((r) => String(r.name).endsWith("-arrival"));
   expect(arrivalRules.length).toBeGreaterThan(0);
-  expect(failed.map((a) => a.dimensions.RuleName).sort()).toEqual(arrivalRules.map((r) => expect.stringMatching(/aws_cloudwatch_event_rule\..+arrival-rule.+\.name/)));
+  expect(failed.map((a) => a.dimensions.RuleName).sort()).toEqual(arrivalRules.map(() => expect.stringMatching(/aws_cloudwatch_event_rule\..+arrival-rule.+\.name/)));
   for (const a of failed) expect(a).toMatchObject({ metric_name: "FailedInvocations", threshold: 1, statistic: "Sum" });
 });
 
