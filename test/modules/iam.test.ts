@@ -83,7 +83,7 @@ describe("PlatformIam", () => {
     expect(statements.flatMap((s) => s.actions ?? []).filter(isWildcardAction)).toEqual([]);
     const starResources = statements.filter((s) => (s.resources ?? []).includes("*")).map((s) => s.sid);
     // Key policies ("*" = this key; CloudWatchLogsEncrypt for the pipelines' log groups) and PutMetricData.
-    expect(starResources.sort()).toEqual(["AccountAdministersAndDelegatesToIam", "CloudWatchLogsEncrypt", "DeliveryServicesEncrypt", "JobMetrics", "LogDeliveryEncrypt"]);
+    expect(starResources.sort()).toEqual(["AccountAdministersAndDelegatesToIam", "CloudWatchLogsEncrypt", "DeliveryServicesEncrypt", "EventBridgeEncrypt", "JobMetrics", "LogDeliveryEncrypt"]);
   });
 
   test("the autoscaling role exists with custom rules and carries the EMR autoscaling policy", () => {
