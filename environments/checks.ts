@@ -11,6 +11,7 @@ import { blockSize, canonical, coveredAddresses, networkAddress, parseCidr, type
 import { INSTANCE_TYPE_TABLE, instanceTypesIn } from "./instance-types";
 import { ENVIRONMENT_NAMES } from "./names";
 import { PIPELINES } from "./pipelines";
+import { managedScalingCeiling, taskGroupExists, type Market } from "./capacity-rules";
 
 /**
  * EMR takes at most 5 instance types per fleet without an allocation strategy, 30 with one (EMR API reference,
@@ -64,37 +65,22 @@ export const EBS_DEFAULTS = { sizeGb: 64, volumesPerInstance: 1, iops: 3000, thr
 /** True when the config describes its capacity as instance fleets (`fleets`) rather than groups (`instances`). */
 const usesFleets = (env: DraftConfig): boolean => obj(at(env, "fleets")) !== undefined;
 
-/**
- * A task instance group exists when it has instances, custom autoscaling drives it, or managed scaling's limits
- * leave room beyond the core group (the same rule as the cluster module's `createTaskGroup`).
- */
+/** A task instance group exists (capacity-rules.ts taskGroupExists, the rule the cluster module uses). */
 function hasTaskGroup(env: DraftConfig): boolean {
   if (usesFleets(env)) return false;
   const max = num(at(env, "scaling", "managed", "maxCapacity"));
-  const managedNeedsTasks = max !== undefined && max > (num(at(env, "scaling", "managed", "maxCoreCapacity")) ?? max);
-  return (num(at(env, "instances", "task", "count")) ?? 0) > 0 || obj(at(env, "scaling", "autoscaling")) !== undefined || managedNeedsTasks;
+  return taskGroupExists({
+    count: num(at(env, "instances", "task", "count")) ?? 0,
+    customScaling: obj(at(env, "scaling", "autoscaling")) !== undefined,
+    managed: max === undefined ? undefined : { maxCapacity: max, maxCoreCapacity: num(at(env, "scaling", "managed", "maxCoreCapacity")) },
+  });
 }
 
 // ---- scaling ---------------------------------------------------------------------------------------------------
 
-type Market = "ON_DEMAND" | "SPOT";
 const isMarket = (v: unknown): v is Market => v === "ON_DEMAND" || v === "SPOT";
 
-/**
- * The most core + task instances EMR managed scaling can reach (unit type Instances; the master is outside the
- * limits): core grows up to maxCoreCapacity and, when on-demand, up to maxOnDemandCapacity; task nodes take the rest,
- * on-demand ones only within what maxOnDemandCapacity leaves (EMR management guide, "Node allocation strategy").
- */
-export function managedScalingCeiling(
-  managed: { maxOnDemandCapacity?: number; maxCoreCapacity?: number },
-  core: { market: Market },
-  task: { market: Market },
-): number {
-  const onDemand = managed.maxOnDemandCapacity ?? Infinity;
-  const coreCeiling = Math.min(managed.maxCoreCapacity ?? Infinity, core.market === "ON_DEMAND" ? onDemand : Infinity);
-  const taskCeiling = task.market === "SPOT" ? Infinity : Math.max(0, onDemand - (core.market === "ON_DEMAND" ? coreCeiling : 0));
-  return coreCeiling + taskCeiling;
-}
+export { managedScalingCeiling };
 
 const scalingChecks: ConfigCheck[] = [
   {

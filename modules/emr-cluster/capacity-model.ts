@@ -11,6 +11,7 @@
  *   used first, core before task, up to maxOnDemandCapacity; the remaining units are spot (fleets) or the task group's
  *   market (groups) (EMR management guide, "Managed scaling: node allocation strategy").
  */
+import { splitCoreTask, taskGroupExists } from "../../environments/capacity-rules";
 import type { EnvironmentConfig } from "../../environments/schema";
 import type { ClusterSpec } from "./cluster-spec";
 
@@ -102,16 +103,7 @@ export function scalingRange(config: CapacityConfig): ScalingRange {
  */
 export function hasTaskNodes(config: CapacityConfig, taskCount = config.instances.task.count): boolean {
   if (config.fleets) return config.fleets.task !== undefined;
-  const managed = config.scaling.managed;
-  const managedNeedsTasks = managed !== undefined && managed.maxCapacity > (managed.maxCoreCapacity ?? managed.maxCapacity);
-  return taskCount > 0 || config.scaling.autoscaling !== undefined || managedNeedsTasks;
-}
-
-/** Core and task amounts for `units` of managed capacity: core first up to maxCore, at least one core node. */
-function splitCoreTask(units: number, range: Extract<ScalingRange, { kind: "managed" }>, coreCap = Infinity) {
-  let core = Math.min(units, range.maxCore ?? units, coreCap);
-  core = Math.max(core, Math.min(1, units));
-  return { core, task: units - core };
+  return taskGroupExists({ count: taskCount, customScaling: config.scaling.autoscaling !== undefined, managed: config.scaling.managed });
 }
 
 function groupsAt(config: CapacityConfig, end: "min" | "max"): GroupCapacity[] {
@@ -123,7 +115,7 @@ function groupsAt(config: CapacityConfig, end: "min" | "max"): GroupCapacity[] {
   else {
     // An on-demand core group stops at maxOnDemandCapacity; the rest goes to task nodes.
     const onDemandCap = core.market === "ON_DEMAND" && range.maxOnDemand !== undefined ? range.maxOnDemand : Infinity;
-    counts = { master: master.count, ...splitCoreTask(range[end], range, onDemandCap) };
+    counts = { master: master.count, ...splitCoreTask(range[end], range.maxCore, onDemandCap) };
   }
   return NODE_ROLES.map((role) => ({ role, instanceType: config.instances[role].instanceType, market: config.instances[role].market, count: counts[role] }));
 }
@@ -138,7 +130,7 @@ function fleetsAt(fleets: NonNullable<EnvironmentConfig["fleets"]>, range: Scali
   const targets = (role: NodeRole) => ({ onDemandUnits: fleets[role]?.targetOnDemandCapacity ?? 0, spotUnits: fleets[role]?.targetSpotCapacity ?? 0 });
   const present = NODE_ROLES.filter((role) => fleets[role] !== undefined);
   if (range.kind !== "managed") return present.map((role) => ({ role, types: options(role), ...targets(role) }));
-  const { core, task } = splitCoreTask(range[end], range, fleets.task ? Infinity : range[end]);
+  const { core, task } = splitCoreTask(range[end], range.maxCore, fleets.task ? Infinity : range[end]);
   let onDemandLeft = range.maxOnDemand ?? Infinity;
   const units = (amount: number) => {
     const onDemandUnits = Math.min(amount, onDemandLeft);
