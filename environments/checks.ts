@@ -323,7 +323,7 @@ const fleetChecks: ConfigCheck[] = [
           const type = str(at(t, "instanceType"));
           if (type === undefined) return;
           // "The instance fleet … contains duplicate instance types" (EMR's RunJobFlow/AddInstanceFleet error).
-          if (seen.has(type)) report(["fleets", role, "instanceTypes", i, "instanceType"], `"${type}" is listed twice; fix: list each type once`);
+          if (seen.has(type)) report(["fleets", role, "instanceTypes", i, "instanceType"], "is listed twice in this fleet; fix: list each type once");
           seen.add(type);
         });
       }

@@ -92,7 +92,7 @@ describe("fleets: refusals, each naming the field and the fix", () => {
 
   test("a type listed twice in one fleet", () => {
     const input = devFleets((f) => (f.task!.instanceTypes[3] = { instanceType: "r6i.2xlarge" }));
-    expect(refusal(input, "fleets.task.instanceTypes.3.instanceType")).toBe('fleets.task.instanceTypes.3.instanceType = "r6i.2xlarge": "r6i.2xlarge" is listed twice; fix: list each type once');
+    expect(refusal(input, "fleets.task.instanceTypes.3.instanceType")).toBe('fleets.task.instanceTypes.3.instanceType = "r6i.2xlarge": is listed twice in this fleet; fix: list each type once');
     // The same type in two fleets is fine.
     expect(() => parseEnvironment(devFleets((f) => (f.task!.instanceTypes[3] = { instanceType: "m5.2xlarge" })), "test")).not.toThrow();
   });
