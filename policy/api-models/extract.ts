@@ -52,26 +52,43 @@ export function findBotocoreData(root = resolve(__dirname, "../..")): { dir: str
   return undefined;
 }
 
-function readModel(dataDir: string, serviceDir: string): any {
+interface RawMember {
+  readonly shape: string;
+}
+interface RawShape {
+  readonly type: string;
+  readonly members?: Record<string, RawMember>;
+  readonly required?: readonly string[];
+  readonly member?: RawMember;
+  readonly key?: RawMember;
+  readonly value?: RawMember;
+  readonly enum?: readonly string[];
+}
+interface RawModel {
+  readonly shapes: Record<string, RawShape>;
+  readonly operations: Record<string, { readonly input?: RawMember }>;
+}
+
+function readModel(dataDir: string, serviceDir: string): RawModel {
   const base = join(dataDir, serviceDir, "service-2.json");
   if (existsSync(base)) return JSON.parse(readFileSync(base, "utf8"));
   return JSON.parse(gunzipSync(readFileSync(`${base}.gz`)).toString("utf8"));
 }
 
-function trim(raw: any, ref: (name: string) => string): TrimmedShape {
+function trim(raw: RawShape, ref: (name: string) => string): TrimmedShape {
   switch (raw.type) {
     case "structure": {
-      const members = Object.fromEntries(Object.entries<any>(raw.members ?? {}).map(([name, m]) => [name, ref(m.shape)]));
+      const members = Object.fromEntries(Object.entries(raw.members ?? {}).map(([name, m]) => [name, ref(m.shape)]));
       return raw.required?.length ? { type: "structure", members, required: [...raw.required].sort() } : { type: "structure", members };
     }
     case "list":
-      return { type: "list", member: ref(raw.member.shape) };
+      return { type: "list", member: ref(raw.member!.shape) };
     case "map":
-      return { type: "map", key: ref(raw.key.shape), value: ref(raw.value.shape) };
+      return { type: "map", key: ref(raw.key!.shape), value: ref(raw.value!.shape) };
     case "string":
       return raw.enum ? { type: "string", enum: [...raw.enum] } : { type: "string" };
     default:
-      return { type: raw.type };
+      return { type: raw.type as "integer" };
   }
 }
 
@@ -89,9 +106,9 @@ export function extractModels(data: { dir: string; version: string }): ApiModels
       const shape = trim(raw, ref);
       shapes[ref(name)] = shape;
       const children =
-        shape.type === "structure" ? Object.values<any>(raw.members ?? {}).map((m) => m.shape)
-        : shape.type === "list" ? [raw.member.shape]
-        : shape.type === "map" ? [raw.key.shape, raw.value.shape]
+        shape.type === "structure" ? Object.values(raw.members ?? {}).map((m) => m.shape)
+        : shape.type === "list" ? [raw.member!.shape]
+        : shape.type === "map" ? [raw.key!.shape, raw.value!.shape]
         : [];
       children.forEach(visit);
     };
