@@ -20,6 +20,8 @@ import { sfnLoggingOn } from "./sfn-logging-on";
 import { sfnRetryBounded } from "./sfn-retry-bounded";
 import { sfnRoleMatchesDefinition } from "./sfn-role-matches-definition";
 import { sfnTimeoutSet } from "./sfn-timeout-set";
+import { sfnDefinitionAsl } from "./sfn-definition-asl";
+import { sfnDefinitionParameters } from "./sfn-definition-parameters";
 import { noWorldOpenIngress } from "./world-open-ingress";
 
 export const POLICY_RULES = [
@@ -45,6 +47,8 @@ export const POLICY_RULES = [
   sfnTimeoutSet,
   sfnLoggingOn,
   sfnRoleMatchesDefinition,
+  sfnDefinitionAsl,
+  sfnDefinitionParameters,
 ] as const;
 
 export type RuleId = (typeof POLICY_RULES)[number]["id"];

@@ -1,0 +1,81 @@
+/**
+ * Every state machine definition passes asl-validator (the Amazon States Language's JSON schemas, paths, transition
+ * targets, terminal states) the way CreateStateMachine would judge it, with Terraform references replaced by dummies
+ * of the same shape, and has no state name twice. The ASL specification: state names "MUST be unique within the scope
+ * of the whole state machine" (https://states-language.net/spec.html#states-fields), so a Parallel state named like a
+ * state inside its own branch is refused by the service.
+ */
+import { dirname } from "node:path";
+import aslValidator from "asl-validator";
+import { defineRule, fromProblems, nonCompliant } from "../rule";
+import { definitionWithDummies, statesWithPaths } from "./sfn-definition-terraform";
+import type { AslDefinition } from "../state-machine-definition";
+
+const OPTIONS = { checkPaths: true, checkArn: true } as const;
+
+/**
+ * asl-validator 4.0.0 builds a new Ajv and compiles every ASL schema on each call (0.25-2 s a definition, ~97% of its
+ * time in ajv). While our call runs, its private ajv's constructor hands back one instance per process, so the schemas
+ * compile once and later calls reuse them. Safe because the options are fixed (the formats it registers depend only on
+ * them) and the call is synchronous; any other version runs unpatched.
+ */
+function withCompiledSchemasReused<T>(run: () => T): T {
+  const root = dirname(require.resolve("asl-validator/package.json"));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if ((require(`${root}/package.json`) as { version: string }).version !== "4.0.0") return run();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ajv = require(require.resolve("ajv", { paths: [root] })) as { default: new (options: object) => AjvLike };
+  const original = ajv.default;
+  ajv.default = function ReusedAjv(options: object) {
+    if (!reused) {
+      const instance = new original(options);
+      // ajv-formats adds its keywords on every call; Ajv throws when one is added twice, so a repeat is skipped.
+      const addKeyword = instance.addKeyword.bind(instance);
+      instance.addKeyword = (definition) => {
+        const names = typeof definition === "string" ? [definition] : [definition.keyword].flat();
+        return names.every((name) => instance.getKeyword(name)) ? instance : addKeyword(definition);
+      };
+      reused = instance;
+    }
+    return reused;
+  } as unknown as typeof original;
+  try {
+    return run();
+  } finally {
+    ajv.default = original;
+  }
+}
+interface AjvLike {
+  addKeyword(definition: string | { keyword: string | string[] }): AjvLike;
+  getKeyword(name: string): unknown;
+}
+let reused: AjvLike | undefined;
+
+/** State names used more than once, each with every path it appears at. */
+export function duplicateStateNames(definition: AslDefinition): string[] {
+  const paths = new Map<string, string[]>();
+  for (const { name, path } of statesWithPaths(definition)) paths.set(name, [...(paths.get(name) ?? []), path]);
+  return [...paths]
+    .filter(([, at]) => at.length > 1)
+    .map(([name, at]) => `state name "${name}" is used ${at.length} times (${at.join(", ")}); state names must be unique across the whole machine, branches included; fix: rename one (a parallel group must not share its name with a step inside it)`);
+}
+
+/** asl-validator's findings for one definition, its duplicate-name finding replaced by ours (which names the paths). */
+export function aslFindings(definition: AslDefinition): string[] {
+  const { errors } = withCompiledSchemasReused(() => aslValidator(structuredClone(definition), OPTIONS));
+  return [
+    ...errors.filter((e) => e["Error code"] !== "DUPLICATE_STATE_NAMES").map((e) => `asl-validator ${e["Error code"]}: ${e.Message}`),
+    ...duplicateStateNames(definition),
+  ];
+}
+
+export const sfnDefinitionAsl = defineRule({
+  id: "sfn-definition-asl",
+  description: "Every state machine definition is valid Amazon States Language (asl-validator) and uses each state name once",
+  appliesTo: ["aws_sfn_state_machine"],
+  check: (resource) => {
+    const parsed = definitionWithDummies(resource);
+    if (!parsed.ok) return nonCompliant(parsed.reason);
+    return fromProblems(aslFindings(parsed.definition));
+  },
+});
