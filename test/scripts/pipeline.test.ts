@@ -286,6 +286,28 @@ describe("pipeline status and history", () => {
     expect(recorded.calls[0]).toMatchObject({ command: "StartExecutionCommand", input: { stateMachineArn: machines.daily, name: "cli-2026-01-12-rec" } });
   });
 
+  it("run --wait shows a stderr already in S3 even when one read outlasts the log wait (the parallel-run flake)", async () => {
+    // Under the full parallel jest run a GetObject to moto took longer than TIMING.logWaitMs (50 ms): the deadline cut
+    // the only read and the tail was reported "not there yet". A 300 ms read makes that deterministic.
+    await s3().send(new PutObjectCommand({ Bucket: "emr-local-logs", Key: "emr/j-1K48XXXXXXHCB/steps/s-2M3XXXXXXXXXX/stderr.gz", Body: gzipSync("Traceback\nValueError: column close is missing\n") }));
+    const slow = s3();
+    const send = slow.send.bind(slow) as (command: unknown, options?: unknown) => Promise<unknown>;
+    slow.send = (async (command: unknown, options?: unknown) => {
+      if (command instanceof GetObjectCommand) await new Promise((resolve) => setTimeout(resolve, 300));
+      return send(command, options);
+    }) as S3Client["send"];
+    const recorded = recordedSfn({
+      DescribeStateMachineCommand: [{ stateMachineArn: machines.daily, name: "emr-platform-local-financialDaily" }],
+      StartExecutionCommand: [{ executionArn: ADD_STEP_FAILED_EXECUTION.executionArn, startDate: ADD_STEP_FAILED_EXECUTION.startDate }],
+      DescribeExecutionCommand: [ADD_STEP_FAILED_EXECUTION],
+      GetExecutionHistoryCommand: [{ events: ADD_STEP_FAILED_HISTORY }],
+    });
+    const run = await emr(["pipeline", "run", "local", "financialDaily", "--date", "2026-01-12", "--wait"], { clients: { sfn: recorded.client, s3: slow }, runId: () => "rec" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toContain("warning:");
+    expect(run.stdout).toContain("    ValueError: column close is missing");
+  });
+
   it("status warns, without failing, when EMR has not copied the stderr yet", async () => {
     const recorded = recordedSfn({ DescribeExecutionCommand: [ADD_STEP_FAILED_EXECUTION], GetExecutionHistoryCommand: [{ events: ADD_STEP_FAILED_HISTORY }] });
     const run = await emr(["pipeline", "status", "local", "financialDaily", "cli-2026-01-12-rec"], { clients: { sfn: recorded.client } });
