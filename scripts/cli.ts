@@ -22,7 +22,8 @@ const FOOTER = `
 Exit codes:
   0    success (plan: no changes)
   1    error (one line on stderr; --debug adds the stack trace)
-  2    plan: the plan has changes (like terraform plan -detailed-exitcode)
+  2    plan: the plan has changes (like terraform plan -detailed-exitcode);
+       pipeline run --wait: a gate stopped the run (its verdict said stop)
   130  interrupted (Ctrl-C); infrastructure is left as it is, rerunning is safe
 
 Environment variables:

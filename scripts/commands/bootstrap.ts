@@ -8,7 +8,7 @@ import { createAwsClients } from "../lib/aws-clients";
 import type { CommandRunner } from "../lib/cli-args";
 import type { CommandContext } from "../lib/context";
 import { callerIdentity, checkAccount } from "../lib/prerequisites";
-import { ensureStateBucket } from "../lib/state-bucket";
+import { ensureStateBucket, stateBackendRegionSetting } from "../lib/state-bucket";
 
 export async function bootstrapCommand(ctx: CommandContext): Promise<number> {
   const backend = ctx.config.stateBackend;
@@ -20,7 +20,7 @@ export async function bootstrapCommand(ctx: CommandContext): Promise<number> {
   const region = backend.region ?? ctx.config.region;
   // The backend may name another region than the environment's; the bucket is made where Terraform will look.
   const s3 = region === ctx.config.region ? ctx.clients.s3 : createAwsClients({ ...ctx.config, region }, ctx.deps.env, ctx.deps.timing.requestTimeoutMs).s3;
-  const { created, settings } = await ensureStateBucket(s3, backend.bucket, region);
+  const { created, settings } = await ensureStateBucket(s3, backend.bucket, region, stateBackendRegionSetting(ctx.name, backend.region));
   ctx.out.line(`  ${created ? "created " : "existed "} state bucket ${backend.bucket} (${region})`);
   for (const s of settings) ctx.out.line(`  ${s.action === "applied" ? "applied " : "already "} ${s.setting}: ${s.detail}`);
   const applied = settings.filter((s) => s.action === "applied").length;

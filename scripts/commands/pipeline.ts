@@ -1,17 +1,29 @@
 /**
  * `pipeline list|run|status|history`: the operator's view of an environment's Step Functions pipelines. The stack's
  * `pipelines` output names each pipeline's state machine; `run` uploads the checked-out jobs first (content-addressed,
- * as `upload` does), so an execution runs exactly that code, and passes the logical date and the code manifest (scripts/lib/code-manifest.ts).
+ * as `upload` does), so an execution runs exactly that code, and passes the logical date and the code manifest (scripts/lib/code-manifest.ts)
+ * in the execution's input only: what scheduled runs execute (jobs/pipeline-code.json) is recorded by `deploy`, or by
+ * `upload --for-schedules`, never by an ad-hoc run.
  */
 import { Command, InvalidArgumentError } from "commander";
 import { ENVIRONMENT_NAMES } from "../../environments";
 import type { CommandContext, CommonOptions } from "../lib/context";
 import { type CommandRunner, positiveInt, positiveNumber } from "../lib/cli-args";
-import { CliError, EXIT } from "../lib/errors";
+import { CliError, EXIT, Interrupted } from "../lib/errors";
 import { formatDuration, table } from "../lib/output";
-import { describeExecution, executionArnFor, executionHistory, executionName, recentExecutions, startExecution, waitForExecution } from "../lib/pipeline-executions";
+import {
+  checkExecutionArgument,
+  describeExecution,
+  executionArnFor,
+  executionHistory,
+  executionName,
+  recentExecutions,
+  requireStateMachine,
+  startExecution,
+  waitForExecution,
+} from "../lib/pipeline-executions";
 import { findPipeline, pipelineFromArn, type PipelineInfo, pipelinesFromOutputs } from "../lib/pipeline-outputs";
-import { isoSeconds, printExecutionReport } from "../lib/pipeline-report";
+import { executionOutcome, isoSeconds, printExecutionReport } from "../lib/pipeline-report";
 import { type UploadedBundle, uploadJobs } from "./upload";
 
 interface PipelineOptions extends CommonOptions {
@@ -26,23 +38,23 @@ export function parseLogicalDate(value: string): string {
   return value;
 }
 
-/** The pipelines the stack's outputs name. */
-async function pipelines(ctx: CommandContext): Promise<PipelineInfo[]> {
+/** The pipelines the stack's outputs name; `arnOption`: the command takes --state-machine-arn (the fix may name it). */
+async function pipelines(ctx: CommandContext, arnOption = true): Promise<PipelineInfo[]> {
   const { outputs, unavailable } = await ctx.outputs();
-  return pipelinesFromOutputs(ctx.name, outputs, unavailable);
+  return pipelinesFromOutputs(ctx.name, outputs, unavailable, arnOption);
 }
 
-/** --state-machine-arn, else the pipeline of that name in the outputs. */
+/** --state-machine-arn (refused when not this environment's, unless --force), else the pipeline of that name in the outputs. */
 async function resolvePipeline(ctx: CommandContext, name: string, options: PipelineOptions): Promise<PipelineInfo> {
-  if (options.stateMachineArn) return { ...pipelineFromArn(options.stateMachineArn), name };
-  return findPipeline(ctx.name, await pipelines(ctx), name);
+  if (options.stateMachineArn !== undefined) return pipelineFromArn(options.stateMachineArn, name, ctx.config, options.force);
+  return findPipeline(ctx.name, await pipelines(ctx), name, ctx.config);
 }
 
 const describeSchedule = (p: PipelineInfo) => (p.schedule ? `${p.schedule.cron} (${p.schedule.timezone})` : "-");
 const describeTrigger = (p: PipelineInfo) => (p.trigger ? `${p.trigger.prefix}…/${p.trigger.marker}` : "-");
 
 export async function pipelineList(ctx: CommandContext): Promise<number> {
-  const all = await pipelines(ctx);
+  const all = await pipelines(ctx, false);
   if (all.length === 0) {
     ctx.out.line(`${ctx.name} runs no pipelines`);
     return EXIT.ok;
@@ -82,7 +94,12 @@ export async function pipelineRun(ctx: CommandContext, name: string, options: Pi
   const pipeline = await resolvePipeline(ctx, name, options);
   const date = options.date ?? new Date(ctx.deps.now()).toISOString().slice(0, 10);
   const total = options.wait ? 3 : 2;
-  const uploaded = await ctx.out.inPhase(1, total, "upload job artifacts", () => uploadJobs(ctx, { recordForPipelines: true }), (u) => `${u.summary.uploaded} uploaded, ${u.summary.skipped} unchanged`);
+  // Before uploading anything: a stale output or a mistyped ARN is one line, with nothing uploaded.
+  await requireStateMachine(ctx.clients.sfn, pipeline, `npm run deploy -- ${ctx.name}${options.stateMachineArn !== undefined ? ", or check --state-machine-arn" : ""}`);
+  // The code goes in the execution's input only: an ad-hoc run does not change what the schedules run (deploy does).
+  const uploaded = await ctx.out.inPhase(1, total, "upload job artifacts", () => uploadJobs(ctx), (u) => `${u.summary.uploaded} uploaded, ${u.summary.skipped} unchanged`);
+  // Ctrl-C during the upload: the uploads do not stop at once (each PutObject finishes), but nothing may start after it.
+  if (ctx.deps.signal.aborted) throw new Interrupted(`interrupted (Ctrl-C) during the upload; no execution was started. The uploaded artifacts stay (content-addressed, harmless); rerun to start ${pipeline.name}`);
   const input = executionInput(date, uploaded);
   const execution = executionName(date, ctx.deps.runId());
   const status = `npm run emr -- pipeline status ${ctx.name} ${pipeline.name} ${execution}`;
@@ -100,10 +117,21 @@ export async function pipelineRun(ctx: CommandContext, name: string, options: Pi
     phase.fail();
     throw err;
   }
-  if (final.status === "SUCCEEDED") phase.done(final.status);
+  // A SUCCEEDED execution may still have run nothing: its output's status says what happened (ALREADY_RUNNING, GATE_STOPPED).
+  const outcome = executionOutcome(final);
+  if (outcome.kind === "succeeded") phase.done(final.status ?? "SUCCEEDED");
   else phase.fail();
   const failing = await printExecutionReport(ctx, pipeline.name, final, await executionHistory(ctx.clients.sfn, executionArn, status), { logWaitMs: ctx.deps.timing.logWaitMs });
-  if (final.status === "SUCCEEDED") return EXIT.ok;
+  if (outcome.kind === "succeeded") return EXIT.ok;
+  if (outcome.kind === "ended" && outcome.status === "ALREADY_RUNNING") {
+    const others = (await recentExecutions(ctx.clients.sfn, pipeline.stateMachineArn, 10, "RUNNING")).filter((e) => e.executionArn !== executionArn);
+    const other = others[0]?.name ? `another execution (${others[0].name}) is running` : "another execution was running when it started";
+    throw new CliError(`${other}; nothing ran for ${date}. fix: rerun once it has ended (npm run emr -- pipeline history ${ctx.name} ${pipeline.name})`);
+  }
+  if (outcome.kind === "ended" && outcome.status === "GATE_STOPPED") {
+    throw new CliError(`${pipeline.name} stopped at the gate for ${date}${outcome.reason ? `: ${outcome.reason}` : ""}; nothing after the gate ran. details: ${status}`, EXIT.stopped);
+  }
+  if (outcome.kind === "ended") throw new CliError(`${pipeline.name} execution ${execution} ended with output status ${JSON.stringify(outcome.status)}, not SUCCEEDED; details: ${status}`);
   throw new CliError(`${pipeline.name} execution ${execution} ${final.status} at state "${failing?.name ?? "unknown"}"${failing?.error ? `: ${failing.error}` : ""}; details: ${status}`);
 }
 
@@ -111,8 +139,13 @@ export async function pipelineStatus(ctx: CommandContext, name: string, executio
   const pipeline = await resolvePipeline(ctx, name, options);
   const sfn = ctx.clients.sfn;
   let executionArn: string;
-  if (execution) executionArn = executionArnFor(pipeline.stateMachineArn, execution);
-  else {
+  const listThem = `npm run emr -- pipeline history ${ctx.name} ${pipeline.name}`;
+  if (execution !== undefined) {
+    // Checked before any call: "", a malformed ARN or another pipeline's execution is one line naming the fix.
+    const otherPipeline = (machine: string) => (options.stateMachineArn === undefined ? pipelines(ctx).then((all) => all.find((p) => p.stateMachineArn.split(":").pop() === machine)?.name) : Promise.resolve(undefined));
+    executionArn = await checkExecutionArgument(execution, pipeline, { listThem, statusOf: (p, e) => `npm run emr -- pipeline status ${ctx.name} ${p} ${e}`, otherPipeline });
+    executionArn = executionArnFor(pipeline.stateMachineArn, executionArn);
+  } else {
     const [latest] = await recentExecutions(sfn, pipeline.stateMachineArn, 1);
     if (!latest?.executionArn) {
       ctx.out.line(`${pipeline.name} has not run yet; start it with: npm run emr -- pipeline run ${ctx.name} ${pipeline.name}`);
@@ -121,7 +154,7 @@ export async function pipelineStatus(ctx: CommandContext, name: string, executio
     executionArn = latest.executionArn;
   }
   // Description and history in parallel: status answers within one round trip of the slower call.
-  const hint = `list them with: npm run emr -- pipeline history ${ctx.name} ${pipeline.name}`;
+  const hint = `list them with: ${listThem}`;
   const [described, events] = await Promise.all([describeExecution(sfn, executionArn, hint), executionHistory(sfn, executionArn, hint)]);
   await printExecutionReport(ctx, pipeline.name, described, events, { logWaitMs: 0 });
   return EXIT.ok;
@@ -154,7 +187,7 @@ const ENV_ARGUMENT = `environment: ${ENVIRONMENT_NAMES.join(", ")}`;
  */
 export function definePipeline(run: CommandRunner): Command {
   // Output, exit and help settings come from the program (scripts/cli.ts copies them onto each subcommand).
-  const pipeline = new Command("pipeline").description("Step Functions pipelines: list, run (uploads the jobs first), status of an execution, history");
+  const pipeline = new Command("pipeline").description("Step Functions pipelines: list, run (uploads the jobs first; alias start), status of an execution, history");
 
   const sub = (name: string, description: string, withPipeline = true) => {
     const command = pipeline
@@ -165,16 +198,25 @@ export function definePipeline(run: CommandRunner): Command {
     if (withPipeline) {
       command
         .argument("<name>", "pipeline name, from: npm run emr -- pipeline list <env>")
-        .option("--state-machine-arn <arn>", "use this state machine instead of the one the stack's outputs name");
+        .option("--state-machine-arn <arn>", "use this state machine instead of the one the stack's outputs name (refused when not <project>-<env>-… in the environment's region and account)")
+        .option("--force", "use a --state-machine-arn that is not the environment's");
     }
     return command;
   };
 
   sub("list", "pipelines with runtime, schedule, trigger, steps and last run", false).action(run((ctx) => pipelineList(ctx)));
 
-  sub("run", "upload changed job artifacts, start an execution for a logical date; --wait follows it")
+  sub("run", "upload changed job artifacts, start an execution for a logical date with that code; --wait follows it")
+    .alias("start")
+    .addHelpText(
+      "after",
+      "\nThe uploaded code goes in this execution's input only: scheduled and data-arrival runs keep the code recorded by\n" +
+        "`npm run deploy -- <env>` (or `npm run emr -- upload <env> --for-schedules`).\n" +
+        "--wait exit codes: 0 the run succeeded; 1 it failed, or another execution was running and nothing ran for the\n" +
+        "date; 2 a gate stopped it (its verdict said stop); 130 Ctrl-C (before the start: no execution was started).",
+    )
     .option("--date <YYYY-MM-DD>", "the logical date the pipeline processes (default: today, UTC)", parseLogicalDate)
-    .option("--wait", "wait for the execution to end (exit 1 naming the failing state if it does not succeed)")
+    .option("--wait", "wait for the execution to end (exit 1 naming the failing state, 2 if a gate stopped it; see below)")
     .option("--timeout <minutes>", "minutes to wait with --wait", positiveNumber, 240)
     .option("--artifacts-bucket <name>", "artifacts bucket (default: the stack's artifacts_bucket output)")
     .option("--logs-bucket <name>", "logs bucket, for the failed step's stderr")

@@ -1,4 +1,8 @@
-/** `upload`: package spark-jobs/ and upload what changed to the artifacts bucket. */
+/**
+ * `upload`: package spark-jobs/ and upload what changed to the artifacts bucket. It records the upload as the code
+ * scheduled pipeline runs execute only with --for-schedules: trying code must not change what tomorrow's schedules run
+ * (`deploy` records it).
+ */
 import type { Command } from "commander";
 import { type CommandRunner, envCommand, intAtLeast, positiveInt, withBucketOptions } from "../lib/cli-args";
 import type { CommandContext } from "../lib/context";
@@ -53,7 +57,8 @@ export async function uploadJobs(ctx: CommandContext, options: UploadOptions = {
 }
 
 export async function uploadCommand(ctx: CommandContext, options: UploadOptions): Promise<number> {
-  await uploadJobs(ctx, { ...options, recordForPipelines: true });
+  await uploadJobs(ctx, options);
+  if (!options.recordForPipelines) ctx.out.line(`  scheduled pipeline runs keep their code (deploy records it; --for-schedules records this upload)`);
   return 0;
 }
 
@@ -61,5 +66,11 @@ export function defineUpload(run: CommandRunner): Command {
   return withBucketOptions(envCommand("upload", "package spark-jobs/ and upload changed artifacts under content-addressed keys"))
     .option("--concurrency <n>", "parallel uploads", positiveInt, 4)
     .option("--part-size <MiB>", "multipart part size (and threshold) in MiB, at least 5", intAtLeast(MIN_PART_SIZE_MIB), 8)
-    .action(run((ctx, options: { concurrency: number; partSize: number }) => uploadCommand(ctx, { concurrency: options.concurrency, partSizeMb: options.partSize })));
+    .option("--for-schedules", "also record this upload in jobs/pipeline-code.json: the code scheduled and data-arrival pipeline runs execute from then on (deploy records it too)")
+    .addHelpText("after", "\nWithout --for-schedules, scheduled pipeline runs keep the code `deploy` (or an upload --for-schedules) recorded;\n`pipeline run` passes its own code in the execution's input.")
+    .action(
+      run((ctx, options: { concurrency: number; partSize: number; forSchedules?: boolean }) =>
+        uploadCommand(ctx, { concurrency: options.concurrency, partSizeMb: options.partSize, recordForPipelines: Boolean(options.forSchedules) }),
+      ),
+    );
 }

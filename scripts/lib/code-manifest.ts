@@ -1,8 +1,9 @@
 /**
  * The code manifest: which uploaded artifacts a pipeline execution runs. `pipeline run` passes it as the execution's
- * `code` input; `upload`, `deploy` and `pipeline run` also write it to `s3://<artifacts>/jobs/pipeline-code.json`,
- * which scheduled and data-arrival executions (no input from a person) read (modules/pipeline/asl-builder.ts).
- * `test` and `submit` do not write it: trying code on a cluster must not change what the schedules run.
+ * `code` input, and only there; `deploy` (and `upload --for-schedules`) write it to
+ * `s3://<artifacts>/jobs/pipeline-code.json`, which scheduled and data-arrival executions (no input from a person)
+ * read (modules/pipeline/asl-builder.ts). `pipeline run`, `upload` without the flag, `test` and `submit` leave it
+ * alone: an ad-hoc run or a try from a developer's checkout must not become tomorrow's scheduled code.
  */
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { CODE_MANIFEST_KEY } from "../../modules/pipeline/asl-builder";

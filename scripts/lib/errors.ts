@@ -3,7 +3,8 @@
  * a missing credential or an unreachable endpoint never surfaces as a stack trace.
  */
 
-export const EXIT = { ok: 0, error: 1, changes: 2, interrupted: 130 } as const;
+/** 2 is "not an error, but not done": plan has changes; a pipeline run a gate stopped (the gate job's own exit 2). */
+export const EXIT = { ok: 0, error: 1, changes: 2, stopped: 2, interrupted: 130 } as const;
 
 /** An expected failure: its message is the whole story (what went wrong and the fix). */
 export class CliError extends Error {

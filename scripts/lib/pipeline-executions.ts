@@ -5,7 +5,9 @@
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
+  DescribeStateMachineCommand,
   type ExecutionListItem,
+  type ExecutionStatus,
   GetExecutionHistoryCommand,
   type HistoryEvent,
   ListExecutionsCommand,
@@ -15,6 +17,7 @@ import {
 import { CliError, WaitTimeout } from "./errors";
 import { formatDuration, type Reporter } from "./output";
 import { currentState, stateRuns } from "./pipeline-history";
+import { parseStatesArn } from "./pipeline-outputs";
 import { pollUntil, type PollOptions } from "./poll";
 
 export type SfnApi = Pick<SFNClient, "send">;
@@ -32,6 +35,61 @@ export function executionArnFor(stateMachineArn: string, execution: string): str
 /** Execution names: 1–80 characters of letters, digits, - and _ (what CloudWatch accepts; AWS allows more). */
 export function executionName(date: string, runId: string): string {
   return `cli-${date}-${runId}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 80);
+}
+
+/**
+ * Characters an execution name may not contain (StartExecution's `name`: no whitespace, brackets, wildcards, these
+ * specials or control characters; https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
+ */
+const NOT_IN_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
+
+export interface ExecutionArgumentHints {
+  /** How to list the pipeline's executions. */
+  listThem: string;
+  /** The status command for pipeline `p` and execution `e`. */
+  statusOf: (pipeline: string, execution: string) => string;
+  /** The pipeline (of the same environment) whose state machine is named `machine`, if any. */
+  otherPipeline: (machine: string) => Promise<string | undefined>;
+}
+
+/**
+ * `status`'s execution argument, checked before any call: empty (an unset "$EXEC" would otherwise show the latest
+ * run, a different one), neither a name nor an execution ARN, or an execution of another state machine (whose report
+ * would be printed under this pipeline's name). Returns the argument.
+ */
+export async function checkExecutionArgument(execution: string, pipeline: { name: string; stateMachineArn: string }, hints: ExecutionArgumentHints): Promise<string> {
+  if (execution.trim() === "") {
+    throw new CliError(`the execution argument is empty (an unset variable?); fix: an execution name from ${hints.listThem}, or leave it out for the latest`);
+  }
+  if (!execution.startsWith("arn:")) {
+    if (execution.length > 80 || NOT_IN_NAME.test(execution)) throw new CliError(`${JSON.stringify(execution)} is not an execution name or ARN; fix: a name from ${hints.listThem}`);
+    return execution;
+  }
+  const parsed = parseStatesArn(execution);
+  if (!parsed?.execution) throw new CliError(`${JSON.stringify(execution)} is not an execution name or ARN; fix: a name from ${hints.listThem}`);
+  const own = parseStatesArn(pipeline.stateMachineArn);
+  if (own && (parsed.stateMachine !== own.stateMachine || parsed.region !== own.region || parsed.account !== own.account)) {
+    const other = await hints.otherPipeline(parsed.stateMachine);
+    const where = parsed.region !== own.region || parsed.account !== own.account ? ` in ${parsed.region}/${parsed.account}` : "";
+    throw new CliError(
+      `execution ${parsed.execution} belongs to ${parsed.stateMachine}${where}, not ${pipeline.name} (${own.stateMachine}); ` +
+        `fix: ${other ? hints.statusOf(other, parsed.execution) : `pass that pipeline's name, or --state-machine-arn of ${parsed.stateMachine}`}`,
+    );
+  }
+  return execution;
+}
+
+/** Fails before anything is uploaded or started when the pipeline's state machine does not exist (DescribeStateMachine). */
+export async function requireStateMachine(sfn: SfnApi, pipeline: { name: string; stateMachineArn: string }, fix: string): Promise<void> {
+  try {
+    await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: pipeline.stateMachineArn }));
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    if (name === "StateMachineDoesNotExist" || name === "InvalidArn") {
+      throw new CliError(`the state machine of pipeline ${pipeline.name} ("${pipeline.stateMachineArn}") does not exist (${name}; the stack's outputs are stale?); nothing was uploaded or started. fix: ${fix}`);
+    }
+    throw err;
+  }
 }
 
 function translate(err: unknown, what: string, hint: string): never {
@@ -76,13 +134,13 @@ export async function executionHistory(sfn: SfnApi, executionArn: string, hint: 
   return events;
 }
 
-/** The newest executions first (ListExecutions' order), at most `limit`. */
-export async function recentExecutions(sfn: SfnApi, stateMachineArn: string, limit: number): Promise<ExecutionListItem[]> {
+/** The newest executions first (ListExecutions' order), at most `limit`; only those in `status` when given. */
+export async function recentExecutions(sfn: SfnApi, stateMachineArn: string, limit: number, status?: ExecutionStatus): Promise<ExecutionListItem[]> {
   const executions: ExecutionListItem[] = [];
   let nextToken: string | undefined;
   try {
     do {
-      const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: Math.min(limit - executions.length, 1000), nextToken }));
+      const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: status, maxResults: Math.min(limit - executions.length, 1000), nextToken }));
       executions.push(...(page.executions ?? []));
       nextToken = page.nextToken;
     } while (nextToken && executions.length < limit);

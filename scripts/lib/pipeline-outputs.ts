@@ -4,11 +4,13 @@
  * clear line instead of a crash deep in a command.
  */
 import { z } from "zod";
+import { type EnvironmentConfig, PIPELINES } from "../../environments";
 import { CliError } from "./errors";
 import type { PartialOutputs } from "./stack-outputs";
 
 const PipelineSchema = z.object({
-  stateMachineArn: z.string().regex(/^arn:aws[a-z-]*:states:[^:]+:\d{12}:stateMachine:[^:]+$/, "a state machine ARN"),
+  // No whitespace anywhere: a pasted ARN's trailing space would otherwise reach StartExecution as "does not exist".
+  stateMachineArn: z.string().regex(/^arn:aws[a-z-]*:states:[^:\s]+:\d{12}:stateMachine:[^:\s]+$/, "a state machine ARN"),
   runtime: z.enum(["transient", "cluster"]),
   schedule: z.object({ cron: z.string(), timezone: z.string() }).nullable().optional(),
   trigger: z.object({ prefix: z.string(), marker: z.string() }).nullable().optional(),
@@ -40,25 +42,72 @@ export function parsePipelines(json: string): PipelineInfo[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The environment's pipelines from the outputs; `unavailable` says why there are no outputs. */
-export function pipelinesFromOutputs(environment: string, outputs: PartialOutputs, unavailable: string | undefined): PipelineInfo[] {
+/**
+ * The environment's pipelines from the outputs; `unavailable` says why there are no outputs. `arnOption`: whether the
+ * command accepts --state-machine-arn (list does not), so the fix names only what the command takes.
+ */
+export function pipelinesFromOutputs(environment: string, outputs: PartialOutputs, unavailable: string | undefined, arnOption = true): PipelineInfo[] {
   if (outputs.pipelines === undefined) {
     const why = unavailable ?? "the stack has no pipelines output (deployed before pipelines existed)";
-    throw new CliError(`the pipelines of ${environment} are unknown: ${why}; fix: npm run deploy -- ${environment}, or pass --state-machine-arn`);
+    throw new CliError(`the pipelines of ${environment} are unknown: ${why}; fix: npm run deploy -- ${environment}${arnOption ? ", or pass --state-machine-arn" : ""}`);
   }
   return parsePipelines(outputs.pipelines);
 }
 
-export function findPipeline(environment: string, pipelines: readonly PipelineInfo[], name: string): PipelineInfo {
+/**
+ * The pipeline `name` of the outputs. A name missing there is told apart: declared in environments/pipelines.ts but
+ * not enabled in the environment, enabled but not deployed yet, or unknown.
+ */
+export function findPipeline(environment: string, pipelines: readonly PipelineInfo[], name: string, config?: Pick<EnvironmentConfig, "pipelines">): PipelineInfo {
   const found = pipelines.find((p) => p.name === name);
   if (found) return found;
-  if (pipelines.length === 0) throw new CliError(`${environment} runs no pipelines; fix: enable one in environments/${environment} and deploy`);
+  if (config && Object.hasOwn(config.pipelines ?? {}, name)) {
+    throw new CliError(`${name} is enabled in environments/${environment}.ts but the stack's outputs do not name it (deployed before it was enabled?); fix: npm run deploy -- ${environment}`);
+  }
+  if (Object.hasOwn(PIPELINES, name)) {
+    throw new CliError(`${environment} does not run ${name} (declared in environments/pipelines.ts, not enabled here); fix: add it to pipelines in environments/${environment}.ts and deploy`);
+  }
+  if (pipelines.length === 0) throw new CliError(`${environment} runs no pipelines; fix: enable one in environments/${environment}.ts and deploy`);
   throw new CliError(`unknown pipeline "${name}" in ${environment}; fix: one of ${pipelines.map((p) => p.name).join(", ")}`);
 }
 
-/** `--state-machine-arn`: a pipeline known only by its ARN (outputs not readable); the name is the ARN's last part. */
-export function pipelineFromArn(arn: string): PipelineInfo {
-  const parsed = PipelineSchema.shape.stateMachineArn.safeParse(arn);
-  if (!parsed.success) throw new CliError(`--state-machine-arn "${arn}" is not a state machine ARN; fix: arn:aws:states:<region>:<account>:stateMachine:<name>`);
-  return { name: arn.split(":").pop()!, stateMachineArn: arn };
+/** The parts of a Step Functions ARN (state machine or execution). */
+export interface StatesArn {
+  partition: string;
+  region: string;
+  account: string;
+  /** The state machine's name. */
+  stateMachine: string;
+  /** The execution's name (execution ARNs only). */
+  execution?: string;
+}
+
+const STATE_MACHINE_ARN = /^arn:(aws[a-z-]*):states:([^:\s]+):(\d{12}):stateMachine:([^:\s]+)$/;
+const EXECUTION_ARN = /^arn:(aws[a-z-]*):states:([^:\s]+):(\d{12}):execution:([^:\s]+):([^:\s]+)$/;
+
+export function parseStatesArn(arn: string): StatesArn | undefined {
+  const m = STATE_MACHINE_ARN.exec(arn) ?? EXECUTION_ARN.exec(arn);
+  return m ? { partition: m[1], region: m[2], account: m[3], stateMachine: m[4], execution: m[5] } : undefined;
+}
+
+/** The state machine name the stack gives a pipeline (modules/pipeline/platform-pipelines.ts): <project>-<env>-<kebab-name>. */
+export const stateMachinePrefix = (config: Pick<EnvironmentConfig, "project" | "name">): string => `${config.project}-${config.name}-`;
+
+/**
+ * `--state-machine-arn`: a pipeline known only by its ARN (outputs not readable). Refused, unless `force`, when the
+ * ARN is not this environment's: its name lacks the <project>-<env>- prefix every pipeline of the environment has,
+ * or its region or account is not the environment's (as --cluster-id refuses another environment's cluster).
+ */
+export function pipelineFromArn(arn: string, name: string, config: Pick<EnvironmentConfig, "project" | "name" | "region" | "accountId">, force = false): PipelineInfo {
+  const parsed = STATE_MACHINE_ARN.exec(arn) ? parseStatesArn(arn) : undefined;
+  if (!parsed) throw new CliError(`--state-machine-arn ${JSON.stringify(arn)} is not a state machine ARN${/\s/.test(arn) ? " (it contains whitespace)" : ""}; fix: arn:aws:states:<region>:<account>:stateMachine:<name>`);
+  const problems: string[] = [];
+  const prefix = stateMachinePrefix(config);
+  if (!parsed.stateMachine.startsWith(prefix)) problems.push(`its name ${parsed.stateMachine} does not start with ${prefix}`);
+  if (parsed.region !== config.region) problems.push(`its region ${parsed.region} is not ${config.name}'s ${config.region}`);
+  if (config.accountId && parsed.account !== config.accountId) problems.push(`its account ${parsed.account} is not ${config.name}'s ${config.accountId}`);
+  if (problems.length > 0 && !force) {
+    throw new CliError(`--state-machine-arn "${arn}" is not a state machine of ${config.name}: ${problems.join(", ")}; nothing was done. fix: pass ${config.name}'s ARN (npm run emr -- pipeline list ${config.name}), or --force to use it anyway`);
+  }
+  return { name, stateMachineArn: arn };
 }

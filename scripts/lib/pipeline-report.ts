@@ -25,6 +25,29 @@ export function logicalDate(input: string | undefined): string | undefined {
   }
 }
 
+/**
+ * What a finished execution did, from its output's top-level `status` (modules/pipeline/asl-builder.ts leaves one on
+ * every successful path): SUCCEEDED ran the steps; ALREADY_RUNNING and GATE_STOPPED end the execution SUCCEEDED while
+ * nothing (or not everything) ran for the date. An output without `status` (a state machine deployed before it was
+ * written) counts as succeeded. Not ended yet, or FAILED/TIMED_OUT/ABORTED: "failed".
+ */
+export type ExecutionOutcome = { kind: "succeeded" } | { kind: "ended"; status: string; reason?: string } | { kind: "failed" };
+
+export function executionOutcome(execution: Pick<ExecutionDescription, "status" | "output">): ExecutionOutcome {
+  if (execution.status !== "SUCCEEDED") return { kind: "failed" };
+  let output: { status?: unknown; message?: unknown; verdict?: { reason?: unknown; job?: unknown } } | undefined;
+  try {
+    output = JSON.parse(execution.output ?? "") as typeof output;
+  } catch {
+    output = undefined;
+  }
+  const status = output && typeof output === "object" ? output.status : undefined;
+  if (status === undefined || status === "SUCCEEDED") return { kind: "succeeded" };
+  const verdict = typeof output?.verdict === "object" && output.verdict ? output.verdict : undefined;
+  const reason = typeof verdict?.reason === "string" ? `${typeof verdict.job === "string" ? `${verdict.job}: ` : ""}${verdict.reason}` : typeof output?.message === "string" ? output.message : undefined;
+  return { kind: "ended", status: String(status), reason };
+}
+
 /** One line from a failure's cause: EMR's failure message when the cause is a step, else its first line, shortened. */
 export function causeSummary(cause: string | undefined): string | undefined {
   if (!cause) return undefined;
@@ -68,7 +91,9 @@ export async function printExecutionReport(ctx: CommandContext, pipeline: string
   const status = execution.status ?? "UNKNOWN";
   const date = logicalDate(execution.input);
   const took = execution.startDate ? formatDuration((execution.stopDate?.getTime() ?? now) - execution.startDate.getTime()) : "-";
-  ctx.out.line(`${pipeline} · ${execution.name ?? "?"}: ${status}${date ? ` (date ${date})` : ""}`);
+  const outcome = executionOutcome(execution);
+  const ran = outcome.kind === "ended" ? `, output status ${outcome.status}${outcome.reason ? `: ${outcome.reason}` : ""}` : "";
+  ctx.out.line(`${pipeline} · ${execution.name ?? "?"}: ${status}${date ? ` (date ${date})` : ""}${ran}`);
   ctx.out.line(`  started ${isoSeconds(execution.startDate)}${execution.stopDate ? `, ended ${isoSeconds(execution.stopDate)}` : ""}, ${execution.stopDate ? "took" : "running for"} ${took}`);
   const runs = stateRuns(events);
   if (runs.length === 0) ctx.out.line("  no state entered yet");

@@ -5,7 +5,7 @@ import { createAwsClients } from "./aws-clients";
 import type { CommandContext } from "./context";
 import { CliError, Interrupted } from "./errors";
 import { callerIdentity, checkAccount, checkNodeVersion, regionNote } from "./prerequisites";
-import { stateBucketPresence } from "./state-bucket";
+import { stateBackendRegionSetting, stateBucketPresence } from "./state-bucket";
 import { synthCommand, type Terraform } from "./terraform";
 import { countPlanChanges, formatPlanCounts, type PlanCounts } from "./terraform-state";
 import { formatReplacementNote, protectedReplacements, type ProtectedReplacement } from "./replacement";
@@ -30,7 +30,7 @@ async function checkStateBucket(ctx: CommandContext): Promise<void> {
   if (backend.type !== "s3") return;
   const region = backend.region ?? ctx.config.region;
   const s3 = region === ctx.config.region ? ctx.clients.s3 : createAwsClients({ ...ctx.config, region }, ctx.deps.env, ctx.deps.timing.requestTimeoutMs).s3;
-  if ((await stateBucketPresence(s3, backend.bucket)) === "missing") {
+  if ((await stateBucketPresence(s3, backend.bucket, { region, setting: stateBackendRegionSetting(ctx.name, backend.region) })) === "missing") {
     throw new CliError(`the Terraform state bucket ${backend.bucket} (${region}) does not exist; fix: npm run emr -- bootstrap ${ctx.name}`);
   }
   ctx.out.line(`  state bucket ${backend.bucket} (${region})`);

@@ -6,6 +6,7 @@
 import {
   CreateBucketCommand,
   GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetBucketVersioningCommand,
@@ -24,19 +25,53 @@ type S3Api = Pick<S3Client, "send">;
 
 export type BucketPresence = "exists" | "missing";
 
-/** HeadBucket: 404 is missing; 403 means the name is someone else's (bucket names are global) or access is denied. */
-export async function stateBucketPresence(s3: S3Api, bucket: string): Promise<BucketPresence> {
+/** What the backend's region is compared with, and where it comes from (for the message). */
+export interface ExpectedRegion {
+  region: string;
+  /** e.g. `stateBackend.region` or `region (stateBackend.region is unset)` */
+  setting: string;
+}
+
+/** Which setting decides where the backend looks for the bucket: stateBackend.region, else the environment's region. */
+export function stateBackendRegionSetting(environment: string, backendRegion: string | undefined): string {
+  return backendRegion ? `stateBackend.region in environments/${environment}.ts` : `environments/${environment}.ts (region; stateBackend.region is unset)`;
+}
+
+/** GetBucketLocation's LocationConstraint as a region: empty is us-east-1, "EU" the legacy eu-west-1 (API reference). */
+export function regionOfLocation(constraint: string | undefined): string {
+  if (!constraint) return "us-east-1";
+  return constraint === "EU" ? "eu-west-1" : constraint;
+}
+
+/**
+ * HeadBucket: 404 is missing; 403 means the name is someone else's (bucket names are global) or access is denied.
+ * With `expected`, a bucket in another region is refused: Terraform's S3 backend would look for it in the wrong one.
+ * The region comes from HeadBucket's x-amz-bucket-region header (also sent with the 301 S3 answers when asked in the
+ * wrong region), else GetBucketLocation (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html).
+ */
+export async function stateBucketPresence(s3: S3Api, bucket: string, expected?: ExpectedRegion): Promise<BucketPresence> {
+  let actual: string | undefined;
   try {
-    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
-    return "exists";
+    actual = (await s3.send(new HeadBucketCommand({ Bucket: bucket }))).BucketRegion;
   } catch (err) {
     const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     if (status === 404 || (err as Error).name === "NotFound" || (err as Error).name === "NoSuchBucket") return "missing";
-    if (status === 403) {
-      throw new CliError(`the state bucket ${bucket} exists but these credentials may not use it (HTTP 403): another account owns the name, or access is denied; fix: pick another stateBackend.bucket, or use the owning account's credentials`);
+    const header = (err as { $response?: { headers?: Record<string, string | undefined> } }).$response?.headers?.["x-amz-bucket-region"];
+    if (status === 301 && header) actual = header;
+    else {
+      if (status === 403) {
+        throw new CliError(`the state bucket ${bucket} exists but these credentials may not use it (HTTP 403): another account owns the name, or access is denied; fix: pick another stateBackend.bucket, or use the owning account's credentials`);
+      }
+      throw err;
     }
-    throw err;
   }
+  if (expected) {
+    actual ??= regionOfLocation((await s3.send(new GetBucketLocationCommand({ Bucket: bucket }))).LocationConstraint);
+    if (actual !== expected.region) {
+      throw new CliError(`the state bucket ${bucket} is in ${actual}, but ${expected.setting} says ${expected.region}; nothing was changed. fix: region: "${actual}" in stateBackend`);
+    }
+  }
+  return "exists";
 }
 
 export interface SettingResult {
@@ -78,8 +113,8 @@ async function readOrAbsent<T>(read: () => Promise<T>, absentCodes: readonly str
  * versioning, default encryption (SSE-KMS with the AWS-managed key; SSE-S3 already in place is accepted), all four
  * public access blocks, BucketOwnerEnforced and a TLS-only policy.
  */
-export async function ensureStateBucket(s3: S3Api, bucket: string, region: string): Promise<{ created: boolean; settings: SettingResult[] }> {
-  const created = (await stateBucketPresence(s3, bucket)) === "missing";
+export async function ensureStateBucket(s3: S3Api, bucket: string, region: string, setting = "stateBackend.region"): Promise<{ created: boolean; settings: SettingResult[] }> {
+  const created = (await stateBucketPresence(s3, bucket, { region, setting })) === "missing";
   if (created) {
     // us-east-1 is the one region that refuses its own name as LocationConstraint (CreateBucket API reference).
     const location = region === "us-east-1" ? undefined : { LocationConstraint: region as never };

@@ -4,7 +4,7 @@
  */
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { gunzipSync } from "node:zlib";
-import { CliError, isNotFound, WaitTimeout } from "./errors";
+import { CliError, Interrupted, isNotFound, WaitTimeout } from "./errors";
 import { pollUntil, type PollOptions } from "./poll";
 
 export interface S3Location {
@@ -47,8 +47,19 @@ export async function readLog(s3: Pick<S3Client, "send">, location: S3Location, 
   }
 }
 
-/** Waits up to `options.timeoutMs` for the log to appear; undefined if it never did. */
+/**
+ * Waits up to `options.timeoutMs` for the log to appear; undefined if it never did. The first read is not cut by that
+ * deadline (only by Ctrl-C and the request timeout): the deadline bounds the wait for EMR to copy the log, and a log
+ * already in S3 must be shown however short the wait, as `pipeline status` (one plain read) shows it.
+ */
 export async function waitForLog(s3: Pick<S3Client, "send">, location: S3Location, options: PollOptions): Promise<string | undefined> {
+  try {
+    const first = await readLog(s3, location, options.signal);
+    if (first !== undefined) return first;
+  } catch (err) {
+    if (options.signal?.aborted) throw new Interrupted(options.interruptMessage ?? "interrupted; nothing was changed or rolled back");
+    throw err;
+  }
   try {
     return await pollUntil(
       async (abortSignal) => {

@@ -10,6 +10,7 @@ import {
   PutBucketPolicyCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { stateBucketPresence } from "../../scripts/lib/state-bucket";
 import { runCaptured, tempRepo } from "../support/cli-harness";
 import { useMoto } from "../support/moto-server";
 import { RecordingRunner } from "../support/recording-runner";
@@ -103,5 +104,49 @@ describe("deploy's prerequisites", () => {
     const runner = new RecordingRunner(fakeTerraform({ root, env: "dev", terraformBin }));
     const run = await runCaptured(["deploy", "dev", "--terraform-bin", terraformBin, "--plan-only"], root, { runner });
     expect(run.stdout).toContain(`  state bucket ${BUCKET} (eu-west-1)\n`);
+  });
+});
+
+describe("the state bucket's region", () => {
+  it("bootstrap refuses a bucket in another region than stateBackend.region, changing nothing", async () => {
+    // dev's backend says eu-west-1; the bucket of that name was made in us-west-2.
+    await new S3Client({ region: "us-west-2", forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: "us-west-2" } }));
+    const run = await runCaptured(["bootstrap", "dev"], tempRepo().root);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `error: the state bucket ${BUCKET} is in us-west-2, but stateBackend.region in environments/dev.ts says eu-west-1; nothing was changed. fix: region: "us-west-2" in stateBackend\n`,
+    );
+    expect(run.stdout).not.toContain("applied");
+    await expect(s3().send(new GetBucketVersioningCommand({ Bucket: BUCKET }))).resolves.not.toHaveProperty("Status");
+  });
+
+  it("deploy's prerequisites refuse it too, before terraform init", async () => {
+    await new S3Client({ region: "us-west-2", forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: "us-west-2" } }));
+    const { root, terraformBin } = tempRepo();
+    const runner = new RecordingRunner(fakeTerraform({ root, env: "dev", terraformBin }));
+    const run = await runCaptured(["deploy", "dev", "--terraform-bin", terraformBin], root, { runner });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`error: the state bucket ${BUCKET} is in us-west-2, but stateBackend.region in environments/dev.ts says eu-west-1;`);
+    expect(runner.argvOf(terraformBin).map((a) => a.filter((x) => !x.startsWith("-chdir"))[0])).toEqual(["version"]);
+  });
+
+  it.each([
+    ["HeadBucket's BucketRegion", [{ BucketRegion: "eu-west-1" }], "eu-west-1"],
+    ["the 301 S3 answers in the wrong region", [Object.assign(new Error("301"), { name: "301", $metadata: { httpStatusCode: 301 }, $response: { headers: { "x-amz-bucket-region": "eu-west-1" } } })], "eu-west-1"],
+    ["GetBucketLocation when HeadBucket names none (EU is eu-west-1)", [{}, { LocationConstraint: "EU" }], "eu-west-1"],
+    ["GetBucketLocation's empty constraint (us-east-1)", [{}, { LocationConstraint: "" }], "us-east-1"],
+  ])("reads the region from %s", async (_label, answers, region) => {
+    const queue = [...answers];
+    const s3Api = {
+      send: async () => {
+        const next = queue.shift();
+        if (next instanceof Error) throw next;
+        return next;
+      },
+    } as unknown as S3Client;
+    await expect(stateBucketPresence(s3Api, BUCKET, { region: "us-west-2", setting: "stateBackend.region" })).rejects.toThrow(
+      `the state bucket ${BUCKET} is in ${region}, but stateBackend.region says us-west-2; nothing was changed. fix: region: "${region}" in stateBackend`,
+    );
+    await expect(stateBucketPresence({ send: async () => ({ BucketRegion: region }) } as unknown as S3Client, BUCKET, { region, setting: "x" })).resolves.toBe("exists");
   });
 });

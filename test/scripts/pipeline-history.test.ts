@@ -2,10 +2,10 @@
 // step behind it), the stack's pipelines output, execution names and ARNs, and the --date check.
 import type { HistoryEvent } from "@aws-sdk/client-sfn";
 import { parseLogicalDate } from "../../scripts/commands/pipeline";
-import { executionArnFor, executionName } from "../../scripts/lib/pipeline-executions";
+import { checkExecutionArgument, executionArnFor, executionName } from "../../scripts/lib/pipeline-executions";
 import { currentState, emrStepOf, failingState, stateDurationMs, stateRuns, type StateRun } from "../../scripts/lib/pipeline-history";
 import { findPipeline, parsePipelines, pipelineFromArn } from "../../scripts/lib/pipeline-outputs";
-import { causeSummary, logicalDate } from "../../scripts/lib/pipeline-report";
+import { causeSummary, executionOutcome, logicalDate } from "../../scripts/lib/pipeline-report";
 import { ADD_STEP_FAILED_HISTORY } from "../support/recorded-sfn";
 
 const t = (s: number) => new Date(Date.UTC(2026, 0, 12, 2, 0, s));
@@ -139,12 +139,79 @@ describe("the stack's pipelines output", () => {
     const all = parsePipelines(JSON.stringify({ a: { stateMachineArn: arn, runtime: "cluster", steps: [] }, b: { stateMachineArn: arn, runtime: "cluster", steps: [] } }));
     expect(findPipeline("dev", all, "b").name).toBe("b");
     expect(() => findPipeline("dev", all, "c")).toThrow('unknown pipeline "c" in dev; fix: one of a, b');
-    expect(() => findPipeline("dev", [], "c")).toThrow("dev runs no pipelines; fix: enable one in environments/dev and deploy");
+    expect(() => findPipeline("dev", [], "c")).toThrow("dev runs no pipelines; fix: enable one in environments/dev.ts and deploy");
   });
 
-  it("--state-machine-arn must be a state machine ARN", () => {
-    expect(pipelineFromArn(arn)).toEqual({ name: "emr-platform-dev-financialDaily", stateMachineArn: arn });
-    expect(() => pipelineFromArn("arn:aws:states:eu-west-1:123456789012:execution:x:y")).toThrow(/is not a state machine ARN/);
+  it("tells a pipeline declared but not enabled in the environment from one enabled but not deployed", () => {
+    const all = parsePipelines(JSON.stringify({ financialDaily: { stateMachineArn: arn, runtime: "transient", steps: [] } }));
+    expect(() => findPipeline("local", all, "smokeNightly", { pipelines: { financialDaily: {} } as never })).toThrow(
+      "local does not run smokeNightly (declared in environments/pipelines.ts, not enabled here); fix: add it to pipelines in environments/local.ts and deploy",
+    );
+    expect(() => findPipeline("dev", all, "smokeNightly", { pipelines: { smokeNightly: {} } as never })).toThrow(
+      "smokeNightly is enabled in environments/dev.ts but the stack's outputs do not name it (deployed before it was enabled?); fix: npm run deploy -- dev",
+    );
+  });
+
+  const dev = { project: "emr-platform", name: "dev" as const, region: "eu-west-1", accountId: undefined as string | undefined };
+
+  it("--state-machine-arn must be a state machine ARN, without whitespace, quoted in the error", () => {
+    expect(pipelineFromArn(arn, "adhoc", dev)).toEqual({ name: "adhoc", stateMachineArn: arn });
+    expect(() => pipelineFromArn("arn:aws:states:eu-west-1:123456789012:execution:x:y", "adhoc", dev)).toThrow(/is not a state machine ARN/);
+    expect(() => pipelineFromArn(`${arn} `, "adhoc", dev)).toThrow(`--state-machine-arn "${arn} " is not a state machine ARN (it contains whitespace); fix: arn:aws:states:<region>:<account>:stateMachine:<name>`);
+  });
+
+  it("--state-machine-arn of another environment, region or account is refused unless --force", () => {
+    const prod = "arn:aws:states:eu-west-1:123456789012:stateMachine:emr-platform-prod-financial-daily";
+    expect(() => pipelineFromArn(prod, "financialDaily", dev)).toThrow(
+      `--state-machine-arn "${prod}" is not a state machine of dev: its name emr-platform-prod-financial-daily does not start with emr-platform-dev-; nothing was done. fix: pass dev's ARN (npm run emr -- pipeline list dev), or --force to use it anyway`,
+    );
+    expect(() => pipelineFromArn(arn.replace("eu-west-1", "us-east-1"), "financialDaily", dev)).toThrow(/: its region us-east-1 is not dev's eu-west-1;/);
+    expect(() => pipelineFromArn(arn, "financialDaily", { ...dev, accountId: "210987654321" })).toThrow(/: its account 123456789012 is not dev's 210987654321;/);
+    expect(pipelineFromArn(prod, "financialDaily", dev, true)).toEqual({ name: "financialDaily", stateMachineArn: prod });
+  });
+});
+
+describe("status's execution argument", () => {
+  const own = { name: "fdOk", stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:emr-platform-local-fd-ok" };
+  const hints = {
+    listThem: "npm run emr -- pipeline history local fdOk",
+    statusOf: (p: string, e: string) => `npm run emr -- pipeline status local ${p} ${e}`,
+    otherPipeline: async (machine: string) => (machine === "emr-platform-local-fd-fail" ? "fdFail" : undefined),
+  };
+
+  it("passes a name or this pipeline's execution ARN through", async () => {
+    await expect(checkExecutionArgument("cli-2026-01-12-x", own, hints)).resolves.toBe("cli-2026-01-12-x");
+    const mine = "arn:aws:states:us-east-1:123456789012:execution:emr-platform-local-fd-ok:cli-2026-01-12-x";
+    await expect(checkExecutionArgument(mine, own, hints)).resolves.toBe(mine);
+  });
+
+  it.each([
+    ["empty", "", "the execution argument is empty (an unset variable?); fix: an execution name from npm run emr -- pipeline history local fdOk, or leave it out for the latest"],
+    ["a malformed ARN", "arn:nonsense", '"arn:nonsense" is not an execution name or ARN; fix: a name from npm run emr -- pipeline history local fdOk'],
+    ["a name with a space", "cli-1 ", '"cli-1 " is not an execution name or ARN; fix: a name from npm run emr -- pipeline history local fdOk'],
+    [
+      "another pipeline's execution",
+      "arn:aws:states:us-east-1:123456789012:execution:emr-platform-local-fd-fail:cli-2026-01-12-x",
+      "execution cli-2026-01-12-x belongs to emr-platform-local-fd-fail, not fdOk (emr-platform-local-fd-ok); fix: npm run emr -- pipeline status local fdFail cli-2026-01-12-x",
+    ],
+  ])("refuses %s before any call", async (_label, argument, message) => {
+    await expect(checkExecutionArgument(argument, own, hints)).rejects.toThrow(message);
+  });
+});
+
+describe("executionOutcome", () => {
+  it.each([
+    ["SUCCEEDED", { status: "SUCCEEDED", output: '{"status":"SUCCEEDED","run":{"date":"2026-01-12"}}' }, { kind: "succeeded" }],
+    ["a definition without output status", { status: "SUCCEEDED", output: '{"date":"2026-01-12"}' }, { kind: "succeeded" }],
+    ["ALREADY_RUNNING", { status: "SUCCEEDED", output: '{"status":"ALREADY_RUNNING","message":"another execution is running"}' }, { kind: "ended", status: "ALREADY_RUNNING", reason: "another execution is running" }],
+    [
+      "GATE_STOPPED with its verdict",
+      { status: "SUCCEEDED", output: JSON.stringify({ status: "GATE_STOPPED", verdict: { verdict: "stop", job: "data_quality", reason: "3 of 8 rows break close > 0" } }) },
+      { kind: "ended", status: "GATE_STOPPED", reason: "data_quality: 3 of 8 rows break close > 0" },
+    ],
+    ["FAILED", { status: "FAILED", output: undefined }, { kind: "failed" }],
+  ])("%s", (_label, execution, expected) => {
+    expect(executionOutcome(execution as never)).toEqual(expected);
   });
 });
 

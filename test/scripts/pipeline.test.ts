@@ -92,9 +92,9 @@ describe("pipeline run", () => {
       code: manifest,
     });
     expect(Object.keys(manifest.entrypoints)).toEqual(expect.arrayContaining(["data_quality", "financial_data_processor", "smoke_test"]));
-    // Scheduled and data-arrival runs (no input) read the same manifest from the artifacts bucket.
-    const stored = await s3().send(new GetObjectCommand({ Bucket: "emr-local-artifacts", Key: "jobs/pipeline-code.json" }));
-    expect(JSON.parse(await stored.Body!.transformToString())).toEqual(manifest);
+    // The code goes in this execution's input only: what scheduled runs execute (deploy's record) is left alone.
+    await expect(s3().send(new HeadObjectCommand({ Bucket: "emr-local-artifacts", Key: "jobs/pipeline-code.json" }))).rejects.toMatchObject({ name: "NotFound" });
+    expect(run.stdout).not.toContain("scheduled pipeline runs now use");
     expect(run.stdout).toContain("[1/2] upload job artifacts … done in");
     expect(run.stdout).toContain(`  follow it: npm run emr -- pipeline status local financialDaily cli-2026-01-12-${RUN_ID}`);
   });
@@ -185,6 +185,124 @@ describe("pipeline run", () => {
   });
 });
 
+/** Ends SUCCEEDED with `output` as the execution's output (what the real definitions' terminal Pass states leave). */
+const endsWith = (output: object) => ({ StartAt: "end", States: { end: { Type: "Pass", Result: output, End: true } } });
+
+describe("pipeline run: what it refuses, and what a SUCCEEDED execution really did", () => {
+  async function nothingHappened() {
+    expect(await executions(machines.daily)).toHaveLength(0);
+    await expect(s3().send(new HeadObjectCommand({ Bucket: "emr-local-artifacts", Key: "jobs/pipeline-code.json" }))).rejects.toMatchObject({ name: "NotFound" });
+  }
+
+  it("refuses another environment's --state-machine-arn before uploading, unless --force", async () => {
+    const prodArn = machines.daily.replace("emr-platform-local-financialDaily", "emr-platform-prod-financial-daily");
+    const refused = await emr(["pipeline", "run", "local", "financialDaily", "--state-machine-arn", prodArn, "--date", "2026-01-19"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `error: --state-machine-arn "${prodArn}" is not a state machine of local: its name emr-platform-prod-financial-daily does not start with emr-platform-local-; nothing was done. fix: pass local's ARN (npm run emr -- pipeline list local), or --force to use it anyway\n`,
+    );
+    expect(refused.stdout).toBe("");
+    const otherRegion = await emr(["pipeline", "run", "local", "financialDaily", "--state-machine-arn", machines.daily.replace("us-east-1", "eu-west-1")]);
+    expect(otherRegion.stderr).toMatch(/: its region eu-west-1 is not local's us-east-1; nothing was done\./);
+    await nothingHappened();
+    // --force: the operator says it is meant (here it names an existing machine, so it runs).
+    const prod = await createStateMachine(sfn(), "emr-platform-prod-financial-daily", gatedPipeline(FAIL_DATE));
+    const forced = await emr(["pipeline", "run", "local", "financialDaily", "--state-machine-arn", prod, "--force", "--date", "2026-01-19"]);
+    expect(forced.code).toBe(0);
+    expect(await executions(prod)).toHaveLength(1);
+  });
+
+  it("quotes an ARN with a trailing space and refuses it before any call", async () => {
+    const run = await emr(["pipeline", "run", "local", "financialDaily", "--state-machine-arn", `${machines.daily} `]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`error: --state-machine-arn "${machines.daily} " is not a state machine ARN (it contains whitespace); fix: arn:aws:states:<region>:<account>:stateMachine:<name>\n`);
+    await nothingHappened();
+  });
+
+  it("checks the state machine exists before uploading, naming the pipeline", async () => {
+    const gone = machines.daily.replace("financialDaily", "gone");
+    const outputs = { ...stackOutputs(), pipelines: JSON.stringify({ fdGone: { stateMachineArn: gone, runtime: "cluster", schedule: null, trigger: null, steps: ["x"] } }) };
+    const run = await emr(["pipeline", "run", "local", "fdGone", "--date", "2026-01-14"], {}, outputs);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `error: the state machine of pipeline fdGone ("${gone}") does not exist (StateMachineDoesNotExist; the stack's outputs are stale?); nothing was uploaded or started. fix: npm run deploy -- local\n`,
+    );
+    expect(run.stdout).not.toContain("upload");
+    await nothingHappened();
+  });
+
+  it("says a pipeline is declared but not enabled in the environment", async () => {
+    const run = await emr(["pipeline", "run", "local", "smokeNightly", "--date", "2026-01-12"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("error: local does not run smokeNightly (declared in environments/pipelines.ts, not enabled here); fix: add it to pipelines in environments/local.ts and deploy\n");
+  });
+
+  it("Ctrl-C during the upload exits 130 and starts no execution", async () => {
+    const interrupt = new AbortController();
+    let text = "";
+    // The Ctrl-C arrives while the artifacts are being uploaded (after the first one is reported).
+    const stdout = {
+      isTTY: false,
+      write: (chunk: string) => {
+        text += chunk;
+        if (/ {2}(uploaded|unchanged) {2}s3:\/\//.test(chunk)) interrupt.abort();
+        return true;
+      },
+      text: () => text,
+    };
+    const run = await emr(["pipeline", "run", "local", "financialDaily", "--date", "2026-01-18"], { signal: interrupt.signal, stdout });
+    expect(run.code).toBe(130);
+    expect(run.stderr).toBe(
+      "error: interrupted (Ctrl-C) during the upload; no execution was started. The uploaded artifacts stay (content-addressed, harmless); rerun to start financialDaily\n",
+    );
+    expect(run.stdout).not.toContain("started");
+    await nothingHappened();
+  });
+
+  it("--wait exits 1 when the execution found another one running: nothing ran for the date", async () => {
+    // Runs for 30 s unless the date is the one that finds "another run" (the real definitions' CheckConcurrency).
+    const definition = {
+      StartAt: "Another run active?",
+      States: {
+        "Another run active?": { Type: "Choice", Choices: [{ Variable: "$.date", StringEquals: "2026-01-13", Next: "AlreadyRunning" }], Default: "hold" },
+        AlreadyRunning: { Type: "Pass", Result: { status: "ALREADY_RUNNING", message: "another execution of fdSlow is running" }, End: true },
+        hold: { Type: "Wait", Seconds: 30, Next: "done" },
+        done: { Type: "Pass", Result: { status: "SUCCEEDED" }, End: true },
+      },
+    };
+    const fdSlow = await createStateMachine(sfn(), "emr-platform-local-fd-slow", definition);
+    const outputs = { ...stackOutputs(), pipelines: JSON.stringify({ fdSlow: { stateMachineArn: fdSlow, runtime: "cluster", schedule: null, trigger: null, steps: ["hold"] } }) };
+    expect((await emr(["pipeline", "run", "local", "fdSlow", "--date", "2026-01-12"], { runId: () => "first" }, outputs)).code).toBe(0);
+    const run = await emr(["pipeline", "run", "local", "fdSlow", "--date", "2026-01-13", "--wait"], { runId: () => "second" }, outputs);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("error: another execution (cli-2026-01-12-first) is running; nothing ran for 2026-01-13. fix: rerun once it has ended (npm run emr -- pipeline history local fdSlow)\n");
+    expect(run.stdout).toContain("fdSlow · cli-2026-01-13-second: SUCCEEDED (date 2026-01-13), output status ALREADY_RUNNING: another execution of fdSlow is running");
+    expect(run.stdout).not.toContain("[3/3] wait for the execution … done");
+  });
+
+  it("--wait exits 2 with the verdict's reason when a gate stopped the run, and 0 for an output status SUCCEEDED", async () => {
+    const verdict = { verdict: "stop", job: "data_quality", reason: "3 of 8 rows break close > 0", details: {} };
+    const stopped = await createStateMachine(sfn(), "emr-platform-local-fd-gate", endsWith({ status: "GATE_STOPPED", verdict }));
+    const ok = await createStateMachine(sfn(), "emr-platform-local-fd-ok", endsWith({ status: "SUCCEEDED" }));
+    const pipelines = { fdGate: { stateMachineArn: stopped, runtime: "transient", steps: ["gate"] }, fdOk: { stateMachineArn: ok, runtime: "transient", steps: ["gate"] } };
+    const outputs = { ...stackOutputs(), pipelines: JSON.stringify(pipelines) };
+    const gate = await emr(["pipeline", "run", "local", "fdGate", "--date", "2026-01-12", "--wait"], {}, outputs);
+    expect(gate.code).toBe(2);
+    expect(gate.stderr).toBe(
+      `error: fdGate stopped at the gate for 2026-01-12: data_quality: 3 of 8 rows break close > 0; nothing after the gate ran. details: npm run emr -- pipeline status local fdGate cli-2026-01-12-${RUN_ID}\n`,
+    );
+    const succeeded = await emr(["pipeline", "run", "local", "fdOk", "--date", "2026-01-12", "--wait"], {}, outputs);
+    expect(succeeded.stderr).toBe("");
+    expect(succeeded.code).toBe(0);
+  });
+
+  it("`start` is `run`", async () => {
+    const run = await emr(["pipeline", "start", "local", "financialDaily", "--date", "2026-01-12"]);
+    expect(run.code).toBe(0);
+    expect(await executions(machines.daily)).toHaveLength(1);
+  });
+});
+
 describe("pipeline list", () => {
   it("lists each pipeline with runtime, schedule, trigger, steps and its last run", async () => {
     expect((await emr(["pipeline", "run", "local", "financialDaily", "--date", "2026-01-12", "--wait"])).code).toBe(0);
@@ -197,6 +315,13 @@ describe("pipeline list", () => {
     expect(lines[2]).toMatch(/^financialDaily +transient +0 2 \* \* \? \* \(Europe\/London\) +raw\/ohlcv\/…\/_SUCCESS +3 +SUCCEEDED \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(\d/);
     expect(lines[3]).toMatch(/^slow +cluster/);
     expect(lines).toHaveLength(4);
+  });
+
+  it("does not advise --state-machine-arn, which list does not take, when the outputs name no pipelines", async () => {
+    const { pipelines: _none, ...outputs } = stackOutputs();
+    const run = await emr(["pipeline", "list", "local"], {}, outputs);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("error: the pipelines of local are unknown: the stack has no pipelines output (deployed before pipelines existed); fix: npm run deploy -- local\n");
   });
 
   it("says so when the environment runs no pipelines", async () => {
@@ -229,6 +354,21 @@ describe("pipeline status and history", () => {
     const run = await emr(["pipeline", "status", "local", "financialDaily", "cli-nope"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe("error: execution cli-nope does not exist; fix: list them with: npm run emr -- pipeline history local financialDaily\n");
+  });
+
+  it("status refuses an empty execution argument, a malformed ARN and another pipeline's execution, with no call", async () => {
+    const empty = await emr(["pipeline", "status", "local", "financialDaily", ""]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toBe("error: the execution argument is empty (an unset variable?); fix: an execution name from npm run emr -- pipeline history local financialDaily, or leave it out for the latest\n");
+    const nonsense = await emr(["pipeline", "status", "local", "financialDaily", "arn:nonsense"]);
+    expect(nonsense.stderr).toBe('error: "arn:nonsense" is not an execution name or ARN; fix: a name from npm run emr -- pipeline history local financialDaily\n');
+    expect((await emr(["pipeline", "run", "local", "broken", "--date", "2026-01-12", "--wait"])).code).toBe(1);
+    const [brokenRun] = await executions(machines.broken);
+    const other = await emr(["pipeline", "status", "local", "financialDaily", brokenRun.executionArn!]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toBe(
+      `error: execution ${brokenRun.name} belongs to emr-platform-local-broken, not financialDaily (emr-platform-local-financialDaily); fix: npm run emr -- pipeline status local broken ${brokenRun.name}\n`,
+    );
   });
 
   it("status of a pipeline that never ran says how to start it", async () => {
@@ -272,6 +412,7 @@ describe("pipeline status and history", () => {
   it("run --wait exits 1 naming the failed EMR step, after printing its stderr tail (recorded addStep.sync history)", async () => {
     await s3().send(new PutObjectCommand({ Bucket: "emr-local-logs", Key: "emr/j-1K48XXXXXXHCB/steps/s-2M3XXXXXXXXXX/stderr.gz", Body: gzipSync("Traceback\nValueError: column close is missing\n") }));
     const recorded = recordedSfn({
+      DescribeStateMachineCommand: [{ stateMachineArn: machines.daily, name: "emr-platform-local-financialDaily" }],
       StartExecutionCommand: [{ executionArn: ADD_STEP_FAILED_EXECUTION.executionArn, startDate: ADD_STEP_FAILED_EXECUTION.startDate }],
       DescribeExecutionCommand: [ADD_STEP_FAILED_EXECUTION],
       GetExecutionHistoryCommand: [{ events: ADD_STEP_FAILED_HISTORY }],
@@ -283,7 +424,30 @@ describe("pipeline status and history", () => {
     );
     expect(run.stdout).toContain("  waiting for s3://emr-local-logs/emr/j-1K48XXXXXXHCB/steps/s-2M3XXXXXXXXXX/stderr.gz");
     expect(run.stdout).toContain("    ValueError: column close is missing");
-    expect(recorded.calls[0]).toMatchObject({ command: "StartExecutionCommand", input: { stateMachineArn: machines.daily, name: "cli-2026-01-12-rec" } });
+    expect(recorded.calls[0]).toMatchObject({ command: "DescribeStateMachineCommand", input: { stateMachineArn: machines.daily } });
+    expect(recorded.calls[1]).toMatchObject({ command: "StartExecutionCommand", input: { stateMachineArn: machines.daily, name: "cli-2026-01-12-rec" } });
+  });
+
+  it("run --wait shows a stderr already in S3 even when one read outlasts the log wait (the parallel-run flake)", async () => {
+    // Under the full parallel jest run a GetObject to moto took longer than TIMING.logWaitMs (50 ms): the deadline cut
+    // the only read and the tail was reported "not there yet". A 300 ms read makes that deterministic.
+    await s3().send(new PutObjectCommand({ Bucket: "emr-local-logs", Key: "emr/j-1K48XXXXXXHCB/steps/s-2M3XXXXXXXXXX/stderr.gz", Body: gzipSync("Traceback\nValueError: column close is missing\n") }));
+    const slow = s3();
+    const send = slow.send.bind(slow) as (command: unknown, options?: unknown) => Promise<unknown>;
+    slow.send = (async (command: unknown, options?: unknown) => {
+      if (command instanceof GetObjectCommand) await new Promise((resolve) => setTimeout(resolve, 300));
+      return send(command, options);
+    }) as S3Client["send"];
+    const recorded = recordedSfn({
+      DescribeStateMachineCommand: [{ stateMachineArn: machines.daily, name: "emr-platform-local-financialDaily" }],
+      StartExecutionCommand: [{ executionArn: ADD_STEP_FAILED_EXECUTION.executionArn, startDate: ADD_STEP_FAILED_EXECUTION.startDate }],
+      DescribeExecutionCommand: [ADD_STEP_FAILED_EXECUTION],
+      GetExecutionHistoryCommand: [{ events: ADD_STEP_FAILED_HISTORY }],
+    });
+    const run = await emr(["pipeline", "run", "local", "financialDaily", "--date", "2026-01-12", "--wait"], { clients: { sfn: recorded.client, s3: slow }, runId: () => "rec" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).not.toContain("warning:");
+    expect(run.stdout).toContain("    ValueError: column close is missing");
   });
 
   it("status warns, without failing, when EMR has not copied the stderr yet", async () => {
@@ -302,6 +466,6 @@ describe("pipeline --help", () => {
     const { root } = tempRepo();
     const run = await runCaptured([...argv, "--help"], root);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^Usage: emr ${argv.join(" ")} `));
+    expect(run.stdout).toMatch(new RegExp(`^Usage: emr ${argv.join(" ")}(\\|start)? `));
   });
 });

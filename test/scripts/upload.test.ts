@@ -34,11 +34,11 @@ describe("upload command", () => {
     const first = await runCaptured(["upload", "local", "--artifacts-bucket", BUCKET], root);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/ {2}5 uploaded \([\d.]+ KiB\), 0 unchanged\n {2}scheduled pipeline runs now use this code: s3:\/\/emr-local-artifacts\/jobs\/pipeline-code\.json\n$/);
+    expect(first.stdout).toMatch(/ {2}5 uploaded \([\d.]+ KiB\), 0 unchanged\n {2}scheduled pipeline runs keep their code \(deploy records it; --for-schedules records this upload\)\n$/);
 
     const bundle = packageJobs(path.join(root, "spark-jobs"), "jobs/");
-    expect(await keys()).toEqual([...bundle.artifacts.map((a) => a.key), "jobs/pipeline-code.json"].sort());
-    expect((await manifest()).pyFiles).toBe(`s3://${BUCKET}/${bundle.pyFiles.key}`);
+    // Without --for-schedules the schedules' code manifest is not written.
+    expect(await keys()).toEqual(bundle.artifacts.map((a) => a.key).sort());
     const head = await s3().send(new HeadObjectCommand({ Bucket: BUCKET, Key: bundle.pyFiles.key }));
     expect(head.Metadata).toEqual({ sha256: bundle.pyFiles.sha256 });
     expect(head.ContentType).toBe("application/zip");
@@ -53,12 +53,17 @@ describe("upload command", () => {
 
   it("uploads only the artifact whose content changed, under a new key", async () => {
     const { root } = tempRepo();
-    await runCaptured(["upload", "local", "--artifacts-bucket", BUCKET], root);
+    await runCaptured(["upload", "local", "--artifacts-bucket", BUCKET, "--for-schedules"], root);
+    const before = await manifest();
     writeFileSync(path.join(root, "spark-jobs", "requirements.txt"), "numpy==2.0.0\n");
-    const run = await runCaptured(["upload", "local", "--artifacts-bucket", BUCKET], root);
-    expect(run.stdout).toMatch(/ {2}1 uploaded .*, 4 unchanged\n/);
-    expect(run.stdout).toMatch(new RegExp(`^  uploaded  s3://${BUCKET}/jobs/[0-9a-f]{16}/requirements\\.txt`, "m"));
-    // Scheduled pipeline runs pick up the new requirements through the manifest.
+    const plain = await runCaptured(["upload", "local", "--artifacts-bucket", BUCKET], root);
+    expect(plain.stdout).toMatch(/ {2}1 uploaded .*, 4 unchanged\n/);
+    // A plain upload leaves the schedules' code as it was.
+    expect(await manifest()).toEqual(before);
+    const run = await runCaptured(["upload", "local", "--artifacts-bucket", BUCKET, "--for-schedules"], root);
+    expect(run.stdout).toContain("  scheduled pipeline runs now use this code: s3://emr-local-artifacts/jobs/pipeline-code.json\n");
+    expect(plain.stdout).toMatch(new RegExp(`^  uploaded  s3://${BUCKET}/jobs/[0-9a-f]{16}/requirements\\.txt`, "m"));
+    // With --for-schedules, scheduled pipeline runs pick up the new requirements through the manifest.
     const bundle = packageJobs(path.join(root, "spark-jobs"), "jobs/");
     expect((await manifest()).requirements).toBe(`s3://${BUCKET}/${bundle.requirements.key}`);
     // The old key stays: steps already submitted with it keep working.
@@ -132,5 +137,14 @@ describe("upload command", () => {
     const run = await runCaptured(["upload", "local", "--part-size", "big"], tempRepo().root);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/option '--part-size <MiB>' argument 'big' is invalid\. must be a whole number of at least 5/);
+  });
+});
+
+describe("upload --help", () => {
+  it("says what --for-schedules records, and that a plain upload leaves the schedules' code alone", async () => {
+    const run = await runCaptured(["upload", "--help"], tempRepo().root);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/--for-schedules +also record this upload in jobs\/pipeline-code\.json/);
+    expect(run.stdout).toContain("Without --for-schedules, scheduled pipeline runs keep the code `deploy` (or an upload --for-schedules) recorded;");
   });
 });
