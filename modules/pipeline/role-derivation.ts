@@ -25,6 +25,8 @@ export const INTEGRATION_ACTIONS: Readonly<Record<string, readonly string[]>> = 
   [RESOURCES.publish]: ["sns:Publish", "kms:GenerateDataKey", "kms:Decrypt"],
   [RESOURCES.listExecutions]: ["states:ListExecutions"],
   [RESOURCES.getObject]: ["s3:GetObject", "kms:Decrypt"],
+  // HeadObject needs s3:GetObject (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html, Permissions).
+  [RESOURCES.headObject]: ["s3:GetObject", "kms:Decrypt"],
 };
 
 /** What CloudWatch Logs delivery and X-Ray tracing need: no resource-level permissions exist for these (AWS docs). */

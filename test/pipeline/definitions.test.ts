@@ -6,7 +6,7 @@ import { Testing } from "cdktf";
 import aslValidator from "asl-validator";
 import { ConfigError, loadEnvironment, parsePipeline, PIPELINES, ENVIRONMENT_NAMES, loadPipelines, parseEnvironment, environmentInput } from "../../environments";
 import { EmrPlatformStack } from "../../modules/platform-stack";
-import { buildDefinition, GATE_EXIT_PATTERNS, RESOURCES, type PipelineContext } from "../../modules/pipeline/asl-builder";
+import { buildDefinition, RESOURCES, type PipelineContext } from "../../modules/pipeline/asl-builder";
 
 const CONTEXT: PipelineContext = {
   pipelineName: "p",
