@@ -66,7 +66,8 @@ export const pipelineSchema = z
       .object({
         cron: z
           .string()
-          .regex(/^(\S+\s+){5}\S+$/, "not an EventBridge Scheduler cron (6 fields: min hour day month weekday year); fix: e.g. \"0 2 * * ? *\""),
+          .regex(/^(\S+\s+){5}\S+$/, "not an EventBridge Scheduler cron (6 fields: min hour day month weekday year); fix: e.g. \"0 2 * * ? *\"")
+          .describe("EventBridge cron: minute 0-59, hour 0-23, day-of-month 1-31, month 1-12/JAN-DEC, day-of-week 1-7/SUN-SAT, year 1970-2199; ? in exactly one of the day fields."),
         timezone: z.string().default("UTC").describe("IANA time zone the cron is read in (Intl.supportedValuesOf(\"timeZone\")), e.g. Europe/London."),
         logicalDateOffsetDays: z
           .number()
@@ -90,7 +91,13 @@ export const pipelineSchema = z
       .strict()
       .optional(),
     steps: z.array(pipelineStepSchema).min(1, "a pipeline needs at least one step; fix: add a { job: ... } step"),
-    retries: z.number().int().min(0).max(5, "more than 5 retries hides a broken job; fix: 0–5").default(1),
+    retries: z
+      .number()
+      .int()
+      .min(0, "below 0; fix: 0–5")
+      .max(5, "more than 5 retries hides a broken job; fix: 0–5")
+      .default(1)
+      .describe("Retries of a failed job or copy step (gates are never retried: a verdict does not change on a rerun)."),
     timeoutMinutes: z
       .number()
       .int()
