@@ -76,10 +76,16 @@ export const pipelineSchema = z
           .max(31, "above 31 days; fix: 0–31 (1 = yesterday)")
           .default(1)
           .describe("A scheduled run processes the day this many days before the UTC date it was scheduled for (1: a 02:00 run processes yesterday)."),
+        skipWhenExists: z
+          .string()
+          .optional()
+          .describe(
+            "With a trigger too: the schedule is the backstop for a late or lost marker. A scheduled run whose day already has this object (s3://{data_bucket}/…{date}…) ends ALREADY_DONE without a cluster.",
+          ),
       })
       .strict()
       .optional()
-      .describe("When both schedule and trigger are on, the schedule is a second start: it runs its logical date again (a rerun replaces that day), unless one is already running."),
+      .describe("Without skipWhenExists, a pipeline with both schedule and trigger runs a day twice (a rerun replaces exactly that day)."),
     trigger: z
       .object({
         prefix: z
@@ -118,6 +124,11 @@ export const pipelineSchema = z
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
     if (pipeline.schedule) {
       for (const p of cronProblems(pipeline.schedule.cron)) issue(["schedule", "cron"], p);
+      const skip = pipeline.schedule.skipWhenExists;
+      if (skip !== undefined && !DAY_OBJECT.test(skip)) {
+        issue(["schedule", "skipWhenExists"], `"${skip}" is not a per-day object in a platform bucket; fix: e.g. "s3://{data_bucket}/processed/financial/_runs/date={date}/_metrics.json"`);
+      }
+      if (skip !== undefined && !pipeline.trigger) issue(["schedule", "skipWhenExists"], "only a pipeline with a trigger has runs for the schedule to back up; fix: remove skipWhenExists");
       if (!TIME_ZONES.has(pipeline.schedule.timezone)) issue(["schedule", "timezone"], "not an IANA time zone; fix: Europe/London");
     }
     // Every name is a state name ("Run <name>"), unique across the whole state machine (ASL: state names are unique
@@ -158,7 +169,7 @@ export const pipelineSchema = z
         const verdict = args.verdict;
         if (verdict === undefined) {
           issue([...path, "args", "verdict"], `${job.name} is a gate: the state machine reads its verdict object; fix: verdict: "s3://{data_bucket}/<its output prefix>/{date}/verdict.json"`);
-        } else if (!VERDICT_URI.test(verdict)) {
+        } else if (!DAY_OBJECT.test(verdict)) {
           issue([...path, "args", "verdict"], `"${verdict}" is not a per-day object in a platform bucket; fix: e.g. "s3://{data_bucket}/processed/quality/{date}/verdict.json"`);
         }
       }
@@ -210,7 +221,7 @@ export function isGateStep(step: LeafStep | z.output<typeof parallelStepSchema>)
 }
 
 /** s3://{a bucket placeholder}/<key with {date}>: one object per day. */
-const VERDICT_URI = /^s3:\/\/\{(data_bucket|artifacts_bucket|logs_bucket)\}\/[^{}]*\{date\}[^{}]*$/;
+const DAY_OBJECT = /^s3:\/\/\{(data_bucket|artifacts_bucket|logs_bucket)\}\/[^{}]*\{date\}[^{}]*$/;
 
 function copyProblems(copy: { from: string; to: string }): { key: "from" | "to"; message: string }[] {
   const out: { key: "from" | "to"; message: string }[] = [];
@@ -292,7 +303,9 @@ export const PIPELINES = {
   financialDaily: {
     description: "Gate the day's OHLCV bars on quality, process them, archive the processed output",
     runtime: "transient",
-    schedule: { cron: "0 2 * * ? *", timezone: "Europe/London" },
+    // The marker starts the day's run when the bars land; the 02:00 schedule is the backstop for yesterday, and ends
+    // at once when the process step already wrote that day's metrics (no second cluster, no second archive).
+    schedule: { cron: "0 2 * * ? *", timezone: "Europe/London", skipWhenExists: "s3://{data_bucket}/processed/financial/_runs/date={date}/_metrics.json" },
     trigger: { prefix: "raw/ohlcv/", marker: "_SUCCESS" },
     steps: [
       {

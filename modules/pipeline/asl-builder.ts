@@ -5,6 +5,7 @@
  *   preamble    CheckConcurrency → (an earlier run still RUNNING? → AlreadyRunning, no cluster) → the run's code
  *   date        the logical date: the arrival key's date segment, a person's `date`, or the schedule's day minus
  *               `schedule.logicalDateOffsetDays`; checked to be YYYY-MM-DD (else InvalidDate → NotifyFailure)
+ *   backstop    [schedule and trigger] a scheduled run whose day is already done ends ALREADY_DONE
  *   checks      every s3://{artifacts_bucket}/… object a step reads exists (headObject), else a message naming it
  *   cluster     [transient] CreateCluster (createCluster.sync)
  *   steps       one addStep.sync per step, Parallel for groups; after a gate, its verdict object is read and a
@@ -12,7 +13,8 @@
  *   closing     [transient] TerminateCluster → Succeeded; TerminateAfterFailure → NotifyFailure → PipelineFailed;
  *               [gate] TerminateAfterGate → NotifyGateStopped → GateStopped
  *
- * Every successful end leaves a top-level `status`: SUCCEEDED, GATE_STOPPED (with the verdict) or ALREADY_RUNNING.
+ * Every successful end leaves a top-level `status`: SUCCEEDED, GATE_STOPPED (with the verdict), ALREADY_RUNNING or
+ * (a scheduled backstop run only) ALREADY_DONE.
  * Every Task but a gate has a bounded Retry. Steps run with ActionOnFailure CONTINUE, so the state machine, not
  * EMR, decides what happens next.
  */
@@ -65,6 +67,9 @@ export const STATE = {
   dateFromSchedule: "DateFromSchedule",
   dateValid: "Date valid?",
   invalidDate: "InvalidDate",
+  scheduledRun: "Scheduled run?",
+  dayDone: "DayDone",
+  alreadyDone: "AlreadyDone",
   createCluster: "CreateCluster",
   terminateCluster: "TerminateCluster",
   terminateAfterFailure: "TerminateAfterFailure",
@@ -416,6 +421,37 @@ export function dateFragment(pipeline: Pipeline, next: string): States {
   };
 }
 
+/**
+ * When schedule and trigger are both on, the schedule is the backstop: a scheduled run whose day already has the
+ * `schedule.skipWhenExists` object (the trigger's run did the day) ends ALREADY_DONE before any cluster. Any error
+ * of the headObject (missing, or unreadable) means "run": a doubtful check never skips a day.
+ */
+function backstop(pipeline: Pipeline, ctx: PipelineContext, next: string): States {
+  const skip = pipeline.schedule?.skipWhenExists;
+  if (!skip) return {};
+  return {
+    [STATE.scheduledRun]: {
+      Type: "Choice",
+      Choices: [{ Variable: "$.run.source", StringEquals: "schedule", Next: STATE.dayDone }],
+      Default: next,
+    },
+    [STATE.dayDone]: {
+      Type: "Task",
+      Comment: `${skip} exists for the run's date`,
+      Resource: RESOURCES.headObject,
+      Parameters: s3Object(skip, ctx.buckets),
+      ResultPath: null,
+      Catch: catchAll(next, "$.dayDoneCheck"),
+      Next: STATE.alreadyDone,
+    },
+    [STATE.alreadyDone]: {
+      Type: "Pass",
+      Parameters: { status: "ALREADY_DONE", "run.$": "$.run", message: `the day's run of ${ctx.pipelineName} already happened (its ${skip} exists); the schedule had nothing to do` },
+      End: true,
+    },
+  };
+}
+
 /** Every s3://{artifacts_bucket}/… object the steps read: deployed by Terraform, so a missing one is a deploy away. */
 export function artifactObjects(pipeline: Pipeline): string[] {
   const uris = pipeline.steps
@@ -570,7 +606,9 @@ export function buildDefinition(pipeline: Pipeline, ctx: PipelineContext): Defin
   const firstStep = stepStateName(pipeline.steps[0], 0);
   const afterChecks = transient ? STATE.createCluster : firstStep;
   const checks = preRunChecks(pipeline, ctx, afterChecks);
-  const afterDate = Object.keys(checks)[0] ?? afterChecks;
+  const afterBackstop = Object.keys(checks)[0] ?? afterChecks;
+  const backstopStates = backstop(pipeline, ctx, afterBackstop);
+  const afterDate = Object.keys(backstopStates)[0] ?? afterBackstop;
   return {
     Comment: `${ctx.pipelineName}: ${pipeline.description || "generated from environments/pipelines.ts"}`,
     StartAt: STATE.checkConcurrency,
@@ -578,6 +616,7 @@ export function buildDefinition(pipeline: Pipeline, ctx: PipelineContext): Defin
     States: {
       ...preamble(ctx, STATE.dateSource),
       ...dateFragment(pipeline, afterDate),
+      ...backstopStates,
       ...checks,
       ...(transient ? clusterStart(ctx, firstStep) : {}),
       ...stepStates(pipeline, ctx, targets, transient ? STATE.terminateCluster : STATE.succeeded),

@@ -18,6 +18,19 @@ const CONTEXT: PipelineContext = {
   runJobFlow: { Name: "emr-platform-dev-p", ReleaseLabel: "emr-7.12.0" },
 };
 
+/** The message of parsing one variant of a declared pipeline. */
+function problems(name: keyof typeof PIPELINES, change: (p: any) => void): string {
+  const input = structuredClone(PIPELINES[name]) as any;
+  change(input);
+  try {
+    parsePipeline(name, input);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  return "";
+}
+
 describe("synthesized definitions", () => {
   const definitions: [string, unknown][] = [];
   beforeAll(() => {
@@ -94,6 +107,9 @@ describe("buildDefinition", () => {
       "DateFromSchedule",
       "Date valid?",
       "InvalidDate",
+      "Scheduled run?",
+      "DayDone",
+      "AlreadyDone",
       "CheckObject1",
       "ObjectMissing1",
       "CreateCluster",
@@ -172,12 +188,30 @@ describe("buildDefinition", () => {
 
   test("pre-run checks: a headObject of every artifacts object a step reads, before CreateCluster, with the fix", () => {
     const d = buildDefinition(pipeline, { ...CONTEXT, environment: "dev" });
-    expect(d.States["Date valid?"]).toMatchObject({ Choices: [{ Next: "CheckObject1" }] });
+    expect(d.States["Date valid?"]).toMatchObject({ Choices: [{ Next: "Scheduled run?" }] });
+    expect(d.States["Scheduled run?"]).toMatchObject({ Default: "CheckObject1" });
     expect(d.States.CheckObject1).toMatchObject({ Resource: RESOURCES.headObject, Parameters: { Bucket: "artifacts", Key: "jobs/rules/ohlcv.json" }, Next: "CreateCluster" });
     expect((d.States.ObjectMissing1 as any).Parameters.Cause).toBe(
       "s3://artifacts/jobs/rules/ohlcv.json is missing (or unreadable); Terraform deploys it from spark-jobs/rules/ohlcv.json; fix: npm run deploy -- dev",
     );
     expect((d.States.CodeManifestMissing as any).Parameters.Cause).toBe("the code manifest s3://artifacts/jobs/pipeline-code.json is missing (or unreadable); fix: npm run emr -- upload dev");
+  });
+
+  test("m3: with schedule and trigger, a scheduled run whose day is done ends ALREADY_DONE; any doubt runs the day", () => {
+    const d = buildDefinition(pipeline, CONTEXT);
+    expect(d.States["Scheduled run?"]).toEqual({
+      Type: "Choice",
+      Choices: [{ Variable: "$.run.source", StringEquals: "schedule", Next: "DayDone" }],
+      Default: "CheckObject1",
+    });
+    expect(d.States.DayDone).toMatchObject({
+      Resource: RESOURCES.headObject,
+      Parameters: { Bucket: "data", "Key.$": "States.Format('processed/financial/_runs/date={}/_metrics.json', $.run.date)" },
+      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.dayDoneCheck", Next: "CheckObject1" }],
+      Next: "AlreadyDone",
+    });
+    expect((d.States.AlreadyDone as any).Parameters.status).toBe("ALREADY_DONE");
+    expect(problems("smokeNightly", (p) => (p.schedule.skipWhenExists = "s3://{data_bucket}/x/{date}/y"))).toContain("only a pipeline with a trigger");
   });
 
   test("the concurrency guard stops a run only when the oldest RUNNING execution is another one", () => {
@@ -259,19 +293,6 @@ describe("pipeline declarations", () => {
     expect(message).toContain("retries = 9");
     expect(message.split("\n").every((line) => !/^\s+at /.test(line))).toBe(true);
   });
-
-  /** The message of parsing one variant of a declared pipeline. */
-  function problems(name: keyof typeof PIPELINES, change: (p: any) => void): string {
-    const input = structuredClone(PIPELINES[name]) as any;
-    change(input);
-    try {
-      parsePipeline(name, input);
-    } catch (e) {
-      expect(e).toBeInstanceOf(ConfigError);
-      return (e as Error).message;
-    }
-    return "";
-  }
 
   test("one step-name rule: a step's name, else its job, else copy; arguments as the job receives them", () => {
     expect(stepName({ job: "dedup", args: {}, onFailure: "stop" })).toBe("dedup");

@@ -270,6 +270,25 @@ describe("transient pipeline (financial-daily) under moto", () => {
     expect(run.entered).toContain("DateFromSchedule");
     expect(run.output.run).toEqual({ date: "2026-01-31", source: "schedule" });
     expect(run.status).toBe("SUCCEEDED");
+    expect(run.entered).toEqual(expect.arrayContaining(["DayDone", "CreateCluster"]));
+  });
+
+  test("a scheduled run whose day the marker's run already did ends ALREADY_DONE, with no cluster", async () => {
+    const key = "processed/financial/_runs/date=2026-01-31/_metrics.json";
+    await s3.send(new PutObjectCommand({ Bucket: DATA_BUCKET, Key: key, Body: "{}" }));
+    try {
+      const { date: _date, ...withoutDate } = INPUT;
+      const run = await execute("financial-daily", {}, { ...withoutDate, source: "schedule" });
+      expect(run.status).toBe("SUCCEEDED");
+      expect(run.output.status).toBe("ALREADY_DONE");
+      expect(run.entered.slice(-2)).toEqual(["DayDone", "AlreadyDone"]);
+      expect(run.entered).not.toContain("CreateCluster");
+      // A person's run of the same day is not skipped: only the schedule is the backstop.
+      const manual = await execute("financial-daily");
+      expect(manual.output.status).toBe("SUCCEEDED");
+    } finally {
+      await s3.send(new DeleteObjectCommand({ Bucket: DATA_BUCKET, Key: key }));
+    }
   });
 
   test("an arrival run takes the date from the marker's key, not from the event time", async () => {
