@@ -363,8 +363,10 @@ const ISO_DAY = "/^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/";
  *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html);
  * - a person's `date` (a backfill), as given;
  * - a schedule: the day it was scheduled for minus `schedule.logicalDateOffsetDays`. ASL's intrinsic functions
- *   have no date arithmetic, so this one state is JSONata (per-state `QueryLanguage`,
- *   https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html), with $toMillis/$fromMillis. It
+ *   have no date arithmetic, so this one state is JSONata: a JSONPath machine may set `QueryLanguage: "JSONata"` per
+ *   state (https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html), and Step Functions
+ *   implements JSONata 2.0.6 with its built-ins (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html),
+ *   $toMillis/$fromMillis among them. It
  *   reads `scheduledTime` when the schedule passes EventBridge Scheduler's <aws.scheduler.scheduled-time>
  *   (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html), else the
  *   execution's start time, both UTC.
