@@ -1,18 +1,40 @@
 /**
  * Generates a pipeline's Amazon States Language definition from its typed declaration (never hand-written JSON).
+ * The definition is built in reading order from fragments, each a Record<string, State> that names its exits:
  *
- *   CheckConcurrency → (another run active? → AlreadyRunning, no cluster) → code and date of the run
- *   → [transient] CreateCluster (createCluster.sync) → one addStep.sync per step, Parallel for groups
- *   → [transient] TerminateCluster (terminateCluster.sync) → Succeeded
+ *   preamble    CheckConcurrency → (an earlier run still RUNNING? → AlreadyRunning, no cluster) → the run's code
+ *   date        the logical date: the arrival key's date segment, a person's `date`, or the schedule's day minus
+ *               `schedule.logicalDateOffsetDays`; checked to be YYYY-MM-DD (else InvalidDate → NotifyFailure)
+ *   backstop    [schedule and trigger] a scheduled run whose day is already done ends ALREADY_DONE
+ *   checks      every s3://{artifacts_bucket}/… object a step reads exists (headObject), else a message naming it
+ *   cluster     [transient] CreateCluster (createCluster.sync)
+ *   steps       one addStep.sync per step, Parallel for groups; after a gate, its verdict object is read and a
+ *               Choice stops the run on "stop"
+ *   closing     [transient] TerminateCluster → Succeeded; TerminateAfterFailure → NotifyFailure → PipelineFailed;
+ *               [gate] TerminateAfterGate → NotifyGateStopped → GateStopped
  *
- * Every failure after the cluster exists goes to TerminateAfterFailure → NotifyFailure (SNS) → PipelineFailed; a
- * failure before it goes straight to NotifyFailure. A quality gate (a catalogue job with an `exit2` meaning) that
- * exits 2 goes to TerminateAfterGate → NotifyGateStopped → GateStopped (a clean stop). Every Task has a bounded
- * Retry. Steps run with ActionOnFailure CONTINUE, so the state machine, not EMR, decides what happens next.
+ * Every successful end leaves a top-level `status`: SUCCEEDED, GATE_STOPPED (with the verdict), ALREADY_RUNNING or
+ * (a scheduled backstop run only) ALREADY_DONE.
+ * Every Task but a gate has a bounded Retry. Steps run with ActionOnFailure CONTINUE, so the state machine, not
+ * EMR, decides what happens next.
  */
 import { findJob, jobArgv } from "../core/job-catalog";
-import type { CopyStep, JobStep, Pipeline, PipelineStep, Placeholder } from "../../environments/pipelines";
+import {
+  groupName,
+  isGateStep,
+  stepArgs,
+  stepName,
+  triggerDateSegment,
+  type CopyStep,
+  type JobStep,
+  type Pipeline,
+  type PipelineStep,
+  type Placeholder,
+} from "../../environments/pipelines";
 import type { Json } from "./run-job-flow";
+
+/** The step-name rule lives in environments/pipelines.ts; re-exported for the callers that import it from here. */
+export { stepName };
 
 /** Resource ARNs of the integrations the definitions use (Step Functions developer guide, "Amazon EMR" page). */
 export const RESOURCES = {
@@ -22,23 +44,65 @@ export const RESOURCES = {
   publish: "arn:aws:states:::sns:publish",
   listExecutions: "arn:aws:states:::aws-sdk:sfn:listExecutions",
   getObject: "arn:aws:states:::aws-sdk:s3:getObject",
+  headObject: "arn:aws:states:::aws-sdk:s3:headObject",
 } as const;
 
 /** Where `pipeline run` (and `upload`) record the content-addressed keys of the code scheduled runs use. */
 export const CODE_MANIFEST_KEY = "jobs/pipeline-code.json";
 
-/**
- * EMR step failures surface as States.TaskFailed whose Cause carries the step's FailureDetails; a gate step runs
- * spark-submit in client mode so the driver's exit code is the step's. These patterns (ASL StringMatches, `*` only)
- * recognise exit code 2; the exact wording is one of the things only a real account can confirm (README).
- */
-export const GATE_EXIT_PATTERNS = ["*exit code 2", "*exit code 2 *", "*exit code 2.*", "*exit status 2*", "*exitCode=2*"] as const;
+/** State names: the CLI's status report, the local runner and the tests read these. */
+export const STATE = {
+  checkConcurrency: "CheckConcurrency",
+  anotherRunActive: "Another run active?",
+  oldestRunning: "OldestRunning",
+  startedFirst: "Started first?",
+  alreadyRunning: "AlreadyRunning",
+  codeGiven: "Code given?",
+  loadCodeManifest: "LoadCodeManifest",
+  codeManifestMissing: "CodeManifestMissing",
+  useManifestCode: "UseManifestCode",
+  dateSource: "Date source?",
+  dateFromKey: "DateFromKey",
+  dateFromInput: "DateFromInput",
+  dateFromSchedule: "DateFromSchedule",
+  dateValid: "Date valid?",
+  invalidDate: "InvalidDate",
+  scheduledRun: "Scheduled run?",
+  dayDone: "DayDone",
+  alreadyDone: "AlreadyDone",
+  createCluster: "CreateCluster",
+  terminateCluster: "TerminateCluster",
+  terminateAfterFailure: "TerminateAfterFailure",
+  terminateAfterGate: "TerminateAfterGate",
+  notifyFailure: "NotifyFailure",
+  notifyGateStopped: "NotifyGateStopped",
+  gateStopped: "GateStopped",
+  succeeded: "Succeeded",
+  pipelineFailed: "PipelineFailed",
+  run: (name: string) => `Run ${name}`,
+  continueAfter: (name: string) => `Continue after ${name}`,
+  readVerdict: (name: string) => `Read ${name} verdict`,
+  gatePassed: (name: string) => `Gate ${name} passed?`,
+  checkObject: (n: number) => `CheckObject${n}`,
+  objectMissing: (n: number) => `ObjectMissing${n}`,
+} as const;
+
+/** Where each part of the run's state lives in the execution's JSON. */
+const PATH = {
+  clusterId: "$.cluster.clusterId",
+  date: "$.run.date",
+  /** The last gate's verdict object ({"verdict": "pass" | "stop", "job", "reason", "details"}). */
+  gate: "$.gate",
+  gateVerdict: "$.gate.verdict.verdict",
+} as const;
 
 export interface PipelineContext {
   readonly pipelineName: string;
   readonly stateMachineName: string;
   readonly topicArn: string;
   readonly buckets: Readonly<Record<Exclude<Placeholder, "date">, string>>;
+  /** The environment's name, for the fixes the failure messages suggest (`npm run deploy -- <env>`). */
+  readonly environment?: string;
   /** RunJobFlow parameters (transient runtime). */
   readonly runJobFlow?: Record<string, Json>;
   /** The environment's cluster id (cluster runtime). */
@@ -46,14 +110,13 @@ export interface PipelineContext {
 }
 
 export type State = Record<string, Json>;
+type States = Record<string, State>;
 export interface Definition {
   Comment: string;
   StartAt: string;
   TimeoutSeconds: number;
-  States: Record<string, State>;
+  States: States;
 }
-
-const CLUSTER_ID_PATH = "$.cluster.clusterId";
 
 /** Bounded retry of a task: Step Functions' default is 3 attempts; we always say how many. */
 function retry(maxAttempts: number, intervalSeconds = 30): Json[] {
@@ -73,133 +136,106 @@ function literal(text: string): string {
   return `'${escapeLiteral(text)}'`;
 }
 
-/** One argument as an intrinsic expression: a literal, or States.Format over `$.run.date` when it uses {date}. */
-function argument(value: string, buckets: PipelineContext["buckets"]): string {
-  const parts = value.split(/(\{[a-z_]+\})/).filter((p) => p !== "");
-  let template = "";
+/** A value with placeholders as an intrinsic template: `{date}` → `{}`, bucket placeholders filled in. */
+function template(value: string, buckets: PipelineContext["buckets"]): { template: string; usesDate: boolean } {
+  let out = "";
   let usesDate = false;
-  for (const part of parts) {
+  for (const part of value.split(/(\{[a-z_]+\})/).filter((p) => p !== "")) {
     if (part === "{date}") {
-      template += "{}";
+      out += "{}";
       usesDate = true;
     } else if (/^\{[a-z_]+\}$/.test(part) && part.slice(1, -1) in buckets) {
       // Bucket names are inserted unescaped: at synth they are Terraform references, which contain braces.
-      template += buckets[part.slice(1, -1) as keyof typeof buckets];
+      out += buckets[part.slice(1, -1) as keyof typeof buckets];
     } else {
-      template += escapeLiteral(part);
+      out += escapeLiteral(part);
     }
   }
-  return usesDate ? `States.Format('${template}', $.run.date)` : `'${template}'`;
+  return { template: out, usesDate };
 }
 
-export function stepName(step: Exclude<PipelineStep, { parallel: unknown }>): string {
-  return step.name ?? ("job" in step ? step.job : "copy");
+/** One argument as an intrinsic expression: a literal, or States.Format over `$.run.date` when it uses {date}. */
+function argument(value: string, buckets: PipelineContext["buckets"]): string {
+  const t = template(value, buckets);
+  return t.usesDate ? `States.Format('${t.template}', ${PATH.date})` : `'${t.template}'`;
 }
 
-export function isGate(step: PipelineStep): boolean {
-  if (!("job" in step)) return false;
-  const job = findJob(step.job);
-  return typeof job !== "string" && job.exit2 !== null;
+/** `s3://{bucket}/key` → the Bucket and Key (or Key.$ over the run's date) Parameters of an S3 SDK task. */
+function s3Object(uri: string, buckets: PipelineContext["buckets"]): Record<string, string> {
+  const match = /^s3:\/\/\{([a-z_]+)\}\/(.+)$/.exec(uri);
+  const bucket = match ? buckets[match[1] as keyof typeof buckets] : undefined;
+  if (!match || bucket === undefined) throw new Error(`"${uri}" is not s3://{a bucket placeholder}/<key>`);
+  const key = template(match[2], buckets);
+  return key.usesDate ? { Bucket: bucket, "Key.$": `States.Format('${key.template}', ${PATH.date})` } : { Bucket: bucket, Key: match[2] };
 }
 
+function fixCommand(ctx: PipelineContext, command: string): string {
+  return `npm run ${command} ${ctx.environment ?? "<env>"}`;
+}
+
+/**
+ * Every step runs spark-submit in cluster mode, gates included: a gate's stop is now the verdict object it writes,
+ * not its exit code, so nothing needs the driver on the primary node. In cluster mode spark-submit still waits for
+ * the application and exits non-zero when it fails (spark.yarn.submit.waitAppCompletion, default true:
+ * https://spark.apache.org/docs/latest/running-on-yarn.html), so a broken job still fails its step; and the
+ * primary node stays free of drivers.
+ */
 function jobArgs(step: JobStep, ctx: PipelineContext): string {
   const job = findJob(step.job);
+  // environments/pipelines.ts refused unknown jobs; this is the type narrowing, not a check.
   if (typeof job === "string") throw new Error(job);
-  const args = Object.fromEntries(Object.entries(step.args).map(([k, v]) => [k, v === true ? "true" : String(v)]));
-  // Client mode for a gate: spark-submit then exits with the driver's code, so exit 2 reaches the step's status.
-  const mode = job.exit2 !== null ? "client" : "cluster";
   const items = [
     literal("spark-submit"),
     literal("--deploy-mode"),
-    literal(mode),
+    literal("cluster"),
     literal("--py-files"),
     "$.code.pyFiles",
     `$.code.entrypoints.${job.name}`,
-    ...jobArgv(job, args).map((a) => argument(a, ctx.buckets)),
+    ...jobArgv(job, stepArgs(step)).map((a) => argument(a, ctx.buckets)),
   ];
   return `States.Array(${items.join(", ")})`;
 }
 
+/**
+ * s3-dist-cp: with onlyDate, --srcPattern keeps the files under --src whose full path matches the regex, with their
+ * path relative to --src (EMR Release Guide, S3DistCp options:
+ * https://docs.aws.amazon.com/emr/latest/ReleaseGuide/UsingEMR_s3distcp.html). The processed datasets are partitioned
+ * by date=<D>, and the run's metrics and pictures live under _runs/date=<D>/, so ".*\/date=<D>/.*" is the day.
+ */
 function copyArgs(step: CopyStep, ctx: PipelineContext): string {
   const items = [
     literal("s3-dist-cp"),
     argument(`--src=s3://{data_bucket}/${step.copy.from}`, ctx.buckets),
     argument(`--dest=s3://{data_bucket}/${step.copy.to}`, ctx.buckets),
+    ...(step.copy.onlyDate ? [argument("--srcPattern=.*/date={date}/.*", ctx.buckets)] : []),
   ];
   return `States.Array(${items.join(", ")})`;
 }
 
 function addStepTask(step: JobStep | CopyStep, pipeline: Pipeline, ctx: PipelineContext): State {
-  const name = stepName(step);
+  const gate = isGateStep(step);
   return {
     Type: "Task",
     Resource: RESOURCES.addStep,
     Parameters: {
-      ...(ctx.clusterId !== undefined ? { ClusterId: ctx.clusterId } : { "ClusterId.$": CLUSTER_ID_PATH }),
+      ...(ctx.clusterId !== undefined ? { ClusterId: ctx.clusterId } : { "ClusterId.$": PATH.clusterId }),
       Step: {
-        Name: `${ctx.pipelineName}/${name}`,
+        Name: `${ctx.pipelineName}/${stepName(step)}`,
         ActionOnFailure: "CONTINUE",
         HadoopJarStep: { Jar: "command-runner.jar", "Args.$": "job" in step ? jobArgs(step, ctx) : copyArgs(step, ctx) },
       },
     },
     ResultPath: null,
-    Retry: retry(pipeline.retries, 60),
+    // A gate is deterministic: a retry would run it again for the same answer. Its failure means "it broke".
+    ...(gate ? {} : { Retry: retry(pipeline.retries, 60) }),
   };
 }
 
 interface Targets {
   /** Where failures go: terminate (transient) or notify (cluster). */
   readonly onFailure: string;
-  /** Where a gate's exit 2 goes. */
+  /** Where a gate's "stop" goes. */
   readonly onGate: string;
-}
-
-function addSteps(pipeline: Pipeline, ctx: PipelineContext, states: Record<string, State>, targets: Targets, end: string): string {
-  const names = pipeline.steps.map((step, i) =>
-    "parallel" in step ? `Run ${step.name ?? `parallel_${i + 1}`}` : `Run ${stepName(step)}`,
-  );
-  pipeline.steps.forEach((step, i) => {
-    const stateName = names[i];
-    const next = names[i + 1] ?? end;
-    if ("parallel" in step) {
-      states[stateName] = {
-        Type: "Parallel",
-        Branches: step.parallel.map((leaf) => {
-          const leafName = `Run ${stepName(leaf)}`;
-          const branch: Record<string, State> = { [leafName]: { ...addStepTask(leaf, pipeline, ctx), End: true } };
-          if (leaf.onFailure === "continue") {
-            const skipped = `Continue after ${stepName(leaf)}`;
-            branch[leafName].Catch = catchAll(skipped);
-            delete branch[leafName].End;
-            branch[leafName].Next = skipped;
-            branch[skipped] = { Type: "Pass", End: true };
-          }
-          return { StartAt: leafName, States: branch };
-        }),
-        ResultPath: null,
-        Next: next,
-        Catch: catchAll(targets.onFailure),
-      };
-      return;
-    }
-    const task: State = { ...addStepTask(step, pipeline, ctx), Next: next };
-    if (isGate(step)) {
-      const check = `Gate ${stepName(step)} passed?`;
-      task.Catch = [
-        { ErrorEquals: ["States.TaskFailed"], ResultPath: "$.error", Next: check },
-        ...catchAll(targets.onFailure),
-      ];
-      states[check] = {
-        Type: "Choice",
-        Choices: [{ Or: GATE_EXIT_PATTERNS.map((p) => ({ Variable: "$.error.Cause", StringMatches: p })), Next: targets.onGate }],
-        Default: targets.onFailure,
-      };
-    } else {
-      task.Catch = step.onFailure === "continue" ? catchAll(next, "$.lastFailure") : catchAll(targets.onFailure);
-    }
-    states[stateName] = task;
-  });
-  return names[0];
 }
 
 function notify(ctx: PipelineContext, subject: string, next: string, onError: string): State {
@@ -223,7 +259,7 @@ function terminate(next: string, onError: string): State {
   return {
     Type: "Task",
     Resource: RESOURCES.terminateCluster,
-    Parameters: { "ClusterId.$": CLUSTER_ID_PATH },
+    Parameters: { "ClusterId.$": PATH.clusterId },
     ResultPath: null,
     Retry: retry(3, 30),
     Catch: catchAll(onError, "$.terminateError"),
@@ -231,113 +267,362 @@ function terminate(next: string, onError: string): State {
   };
 }
 
-export function buildDefinition(pipeline: Pipeline, ctx: PipelineContext): Definition {
-  const transient = pipeline.runtime === "transient";
-  if (transient && !ctx.runJobFlow) throw new Error(`pipeline ${ctx.pipelineName}: a transient pipeline needs RunJobFlow parameters`);
-  if (!transient && ctx.clusterId === undefined) throw new Error(`pipeline ${ctx.pipelineName}: a cluster pipeline needs the cluster id`);
-  const states: Record<string, State> = {};
-  const failed = "PipelineFailed";
-  const notifyFailure = "NotifyFailure";
-  const targets: Targets = transient
-    ? { onFailure: "TerminateAfterFailure", onGate: "TerminateAfterGate" }
-    : { onFailure: notifyFailure, onGate: "NotifyGateStopped" };
+/** A Pass that records a failure the operator can act on, then the failure notification. */
+function failure(error: string, cause: Json, causeIsExpression = false): State {
+  return {
+    Type: "Pass",
+    Parameters: { Error: error, [causeIsExpression ? "Cause.$" : "Cause"]: cause },
+    ResultPath: "$.error",
+    Next: STATE.notifyFailure,
+  };
+}
 
-  states.CheckConcurrency = {
-    Type: "Task",
-    Resource: RESOURCES.listExecutions,
-    // This execution is one of the RUNNING ones: a second entry means another run of this pipeline is active.
-    Parameters: { "StateMachineArn.$": "$$.StateMachine.Id", StatusFilter: "RUNNING", MaxResults: 2 },
-    // Only the ARNs: the rest (dates, names) would bloat every later state and the notification.
-    ResultSelector: { "running.$": "$.Executions[*].ExecutionArn" },
-    ResultPath: "$.concurrency",
-    Retry: retry(2, 2),
-    Catch: catchAll(notifyFailure),
-    Next: "Another run active?",
+/**
+ * The concurrency guard and the run's code. ListExecutions returns the newest execution first
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html: "Results are sorted by time,
+ * with the most recent execution first"), so the last entry of the RUNNING list is the oldest: a run continues only
+ * when that is itself. Two runs started together both see the same list, and exactly one of them is its last entry.
+ */
+function preamble(ctx: PipelineContext, next: string): States {
+  return {
+    [STATE.checkConcurrency]: {
+      Type: "Task",
+      Resource: RESOURCES.listExecutions,
+      // 1000 is the API's maximum page: the oldest RUNNING execution is on it unless a thousand are running.
+      Parameters: { "StateMachineArn.$": "$$.StateMachine.Id", StatusFilter: "RUNNING", MaxResults: 1000 },
+      // Only ARNs and start dates: the rest (names, state-machine ARNs) would bloat every later state.
+      ResultSelector: { "arns.$": "$.Executions[*].ExecutionArn", "startDates.$": "$.Executions[*].StartDate" },
+      ResultPath: "$.concurrency",
+      Retry: retry(2, 2),
+      Catch: catchAll(STATE.notifyFailure),
+      Next: STATE.anotherRunActive,
+    },
+    [STATE.anotherRunActive]: {
+      Type: "Choice",
+      Choices: [{ Variable: "$.concurrency.arns[1]", IsPresent: true, Next: STATE.oldestRunning }],
+      Default: STATE.codeGiven,
+    },
+    [STATE.oldestRunning]: {
+      Type: "Pass",
+      Parameters: {
+        "arn.$": "States.ArrayGetItem($.concurrency.arns, States.MathAdd(States.ArrayLength($.concurrency.arns), -1))",
+        "startDate.$": "States.ArrayGetItem($.concurrency.startDates, States.MathAdd(States.ArrayLength($.concurrency.startDates), -1))",
+        // Copied here so the Choice compares two state paths (the context object is read in Parameters).
+        "self.$": "$$.Execution.Id",
+      },
+      ResultPath: "$.concurrency.oldest",
+      Next: STATE.startedFirst,
+    },
+    [STATE.startedFirst]: {
+      Type: "Choice",
+      Choices: [{ Variable: "$.concurrency.oldest.arn", StringEqualsPath: "$.concurrency.oldest.self", Next: STATE.codeGiven }],
+      Default: STATE.alreadyRunning,
+    },
+    [STATE.alreadyRunning]: {
+      Type: "Pass",
+      Parameters: {
+        status: "ALREADY_RUNNING",
+        message: `an earlier execution of ${ctx.pipelineName} is running; this one ended before creating a cluster`,
+        "runningExecution.$": "$.concurrency.oldest.arn",
+        "runningSince.$": "$.concurrency.oldest.startDate",
+      },
+      End: true,
+    },
+    [STATE.codeGiven]: {
+      Type: "Choice",
+      Choices: [{ Variable: "$.code.pyFiles", IsPresent: true, Next: next }],
+      Default: STATE.loadCodeManifest,
+    },
+    [STATE.loadCodeManifest]: {
+      Type: "Task",
+      Resource: RESOURCES.getObject,
+      Parameters: { Bucket: ctx.buckets.artifacts_bucket, Key: CODE_MANIFEST_KEY },
+      ResultSelector: { "manifest.$": "States.StringToJson($.Body)" },
+      ResultPath: "$.loaded",
+      Retry: retry(2, 5),
+      // After the retries, any error here means the manifest cannot be read: a missing key (S3.NoSuchKeyException,
+      // or a 403 when the role may not list the bucket: GetObject, "Permissions",
+      // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html). The S3 error stays in $.checkError.
+      Catch: catchAll(STATE.codeManifestMissing, "$.checkError"),
+      Next: STATE.useManifestCode,
+    },
+    [STATE.codeManifestMissing]: failure(
+      "Pipeline.CodeManifestMissing",
+      `the code manifest s3://${ctx.buckets.artifacts_bucket}/${CODE_MANIFEST_KEY} is missing (or unreadable); fix: ${fixCommand(ctx, "emr -- upload")}`,
+    ),
+    [STATE.useManifestCode]: { Type: "Pass", InputPath: "$.loaded.manifest", ResultPath: "$.code", Next: next },
   };
-  states["Another run active?"] = {
-    Type: "Choice",
-    Choices: [{ Variable: "$.concurrency.running[1]", IsPresent: true, Next: "AlreadyRunning" }],
-    Default: "Code given?",
-  };
-  states.AlreadyRunning = {
-    Type: "Pass",
-    Result: { status: "ALREADY_RUNNING", message: `another execution of ${ctx.pipelineName} is running; this one ended before creating a cluster` },
-    End: true,
-  };
-  states["Code given?"] = {
-    Type: "Choice",
-    Choices: [{ Variable: "$.code.pyFiles", IsPresent: true, Next: "Date given?" }],
-    Default: "LoadCodeManifest",
-  };
-  states.LoadCodeManifest = {
-    Type: "Task",
-    Resource: RESOURCES.getObject,
-    Parameters: { Bucket: ctx.buckets.artifacts_bucket, Key: CODE_MANIFEST_KEY },
-    ResultSelector: { "manifest.$": "States.StringToJson($.Body)" },
-    ResultPath: "$.loaded",
-    Retry: retry(2, 5),
-    Catch: catchAll(notifyFailure),
-    Next: "UseManifestCode",
-  };
-  states.UseManifestCode = { Type: "Pass", InputPath: "$.loaded.manifest", ResultPath: "$.code", Next: "Date given?" };
-  const afterDate = transient ? "CreateCluster" : "__first_step__";
-  states["Date given?"] = {
-    Type: "Choice",
-    Choices: [{ Variable: "$.date", IsPresent: true, Next: "DateFromInput" }],
-    Default: "DateFromStartTime",
-  };
-  // A trigger passes the event time (2026-01-31T02:00:00Z), a person a date: both keep what precedes the T.
-  states.DateFromInput = {
-    Type: "Pass",
-    Parameters: { "date.$": "States.ArrayGetItem(States.StringSplit($.date, 'T'), 0)" },
-    ResultPath: "$.run",
-    Next: afterDate,
-  };
-  states.DateFromStartTime = {
-    Type: "Pass",
-    Parameters: { "date.$": "States.ArrayGetItem(States.StringSplit($$.Execution.StartTime, 'T'), 0)" },
-    ResultPath: "$.run",
-    Next: afterDate,
-  };
+}
 
-  const end = transient ? "TerminateCluster" : "Succeeded";
-  const first = addSteps(pipeline, ctx, states, targets, end);
-  for (const name of ["DateFromInput", "DateFromStartTime"]) {
-    if (states[name].Next === "__first_step__") states[name].Next = first;
-  }
-  if (transient) {
-    const runJobFlow = { ...ctx.runJobFlow } as Record<string, Json>;
-    const baseName = String(runJobFlow.Name);
-    delete runJobFlow.Name;
-    states.CreateCluster = {
+const ISO_DAY = "/^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/";
+
+/**
+ * The run's logical date, in `$.run.date` with where it came from in `$.run.source` (DESIGN.md "Days, not runs"):
+ * - an arrival: the key segment right after the trigger prefix (raw/claims/2026-01-05/_SUCCESS → 2026-01-05), not
+ *   the event time (S3 EventBridge events: `time` is when the object was written,
+ *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html);
+ * - a person's `date` (a backfill), as given;
+ * - a schedule: the day it was scheduled for minus `schedule.logicalDateOffsetDays`. ASL's intrinsic functions
+ *   have no date arithmetic, so this one state is JSONata: a JSONPath machine may set `QueryLanguage: "JSONata"` per
+ *   state (https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html), and Step Functions
+ *   implements JSONata 2.0.6 with its built-ins (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html),
+ *   $toMillis/$fromMillis among them. It
+ *   reads `scheduledTime` when the schedule passes EventBridge Scheduler's <aws.scheduler.scheduled-time>
+ *   (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html), else the
+ *   execution's start time, both UTC.
+ * Then a JSONata Choice checks the shape (and, for an arrival, that the key is exactly <prefix><date>/<marker>)
+ * before any path is built from it; anything else fails with InvalidDate, naming the value and its source.
+ */
+export function dateFragment(pipeline: Pipeline, next: string): States {
+  const offsetDays = pipeline.schedule?.logicalDateOffsetDays ?? 1;
+  const trigger = pipeline.trigger;
+  const scheduledDay =
+    `$fromMillis($toMillis($exists($states.input.scheduledTime) ? $states.input.scheduledTime : $states.context.Execution.StartTime)` +
+    ` - ${offsetDays} * 86400000, '[Y0001]-[M01]-[D01]')`;
+  const dateOk = `$contains($string($states.input.run.date), ${ISO_DAY})`;
+  const keyOk = trigger
+    ? ` and ($not($exists($states.input.key)) or $states.input.key = ${JSON.stringify(trigger.prefix)} & $states.input.run.date & ${JSON.stringify(`/${trigger.marker}`)})`
+    : "";
+  return {
+    [STATE.dateSource]: {
+      Type: "Choice",
+      Choices: [
+        ...(trigger ? [{ Variable: "$.key", IsPresent: true, Next: STATE.dateFromKey }] : []),
+        { Variable: "$.date", IsPresent: true, Next: STATE.dateFromInput },
+      ],
+      Default: STATE.dateFromSchedule,
+    },
+    ...(trigger
+      ? {
+          [STATE.dateFromKey]: {
+            Type: "Pass",
+            Parameters: { "date.$": `States.ArrayGetItem(States.StringSplit($.key, '/'), ${triggerDateSegment(trigger.prefix)})`, source: "arrival" },
+            ResultPath: "$.run",
+            Next: STATE.dateValid,
+          },
+        }
+      : {}),
+    [STATE.dateFromInput]: { Type: "Pass", Parameters: { "date.$": "$.date", source: "input" }, ResultPath: "$.run", Next: STATE.dateValid },
+    [STATE.dateFromSchedule]: {
+      Type: "Pass",
+      QueryLanguage: "JSONata",
+      Output: `{% $merge([$states.input, {'run': {'date': ${scheduledDay}, 'source': 'schedule'}}]) %}`,
+      Next: STATE.dateValid,
+    },
+    [STATE.dateValid]: {
+      Type: "Choice",
+      QueryLanguage: "JSONata",
+      Choices: [{ Condition: `{% ${dateOk}${keyOk} %}`, Next: next }],
+      Default: STATE.invalidDate,
+    },
+    [STATE.invalidDate]: failure(
+      "Pipeline.InvalidDate",
+      `States.Format('the run date {} (from the {}) is not a day as YYYY-MM-DD${trigger ? ` (an arrival marker must be ${escapeLiteral(trigger.prefix)}<YYYY-MM-DD>/${escapeLiteral(trigger.marker)})` : ""}; fix: pass --date YYYY-MM-DD', $.run.date, $.run.source)`,
+      true,
+    ),
+  };
+}
+
+/**
+ * When schedule and trigger are both on, the schedule is the backstop: a scheduled run whose day already has the
+ * `schedule.skipWhenExists` object (the trigger's run did the day) ends ALREADY_DONE before any cluster. Any error
+ * of the headObject (missing, or unreadable) means "run": a doubtful check never skips a day.
+ */
+function backstop(pipeline: Pipeline, ctx: PipelineContext, next: string): States {
+  const skip = pipeline.schedule?.skipWhenExists;
+  if (!skip) return {};
+  return {
+    [STATE.scheduledRun]: {
+      Type: "Choice",
+      Choices: [{ Variable: "$.run.source", StringEquals: "schedule", Next: STATE.dayDone }],
+      Default: next,
+    },
+    [STATE.dayDone]: {
+      Type: "Task",
+      Comment: `${skip} exists for the run's date`,
+      Resource: RESOURCES.headObject,
+      Parameters: s3Object(skip, ctx.buckets),
+      ResultPath: null,
+      Catch: catchAll(next, "$.dayDoneCheck"),
+      Next: STATE.alreadyDone,
+    },
+    [STATE.alreadyDone]: {
+      Type: "Pass",
+      Parameters: { status: "ALREADY_DONE", "run.$": "$.run", message: `the day's run of ${ctx.pipelineName} already happened (its ${skip} exists); the schedule had nothing to do` },
+      End: true,
+    },
+  };
+}
+
+/** Every s3://{artifacts_bucket}/… object the steps read: deployed by Terraform, so a missing one is a deploy away. */
+export function artifactObjects(pipeline: Pipeline): string[] {
+  const uris = pipeline.steps
+    .flatMap((s) => ("parallel" in s ? s.parallel : [s]))
+    .flatMap((s) => ("job" in s ? Object.values(stepArgs(s)) : []))
+    .filter((v) => v.startsWith("s3://{artifacts_bucket}/"));
+  return [...new Set(uris)];
+}
+
+/** One headObject per non-data input before anything runs: a missing object fails here, naming itself and the fix. */
+function preRunChecks(pipeline: Pipeline, ctx: PipelineContext, next: string): States {
+  const objects = artifactObjects(pipeline);
+  const states: States = {};
+  objects.forEach((uri, i) => {
+    const n = i + 1;
+    states[STATE.checkObject(n)] = {
+      Type: "Task",
+      Comment: `${uri} exists`,
+      Resource: RESOURCES.headObject,
+      Parameters: s3Object(uri, ctx.buckets),
+      ResultPath: null,
+      Retry: retry(2, 5),
+      Catch: catchAll(STATE.objectMissing(n), "$.checkError"),
+      Next: n < objects.length ? STATE.checkObject(n + 1) : next,
+    };
+    const shown = uri.replace("{artifacts_bucket}", ctx.buckets.artifacts_bucket);
+    states[STATE.objectMissing(n)] = failure(
+      "Pipeline.InputMissing",
+      `${shown} is missing (or unreadable); Terraform deploys it from spark-jobs/${uri.replace("s3://{artifacts_bucket}/jobs/", "")}; fix: ${fixCommand(ctx, "deploy --")}`,
+    );
+  });
+  return states;
+}
+
+function clusterStart(ctx: PipelineContext, next: string): States {
+  const { Name: baseName, ...runJobFlow } = ctx.runJobFlow ?? {};
+  return {
+    [STATE.createCluster]: {
       Type: "Task",
       Resource: RESOURCES.createCluster,
-      Parameters: { ...runJobFlow, "Name.$": `States.Format('${escapeLiteral(baseName)}-{}', $$.Execution.Name)` },
+      Parameters: { ...runJobFlow, "Name.$": `States.Format('${escapeLiteral(String(baseName))}-{}', $$.Execution.Name)` },
       ResultSelector: { "clusterId.$": "$.ClusterId" },
       ResultPath: "$.cluster",
       Retry: retry(1, 60),
       // No cluster exists yet (EMR terminates one that fails to start): straight to the notification.
-      Catch: catchAll(notifyFailure),
-      Next: first,
-    };
-    states.TerminateCluster = terminate("Succeeded", "TerminateAfterFailure");
-    states.TerminateAfterFailure = terminate(notifyFailure, notifyFailure);
-    states.TerminateAfterGate = terminate("NotifyGateStopped", notifyFailure);
-  }
-  states[notifyFailure] = notify(ctx, "pipeline failed", failed, failed);
-  states.NotifyGateStopped = notify(ctx, "quality gate stopped the run", "GateStopped", failed);
-  states.GateStopped = { Type: "Succeed" };
-  states.Succeeded = { Type: "Succeed" };
-  states[failed] = { Type: "Fail", Error: "Pipeline.Failed", Cause: `pipeline ${ctx.pipelineName} failed; the notification carries the error` };
-  if (!pipeline.steps.some(isGate)) {
-    delete states.NotifyGateStopped;
-    delete states.GateStopped;
-    delete states.TerminateAfterGate;
-  }
+      Catch: catchAll(STATE.notifyFailure),
+      Next: next,
+    },
+  };
+}
+
+/** The name of the state that runs a top-level step (a group's Parallel, or the step's Task). */
+function stepStateName(step: PipelineStep, index: number): string {
+  return STATE.run("parallel" in step ? groupName(step, index) : stepName(step));
+}
+
+/**
+ * After a gate: read its verdict object (contract with the gate jobs: `--verdict <uri>` writes
+ * {"verdict": "pass" | "stop", "job", "reason", "details"} and exits 0 either way; non-zero means it broke), and
+ * branch on it. Anything but "pass" or "stop" is a failure, not a silent pass.
+ */
+function gateStates(step: JobStep, ctx: PipelineContext, targets: Targets, next: string): States {
+  const name = stepName(step);
+  return {
+    [STATE.readVerdict(name)]: {
+      Type: "Task",
+      Resource: RESOURCES.getObject,
+      Parameters: s3Object(stepArgs(step).verdict, ctx.buckets),
+      ResultSelector: { "verdict.$": "States.StringToJson($.Body)" },
+      ResultPath: PATH.gate,
+      Retry: retry(2, 5),
+      Catch: catchAll(targets.onFailure),
+      Next: STATE.gatePassed(name),
+    },
+    [STATE.gatePassed(name)]: {
+      Type: "Choice",
+      Choices: [
+        { And: [{ Variable: PATH.gateVerdict, IsPresent: true }, { Variable: PATH.gateVerdict, StringEquals: "stop" }], Next: targets.onGate },
+        { And: [{ Variable: PATH.gateVerdict, IsPresent: true }, { Variable: PATH.gateVerdict, StringEquals: "pass" }], Next: next },
+      ],
+      Default: targets.onFailure,
+    },
+  };
+}
+
+function stepStates(pipeline: Pipeline, ctx: PipelineContext, targets: Targets, end: string): States {
+  const states: States = {};
+  pipeline.steps.forEach((step, i) => {
+    const next = pipeline.steps[i + 1] ? stepStateName(pipeline.steps[i + 1], i + 1) : end;
+    if ("parallel" in step) {
+      states[stepStateName(step, i)] = {
+        Type: "Parallel",
+        Branches: step.parallel.map((leaf) => {
+          const leafName = STATE.run(stepName(leaf));
+          const task = addStepTask(leaf, pipeline, ctx);
+          const branch: States =
+            leaf.onFailure === "continue"
+              ? {
+                  [leafName]: { ...task, Catch: catchAll(STATE.continueAfter(stepName(leaf))), Next: STATE.continueAfter(stepName(leaf)) },
+                  [STATE.continueAfter(stepName(leaf))]: { Type: "Pass", End: true },
+                }
+              : { [leafName]: { ...task, End: true } };
+          return { StartAt: leafName, States: branch };
+        }),
+        ResultPath: null,
+        Next: next,
+        Catch: catchAll(targets.onFailure),
+      };
+      return;
+    }
+    if (isGateStep(step) && "job" in step) {
+      states[stepStateName(step, i)] = { ...addStepTask(step, pipeline, ctx), Catch: catchAll(targets.onFailure), Next: STATE.readVerdict(stepName(step)) };
+      Object.assign(states, gateStates(step, ctx, targets, next));
+      return;
+    }
+    const catches = step.onFailure === "continue" ? catchAll(next, "$.lastFailure") : catchAll(targets.onFailure);
+    states[stepStateName(step, i)] = { ...addStepTask(step, pipeline, ctx), Catch: catches, Next: next };
+  });
+  return states;
+}
+
+function closing(ctx: PipelineContext, options: { transient: boolean; hasGate: boolean }): States {
+  const { transient, hasGate } = options;
+  return {
+    ...(transient
+      ? {
+          [STATE.terminateCluster]: terminate(STATE.succeeded, STATE.terminateAfterFailure),
+          [STATE.terminateAfterFailure]: terminate(STATE.notifyFailure, STATE.notifyFailure),
+          ...(hasGate ? { [STATE.terminateAfterGate]: terminate(STATE.notifyGateStopped, STATE.notifyFailure) } : {}),
+        }
+      : {}),
+    [STATE.notifyFailure]: notify(ctx, "pipeline failed", STATE.pipelineFailed, STATE.pipelineFailed),
+    ...(hasGate
+      ? {
+          [STATE.notifyGateStopped]: notify(ctx, "quality gate stopped the run", STATE.gateStopped, STATE.pipelineFailed),
+          // The execution succeeds (a stop is a decision, not a fault); the output says which gate and why.
+          [STATE.gateStopped]: { Type: "Pass", Parameters: { status: "GATE_STOPPED", "verdict.$": `${PATH.gate}.verdict`, "run.$": "$.run" }, End: true },
+        }
+      : {}),
+    [STATE.succeeded]: { Type: "Pass", Result: "SUCCEEDED", ResultPath: "$.status", End: true },
+    [STATE.pipelineFailed]: { Type: "Fail", Error: "Pipeline.Failed", Cause: `pipeline ${ctx.pipelineName} failed; the notification carries the error` },
+  };
+}
+
+export function buildDefinition(pipeline: Pipeline, ctx: PipelineContext): Definition {
+  const transient = pipeline.runtime === "transient";
+  if (transient && !ctx.runJobFlow) throw new Error(`pipeline ${ctx.pipelineName}: a transient pipeline needs RunJobFlow parameters`);
+  if (!transient && ctx.clusterId === undefined) throw new Error(`pipeline ${ctx.pipelineName}: a cluster pipeline needs the cluster id`);
+  const targets: Targets = transient
+    ? { onFailure: STATE.terminateAfterFailure, onGate: STATE.terminateAfterGate }
+    : { onFailure: STATE.notifyFailure, onGate: STATE.notifyGateStopped };
+  const firstStep = stepStateName(pipeline.steps[0], 0);
+  const afterChecks = transient ? STATE.createCluster : firstStep;
+  const checks = preRunChecks(pipeline, ctx, afterChecks);
+  const afterBackstop = Object.keys(checks)[0] ?? afterChecks;
+  const backstopStates = backstop(pipeline, ctx, afterBackstop);
+  const afterDate = Object.keys(backstopStates)[0] ?? afterBackstop;
   return {
     Comment: `${ctx.pipelineName}: ${pipeline.description || "generated from environments/pipelines.ts"}`,
-    StartAt: "CheckConcurrency",
+    StartAt: STATE.checkConcurrency,
     TimeoutSeconds: pipeline.timeoutMinutes * 60,
-    States: states,
+    States: {
+      ...preamble(ctx, STATE.dateSource),
+      ...dateFragment(pipeline, afterDate),
+      ...backstopStates,
+      ...checks,
+      ...(transient ? clusterStart(ctx, firstStep) : {}),
+      ...stepStates(pipeline, ctx, targets, transient ? STATE.terminateCluster : STATE.succeeded),
+      ...closing(ctx, { transient, hasGate: pipeline.steps.some((s) => !("parallel" in s) && isGateStep(s)) }),
+    },
   };
 }

@@ -12,7 +12,6 @@ import { RESOURCES } from "./asl-builder";
  * "Permissions"); both answer a missing key with 404 only to a caller holding s3:ListBucket on the bucket, else 403
  * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html), so ListBucket is part of the read.
  */
-const HEAD_OBJECT = "arn:aws:states:::aws-sdk:s3:headObject";
 
 /** Actions each integration needs; the guard compares a role's actions against exactly these. */
 export const INTEGRATION_ACTIONS: Readonly<Record<string, readonly string[]>> = {
@@ -32,8 +31,8 @@ export const INTEGRATION_ACTIONS: Readonly<Record<string, readonly string[]>> = 
   [RESOURCES.publish]: ["sns:Publish", "kms:GenerateDataKey", "kms:Decrypt"],
   [RESOURCES.listExecutions]: ["states:ListExecutions"],
   [RESOURCES.getObject]: ["s3:GetObject", "s3:ListBucket", "kms:Decrypt"],
-  // No kms:Decrypt: HeadObject returns metadata, it decrypts nothing.
-  [HEAD_OBJECT]: ["s3:GetObject", "s3:ListBucket"],
+  // HeadObject needs s3:GetObject only (S3 API reference, HeadObject, Permissions); it returns metadata and decrypts nothing.
+  [RESOURCES.headObject]: ["s3:GetObject", "s3:ListBucket"],
 };
 
 /** What CloudWatch Logs delivery and X-Ray tracing need: no resource-level permissions exist for these (AWS docs). */
@@ -290,7 +289,7 @@ function formatPrefix(expression: string): string | undefined {
 export function objectReads(tasks: readonly TaskState[]): { objects: ObjectRead[]; problems: string[] } {
   const objects: ObjectRead[] = [];
   const problems: string[] = [];
-  for (const task of tasks.filter((t) => t.Resource === RESOURCES.getObject || t.Resource === HEAD_OBJECT)) {
+  for (const task of tasks.filter((t) => t.Resource === RESOURCES.getObject || t.Resource === RESOURCES.headObject)) {
     const p = task.Parameters ?? {};
     const bucket = p.Bucket;
     if (typeof bucket !== "string") {

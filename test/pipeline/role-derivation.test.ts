@@ -5,7 +5,7 @@ import { definitionActions, deriveRoleStatements, INTEGRATION_ACTIONS, WILDCARD_
 const SERVICE_ROLE = "arn:aws:iam::123456789012:role/emr-service";
 const EC2_ROLE = "arn:aws:iam::123456789012:role/emr-ec2";
 const AUTOSCALING_ROLE = "arn:aws:iam::123456789012:role/emr-autoscaling";
-const HEAD_OBJECT = "arn:aws:states:::aws-sdk:s3:headObject";
+const HEAD_OBJECT = RESOURCES.headObject;
 /** CreateCluster Parameters as run-job-flow.ts renders them: role ARNs, and the instance profile by name. */
 const CLUSTER_ROLES = { ServiceRole: SERVICE_ROLE, JobFlowRole: "emr-profile" };
 

@@ -26,7 +26,7 @@ const one = (json: any, type: string, suffix: string) => {
 
 test("the pipelines output maps each enabled pipeline to its state machine, runtime, schedule, trigger and steps", () => {
   const value = String(staging.output.pipelines.value);
-  expect(value).toMatch(/^\$\{jsonencode\(\{"financialDaily" = \{"stateMachineArn" = aws_sfn_state_machine\.[^.]+financial-daily[^.]+\.arn, "runtime" = "transient", "schedule" = \{"cron" = "0 2 \* \* \? \*", "timezone" = "Europe\/London"\}, "trigger" = \{"prefix" = "raw\/ohlcv\/", "marker" = "_SUCCESS"\}, "steps" = \["quality_gate", "process", "archive"\]/);
+  expect(value).toMatch(/^\$\{jsonencode\(\{"financialDaily" = \{"stateMachineArn" = aws_sfn_state_machine\.[^.]+financial-daily[^.]+\.arn, "runtime" = "transient", "schedule" = \{"cron" = "0 2 \* \* \? \*", "timezone" = "Europe\/London", "logicalDateOffsetDays" = 1, "skipWhenExists" = "s3:\/\/\{data_bucket\}\/processed\/financial\/_runs\/date=\{date\}\/_metrics.json"\}, "trigger" = \{"prefix" = "raw\/ohlcv\/", "marker" = "_SUCCESS"\}, "steps" = \["quality_gate", "process", "archive"\]/);
   expect(value).toContain('"smokeNightly" = {"stateMachineArn" = aws_sfn_state_machine.');
   expect(String(local.output.pipelines.value)).toContain('"schedule" = null, "trigger" = null');
 });
