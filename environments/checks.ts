@@ -400,6 +400,26 @@ const fleetChecks: ConfigCheck[] = [
 
 const pipelineChecks: ConfigCheck[] = [
   {
+    name: "transientPipelineThroughput",
+    area: "pipelines",
+    rule:
+      "An environment that runs a `transient` pipeline keeps the master and core groups' `ebs.throughputMiBps` at gp3's baseline 125: Step Functions' createCluster does not model `VolumeSpecification.Throughput`, so the pipeline's cluster gets the baseline and must match the environment's.",
+    run(env, report) {
+      const declared = PIPELINES as Readonly<Record<string, unknown>>;
+      const transient = Object.keys(obj(at(env, "pipelines")) ?? {}).filter((name) => at(declared[name], "runtime") === "transient");
+      if (transient.length === 0 || obj(at(env, "fleets")) !== undefined) return;
+      for (const group of ["master", "core"] as const) {
+        const throughput = num(at(env, "instances", group, "ebs", "throughputMiBps"));
+        if (throughput !== undefined && throughput !== GP3_BASELINE_THROUGHPUT) {
+          report(
+            ["instances", group, "ebs", "throughputMiBps"],
+            `${throughput} cannot reach the transient cluster of ${transient.join(", ")} (Step Functions' createCluster does not model Throughput); fix: leave it at ${GP3_BASELINE_THROUGHPUT}, or make those pipelines runtime "cluster"`,
+          );
+        }
+      }
+    },
+  },
+  {
     name: "scheduledPipelineOnIdleCluster",
     area: "pipelines",
     rule:

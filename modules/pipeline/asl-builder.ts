@@ -15,7 +15,7 @@
  *
  * Every successful end leaves a top-level `status`: SUCCEEDED, GATE_STOPPED (with the verdict), ALREADY_RUNNING or
  * (a scheduled backstop run only) ALREADY_DONE.
- * Every Task but a gate has a bounded Retry. Steps run with ActionOnFailure CONTINUE, so the state machine, not
+ * Every Task has a bounded Retry; a gate's is MaxAttempts 0 (a verdict is not retried). Steps run with ActionOnFailure CONTINUE, so the state machine, not
  * EMR, decides what happens next.
  */
 import { findJob, jobArgv } from "../core/job-catalog";
@@ -123,6 +123,12 @@ function retry(maxAttempts: number, intervalSeconds = 30): Json[] {
   return [{ ErrorEquals: ["States.TaskFailed"], IntervalSeconds: intervalSeconds, MaxAttempts: maxAttempts, BackoffRate: 2, MaxDelaySeconds: 600, JitterStrategy: "FULL" }];
 }
 
+/**
+ * "Never retried", said explicitly (ASL: MaxAttempts 0 means the error is never retried): for tasks whose failure is
+ * an answer, not a glitch (a gate, the backstop's existence check), so the guard's every-Task-has-a-Retry rule holds.
+ */
+const NO_RETRY: Json[] = [{ ErrorEquals: ["States.ALL"], MaxAttempts: 0 }];
+
 function catchAll(next: string, resultPath = "$.error"): Json[] {
   return [{ ErrorEquals: ["States.ALL"], ResultPath: resultPath, Next: next }];
 }
@@ -227,7 +233,7 @@ function addStepTask(step: JobStep | CopyStep, pipeline: Pipeline, ctx: Pipeline
     },
     ResultPath: null,
     // A gate is deterministic: a retry would run it again for the same answer. Its failure means "it broke".
-    ...(gate ? {} : { Retry: retry(pipeline.retries, 60) }),
+    Retry: gate ? NO_RETRY : retry(pipeline.retries, 60),
   };
 }
 
@@ -348,7 +354,7 @@ function preamble(ctx: PipelineContext, next: string): States {
     },
     [STATE.codeManifestMissing]: failure(
       "Pipeline.CodeManifestMissing",
-      `the code manifest s3://${ctx.buckets.artifacts_bucket}/${CODE_MANIFEST_KEY} is missing (or unreadable); fix: ${fixCommand(ctx, "emr -- upload")}`,
+      `the code manifest s3://${ctx.buckets.artifacts_bucket}/${CODE_MANIFEST_KEY} is missing (or unreadable); deploy writes it; fix: ${fixCommand(ctx, "deploy --")}, or ${fixCommand(ctx, "emr -- upload")} --for-schedules`,
     ),
     [STATE.useManifestCode]: { Type: "Pass", InputPath: "$.loaded.manifest", ResultPath: "$.code", Next: next },
   };
@@ -443,6 +449,7 @@ function backstop(pipeline: Pipeline, ctx: PipelineContext, next: string): State
       Resource: RESOURCES.headObject,
       Parameters: s3Object(skip, ctx.buckets),
       ResultPath: null,
+      Retry: NO_RETRY,
       Catch: catchAll(next, "$.dayDoneCheck"),
       Next: STATE.alreadyDone,
     },

@@ -150,6 +150,7 @@ export class PipelineStateMachine extends Construct {
     this.definition = buildDefinition(pipeline, {
       pipelineName,
       stateMachineName,
+      environment: config.name,
       topicArn: props.topicArn,
       buckets: { data_bucket: props.buckets.data.bucketName, artifacts_bucket: props.buckets.artifacts.bucketName, logs_bucket: props.buckets.logs.bucketName },
       runJobFlow,
@@ -281,8 +282,10 @@ export class PipelineStateMachine extends Construct {
       target: {
         arn: this.stateMachine.arn,
         roleArn: role.arn,
-        // No date: the run takes its logical date from its start time.
-        input: JSON.stringify({ source: "schedule" }),
+        // No date: the run's logical date is the scheduled time's date minus logicalDateOffsetDays. Scheduler fills in the
+        // context attribute (EventBridge Scheduler User Guide, "Adding context attributes"), so a retry after midnight
+        // still processes the right day.
+        input: JSON.stringify({ source: "schedule", scheduledTime: "<aws.scheduler.scheduled-time>" }),
         retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
         deadLetterConfig: { arn: dlq.arn },
       },

@@ -184,7 +184,9 @@ export class PlatformPipelines extends Construct {
       out[key] = new S3Object(this, `artifact-${rel.replace(/[^A-Za-z0-9_-]/g, "-")}`, {
         bucket: props.buckets.artifacts.bucketName,
         key,
-        source,
+        // Relative to the stack's directory (cdktf.out/stacks/<stack>/), where terraform runs, as the local backend's
+        // path is: an absolute path would make every checkout's plan show the object as changed.
+        source: `../../../spark-jobs/${rel}`,
         // An MD5 of the content, like filemd5(): a changed file is uploaded again (etag is no MD5 under SSE-KMS).
         sourceHash: createHash("md5").update(readFileSync(source)).digest("hex"),
         kmsKeyId: props.kmsKeyArn,

@@ -24,7 +24,9 @@ function instanceGroup(group: InstanceGroupSpec, autoscalingPolicyJson?: string)
             VolumeType: group.ebs.type,
             SizeInGB: group.ebs.sizeGb,
             Iops: group.ebs.iops,
-            Throughput: group.ebs.throughputMiBps,
+            // No Throughput: Step Functions' createCluster does not model it (policy/rules/sfn-definition-parameters.ts);
+            // the volume gets gp3's baseline, and environments/checks.ts transientPipelineThroughput keeps the
+            // environment's groups at that baseline so both renderings agree.
           },
           VolumesPerInstance: group.ebs.volumesPerInstance,
         },
@@ -106,7 +108,9 @@ export function renderRunJobFlow(spec: ClusterSpec, tags: Readonly<Record<string
     Instances: {
       KeepJobFlowAliveWhenNoSteps: true,
       TerminationProtected: spec.terminationProtection,
-      UnhealthyNodeReplacement: spec.unhealthyNodeReplacement,
+      // No UnhealthyNodeReplacement: Step Functions' createCluster does not model it (policy/rules/
+      // sfn-definition-parameters.ts). A transient cluster is not termination-protected, so EMR's handling of an
+      // unhealthy core node (terminate it) is what replacement would do too (API_SetUnhealthyNodeReplacement).
       ...capacity(spec),
       EmrManagedMasterSecurityGroup: spec.securityGroups.master,
       EmrManagedSlaveSecurityGroup: spec.securityGroups.core,

@@ -274,4 +274,15 @@ describe("pipelines", () => {
     expect(() => parseEnvironment({ ...dev(), autoTermination: { enabled: false }, pipelines: { smokeNightly: { schedule: true } } })).not.toThrow();
     expect(() => parseEnvironment({ ...dev(), pipelines: { financialDaily: { schedule: true } } })).not.toThrow();
   });
+
+  test("fails if a transient pipeline's environment sets master or core throughput above gp3's baseline (createCluster cannot send it)", () => {
+    const base = dev();
+    const core = { ...base.instances?.core, ebs: { ...base.instances?.core?.ebs, throughputMiBps: 250 } };
+    const input = { ...base, instances: { ...base.instances, core }, pipelines: { financialDaily: {} } };
+    expect(about(input, "instances.core.ebs.throughputMiBps")).toEqual([
+      "instances.core.ebs.throughputMiBps = 250: 250 cannot reach the transient cluster of financialDaily (Step Functions' createCluster does not model Throughput); fix: leave it at 125, or make those pipelines runtime \"cluster\"",
+    ]);
+    // Without a transient pipeline the environment's own cluster may keep it.
+    expect(() => parseEnvironment({ ...input, pipelines: { smokeNightly: { schedule: false } } })).not.toThrow();
+  });
 });

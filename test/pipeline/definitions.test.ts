@@ -71,7 +71,7 @@ describe("buildDefinition", () => {
     const gate = d.States["Run quality_gate"] as any;
     expect(gate.Parameters.Step.HadoopJarStep["Args.$"]).toContain("'--deploy-mode', 'cluster'");
     expect(gate.Parameters.Step.HadoopJarStep["Args.$"]).toContain("'--verdict', States.Format('s3://data/processed/quality/{}/verdict.json', $.run.date)");
-    expect(gate.Retry).toBeUndefined();
+    expect(gate.Retry).toEqual([{ ErrorEquals: ["States.ALL"], MaxAttempts: 0 }]);
     expect(gate.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "TerminateAfterFailure" }]);
     expect(gate.Next).toBe("Read quality_gate verdict");
     expect(d.States["Read quality_gate verdict"]).toMatchObject({
@@ -194,7 +194,7 @@ describe("buildDefinition", () => {
     expect((d.States.ObjectMissing1 as any).Parameters.Cause).toBe(
       "s3://artifacts/jobs/rules/ohlcv.json is missing (or unreadable); Terraform deploys it from spark-jobs/rules/ohlcv.json; fix: npm run deploy -- dev",
     );
-    expect((d.States.CodeManifestMissing as any).Parameters.Cause).toBe("the code manifest s3://artifacts/jobs/pipeline-code.json is missing (or unreadable); fix: npm run emr -- upload dev");
+    expect((d.States.CodeManifestMissing as any).Parameters.Cause).toBe("the code manifest s3://artifacts/jobs/pipeline-code.json is missing (or unreadable); deploy writes it; fix: npm run deploy -- dev, or npm run emr -- upload dev --for-schedules");
   });
 
   test("m3: with schedule and trigger, a scheduled run whose day is done ends ALREADY_DONE; any doubt runs the day", () => {

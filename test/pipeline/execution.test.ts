@@ -319,7 +319,7 @@ describe("transient pipeline (financial-daily) under moto", () => {
       expect(run.entered.filter((s) => !s.endsWith("?"))).toEqual(["CheckConcurrency", "DateFromInput", "CheckObject1", "ObjectMissing1", "NotifyFailure", "PipelineFailed"]);
       const [message] = await notifications();
       expect(JSON.parse(message.Message).error.Cause).toBe(
-        `s3://${ARTIFACTS_BUCKET}/jobs/rules/ohlcv.json is missing (or unreadable); Terraform deploys it from spark-jobs/rules/ohlcv.json; fix: npm run deploy -- <env>`,
+        `s3://${ARTIFACTS_BUCKET}/jobs/rules/ohlcv.json is missing (or unreadable); Terraform deploys it from spark-jobs/rules/ohlcv.json; fix: npm run deploy -- dev`,
       );
     } finally {
       await s3.send(new PutObjectCommand({ Bucket: ARTIFACTS_BUCKET, Key: RULES_KEY, Body: "{}" }));
@@ -332,7 +332,7 @@ describe("transient pipeline (financial-daily) under moto", () => {
     expect(run.status).toBe("FAILED");
     expect(run.entered.filter((s) => !s.endsWith("?"))).toEqual(["CheckConcurrency", "LoadCodeManifest", "CodeManifestMissing", "NotifyFailure", "PipelineFailed"]);
     const [message] = await notifications();
-    expect(JSON.parse(message.Message).error.Cause).toBe(`the code manifest s3://${ARTIFACTS_BUCKET}/jobs/pipeline-code.json is missing (or unreadable); fix: npm run emr -- upload <env>`);
+    expect(JSON.parse(message.Message).error.Cause).toBe(`the code manifest s3://${ARTIFACTS_BUCKET}/jobs/pipeline-code.json is missing (or unreadable); deploy writes it; fix: npm run deploy -- dev, or npm run emr -- upload dev --for-schedules`);
   });
 
   test("of two runs, only the later ends ALREADY_RUNNING, naming the earlier; the earlier creates its cluster", async () => {

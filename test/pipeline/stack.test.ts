@@ -139,9 +139,11 @@ test("the quality gate's rules file is deployed: an aws_s3_object per jobs/ argu
   expect(objects.map((o) => o.key).sort()).toEqual(rel.map((r) => `jobs/${r}`).sort());
   const rules = objects.find((o) => o.key === "jobs/rules/ohlcv.json");
   const source = resolve(__dirname, "../../spark-jobs/rules/ohlcv.json");
+  // Relative to the stack's directory, where terraform runs: the same on every checkout.
+  expect(resolve(__dirname, "../../cdktf.out/stacks/emr-staging", String(rules?.source))).toBe(source);
   expect(rules).toMatchObject({
     bucket: expect.stringMatching(/aws_s3_bucket\.storage_artifacts/),
-    source,
+    source: "../../../spark-jobs/rules/ohlcv.json",
     source_hash: createHash("md5").update(readFileSync(source)).digest("hex"),
     kms_key_id: expect.stringMatching(/aws_kms_key/),
     server_side_encryption: "aws:kms",
