@@ -296,6 +296,21 @@ describe("pipeline run: what it refuses, and what a SUCCEEDED execution really d
     expect(succeeded.code).toBe(0);
   });
 
+  it("names the service and the variable that chose its endpoint when it cannot be reached, before uploading", async () => {
+    const saved = process.env.AWS_ENDPOINT_URL_SFN;
+    process.env.AWS_ENDPOINT_URL_SFN = "http://127.0.0.1:1";
+    let run;
+    try {
+      run = await emr(["pipeline", "run", "local", "financialDaily", "--date", "2026-01-21"], { env: { ...process.env, AWS_MAX_ATTEMPTS: "1" } });
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_SFN;
+      else process.env.AWS_ENDPOINT_URL_SFN = saved;
+    }
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("error: cannot reach the Step Functions endpoint http://127.0.0.1:1 (AWS_ENDPOINT_URL_SFN): connect ECONNREFUSED 127.0.0.1:1; fix: check the network or AWS_ENDPOINT_URL_SFN\n");
+    await nothingHappened();
+  });
+
   it("`start` is `run`", async () => {
     const run = await emr(["pipeline", "start", "local", "financialDaily", "--date", "2026-01-12"]);
     expect(run.code).toBe(0);
