@@ -29,7 +29,7 @@ Exit codes:
 Environment variables:
   TERRAFORM_BIN                     terraform or tofu binary (default: terraform, then tofu, on PATH)
   AWS_PROFILE, AWS_ACCESS_KEY_ID …  AWS credentials (the SDK's standard chain)
-  AWS_ENDPOINT_URL[_EMR|_S3|_STS]   send AWS calls to another endpoint (e.g. moto's server)
+  AWS_ENDPOINT_URL[_EMR|_S3|_STS|_SFN] send AWS calls to another endpoint (e.g. moto's server)
   EMR_LOCAL_ENDPOINT                the local environment's endpoint (default http://localhost:5000)
   CI                                plain progress lines instead of an updating status line`;
 

@@ -41,6 +41,35 @@ export function clientSettings(config: EnvironmentConfig, service: Service, env:
   return { region: config.region, endpoint, forcePathStyle: Boolean(fromEnv ?? endpoint) };
 }
 
+/** Names for people, in messages. */
+const SERVICE_LABELS: Record<Service, string> = { emr: "EMR", s3: "S3", sts: "STS", sfn: "Step Functions" };
+
+/** Which endpoint a client talks to and which setting chose it: what an unreachable-endpoint message must name. */
+export interface EndpointOrigin {
+  service: string;
+  /** undefined: AWS's own regional endpoint. */
+  endpoint?: string;
+  /** The environment variable or config that chose it. */
+  setting: string;
+}
+
+export function endpointOrigin(config: EnvironmentConfig, service: Service, env: NodeJS.ProcessEnv): EndpointOrigin {
+  const label = SERVICE_LABELS[service];
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== "true") {
+    const specific = `AWS_ENDPOINT_URL_${SERVICE_IDS[service]}`;
+    if (env[specific]) return { service: label, endpoint: env[specific], setting: specific };
+    if (env.AWS_ENDPOINT_URL) return { service: label, endpoint: env.AWS_ENDPOINT_URL, setting: "AWS_ENDPOINT_URL" };
+  }
+  if (config.endpoint) {
+    const setting = config.name === "local" ? (env.EMR_LOCAL_ENDPOINT ? "EMR_LOCAL_ENDPOINT" : "the local environment's endpoint (EMR_LOCAL_ENDPOINT unset)") : `endpoint in environments/${config.name}.ts`;
+    return { service: label, endpoint: config.endpoint, setting };
+  }
+  return { service: label, setting: `AWS's ${config.region} endpoint` };
+}
+
+/** The key under which a failed call's error carries its EndpointOrigin (read by describeError). */
+export const ENDPOINT_ORIGIN = "$endpointOrigin";
+
 /** Local endpoints accept any credentials; give them dummy ones when none are configured so nothing probes further. */
 function localCredentials(config: EnvironmentConfig, env: NodeJS.ProcessEnv) {
   const configured = env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE;
@@ -65,10 +94,29 @@ export function createAwsClients(config: EnvironmentConfig, env: NodeJS.ProcessE
     const s = clientSettings(config, service, env);
     return { region: s.region, ...(s.endpoint ? { endpoint: s.endpoint } : {}) };
   };
+  // Every error leaves with the endpoint and the setting that chose it, so "cannot reach" names the service and the
+  // variable to fix (a failure of the SFN endpoint alone is otherwise indistinguishable from S3's).
+  const annotated = <C extends { middlewareStack: { add: (...args: never[]) => unknown } }>(client: C, service: Service): C => {
+    const origin = endpointOrigin(config, service, env);
+    const add = client.middlewareStack.add as unknown as (middleware: unknown, options: object) => void;
+    add.call(
+      client.middlewareStack,
+      (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+        try {
+          return await next(args);
+        } catch (err) {
+          if (typeof err === "object" && err !== null && !(ENDPOINT_ORIGIN in err)) Object.defineProperty(err, ENDPOINT_ORIGIN, { value: origin, enumerable: false });
+          throw err;
+        }
+      },
+      { step: "initialize", name: "endpointOriginMiddleware" },
+    );
+    return client;
+  };
   return {
-    emr: new EMRClient({ ...common, ...settings("emr") }),
-    s3: new S3Client({ ...common, ...settings("s3"), forcePathStyle: clientSettings(config, "s3", env).forcePathStyle }),
-    sts: new STSClient({ ...common, ...settings("sts") }),
-    sfn: new SFNClient({ ...common, ...settings("sfn") }),
+    emr: annotated(new EMRClient({ ...common, ...settings("emr") }), "emr"),
+    s3: annotated(new S3Client({ ...common, ...settings("s3"), forcePathStyle: clientSettings(config, "s3", env).forcePathStyle }), "s3"),
+    sts: annotated(new STSClient({ ...common, ...settings("sts") }), "sts"),
+    sfn: annotated(new SFNClient({ ...common, ...settings("sfn") }), "sfn"),
   };
 }

@@ -61,6 +61,13 @@ const THROTTLING: ReadonlySet<string> = new Set([
 
 const CREDENTIAL_FIX = "fix: set AWS_PROFILE (then `aws sso login`) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
 
+/** The endpoint a failed call went to (scripts/lib/aws-clients.ts attaches it as `$endpointOrigin`). */
+function endpointOf(err: unknown): { what: string; setting: string } | undefined {
+  const origin = (err as { $endpointOrigin?: { service: string; endpoint?: string; setting: string } } | undefined)?.$endpointOrigin;
+  if (!origin) return undefined;
+  return { what: `the ${origin.service} endpoint${origin.endpoint ? ` ${origin.endpoint}` : ""} (${origin.setting})`, setting: origin.setting };
+}
+
 /** One line for any error; `debug` appends the stack for errors we did not anticipate. */
 export function describeError(err: unknown, debug = false): string {
   if (err instanceof CliError) return err.message;
@@ -83,9 +90,15 @@ export function describeError(err: unknown, debug = false): string {
     line = `AWS denied the request (${name}): ${message}`;
   } else if (name === "TimeoutError" && /requestTimeout/.test(message)) {
     // @smithy/node-http-handler's requestTimeout with throwOnRequestTimeout (scripts/lib/aws-clients.ts).
-    line = `the AWS endpoint accepted the connection but did not answer in time (${message}); fix: check the network, a proxy, AWS_ENDPOINT_URL or the local endpoint (EMR_LOCAL_ENDPOINT)`;
+    const endpoint = endpointOf(err);
+    line = endpoint
+      ? `${endpoint.what} accepted the connection but did not answer in time (${message}); fix: check the network, a proxy, or ${endpoint.setting}`
+      : `the AWS endpoint accepted the connection but did not answer in time (${message}); fix: check the network, a proxy, AWS_ENDPOINT_URL or the local endpoint (EMR_LOCAL_ENDPOINT)`;
   } else if (["ECONNREFUSED", "ENOTFOUND", "ECONNRESET", "EHOSTUNREACH", "ETIMEDOUT"].includes(e.code ?? "") || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/.test(message)) {
-    line = `cannot reach the AWS endpoint (${message}); fix: check the network, AWS_ENDPOINT_URL or the local endpoint (EMR_LOCAL_ENDPOINT)`;
+    const endpoint = endpointOf(err);
+    line = endpoint
+      ? `cannot reach ${endpoint.what}: ${message}; fix: check the network or ${endpoint.setting}`
+      : `cannot reach the AWS endpoint (${message}); fix: check the network, AWS_ENDPOINT_URL or the local endpoint (EMR_LOCAL_ENDPOINT)`;
   } else if (THROTTLING.has(name)) {
     // Reaching here means the SDK's adaptive retries (AWS_MAX_ATTEMPTS, default 5) were all throttled too.
     const attempts = (e.$metadata as { attempts?: number } | undefined)?.attempts;
@@ -106,7 +119,8 @@ export function exitCodeOf(err: unknown): number {
 
 function firstLine(text: string): string {
   const line = text.split("\n").find((l) => l.trim() !== "") ?? text;
-  return line.trim();
+  // The SDK wraps a non-service error (a refused connection) as "AWS SDK error wrapper for Error: <message>".
+  return line.trim().replace(/^AWS SDK error wrapper for (\w*Error: )?/, "");
 }
 
 /** AWS SDK "not found" shapes (S3 HEAD gives a bare NotFound). */

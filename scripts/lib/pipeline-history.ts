@@ -176,3 +176,24 @@ export function emrStepOf(run: StateRun): EmrStepRef | undefined {
   };
   return ref.clusterId || ref.stepId ? ref : undefined;
 }
+
+/** The S3 object a failed `aws-sdk:s3:getObject|headObject` task asked for, and whether the failure says it is absent. */
+export interface S3ObjectRef {
+  bucket: string;
+  key: string;
+  /**
+   * NoSuchKey/NotFound/404, or AccessDenied/403: what S3 answers for a missing key when the role may not s3:ListBucket
+   * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, Permissions).
+   */
+  missing: boolean;
+}
+
+export function s3ObjectOf(run: StateRun): S3ObjectRef | undefined {
+  if (!run.resource || !/s3:(getObject|headObject)$/i.test(run.resource)) return undefined;
+  const parameters = parseJson(run.parameters);
+  const bucket = str(parameters?.Bucket);
+  const key = str(parameters?.Key);
+  if (!bucket || !key) return undefined;
+  // HeadObject answers have no body, so the SDK integration reports only the status: "S3.S3Exception … Status Code: 404".
+  return { bucket, key, missing: /NoSuchKey|NotFound|Not Found|AccessDenied|Status Code: 40[34]\b/i.test(`${run.error ?? ""} ${run.cause ?? ""}`) };
+}

@@ -8,7 +8,8 @@ import type { HistoryEvent } from "@aws-sdk/client-sfn";
 import type { CommandContext } from "./context";
 import { formatDuration, table } from "./output";
 import type { ExecutionDescription } from "./pipeline-executions";
-import { emrStepOf, failingState, stateDurationMs, stateRuns, type StateRun } from "./pipeline-history";
+import { CODE_MANIFEST_KEY } from "../../modules/pipeline/asl-builder";
+import { emrStepOf, failingState, s3ObjectOf, stateDurationMs, stateRuns, type StateRun } from "./pipeline-history";
 import { failureLogLocation, readLog, type S3Location, stepLogLocation, tail, waitForLog } from "./step-logs";
 
 export const TAIL_LINES = 40;
@@ -104,9 +105,24 @@ export async function printExecutionReport(ctx: CommandContext, pipeline: string
   const error = failing?.error ?? execution.error;
   const cause = causeSummary(failing?.cause ?? execution.cause);
   ctx.out.line(`  ${status.toLowerCase().replace("_", " ")} at ${failing ? `"${failing.name}"` : "an unknown state"}${error ? `: ${error}` : ""}${cause ? ` (${cause})` : ""}`);
+  const object = failing && s3ObjectOf(failing);
+  if (object?.missing) ctx.out.line(`  ${missingObjectAdvice(ctx.name, object.bucket, object.key)}`);
   const step = failing && emrStepOf(failing);
   if (step) await printStderrTail(ctx, pipeline, step.clusterId, step.stepId, step.logFile, options);
   return failing;
+}
+
+/**
+ * What a run needs before its first step and did not find: the code manifest (recorded by deploy or upload
+ * --for-schedules), a non-data input under jobs/ (deployed by Terraform), or another object (the step that writes it).
+ */
+export function missingObjectAdvice(environment: string, bucket: string, key: string): string {
+  const uri = `s3://${bucket}/${key}`;
+  if (key === CODE_MANIFEST_KEY) {
+    return `the code manifest ${uri} is missing (or the role may not list the bucket); fix: npm run deploy -- ${environment}, or npm run emr -- upload ${environment} --for-schedules`;
+  }
+  if (key.startsWith("jobs/")) return `${uri} is missing (or the role may not list the bucket); fix: npm run deploy -- ${environment} (it deploys the pipelines' inputs under jobs/)`;
+  return `${uri} is missing (or the role may not list the bucket): the step that writes it did not, or wrote elsewhere`;
 }
 
 async function printStderrTail(ctx: CommandContext, pipeline: string, clusterId: string | undefined, stepId: string | undefined, logFile: string | undefined, options: ReportOptions): Promise<void> {

@@ -1,6 +1,6 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 import { parseEnvironment, environmentInput, loadEnvironment } from "../../environments";
-import { clientSettings, createAwsClients, endpointFromEnv } from "../../scripts/lib/aws-clients";
+import { clientSettings, createAwsClients, endpointFromEnv, endpointOrigin } from "../../scripts/lib/aws-clients";
 
 const dev = parseEnvironment(environmentInput("dev"));
 const local = loadEnvironment("local", { EMR_LOCAL_ENDPOINT: "http://localhost:5999" });
@@ -33,5 +33,16 @@ describe("client endpoints", () => {
       expect(await client.config.maxAttempts()).toBe(5);
     }
     expect(clients.s3.config.forcePathStyle).toBe(true);
+  });
+});
+
+describe("endpointOrigin", () => {
+  it.each([
+    ["the service's own variable first", loadEnvironment("local", {}), "sfn", { AWS_ENDPOINT_URL_SFN: "http://a", AWS_ENDPOINT_URL: "http://b" }, { service: "Step Functions", endpoint: "http://a", setting: "AWS_ENDPOINT_URL_SFN" }],
+    ["then AWS_ENDPOINT_URL", loadEnvironment("local", {}), "s3", { AWS_ENDPOINT_URL_SFN: "http://a", AWS_ENDPOINT_URL: "http://b" }, { service: "S3", endpoint: "http://b", setting: "AWS_ENDPOINT_URL" }],
+    ["then EMR_LOCAL_ENDPOINT", loadEnvironment("local", { EMR_LOCAL_ENDPOINT: "http://c" }), "emr", { EMR_LOCAL_ENDPOINT: "http://c" }, { service: "EMR", endpoint: "http://c", setting: "EMR_LOCAL_ENDPOINT" }],
+    ["else AWS's regional endpoint", dev, "sts", {}, { service: "STS", setting: "AWS's eu-west-1 endpoint" }],
+  ] as const)("%s", (_label, config, service, env, expected) => {
+    expect(endpointOrigin(config, service, env)).toEqual(expected);
   });
 });

@@ -46,7 +46,7 @@ describe("an endpoint that accepts the connection and never answers", () => {
       runCaptured(["info", "local", "--cluster-id", "j-SILENT1"], tempRepo().root, { env, timing: { ...TEST_TIMING, requestTimeoutMs: 300 } }),
     );
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^error: the AWS endpoint accepted the connection but did not answer in time \(.*300 ms requestTimeout.*\); fix: check the network/);
+    expect(run.stderr).toMatch(/^error: the EMR endpoint http:\/\/127\.0\.0\.1:\d+ \(AWS_ENDPOINT_URL\) accepted the connection but did not answer in time \(.*300 ms requestTimeout.*\); fix: check the network, a proxy, or AWS_ENDPOINT_URL\n$/);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
   }, 15_000);
 

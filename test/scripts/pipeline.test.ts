@@ -1,7 +1,7 @@
 // pipeline list/run/status/history against moto's server, which executes the state machines for real (Pass, Choice,
 // Wait, Fail, aws-sdk:emr tasks with Retry/Catch). moto cannot run elasticmapreduce:addStep.sync, so the failed EMR
 // step's stderr tail is tested on a recorded execution history (test/support/recorded-sfn.ts), with S3 on moto.
-import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -296,6 +296,21 @@ describe("pipeline run: what it refuses, and what a SUCCEEDED execution really d
     expect(succeeded.code).toBe(0);
   });
 
+  it("names the service and the variable that chose its endpoint when it cannot be reached, before uploading", async () => {
+    const saved = process.env.AWS_ENDPOINT_URL_SFN;
+    process.env.AWS_ENDPOINT_URL_SFN = "http://127.0.0.1:1";
+    let run;
+    try {
+      run = await emr(["pipeline", "run", "local", "financialDaily", "--date", "2026-01-21"], { env: { ...process.env, AWS_MAX_ATTEMPTS: "1" } });
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_SFN;
+      else process.env.AWS_ENDPOINT_URL_SFN = saved;
+    }
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("error: cannot reach the Step Functions endpoint http://127.0.0.1:1 (AWS_ENDPOINT_URL_SFN): connect ECONNREFUSED 127.0.0.1:1; fix: check the network or AWS_ENDPOINT_URL_SFN\n");
+    await nothingHappened();
+  });
+
   it("`start` is `run`", async () => {
     const run = await emr(["pipeline", "start", "local", "financialDaily", "--date", "2026-01-12"]);
     expect(run.code).toBe(0);
@@ -369,6 +384,33 @@ describe("pipeline status and history", () => {
     expect(other.stderr).toBe(
       `error: execution ${brokenRun.name} belongs to emr-platform-local-broken, not financialDaily (emr-platform-local-financialDaily); fix: npm run emr -- pipeline status local broken ${brokenRun.name}\n`,
     );
+  });
+
+  it("status names the missing code manifest or pre-run input and the fix when reading it failed", async () => {
+    const read = (key: string, resource: "getObject" | "headObject") => ({
+      Type: "Task",
+      Resource: `arn:aws:states:::aws-sdk:s3:${resource}`,
+      Parameters: { Bucket: "emr-local-artifacts", Key: key },
+      Catch: [{ ErrorEquals: ["States.ALL"], Next: "NotifyFailure" }],
+      End: true,
+    });
+    const fail = { Type: "Fail", Error: "PipelineFailed", Cause: "a pre-run check failed" };
+    const manifest = await createStateMachine(sfn(), "emr-platform-local-fd-manifest", { StartAt: "LoadCodeManifest", States: { LoadCodeManifest: read("jobs/pipeline-code.json", "getObject"), NotifyFailure: fail } });
+    const rules = await createStateMachine(sfn(), "emr-platform-local-fd-rules", { StartAt: "CheckInputs", States: { CheckInputs: read("jobs/rules/ohlcv.json", "headObject"), NotifyFailure: fail } });
+    const pipelines = { fdManifest: { stateMachineArn: manifest, runtime: "transient", steps: ["x"] }, fdRules: { stateMachineArn: rules, runtime: "transient", steps: ["x"] } };
+    const outputs = { ...stackOutputs(), pipelines: JSON.stringify(pipelines) };
+    // As the scheduler starts it: no input.
+    for (const arn of [manifest, rules]) await sfn().send(new StartExecutionCommand({ stateMachineArn: arn, name: "sched-1", input: "{}" }));
+    const deadline = Date.now() + 20_000;
+    while ((await executions(manifest)).concat(await executions(rules)).some((e) => e.status === "RUNNING") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+
+    const noManifest = await emr(["pipeline", "status", "local", "fdManifest"], {}, outputs);
+    expect(noManifest.code).toBe(0);
+    expect(noManifest.stdout).toContain(
+      "  the code manifest s3://emr-local-artifacts/jobs/pipeline-code.json is missing (or the role may not list the bucket); fix: npm run deploy -- local, or npm run emr -- upload local --for-schedules\n",
+    );
+    const noRules = await emr(["pipeline", "status", "local", "fdRules"], {}, outputs);
+    expect(noRules.stdout).toContain("  s3://emr-local-artifacts/jobs/rules/ohlcv.json is missing (or the role may not list the bucket); fix: npm run deploy -- local (it deploys the pipelines' inputs under jobs/)\n");
   });
 
   it("status of a pipeline that never ran says how to start it", async () => {
