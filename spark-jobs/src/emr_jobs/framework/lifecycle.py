@@ -40,7 +40,10 @@ def run_with_metrics(
     except BaseException:
         metrics.write_keeping_error(spark, metrics_uri)
         raise
-    metrics.set("status", STATUS_BY_EXIT_CODE.get(exit_code, "failed"))
+    status = STATUS_BY_EXIT_CODE.get(exit_code, "failed")
+    if exit_code == ExitCode.OK and metrics.record.get("verdict") == "stop":
+        status = "gate_failed"  # a gate that wrote its stop verdict (--verdict) exits 0 but did stop
+    metrics.set("status", status)
     metrics.finish(spark)
     metrics.write(spark, metrics_uri)  # after a successful run, failing to record it is the job's error
     print(metrics.summary(), flush=True)
