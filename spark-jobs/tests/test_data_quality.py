@@ -4,6 +4,7 @@ import contextlib
 import io
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -198,3 +199,20 @@ def test_a_verdict_path_that_is_a_directory_is_refused_before_spark(dataset, tmp
     root, _ = dataset
     code, _, _ = _verdict_run(root, tmp_path)
     assert code == 1 and f"--verdict {tmp_path} is a directory" in capsys.readouterr().err
+
+
+def test_the_pipeline_rules_file_is_the_one_copy_and_passes_the_committed_sample(tmp_path):
+    # financialDaily's gate reads s3://<artifacts>/jobs/rules/ohlcv.json, deployed from spark-jobs/rules/ohlcv.json;
+    # run-local.sh and the CLI's sample upload read the same file.
+    spark_jobs = Path(__file__).resolve().parents[1]
+    rules = spark_jobs / "rules" / "ohlcv.json"
+    assert not list((spark_jobs / "data").rglob("*rules*.json"))
+    sample = spark_jobs / "data" / "sample" / "ohlcv.csv"
+    argv = ["--input", sample, "--rules", rules, "--report", tmp_path / "report.json", "--verdict", tmp_path / "v.json"]
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = data_quality.main([str(a) for a in argv])
+    assert code == 0
+    report = json.loads((tmp_path / "report.json").read_text())
+    declared = {rule["name"] for rule in json.loads(rules.read_text())["rules"]}
+    assert declared <= {rule["name"] for rule in report["rules"]} and report["failing_rows"] > 0
+    assert json.loads((tmp_path / "v.json").read_text())["verdict"] == "pass"
