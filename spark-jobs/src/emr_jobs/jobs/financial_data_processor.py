@@ -12,12 +12,13 @@ so a rerun replaces them.
 Look-back across days (--history ROOT --lookback-days N, with --date D): besides --input, the bars in
 ROOT/<YYYY-MM-DD>/ of the N calendar days before D are read as look-back only (missing days are skipped and listed
 in _metrics.json under "history"); only D's bars are output. Day D then equals the last day of one run over the
-whole range when the look-back reaches back to the first bar of that range. Otherwise:
-  - the window columns (SMA, Bollinger, volatility, price change, z-scores, crossover) are exact once the
-    look-back holds --zscore-window + 1 bars per symbol (101 by default; _metrics.json "lookback" says whether
-    it did), or the longest SMA window if that is larger;
+whole range when the look-back reaches back to the first bar of that range (bit for bit). Otherwise:
+  - the window columns (SMA, Bollinger, volatility, price change, z-scores, crossover) see the same bars once the
+    look-back holds --zscore-window + 1 bars per symbol (101 by default; _metrics.json "lookback" says whether it
+    did), or the longest SMA window if larger; they then agree to ~1e-10 relative (pandas' running sums start at
+    the first bar read, so the last bits depend on it);
   - EMA and RSI are recursive and depend on every earlier bar; the start's effect decays by (1 - 2/(p+1)) per
-    bar for EMA p and (1 - 1/p) for RSI p, so ~400 bars of look-back agree with a full run to ~1e-12.
+    bar for EMA p and (1 - 1/p) for RSI p: ~400 bars of look-back agree with a full run to ~1e-12 relative.
 The default 7 days is ~5 trading days: ~390 five-minute bars of a 6.5-hour session (more for 1-minute bars).
 Daily bars need ~150 calendar days for 101 bars; raise --lookback-days for them.
 """
@@ -178,33 +179,33 @@ def _undated_rows_date(run_date: dt.date | None, dates: list[dt.date]) -> dt.dat
     return max(dates) if dates else dt.datetime.now(dt.UTC).date()
 
 
-def bars_needed_for_exact_windows(settings: IndicatorSettings) -> int:
-    """Bars before a day's first bar that make its window columns equal a full run's: the return z-score looks at
+def bars_needed_for_complete_windows(settings: IndicatorSettings) -> int:
+    """Bars before a day's first bar that fill its windows as a full run's are filled: the return z-score looks at
     the --zscore-window returns before the bar, and each return needs the bar before it; the MA crossover looks at
     the previous bar's long SMA. (EMA and RSI are recursive: see the module description.)"""
     return max(settings.zscore_window + 1, settings.sma_long, settings.bollinger_period, settings.volatility_period)
 
 
 def _record_lookback(metrics: JobMetrics, classified: DataFrame, settings: IndicatorSettings) -> None:
-    """How many valid bars before --date the symbols of --date had, against the number that makes windows exact."""
+    """How many valid bars before --date the symbols of --date had, against the number that fills every window."""
     valid = classified.filter(F.col(REJECT_REASON_COLUMN).isNull())
     per_symbol = valid.groupBy("symbol").agg(
         F.sum((F.col(_SCOPE) == _HISTORY).cast("long")).alias("before"),
         F.sum((F.col(_SCOPE) == _IN_SCOPE).cast("long")).alias("on_date"),
     )
-    needed = bars_needed_for_exact_windows(settings)
+    needed = bars_needed_for_complete_windows(settings)
     facts = (
         per_symbol.filter(F.col("on_date") > 0)
         .agg(F.min("before").alias("fewest"), F.sum((F.col("before") < needed).cast("long")).alias("short"))
         .first()
     )
     fewest, short = int(facts["fewest"] or 0), int(facts["short"] or 0)
-    metrics.set("lookback", {"bars_needed_for_exact_windows": needed, "fewest_bars_before_date": fewest,
-                             "symbols_short": short, "windows_exact": short == 0})  # fmt: skip
+    metrics.set("lookback", {"bars_needed_for_complete_windows": needed, "fewest_bars_before_date": fewest,
+                             "symbols_short": short, "windows_complete": short == 0})  # fmt: skip
     if short:
         metrics.log(
             f"Look-back short: {short} symbols have fewer than {needed} valid bars before the date (fewest {fewest}); "
-            "their first bars' window indicators differ from a run over the whole history (raise --lookback-days)"
+            "their first bars' window indicators are not those of a run over the whole history (raise --lookback-days)"
         )
 
 
