@@ -19,7 +19,7 @@ case "$job" in
       --output "$OUTPUT/financial_data_processor" "$@" ;;
   quality)
     exec "$PYTHON" "$HERE/entrypoints/data_quality.py" --input "$SAMPLE/ohlcv.csv" --input-format csv \
-      --rules "$SAMPLE/quality_rules.json" --report "$OUTPUT/data_quality/report.json" --failure-threshold 0.05 "$@" ;;
+      --rules "$HERE/rules/ohlcv.json" --report "$OUTPUT/data_quality/report.json" --failure-threshold 0.05 "$@" ;;
   smoke)
     exec "$PYTHON" "$HERE/entrypoints/smoke_test.py" --output "$OUTPUT/smoke_test" "$@" ;;
   fraud|dedup|aggregate|compare)  # their sample arguments live in emr_jobs.samples (also npm start's job stage)

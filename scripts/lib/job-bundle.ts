@@ -88,12 +88,14 @@ export function packageJobs(root: string, jobsPrefix: string): JobBundle {
   return { entrypoints, pyFiles, requirements, artifacts: [...Object.values(entrypoints), pyFiles, requirements] };
 }
 
-/** The bundled sample inputs (`data/sample/`), content-addressed under the data bucket's raw prefix. */
+/** The bundled sample inputs (`data/sample/`), content-addressed under the data bucket's raw prefix. The rules are
+ * `rules/ohlcv.json`, the one copy the pipelines' quality gate also reads. */
 export function packageSampleData(root: string, rawPrefix: string): { ohlcv: Artifact; qualityRules: Artifact } {
   const dir = path.join(root, "data", "sample");
   const prefix = `${rawPrefix.endsWith("/") ? rawPrefix : `${rawPrefix}/`}sample/`;
+  const rules = path.join(root, "rules", "ohlcv.json");
   return {
     ohlcv: makeArtifact(prefix, "ohlcv.csv", readFileSync(required(path.join(dir, "ohlcv.csv"), "sample data")), "text/csv"),
-    qualityRules: makeArtifact(prefix, "quality_rules.json", readFileSync(required(path.join(dir, "quality_rules.json"), "sample quality rules")), "application/json"),
+    qualityRules: makeArtifact(prefix, "quality_rules.json", readFileSync(required(rules, "quality rules")), "application/json"),
   };
 }

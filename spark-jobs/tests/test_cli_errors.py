@@ -36,7 +36,11 @@ FINANCIAL_ERRORS = {
     "csv read as parquet": (["--input", "{csv}", "--input-format", "parquet"], "not a parquet file"),
     # the header line is a row too when csv is read as json
     "csv read as json": (["--input", "{csv}", "--input-format", "json"], "all 3 input rows were rejected"),
-    "date without rows": (["--input", "{csv}", "--date", "2023-06-01"], "no input rows for 2023-06-01"),
+    "date without rows": (
+        ["--input", "{csv}", "--date", "2023-06-01"],
+        "no bars dated 2023-06-01 in {csv}: its bars are dated 2024-01-02 to 2024-01-03 (2 days); fix: --date within",
+    ),
+    "history without date": (["--input", "{csv}", "--history", "{tmp}"], "--history needs --date"),
 }
 
 
@@ -48,7 +52,7 @@ def test_financial_processor_errors(spark, capsys, csv_input, tmp_path, case):
     assert code == 1
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("financial_data_processor: ERROR: "), err
-    assert fragment in lines[0]
+    assert fragment.format(tmp=tmp_path, csv=csv_input) in lines[0]
     assert "Traceback" not in err
 
 

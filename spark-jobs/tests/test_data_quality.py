@@ -4,6 +4,7 @@ import contextlib
 import io
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -160,3 +161,58 @@ def test_gate_cli_errors_exit_1(dataset, tmp_path, capsys, args, fragment):
     code = data_quality.main([item for pair in base.items() for item in pair])
     err = capsys.readouterr().err.strip()
     assert code == 1 and fragment in err and len(err.splitlines()) == 1
+
+
+def _verdict_run(root, verdict_uri, *extra, rules=None):
+    return run_gate(root, "--verdict", verdict_uri, *extra, rules=rules)
+
+
+def test_with_verdict_a_stop_exits_0_and_writes_the_verdict_object(dataset, tmp_path):
+    root, _ = dataset
+    _, report, _ = run_gate(root, "--failure-threshold", "1.0")
+    threshold = report["failing_fraction"] * 0.99  # just below: the gate stops
+    # A file: URI goes through Hadoop's FileSystem, the path s3:// takes on EMR.
+    stop_path, pass_path = tmp_path / "stop" / "verdict.json", tmp_path / "pass" / "verdict.json"
+    stop_code, stop_report, stop_out = _verdict_run(root, f"file://{stop_path}", "--failure-threshold", repr(threshold))
+    pass_code, _, _ = _verdict_run(root, pass_path, "--failure-threshold", "1.0")
+    assert (stop_code, pass_code) == (0, 0)
+    stopped, passed = json.loads(stop_path.read_text()), json.loads(pass_path.read_text())
+    assert set(stopped) == {"verdict", "job", "reason", "details"}
+    assert (stopped["verdict"], stopped["job"], passed["verdict"]) == ("stop", "data_quality", "pass")
+    assert stopped["reason"] == stop_report["reason"] and "\n" not in stopped["reason"]
+    assert stopped["details"]["failing_rows"] == stop_report["failing_rows"] > 0
+    assert stopped["details"]["failure_threshold"] == threshold
+    assert "data_quality: gate_failed in" in stop_out and f"verdict: file://{stop_path}" in stop_out
+
+
+def test_with_verdict_an_empty_input_is_a_stop_and_a_broken_gate_still_exits_1(dataset, tmp_path, capsys):
+    root, _ = dataset
+    (tmp_path / "bars.csv").write_text("symbol,market,timestamp,close,volume\n")
+    code, _, _ = _verdict_run(tmp_path, tmp_path / "empty.json", rules=root / "rules.json")
+    assert code == 0 and json.loads((tmp_path / "empty.json").read_text())["verdict"] == "stop"
+    code, _, _ = _verdict_run(root, tmp_path / "broken.json", rules=tmp_path / "missing.json")
+    assert code == 1 and not (tmp_path / "broken.json").exists()
+    assert "rules file not found" in capsys.readouterr().err
+
+
+def test_a_verdict_path_that_is_a_directory_is_refused_before_spark(dataset, tmp_path, capsys):
+    root, _ = dataset
+    code, _, _ = _verdict_run(root, tmp_path)
+    assert code == 1 and f"--verdict {tmp_path} is a directory" in capsys.readouterr().err
+
+
+def test_the_pipeline_rules_file_is_the_one_copy_and_passes_the_committed_sample(tmp_path):
+    # financialDaily's gate reads s3://<artifacts>/jobs/rules/ohlcv.json, deployed from spark-jobs/rules/ohlcv.json;
+    # run-local.sh and the CLI's sample upload read the same file.
+    spark_jobs = Path(__file__).resolve().parents[1]
+    rules = spark_jobs / "rules" / "ohlcv.json"
+    assert not list((spark_jobs / "data").rglob("*rules*.json"))
+    sample = spark_jobs / "data" / "sample" / "ohlcv.csv"
+    argv = ["--input", sample, "--rules", rules, "--report", tmp_path / "report.json", "--verdict", tmp_path / "v.json"]
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = data_quality.main([str(a) for a in argv])
+    assert code == 0
+    report = json.loads((tmp_path / "report.json").read_text())
+    declared = {rule["name"] for rule in json.loads(rules.read_text())["rules"]}
+    assert declared <= {rule["name"] for rule in report["rules"]} and report["failing_rows"] > 0
+    assert json.loads((tmp_path / "v.json").read_text())["verdict"] == "pass"

@@ -52,8 +52,10 @@ def _sorted(frame):
     return frame.select(sorted(frame.columns)).orderBy(*sorted(frame.columns))
 
 
-def _metrics(output: Path) -> dict:
-    return json.loads((output / "_metrics.json").read_text())
+def _metrics(output: Path, day: str | None = None) -> dict:
+    """The run's record: at the output root, or under _runs/date=<day>/ for a run with --date."""
+    where = output if day is None else output / "_runs" / f"date={day}"
+    return json.loads((where / "_metrics.json").read_text())
 
 
 def test_a_run_logs_grepable_lines_and_ends_with_a_summary_not_the_json(full, data):
@@ -172,7 +174,8 @@ def test_a_dated_run_writes_only_that_date_using_earlier_bars_as_look_back(spark
         expected = full["frames"][dataset].filter(f"date = '{day}'")
         assert_df_equality(_sorted(written[dataset]), _sorted(expected))
     assert written["indicators"].filter("sma_50 IS NOT NULL").count() > 0  # look-back came from earlier dates
-    metrics = _metrics(output)
+    metrics = _metrics(output, day)
+    assert not (output / "_metrics.json").exists()  # a dated run's record lives under its date
     in_scope = full["frames"]["indicators"].filter(f"date = '{day}'").count() + metrics["rejected_rows"]
     assert metrics["input_rows"] == in_scope and metrics["history_rows"] > 0 and metrics["later_rows_ignored"] > 0
     assert metrics["dates"] == [day]

@@ -3,6 +3,7 @@ reruns for a date, input and output formats, the picture, and one-line errors.""
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -48,8 +49,13 @@ def full(data):
     return {"code": code, "stdout": stdout, "output": output, "frames": frames, "metrics": _metrics(output)}
 
 
-def _metrics(output: Path) -> dict:
-    return json.loads((output / "_metrics.json").read_text())
+def _run_files(output: Path, day: str = DAY) -> Path:
+    """A run with --date D keeps its metrics and picture under _runs/date=D/."""
+    return output / "_runs" / f"date={day}"
+
+
+def _metrics(output: Path, day: str = DAY) -> dict:
+    return json.loads((_run_files(output, day) / "_metrics.json").read_text())
 
 
 def test_a_run_ends_with_a_short_summary_not_the_metrics_json(full):
@@ -64,8 +70,8 @@ def test_a_run_ends_with_a_short_summary_not_the_metrics_json(full):
         f"rejected    {metrics['rejected_rows']}: ",
         f"flagged {metrics['flagged']}, high_risk {metrics['high_risk']}, duplicates {metrics['duplicates']}",
         f"scored ({metrics['scored_rows']} rows): {output / 'scored'}",
-        f"picture: {output / 'fraud_summary.png'}",
-        f"metrics     {output / '_metrics.json'}",
+        f"picture: {_run_files(output) / 'fraud_summary.png'}",
+        f"metrics     {_run_files(output) / '_metrics.json'}",
     ):
         assert fragment in summary, fragment
 
@@ -134,7 +140,7 @@ def test_score_units_are_the_stated_weights():
 
 
 def test_the_picture_is_a_png_of_the_score_distribution_and_top_providers(full):
-    png = full["output"] / "fraud_summary.png"
+    png = _run_files(full["output"]) / "fraud_summary.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert matplotlib.image.imread(png).shape[:2] == (500, 1200)
     counts = {float(k): v for k, v in full["metrics"]["score_distribution"].items()}
@@ -155,6 +161,19 @@ def test_a_rerun_for_the_same_date_replaces_its_partition(full, data):
     flagged = pd.read_parquet(full["output"] / "flagged")
     assert 0 < len(flagged) < len(full["frames"]["flagged"]) and (flagged["fraud_score"] >= 0.5).all()
     assert len(pd.read_parquet(full["output"] / "scored")) == len(full["frames"]["scored"])  # not doubled
+
+
+def test_a_second_day_keeps_the_first_day_s_metrics_and_picture(full, data, tmp_path):
+    output = tmp_path / "days"
+    shutil.copytree(full["output"], output)
+    first = {name: (_run_files(output) / name).read_bytes() for name in ("_metrics.json", "fraud_summary.png")}
+    code, _ = run_job("--input", data["root"] / "claims.csv", "--output", output, "--date", OTHER_DAY,
+                      "--min-fraud-score", "0.5")  # fmt: skip
+    assert code == 0
+    assert {name: (_run_files(output) / name).read_bytes() for name in first} == first
+    assert _metrics(output, OTHER_DAY)["detection_date"] == OTHER_DAY
+    assert (_run_files(output, OTHER_DAY) / "fraud_summary.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert sorted(p.name for p in output.iterdir() if p.is_file()) == []  # nothing of a dated run at the root
 
 
 @pytest.mark.parametrize("input_format", ["json", "parquet"])

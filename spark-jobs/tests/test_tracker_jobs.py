@@ -49,7 +49,10 @@ def runs(tmp_path_factory):
               "--fail-above", "0.5", "--top-n", "5")  # fmt: skip
     gated = run(compare, "--ours", f"{aggregated}/state_daily", "--theirs", root / "official.csv",
                 "--output", root / "gated", "--fail-above", "0.001")  # fmt: skip
-    return {"root": root, "generated": generated, "agg": agg, "cmp": cmp, "gated": gated}
+    verdict = run(compare, "--ours", f"{aggregated}/state_daily", "--theirs", root / "official.csv",
+                  "--output", f"file://{root}/verdict-run", "--fail-above", "0.001",
+                  "--verdict", f"file://{root}/verdict/verdict.json")  # fmt: skip
+    return {"root": root, "generated": generated, "agg": agg, "cmp": cmp, "gated": gated, "verdict": verdict}
 
 
 def test_aggregate_sums_the_good_city_rows_and_rejects_the_planted_bad_ones(runs):
@@ -116,6 +119,30 @@ def test_compare_exits_2_when_the_differing_share_passes_fail_above(runs):
     assert report["status"] == "FAILED" and report["differing_share"] > 0.001
 
 
+def test_with_verdict_a_stop_exits_0_and_the_verdict_says_stop(runs):
+    code, stdout = runs["verdict"]
+    assert code == 0
+    verdict = json.loads((runs["root"] / "verdict" / "verdict.json").read_text())
+    report = json.loads((runs["root"] / "gated" / "diff_report.json").read_text())
+    assert set(verdict) == {"verdict", "job", "reason", "details"}
+    assert (verdict["verdict"], verdict["job"]) == ("stop", "compare")
+    assert verdict["details"]["differing_share"] == report["differing_share"] > 0.001
+    assert verdict["details"]["classes"] == report["classes"]
+    assert "above --fail-above 0.10%" in verdict["reason"]
+    assert json.loads((runs["root"] / "verdict-run" / "_metrics.json").read_text())["status"] == "gate_failed"
+    assert "compare: gate_failed in" in stdout
+
+
+def test_with_verdict_a_pass_says_pass(tmp_path):
+    ours = pd.DataFrame({"date": ["2024-01-01"] * 2, "state": ["A", "B"], "cases": [1, 2], "deaths": [0, 0]})
+    ours.to_csv(tmp_path / "ours.csv", index=False)
+    ours.assign(region="R")[["date", "region", "state", "cases", "deaths"]].to_csv(tmp_path / "theirs.csv", index=False)
+    code, _ = run(compare, "--ours", tmp_path / "ours.csv", "--ours-format", "csv", "--theirs", tmp_path / "theirs.csv",
+                  "--output", tmp_path / "out", "--verdict", tmp_path / "v.json")  # fmt: skip
+    verdict = json.loads((tmp_path / "v.json").read_text())
+    assert code == 0 and verdict["verdict"] == "pass" and verdict["details"]["differing_keys"] == 0
+
+
 def test_tolerances_turn_small_changes_into_equal(tmp_path):
     ours = pd.DataFrame({"date": ["2024-01-01"] * 4, "state": ["A", "B", "C", "D"], "cases": [100, 100, 0, 5],
                          "deaths": [1, 1, 0, 0]})  # fmt: skip
@@ -147,7 +174,7 @@ def test_outputs_are_committed_in_place_and_readable_by_pandas(runs):
         assert (directory / "_SUCCESS").is_file(), dataset  # the committer's marker: committed in place
         assert not (directory / "_temporary").exists(), dataset
     everything = {p.relative_to(runs["root"]).parts[0] for p in runs["root"].rglob("*")}
-    assert everything == {"cities.csv", "official.csv", "agg", "cmp", "gated"}
+    assert everything == {"cities.csv", "official.csv", "agg", "cmp", "gated", "verdict", "verdict-run"}
     assert len(pd.read_parquet(runs["root"] / "cmp" / "rejected")) == 2
 
 

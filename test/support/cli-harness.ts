@@ -76,7 +76,7 @@ export function writeJobsFixture(root: string): string {
     "src/emr_jobs/__pycache__/x.cpython-311.pyc": "compiled",
     "requirements.txt": "numpy==1.26.4\n",
     "data/sample/ohlcv.csv": "symbol,date,open,high,low,close,volume\nAAA,2024-01-02,1,2,0.5,1.5,100\n",
-    "data/sample/quality_rules.json": '{"rules": []}\n',
+    "rules/ohlcv.json": '{"rules": []}\n',
   };
   for (const [rel, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(jobs, rel)), { recursive: true });

@@ -39,7 +39,7 @@ JOBS: tuple[CatalogEntry, ...] = (
         ("quality",),
         "emr_jobs.jobs.data_quality",
         "evaluate declared rules on a table; the quality gate",
-        exit_2="a rule's failing fraction is above --failure-threshold",
+        exit_2="a rule's failing fraction is above --failure-threshold (with --verdict: exit 0, verdict stop)",
     ),
     CatalogEntry(
         "fraud_detection",
@@ -64,7 +64,7 @@ JOBS: tuple[CatalogEntry, ...] = (
         (),
         "emr_jobs.jobs.compare",
         "compare state-level totals with an official file: diff report, differences CSV, picture",
-        exit_2="the share of changed or missing keys is above --fail-above",
+        exit_2="the share of changed or missing keys is above --fail-above (with --verdict: exit 0, verdict stop)",
     ),
 )
 

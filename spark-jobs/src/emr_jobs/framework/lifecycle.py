@@ -15,7 +15,7 @@ from pyspark.sql import SparkSession
 from emr_jobs.framework.exit_codes import ExitCode
 from emr_jobs.framework.filesystem import join_uri
 from emr_jobs.framework.metrics import JobMetrics
-from emr_jobs.framework.outputs import check_output_root
+from emr_jobs.framework.outputs import check_output_root, run_files_root
 from emr_jobs.framework.runner import run_job
 from emr_jobs.framework.session import build_spark_session
 
@@ -40,7 +40,10 @@ def run_with_metrics(
     except BaseException:
         metrics.write_keeping_error(spark, metrics_uri)
         raise
-    metrics.set("status", STATUS_BY_EXIT_CODE.get(exit_code, "failed"))
+    status = STATUS_BY_EXIT_CODE.get(exit_code, "failed")
+    if exit_code == ExitCode.OK and metrics.record.get("verdict") == "stop":
+        status = "gate_failed"  # a gate that wrote its stop verdict (--verdict) exits 0 but did stop
+    metrics.set("status", status)
     metrics.finish(spark)
     metrics.write(spark, metrics_uri)  # after a successful run, failing to record it is the job's error
     print(metrics.summary(), flush=True)
@@ -53,7 +56,8 @@ def run_output_job(
     process: Callable[[SparkSession, argparse.Namespace, JobMetrics], int],
 ) -> int:
     """The main() of a job that writes under --output: `parse` (argparse and any cheap checks, which raise before
-    Spark starts), an --output that is a file refused, then `process` run with its record at <output>/_metrics.json.
+    Spark starts), an --output that is a file refused, then `process` run with its record at <output>/_metrics.json,
+    or at <output>/_runs/date=<D>/_metrics.json when the job has a --date and it is given (run_files_root).
     Every failure ends as the job's one error line (run_job)."""
 
     def body() -> int:
@@ -62,7 +66,7 @@ def run_output_job(
         metrics = JobMetrics(job_name)
         return run_with_metrics(
             metrics,
-            join_uri(args.output, "_metrics.json"),
+            join_uri(run_files_root(args.output, getattr(args, "date", None)), "_metrics.json"),
             lambda: build_spark_session(job_name),
             lambda spark: process(spark, args, metrics),
         )

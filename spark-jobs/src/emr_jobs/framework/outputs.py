@@ -6,6 +6,7 @@ anomaly file next to the new ones. Dynamic partition overwrite alone replaces on
 writes; a partition the new run has nothing for would keep the previous run's rows.
 """
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import urlparse
@@ -14,6 +15,11 @@ from pyspark.sql import SparkSession
 
 from emr_jobs.framework.exit_codes import JobError
 from emr_jobs.framework.filesystem import filesystem_and_path, join_uri
+
+# A dated run's own files (metrics, pictures) live under <output>/_runs/date=<D>/: one place per day, so the next
+# day's run does not replace them, and "everything of day D" is every path containing /date=D/ (the archive's
+# filter). The leading underscore keeps Spark, Hive and Athena from reading the directory as data.
+RUNS_DIRECTORY = "_runs"
 
 # Hadoop glob alternation `{a,b}`: a bounded number of values per listing call keeps each pattern short.
 _VALUES_PER_GLOB = 100
@@ -27,6 +33,13 @@ def local_path_of(uri: str) -> Path | None:
     if parsed.scheme == "" or len(parsed.scheme) == 1:  # a plain path (or a Windows drive letter)
         return Path(uri)
     return None
+
+
+def run_files_root(output: str, date: dt.date | None) -> str:
+    """Where a run writes its own files: <output>/_runs/date=<D>/ for a run with --date D, else <output>."""
+    if date is None:
+        return output
+    return join_uri(output, RUNS_DIRECTORY, f"date={date.isoformat()}")
 
 
 def check_output_root(uri: str, option: str = "--output") -> None:

@@ -4,8 +4,12 @@
 Outputs under --output, each written in place (Spark's committer for datasets, one filesystem create for files):
 diff_report.json (counts per class, the share of differing keys, the gate, the top-N deltas), differences/ (one CSV
 of every key that is not equal), comparison/ (every key, parquet), deltas_by_state.png, rejected/ (rows of either
-side with one reject_reason and their side), _metrics.json. Exit 2 when the share of changed or missing keys is
-above --fail-above, so a pipeline step can stop there.
+side with one reject_reason and their side), _metrics.json. The gate stops when the share of changed or missing
+keys is above --fail-above.
+
+With --verdict URI (what pipelines pass): writes {"verdict": "pass"|"stop", "job", "reason", "details"} there and
+exits 0 on pass and on stop, so exit 1 means only that the job broke.
+Without --verdict: exits 0 on pass, 2 on stop (so a pipeline step can stop there), 1 when the job broke.
 """
 
 import argparse
@@ -19,11 +23,13 @@ from pyspark.sql import functions as F
 
 from emr_jobs.committed_outputs import dataset_path, write_bytes, write_parquet, write_single_csv
 from emr_jobs.framework.args import JobArgumentParser, fraction, positive_int
-from emr_jobs.framework.exit_codes import ExitCode, JobError
+from emr_jobs.framework.exit_codes import JobError
 from emr_jobs.framework.filesystem import join_uri, write_text
 from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
+from emr_jobs.framework.outputs import check_output_file
 from emr_jobs.framework.readers import SUPPORTED_FORMATS, read_raw_table
+from emr_jobs.framework.verdict import add_verdict_argument, finish_gate
 from emr_jobs.tracker.comparison import CLASSES, DIFFERING, Tolerances, compare_totals, top_deltas
 from emr_jobs.tracker.parsing import classify_counts, reason_counts, rejected_counts, valid_counts
 from emr_jobs.tracker.picture import deltas_figure, png_bytes, states_to_draw
@@ -49,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-above", type=fraction, default=0.05, help="largest share of changed or missing keys that passes"
     )
     parser.add_argument("--top-n", type=positive_int, default=20, help="largest deltas listed in the report")
+    add_verdict_argument(parser)
     return parser
 
 
@@ -57,6 +64,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     for flag, value in (("--abs-tolerance", args.abs_tolerance), ("--rel-tolerance", args.rel_tolerance)):
         if not math.isfinite(value) or value < 0:
             raise JobError(f"invalid arguments: {flag} expects a number >= 0, got '{value}' (see --help)")
+    if args.verdict is not None:
+        check_output_file(args.verdict, "--verdict")
     return args
 
 
@@ -143,7 +152,12 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     compared.unpersist()
     ours.unpersist()
     theirs.unpersist()
-    return ExitCode.OK if verdict["passed"] else ExitCode.QUALITY_GATE_FAILED
+    reason = (
+        f"{verdict['differing_keys']} of {verdict['total_keys']} keys ({verdict['differing_share']:.2%}) are changed "
+        f"or missing, {'at most' if verdict['passed'] else 'above'} --fail-above {verdict['fail_above']:.2%}"
+    )
+    details = {**{k: v for k, v in verdict.items() if k != "passed"}, "classes": class_counts, "report": report_path}
+    return finish_gate(spark, metrics, args.verdict, verdict["passed"], reason, details)
 
 
 def _write_datasets(compared: DataFrame, output: str, class_counts: dict[str, int], metrics: JobMetrics) -> None:

@@ -1,8 +1,12 @@
-"""Data-quality gate: evaluates a rules file against an input and fails the step when too many rows break it.
+"""Data-quality gate: evaluates a rules file against an input and stops the pipeline when too many rows break it.
 
-Writes a JSON report (per-rule failure counts and sample rows) to --report and exits 0 when the fraction of
-rows failing at least one rule is at most --failure-threshold, 2 when it is above (or the input is empty),
-so an EMR step with ActionOnFailure CANCEL_AND_WAIT stops the pipeline there. Exit 1 means the gate could not run.
+Writes a JSON report (per-rule failure counts and sample rows) to --report. The gate passes when the fraction of
+rows failing at least one rule is at most --failure-threshold; it stops when it is above (or the input is empty).
+
+With --verdict URI (what pipelines pass): writes {"verdict": "pass"|"stop", "job", "reason", "details"} there and
+exits 0 on pass and on stop, so exit 1 means only that the gate could not run.
+Without --verdict: exits 0 on pass, 2 on stop (so an EMR step with ActionOnFailure CANCEL_AND_WAIT stops there),
+1 when the gate could not run.
 """
 
 import argparse
@@ -11,7 +15,7 @@ import json
 from pyspark.sql import SparkSession
 
 from emr_jobs.framework.args import JobArgumentParser, add_input_arguments, fraction, positive_int
-from emr_jobs.framework.exit_codes import ExitCode, JobError
+from emr_jobs.framework.exit_codes import JobError
 from emr_jobs.framework.filesystem import path_exists, read_text, write_text
 from emr_jobs.framework.java_regex import java_regex_checker
 from emr_jobs.framework.metrics import JobMetrics
@@ -19,6 +23,7 @@ from emr_jobs.framework.outputs import check_output_file
 from emr_jobs.framework.readers import read_raw_table
 from emr_jobs.framework.runner import run_job
 from emr_jobs.framework.session import build_spark_session
+from emr_jobs.framework.verdict import add_verdict_argument, finish_gate
 from emr_jobs.quality.evaluation import Evaluation, evaluate
 from emr_jobs.quality.rules import RuleSet, parse_rules
 
@@ -35,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--failure-threshold", type=fraction, default=0.05, help="largest failing fraction that passes (default 0.05)"
     )
     parser.add_argument("--sample-size", type=positive_int, default=5, help="sample rows per failed rule (default 5)")
+    add_verdict_argument(parser)
     return parser
 
 
@@ -106,15 +112,25 @@ def run(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> i
     metrics.log(f"Quality gate {'PASSED' if passed else 'FAILED'}: {reason}")
     metrics.set("valid_rows", evaluation.total_rows - evaluation.failing_rows)
     metrics.found("gate", f"{'PASSED' if passed else 'FAILED'} ({reason})")
+    details = {
+        "total_rows": evaluation.total_rows,
+        "failing_rows": evaluation.failing_rows,
+        "failing_fraction": evaluation.failing_fraction,
+        "failure_threshold": args.failure_threshold,
+        "report": args.report,
+    }
+    exit_code = finish_gate(spark, metrics, args.verdict, passed, reason, details)
     metrics.set("status", "succeeded" if passed else "gate_failed")
     print(metrics.summary(), flush=True)
-    return ExitCode.OK if passed else ExitCode.QUALITY_GATE_FAILED
+    return exit_code
 
 
 def main(argv: list[str] | None = None) -> int:
     def body() -> int:
         args = parse_args(argv)
         check_output_file(args.report, "--report")  # before Spark starts
+        if args.verdict is not None:
+            check_output_file(args.verdict, "--verdict")
         return run(build_spark_session(JOB_NAME), args, JobMetrics(JOB_NAME))
 
     return run_job(JOB_NAME, body)

@@ -3,9 +3,24 @@ per-market daily summaries.
 
 Outputs under --output: indicators/, market_summary/ and anomalies/ partitioned by market and date,
 rejected/ partitioned by date, overview.png (per symbol: close, Bollinger bands, anomalies) and _metrics.json.
+With --date D the run's own files (_metrics.json, overview.png) go to --output/_runs/date=D/, so each day keeps
+its own; without --date they are at the output root.
 With --date only that date's partitions are written (earlier bars are read as look-back for the indicators;
 later ones are ignored). A run owns the dates it covers: their partitions in every output are cleared first,
 so a rerun replaces them.
+
+Look-back across days (--history ROOT --lookback-days N, with --date D): besides --input, the bars in
+ROOT/<YYYY-MM-DD>/ of the N calendar days before D are read as look-back only (missing days are skipped and listed
+in _metrics.json under "history"); only D's bars are output. Day D then equals the last day of one run over the
+whole range when the look-back reaches back to the first bar of that range (bit for bit). Otherwise:
+  - the window columns (SMA, Bollinger, volatility, price change, z-scores, crossover) see the same bars once the
+    look-back holds --zscore-window + 1 bars per symbol (101 by default; _metrics.json "lookback" says whether it
+    did), or the longest SMA window if larger; they then agree to ~1e-10 relative (pandas' running sums start at
+    the first bar read, so the last bits depend on it);
+  - EMA and RSI are recursive and depend on every earlier bar; the start's effect decays by (1 - 2/(p+1)) per
+    bar for EMA p and (1 - 1/p) for RSI p: ~400 bars of look-back agree with a full run to ~1e-12 relative.
+The default 7 days is ~5 trading days: ~390 five-minute bars of a 6.5-hour session (more for 1-minute bars).
+Daily bars need ~150 calendar days for 101 bars; raise --lookback-days for them.
 """
 
 import argparse
@@ -22,6 +37,7 @@ from emr_jobs.financial.cleansing import (
     TIMESTAMP_FORMATS_HINT,
     classify_bars,
     example_of,
+    parse_timestamp,
     rejected_rows,
     valid_bars,
 )
@@ -39,10 +55,10 @@ from emr_jobs.framework.args import (
     positive_int_list,
 )
 from emr_jobs.framework.exit_codes import ExitCode, JobError
-from emr_jobs.framework.filesystem import join_uri, write_bytes
+from emr_jobs.framework.filesystem import join_uri, path_exists, write_bytes
 from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
-from emr_jobs.framework.outputs import clear_dataset_partitions
+from emr_jobs.framework.outputs import clear_dataset_partitions, partition_values_pattern, run_files_root
 from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN, write_quarantine
 from emr_jobs.framework.readers import read_raw_table
 from emr_jobs.framework.writers import write_partitioned_parquet
@@ -60,6 +76,7 @@ OUTPUT_PARTITIONS = {
     "rejected": ("date",),
 }
 PICTURE_FILE = "overview.png"
+DEFAULT_LOOKBACK_DAYS = 7
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,6 +86,17 @@ def build_parser() -> argparse.ArgumentParser:
     add_input_arguments(parser)
     parser.add_argument("--output", required=True, help="output root path or URI")
     parser.add_argument("--date", type=iso_date, help="process and write only this date (YYYY-MM-DD, UTC)")
+    parser.add_argument(
+        "--history",
+        help="root of per-day input folders (<root>/<YYYY-MM-DD>/, same format as --input): the --lookback-days "
+        "days before --date are read as look-back only (needs --date)",
+    )
+    parser.add_argument(
+        "--lookback-days",
+        type=positive_int,
+        default=DEFAULT_LOOKBACK_DAYS,
+        help="calendar days before --date read from --history (default 7; see the description for what is exact)",
+    )
     parser.add_argument("--sma-windows", type=positive_int_list, default=defaults.sma_windows, help="default 20,50")
     parser.add_argument("--rsi-period", type=positive_int, default=defaults.rsi_period, help="default 14")
     parser.add_argument("--zscore-window", type=positive_int, default=defaults.zscore_window, help="default 100")
@@ -151,6 +179,36 @@ def _undated_rows_date(run_date: dt.date | None, dates: list[dt.date]) -> dt.dat
     return max(dates) if dates else dt.datetime.now(dt.UTC).date()
 
 
+def bars_needed_for_complete_windows(settings: IndicatorSettings) -> int:
+    """Bars before a day's first bar that fill its windows as a full run's are filled: the return z-score looks at
+    the --zscore-window returns before the bar, and each return needs the bar before it; the MA crossover looks at
+    the previous bar's long SMA. (EMA and RSI are recursive: see the module description.)"""
+    return max(settings.zscore_window + 1, settings.sma_long, settings.bollinger_period, settings.volatility_period)
+
+
+def _record_lookback(metrics: JobMetrics, classified: DataFrame, settings: IndicatorSettings) -> None:
+    """How many valid bars before --date the symbols of --date had, against the number that fills every window."""
+    valid = classified.filter(F.col(REJECT_REASON_COLUMN).isNull())
+    per_symbol = valid.groupBy("symbol").agg(
+        F.sum((F.col(_SCOPE) == _HISTORY).cast("long")).alias("before"),
+        F.sum((F.col(_SCOPE) == _IN_SCOPE).cast("long")).alias("on_date"),
+    )
+    needed = bars_needed_for_complete_windows(settings)
+    facts = (
+        per_symbol.filter(F.col("on_date") > 0)
+        .agg(F.min("before").alias("fewest"), F.sum((F.col("before") < needed).cast("long")).alias("short"))
+        .first()
+    )
+    fewest, short = int(facts["fewest"] or 0), int(facts["short"] or 0)
+    metrics.set("lookback", {"bars_needed_for_complete_windows": needed, "fewest_bars_before_date": fewest,
+                             "symbols_short": short, "windows_complete": short == 0})  # fmt: skip
+    if short:
+        metrics.log(
+            f"Look-back short: {short} symbols have fewer than {needed} valid bars before the date (fewest {fewest}); "
+            "their first bars' window indicators are not those of a run over the whole history (raise --lookback-days)"
+        )
+
+
 def _record_counts(metrics: JobMetrics, counts: dict, source: str) -> tuple[dict[str, int], int]:
     """Records the run's row counts; returns the in-scope rejects by reason and the in-scope rows."""
     in_scope: dict[str | None, int] = {}
@@ -168,24 +226,88 @@ def _record_counts(metrics: JobMetrics, counts: dict, source: str) -> tuple[dict
     return rejected_by_reason, input_rows
 
 
-def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> int:
-    settings = settings_from(args)
-    metrics.set("parameters", {**vars(args), "date": args.date.isoformat() if args.date else None})
+def lookback_days(run_date: dt.date, days: int) -> list[dt.date]:
+    """The calendar days before the run's date that --history covers, oldest first."""
+    return [run_date - dt.timedelta(days=back) for back in range(days, 0, -1)]
+
+
+def read_history(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> DataFrame | None:
+    """The look-back bars of --history: every row of the existing day folders whose timestamp falls before --date.
+
+    Rows without a usable timestamp and rows dated --date or later are dropped before classification, so a day
+    folder's own bad rows (that day's run quarantined them) are never filed again, and a history row can never be
+    judged a duplicate of one of --date's bars."""
+    if args.history is None:
+        return None
+    days = lookback_days(args.date, args.lookback_days)
+    present = [day for day in days if path_exists(spark, join_uri(args.history, day.isoformat()))]
+    missing = [day.isoformat() for day in days if day not in present]
+    metrics.set("history", {"root": args.history, "lookback_days": args.lookback_days,
+                            "days_read": [d.isoformat() for d in present], "days_missing": missing})  # fmt: skip
+    metrics.log(f"Look-back: {len(present)} of {args.lookback_days} days in {args.history}" +
+                (f" (missing {', '.join(missing)})" if missing else ""))  # fmt: skip
+    if not present:
+        return None
+    folders = join_uri(args.history, partition_values_pattern([d.isoformat() for d in present]))
+    rows = read_raw_table(spark, folders, args.input_format, OHLCV_COLUMNS, required=REQUIRED_COLUMNS)
+    return rows.filter(F.to_date(parse_timestamp("timestamp")) < F.lit(args.date))
+
+
+def no_bars_on_date_message(spark_raw: DataFrame, args: argparse.Namespace, undated_rejects: int) -> str | None:
+    """When --date matches no bar of --input but other dates do: one line naming the date, the input's dates and
+    the fix (the usual slip: a --date that is not the input folder's day). None when the input has no dated bars."""
+    dates = (
+        spark_raw.select(F.to_date(parse_timestamp("timestamp")).alias("d"))
+        .agg(F.min("d").alias("first"), F.max("d").alias("last"), F.countDistinct("d").alias("days"))
+        .first()
+    )
+    if dates is None or dates["first"] is None:
+        return None
+    day = args.date.isoformat()
+    undated = f"; {undated_rejects} rows without a usable timestamp were not processed" if undated_rejects else ""
+    return (
+        f"no bars dated {day} in {args.input}: its bars are dated {dates['first']} to {dates['last']} "
+        f"({dates['days']} days){undated}; fix: --date within that range, or --input the folder of {day}'s bars"
+    )
+
+
+def classify(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> tuple[DataFrame, DataFrame]:
+    """--input (and the --history look-back) read, every row classified and scoped; cached. Returns the raw
+    --input rows too (for the error that names its dates)."""
     raw = read_raw_table(spark, args.input, args.input_format, OHLCV_COLUMNS, required=REQUIRED_COLUMNS)
+    history = read_history(spark, args, metrics)
+    bars = raw if history is None else raw.unionByName(history)
     classified = (
-        classify_bars(raw, max_volume=args.max_volume)
+        classify_bars(bars, max_volume=args.max_volume)
         .withColumn("date", F.to_date("timestamp"))
         .withColumn(_SCOPE, _scope_of(args.date))
         # Only a rejected row's original text is ever written: valid rows do not carry theirs into the cache.
         .withColumn(RAW_COLUMN, F.when(F.col(REJECT_REASON_COLUMN).isNotNull(), F.col(RAW_COLUMN)))
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    counts = _count_by_scope_reason_and_date(classified)
-    rejected_by_reason, input_rows = _record_counts(metrics, counts, args.input)
-    rejected_count = sum(rejected_by_reason.values())
+    return raw, classified
+
+
+def _check_rows_in_scope(raw: DataFrame, args: argparse.Namespace, counts: dict, input_rows: int, rejected: int):
+    dated_in_scope = any(scope == _IN_SCOPE and date is not None for (scope, _, date) in counts)
+    if args.date is not None and not dated_in_scope:
+        # Nothing of --date: a run that would only file undated rejects must not clear the day's partitions.
+        message = no_bars_on_date_message(raw, args, rejected)
+        if message is not None:
+            raise JobError(message)
     if input_rows == 0:
         scope = f"for {args.date.isoformat()} " if args.date else ""
         raise JobError(f"no input rows {scope}in {args.input}")
+
+
+def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> int:
+    settings = settings_from(args)
+    metrics.set("parameters", {**vars(args), "date": args.date.isoformat() if args.date else None})
+    raw, classified = classify(spark, args, metrics)
+    counts = _count_by_scope_reason_and_date(classified)
+    rejected_by_reason, input_rows = _record_counts(metrics, counts, args.input)
+    rejected_count = sum(rejected_by_reason.values())
+    _check_rows_in_scope(raw, args, counts, input_rows, rejected_count)
 
     # The run owns its dates: clear them in every output, so no earlier run's rows survive next to this one's.
     dates = sorted({date for (scope, _, date), _ in counts.items() if scope == _IN_SCOPE and date is not None})
@@ -204,6 +326,8 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     if input_rows == rejected_count:
         raise JobError(all_rejected_message(classified, input_rows, rejected_by_reason, args.input_format))
 
+    if args.date is not None:
+        _record_lookback(metrics, classified, settings)
     usable = classified.filter(F.col(_SCOPE) != _LATER)
     # History bars feed the look-back of every window; only the run's dates are written.
     # classify_bars partitioned the bars by symbol, so the indicator pass reads whole symbols per partition.
@@ -236,13 +360,13 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     metrics.set("markets", list(scope_facts["markets"]))
     metrics.set("dates", list(scope_facts["dates"]))
     if not args.no_picture:
-        _draw_picture(spark, metrics, indicators, symbols, args.output)
+        _draw_picture(spark, metrics, indicators, symbols, run_files_root(args.output, args.date))
     indicators_with_history.unpersist()
     classified.unpersist()
     return ExitCode.OK
 
 
-def _draw_picture(spark: SparkSession, metrics: JobMetrics, indicators: DataFrame, symbols: list, output: str) -> None:
+def _draw_picture(spark: SparkSession, metrics: JobMetrics, indicators: DataFrame, symbols: list, where: str) -> None:
     shown = symbols[:MAX_SYMBOLS]
     # Through Arrow, not row by row; set for this collect only, so the session's other toPandas() keep their types.
     arrow = "spark.sql.execution.arrow.pyspark.enabled"
@@ -253,7 +377,7 @@ def _draw_picture(spark: SparkSession, metrics: JobMetrics, indicators: DataFram
     finally:
         spark.conf.set(arrow, previous)
     png, facts = draw_overview(bars, len(symbols), "close with Bollinger bands, anomalies marked")
-    path = join_uri(output, PICTURE_FILE)
+    path = join_uri(where, PICTURE_FILE)
     write_bytes(spark, path, png)
     metrics.set("picture", {"symbols": list(facts.symbols), "bars": facts.bars_plotted,
                             "anomaly_markers": facts.anomaly_markers})  # fmt: skip
@@ -273,6 +397,8 @@ def _write(metrics: JobMetrics, dataset: str, frame: DataFrame, output: str) -> 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     args = parse_args(argv)
     settings_from(args)  # invalid combinations fail before Spark starts
+    if args.history is not None and args.date is None:
+        raise JobError("invalid arguments: --history needs --date (the look-back is the days before it) (see --help)")
     return args
 
 

@@ -4,7 +4,8 @@ near duplicates, six rules, and a fraud score per claim.
 Outputs under --output, each partitioned by detection_date (--date, default today UTC; a rerun for the same date
 replaces it): scored/ (every valid claim with its flags, duplicate_of, score and reasons), flagged/ (score > 0 and
 >= --min-fraud-score), high_risk/ (score > 0.7), provider_summary/, rejected/ (one reason per row), _metrics.json
-and fraud_summary.png. Every input row is scored or rejected.
+and fraud_summary.png. Every input row is scored or rejected. With --date D, _metrics.json and fraud_summary.png go
+to --output/_runs/date=D/ (each day keeps its own); without --date they are at the output root.
 """
 
 import argparse
@@ -26,6 +27,7 @@ from emr_jobs.framework.exit_codes import ExitCode, JobError
 from emr_jobs.framework.filesystem import join_uri, write_bytes
 from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
+from emr_jobs.framework.outputs import run_files_root
 from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 from emr_jobs.framework.readers import read_raw_table
 from emr_jobs.fraud.cleansing import classify_claims, rejected_rows, valid_claims
@@ -163,7 +165,7 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
             write_dataset(frame.select("*", stamp), path, args.output_format)
         metrics.wrote(name, rows, path)
 
-    picture = _write_picture(spark, scored, providers, args.output, metrics)
+    picture = _write_picture(spark, scored, providers, run_files_root(args.output, args.date), metrics)
     metrics.set("picture", picture)
     metrics.wrote_file("picture", picture)
     providers.unpersist()
@@ -172,7 +174,7 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     return ExitCode.OK
 
 
-def _write_picture(spark: SparkSession, scored: DataFrame, providers: DataFrame, output: str, metrics: JobMetrics):
+def _write_picture(spark: SparkSession, scored: DataFrame, providers: DataFrame, where: str, metrics: JobMetrics):
     """Scores take few distinct values, so exact counts per score (and the top providers) reach the driver."""
     score_counts = {float(r["fraud_score"]): int(r["count"]) for r in scored.groupBy("fraud_score").count().collect()}
     metrics.set("score_distribution", {f"{score:.4f}": n for score, n in sorted(score_counts.items())})
@@ -181,7 +183,7 @@ def _write_picture(spark: SparkSession, scored: DataFrame, providers: DataFrame,
         .limit(TOP_PROVIDERS)
         .collect()
     )
-    picture = join_uri(output, PICTURE_NAME)
+    picture = join_uri(where, PICTURE_NAME)
     shown = [(r.provider_id, r.flagged_share, r.flagged_claims) for r in top]
     write_bytes(spark, picture, png_bytes(render(score_counts, shown)))
     return picture
