@@ -6,8 +6,19 @@
  */
 import { type Json, StatesError } from "./errors";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const jsonata = require("jsonata") as (expression: string) => { evaluate(input: unknown, bindings?: Record<string, unknown>): Promise<unknown> };
+type Jsonata = (expression: string) => { evaluate(input: unknown, bindings?: Record<string, unknown>): Promise<unknown> };
+
+/** Loaded on the first JSONata expression: a JSONPath-only definition runs without the package. */
+function jsonata(expression: string): ReturnType<Jsonata> {
+  let load: Jsonata;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    load = require("jsonata") as Jsonata;
+  } catch {
+    throw new StatesError("States.Runtime", "this definition uses JSONata and the jsonata package is not installed; fix: npm install");
+  }
+  return load(expression);
+}
 
 export interface JsonataScope {
   readonly states: { input: Json; context: Json; result?: Json; errorOutput?: Json };
