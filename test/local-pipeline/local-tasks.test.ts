@@ -13,6 +13,7 @@ import { FreshProcessSpark } from "../../scripts/lib/local-pipeline/spark";
 import { LocalStack } from "../../scripts/lib/local-pipeline/stack";
 import { LocalTasks, parseSparkSubmit } from "../../scripts/lib/local-pipeline/tasks";
 import { findStateMachine } from "../../scripts/lib/local-pipeline/run";
+import { runCaptured } from "../support/cli-harness";
 
 function root(): LocalBuckets {
   return new LocalBuckets(mkdtempSync(path.join(tmpdir(), "local-tasks-")));
@@ -149,5 +150,21 @@ describe("the stack reader", () => {
       { bucket: "named-artifacts", key: "certs.zip", skipped: "its source is computed at apply time (${data.archive_file.zip.output_path})" },
     ]);
     expect(readFileSync(objects[0].source!, "utf8")).toBe("{}");
+  });
+});
+
+describe("pipeline run flags", () => {
+  test("--days, --root, --stack-json and --fresh-spark need --local; --local refuses --wait", async () => {
+    const repo = path.resolve(__dirname, "../..");
+    const days = await runCaptured(["pipeline", "run", "dev", "financialDaily", "--days", "3"], repo);
+    expect([days.code, days.stderr.trim()]).toEqual([1, "error: --days applies only to a local run; fix: add --local"]);
+    const wait = await runCaptured(["pipeline", "run", "dev", "financialDaily", "--local", "--wait"], repo);
+    expect([wait.code, wait.stderr.trim()]).toEqual([1, "error: --local runs on this machine and always waits; fix: drop --wait"]);
+  });
+
+  test("a pipeline the environment does not run is refused naming the ones it does", async () => {
+    const repo = path.resolve(__dirname, "../..");
+    const run = await runCaptured(["pipeline", "run", "prod", "claimsDaily", "--local", "--root", mkdtempSync(path.join(tmpdir(), "root-"))], repo);
+    expect([run.code, run.stderr.trim()]).toEqual([1, "error: no pipeline named claimsDaily in this environment's stack; fix: one of financialDaily"]);
   });
 });

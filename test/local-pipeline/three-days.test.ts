@@ -202,7 +202,8 @@ describe("a gate stop is a stop, a failure is a failure (through the CLI)", () =
     expect({ code: run.code, last: run.stdout.trim().split("\n").pop() }).toEqual({ code: 2, last: `financialDaily (dev, local): ${date} GATE_STOPPED` });
     expect(run.stdout.match(/^ {2}Run quality_gate: /gm)).toHaveLength(1);
     expect(run.stdout).not.toMatch(/^ {2}Run process: /m);
-    expect(run.stdout).toContain('SNS "emr-platform-dev-financial-daily: quality gate stopped the run"');
+    expect(run.stdout).toMatch(/SNS "emr-platform-dev-financial-daily: [^"]*stop/);
+    expect(run.stdout).not.toMatch(/SNS "[^"]*failed/);
   });
 
   test("trackerDaily: official figures far from ours stop the run at compare: exit 2, GATE_STOPPED, compare ran once", async () => {
@@ -212,6 +213,7 @@ describe("a gate stop is a stop, a failure is a failure (through the CLI)", () =
     const run = await runCaptured(["pipeline", "run", "dev", "trackerDaily", "--local", "--date", date, "--root", root], REPO);
     expect({ code: run.code, last: run.stdout.trim().split("\n").pop() }).toEqual({ code: 2, last: `trackerDaily (dev, local): ${date} GATE_STOPPED` });
     expect(run.stdout.match(/^ {2}Run compare_official: /gm)).toHaveLength(1);
+    expect(run.stdout).toMatch(/SNS "emr-platform-dev-tracker-daily: [^"]*stop/);
   });
 
   test("claimsDaily on a day without claims fails: exit 1, FAILED, dedup retried once, the failure notified", async () => {
