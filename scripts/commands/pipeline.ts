@@ -135,7 +135,8 @@ export async function pipelineRun(ctx: CommandContext, name: string, options: Pi
   const localOnly = (["days", "root", "stackJson", "freshSpark"] as const).filter((k) => options[k] !== undefined);
   if (!options.local && localOnly.length) throw new CliError(`--${localOnly[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies only to a local run; fix: add --local`);
   if (options.local) {
-    if (options.wait || options.stateMachineArn) throw new CliError(`--local runs on this machine and always waits; fix: drop ${options.wait ? "--wait" : "--state-machine-arn"}`);
+    if (options.wait) throw new CliError("--local runs on this machine and always waits; fix: drop --wait");
+    if (options.stateMachineArn) throw new CliError("--local runs the synthesized definition, not a deployed state machine; fix: drop --state-machine-arn, or use --stack-json <cdk.tf.json>");
     return pipelineRunLocal(ctx, name, options);
   }
   const pipeline = await resolvePipeline(ctx, name, options);
