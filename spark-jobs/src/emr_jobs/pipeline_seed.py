@@ -76,7 +76,12 @@ def seed_tracker(root: Path, days: list[dt.date], states: int, seed: int, differ
     cities_per_state = 10
     for offset, day in enumerate(days):
         generated = tracker_datagen.generate_tracker(
-            states * cities_per_state, seed + offset, states, cities_per_state, changed_fraction=0.0, missing_fraction=0.0
+            states * cities_per_state,
+            seed + offset,
+            states,
+            cities_per_state,
+            changed_fraction=0.0,
+            missing_fraction=0.0,
         )
         first = tracker_datagen.START.isoformat()
         cities = generated.cities.copy()
@@ -88,7 +93,9 @@ def seed_tracker(root: Path, days: list[dt.date], states: int, seed: int, differ
             rng = np.random.default_rng(seed + offset)
             changed = rng.random(len(official)) < differences
             counts = pd.to_numeric(official["cases"], errors="coerce")
-            official.loc[changed & counts.notna().to_numpy(), "cases"] = (counts[changed] + 1000).astype("Int64").astype(str)
+            official.loc[changed & counts.notna().to_numpy(), "cases"] = (
+                (counts[changed] + 1000).astype("Int64").astype(str)
+            )
         city_folder = root / "raw" / "tracker" / "city" / day.isoformat()
         official_folder = root / "raw" / "tracker" / "official" / day.isoformat()
         tracker_datagen.write_table(cities, city_folder / "cities.csv")
@@ -98,19 +105,30 @@ def seed_tracker(root: Path, days: list[dt.date], states: int, seed: int, differ
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="pipeline_seed", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--data-root", type=Path, required=True, help="the local data bucket (s3://<data bucket>/ → this)")
+    parser = argparse.ArgumentParser(
+        prog="pipeline_seed", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument(
+        "--data-root", type=Path, required=True, help="the local data bucket (s3://<data bucket>/ → this)"
+    )
     parser.add_argument("--start", type=dt.date.fromisoformat, required=True, help="first day, YYYY-MM-DD")
     parser.add_argument("--days", type=int, default=1)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--symbols", type=int, default=4, help="OHLCV symbols (each has 96 bars a day)")
     parser.add_argument("--claims", type=int, default=400, help="claims a day (at least 200)")
     parser.add_argument("--states", type=int, default=10, help="tracker states (10 cities each)")
-    parser.add_argument("--ohlcv-bad-fraction", type=float, default=0.02, help="bad bars (the quality gate stops above 0.05)")
     parser.add_argument(
-        "--tracker-differences", type=float, default=0.0, help="share of official figures changed (compare stops above 0.05)"
+        "--ohlcv-bad-fraction", type=float, default=0.02, help="bad bars (the quality gate stops above 0.05)"
     )
-    parser.add_argument("--only", choices=("ohlcv", "claims", "tracker"), action="append", help="seed only these inputs")
+    parser.add_argument(
+        "--tracker-differences",
+        type=float,
+        default=0.0,
+        help="share of official figures changed (compare stops above 0.05)",
+    )
+    parser.add_argument(
+        "--only", choices=("ohlcv", "claims", "tracker"), action="append", help="seed only these inputs"
+    )
     args = parser.parse_args(argv)
     if args.days < 1:
         parser.error("--days must be at least 1")
