@@ -143,7 +143,7 @@ export class LocalTasks {
     if (jar.Jar !== "command-runner.jar") throw runtimeError(call.state, `the local runner runs command-runner.jar steps only, not ${String(jar.Jar)}`);
     const before = this.buckets.list();
     let command: string[];
-    let outcome: { exitCode: number; stderr: string; seconds: number };
+    let outcome: { exitCode: number; stderr: string; stdout?: string; seconds: number };
     const started = Date.now();
     if (args[0] === "spark-submit") {
       const parsed = parseSparkSubmit(args);
@@ -171,7 +171,8 @@ export class LocalTasks {
       exitCode: outcome.exitCode,
       seconds: outcome.seconds,
       written: this.buckets.written(before, this.buckets.list()),
-      stderrTail: tail(outcome.stderr),
+      // A job that reports its reason on stdout (a gate's verdict line) leaves stderr empty: show what there is.
+      stderrTail: tail(outcome.stderr.trim() ? outcome.stderr : (outcome.stdout ?? "")),
     };
     this.steps.push(record);
     this.events.stepEnded?.(record);
