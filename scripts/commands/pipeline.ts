@@ -25,6 +25,7 @@ import {
 import { findPipeline, pipelineFromArn, type PipelineInfo, pipelinesFromOutputs } from "../lib/pipeline-outputs";
 import { executionOutcome, isoSeconds, printExecutionReport } from "../lib/pipeline-report";
 import { type UploadedBundle, uploadJobs } from "./upload";
+import type * as LocalPipeline from "../lib/local-pipeline";
 
 interface PipelineOptions extends CommonOptions {
   stateMachineArn?: string;
@@ -90,7 +91,66 @@ export interface PipelineRunOptions {
   timeoutMinutes: number;
 }
 
-export async function pipelineRun(ctx: CommandContext, name: string, options: PipelineOptions & PipelineRunOptions): Promise<number> {
+export interface LocalRunFlags {
+  local?: boolean;
+  days?: number;
+  root?: string;
+  stackJson?: string;
+  freshSpark?: boolean;
+}
+
+/**
+ * `run --local`: the environment's synthesized definition executed on this machine (scripts/lib/local-pipeline),
+ * local Spark and a directory for the buckets; nothing in AWS is touched. Exit 0 when every day succeeded, 2 when a
+ * gate stopped a day, 1 otherwise (as `run --wait`).
+ */
+export async function pipelineRunLocal(ctx: CommandContext, name: string, options: PipelineRunOptions & LocalRunFlags): Promise<number> {
+  // Loaded on demand: the interpreter and, for synth, cdktf are only needed here.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const local = require("../lib/local-pipeline") as typeof LocalPipeline;
+  const repoRoot = ctx.deps.repoRoot;
+  const date = options.date ?? new Date(ctx.deps.now()).toISOString().slice(0, 10);
+  const days = options.days ?? 1;
+  let cleanup = () => {};
+  let stack: LocalPipeline.LocalStack;
+  if (options.stackJson) {
+    stack = local.readStack(options.stackJson, repoRoot, ctx.name);
+    ctx.out.line(`definition: ${options.stackJson}`);
+  } else {
+    const synthesized = local.synthesizeStack(ctx.name, repoRoot);
+    ({ stack, cleanup } = synthesized);
+    ctx.out.line(`definition: synthesized from the checked-out code (emr-${ctx.name})`);
+  }
+  try {
+    const results = await local.runLocalPipeline({
+      stack,
+      pipeline: name,
+      date,
+      days,
+      root: options.root ?? local.defaultRoot(repoRoot, ctx.name),
+      repoRoot,
+      jobsDir: ctx.jobsDir,
+      python: ctx.deps.env.EMR_LOCAL_PYTHON ?? local.defaultPython(repoRoot),
+      freshSpark: options.freshSpark,
+      line: (text) => ctx.out.line(text),
+    });
+    const last = results[results.length - 1];
+    ctx.out.line("");
+    ctx.out.line(`${name} (${ctx.name}, local): ${results.map((r) => `${r.date} ${r.status}`).join(", ")}`);
+    return last ? last.exitCode : EXIT.error;
+  } finally {
+    cleanup();
+  }
+}
+
+export async function pipelineRun(ctx: CommandContext, name: string, options: PipelineOptions & PipelineRunOptions & LocalRunFlags): Promise<number> {
+  const localOnly = (["days", "root", "stackJson", "freshSpark"] as const).filter((k) => options[k] !== undefined);
+  if (!options.local && localOnly.length) throw new CliError(`--${localOnly[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies only to a local run; fix: add --local`);
+  if (options.local) {
+    if (options.wait) throw new CliError("--local runs on this machine and always waits; fix: drop --wait");
+    if (options.stateMachineArn) throw new CliError("--local runs the synthesized definition, not a deployed state machine; fix: drop --state-machine-arn, or use --stack-json <cdk.tf.json>");
+    return pipelineRunLocal(ctx, name, options);
+  }
   const pipeline = await resolvePipeline(ctx, name, options);
   const date = options.date ?? new Date(ctx.deps.now()).toISOString().slice(0, 10);
   const total = options.wait ? 3 : 2;
@@ -221,7 +281,12 @@ export function definePipeline(run: CommandRunner): Command {
     .option("--artifacts-bucket <name>", "artifacts bucket (default: the stack's artifacts_bucket output)")
     .option("--logs-bucket <name>", "logs bucket, for the failed step's stderr")
     .option("--jobs-dir <dir>", "the spark-jobs directory to package, relative to the repository root", "spark-jobs")
-    .action(run((ctx, name: string, options: PipelineOptions & { date?: string; wait?: boolean; timeout: number }) => pipelineRun(ctx, name, { ...options, timeoutMinutes: options.timeout })));
+    .option("--local", "run the synthesized definition on this machine: local Spark, a directory for the buckets (README: Trying a pipeline locally)")
+    .option("--days <n>", "with --local: run this many consecutive dates starting at --date", positiveInt)
+    .option("--root <dir>", "with --local: the directory standing in for the buckets (default spark-jobs/output/local-pipeline/<env>)")
+    .option("--stack-json <file>", "with --local: run the definition in this cdk.tf.json instead of synthesizing the checked-out code")
+    .option("--fresh-spark", "with --local: a new Python process (and Spark) per step instead of one shared session")
+    .action(run((ctx, name: string, options: PipelineOptions & LocalRunFlags & { date?: string; wait?: boolean; timeout: number }) => pipelineRun(ctx, name, { ...options, timeoutMinutes: options.timeout })));
 
   sub("status", "an execution's states with results and durations (default: the latest); on failure, the failing step's stderr tail")
     .argument("[execution]", "execution name or ARN, from: npm run emr -- pipeline history <env> <name>")
