@@ -129,8 +129,8 @@ export class LocalStack {
 }
 
 /** Reads a synthesized stack JSON (cdktf.out/stacks/emr-<env>/cdk.tf.json). */
-export function readStack(file: string, repoRoot: string, environment: string): LocalStack {
-  return new LocalStack(JSON.parse(readFileSync(file, "utf8")) as StackJson, path.dirname(file), repoRoot, environment);
+export function readStack(file: string, repoRoot: string, environment: string, stackDir = path.dirname(file)): LocalStack {
+  return new LocalStack(JSON.parse(readFileSync(file, "utf8")) as StackJson, stackDir, repoRoot, environment);
 }
 
 /**
@@ -156,5 +156,8 @@ export function synthesizeStack(environment: string, repoRoot: string): { stack:
     throw new CliError(`synth of ${environment} refused:\n${refused.trimEnd()}`);
   }
   const file = path.join(outdir, "stacks", stackId(environment), "cdk.tf.json");
-  return { stack: readStack(file, repoRoot, environment), cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
+  // Relative `source` paths are relative to where Terraform runs (cdktf.out/stacks/<stack>/ in the checkout), not to
+  // this temporary synth directory.
+  const stackDir = path.join(repoRoot, "cdktf.out", "stacks", stackId(environment));
+  return { stack: readStack(file, repoRoot, environment, stackDir), cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
 }
