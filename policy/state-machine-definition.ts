@@ -2,7 +2,7 @@
  * Reads a synthesized `aws_sfn_state_machine` definition (a JSON string checkov cannot look into) for the guard's
  * Step Functions rules: the parsed definition, and its states as a graph of transitions.
  */
-import { terraformRendered } from "../modules/core/terraform-literal";
+import { terraformRendered } from "../contracts/terraform-literal";
 import type { ResolvedResource } from "./stack-json";
 
 export type AslState = Record<string, unknown> & { Type?: string };

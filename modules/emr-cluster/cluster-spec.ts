@@ -7,7 +7,7 @@
  */
 import { ConfigError } from "../../environments/errors";
 import type { EnvironmentConfig, InstanceFleetConfig, InstanceGroupConfig } from "../../environments/schema";
-import { PREFIXES } from "../outputs";
+import { PREFIXES } from "../../contracts/stack-outputs";
 import { renderAutoscalingPolicy } from "./autoscaling-policy";
 import { spotBidPrice } from "./bid-price";
 import { capacityShape, EMR_ROLE, hasTaskNodes, MANAGED_UNIT_TYPE, type NodeRole } from "./capacity-model";

@@ -18,7 +18,7 @@
  * Every Task has a bounded Retry; a gate's is MaxAttempts 0 (a verdict is not retried). Steps run with ActionOnFailure CONTINUE, so the state machine, not
  * EMR, decides what happens next.
  */
-import { findJob, jobArgv } from "../core/job-catalog";
+import { findJob, jobArgv } from "../../contracts/job-catalog";
 import {
   groupName,
   isGateStep,

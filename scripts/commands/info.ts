@@ -18,7 +18,7 @@ import {
 import type { Command } from "commander";
 import type { EnvironmentConfig } from "../../environments";
 import { capacityUnitOf, type CapacityShape, type ScalingMode } from "../../modules/emr-cluster/capacity-model";
-import { PREFIXES } from "../../modules/outputs";
+import { PREFIXES } from "../../contracts/stack-outputs";
 import { type CommandRunner, envCommand } from "../lib/cli-args";
 import { describeCluster, type EmrApi, stateReason } from "../lib/cluster";
 import type { CommandContext } from "../lib/context";

@@ -4,7 +4,7 @@
  */
 import { PLATFORM_EXEMPTIONS, runPolicyGuard, type Exemption, type GuardReport, type StackJson } from "../../policy";
 import type { EnvironmentConfig } from "../../environments";
-import { stackId } from "../../modules/outputs";
+import { stackId } from "../../contracts/stack-outputs";
 import { groupBid } from "./bids";
 import { fleetCapacityAt, groupCapacityAt, NODE_ROLES, scalingRange, type Market, type NodeRole, type ScalingRange } from "../../modules/emr-cluster/capacity-model";
 import { estimateCost, type CostEstimate } from "./cost";

@@ -18,7 +18,7 @@ import type { EnvironmentConfig } from "../../environments/schema";
 import { PlatformCluster, type PlatformClusterProps } from "../../modules/emr-cluster";
 import { readRequirementPins } from "../../modules/emr-cluster/bootstrap-script";
 import { defaultPriceTable, spotBidPrice } from "../../modules/emr-cluster/bid-price";
-import { terraformRendered } from "../../modules/core/terraform-literal";
+import { terraformRendered } from "../../contracts/terraform-literal";
 import { prodOnGroups, prodOnGroupsInput } from "../support/prod-on-groups";
 
 const LOGS = "emr-platform-dev-logs";
