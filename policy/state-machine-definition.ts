@@ -48,5 +48,3 @@ export function transitions(state: AslState): string[] {
   return [state.Next, state.Default, ...choices, ...catches].filter((n): n is string => typeof n === "string");
 }
 
-export const TERMINATE_RESOURCE = "arn:aws:states:::elasticmapreduce:terminateCluster.sync";
-export const CREATE_RESOURCE = "arn:aws:states:::elasticmapreduce:createCluster.sync";
