@@ -7,7 +7,7 @@ import type { EnvironmentConfig } from "../../environments";
 import { spotBidPrice } from "../../modules/emr-cluster/bid-price";
 import type { NodeRole } from "../../contracts/emr";
 import type { StackJson } from "../../policy";
-import type { PriceTable } from "./pricing";
+import type { PriceTable } from "../../environments/instance-types";
 
 type GroupRole = NodeRole;
 

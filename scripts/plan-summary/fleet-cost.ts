@@ -8,7 +8,7 @@
  */
 import type { Market } from "../../contracts/emr";
 import type { FleetCapacity, FleetTypeOption } from "../../modules/emr-cluster/capacity-model";
-import { priceOf, PriceTableError, type PriceTable } from "./pricing";
+import { priceOf, PriceTableError, type PriceTable } from "../../environments/instance-types";
 
 export interface MixPart {
   readonly instanceType: string;

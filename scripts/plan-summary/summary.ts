@@ -10,7 +10,7 @@ import { NODE_ROLES, type Market, type NodeRole } from "../../contracts/emr";
 import { fleetCapacityAt, groupCapacityAt, scalingRange, type ScalingRange } from "../../modules/emr-cluster/capacity-model";
 import { estimateCost, type CostEstimate } from "./cost";
 import { estimateFleetCost, type FleetCostRange } from "./fleet-cost";
-import type { PriceTable } from "./pricing";
+import type { PriceTable } from "../../environments/instance-types";
 import { countResources, type ResourceCounts } from "./resources";
 import { summarizePipelines, type PipelineSummary } from "./pipelines";
 
