@@ -4,7 +4,7 @@
  */
 import type * as Environments from "./environments";
 import type * as PlatformStack from "./modules/platform-stack";
-import type * as Outputs from "./modules/outputs";
+import type * as Outputs from "./contracts/stack-outputs";
 import type * as Synthesize from "./modules/synthesize";
 
 // Before any module loads: tsx turns source maps on, and Node then decodes the inline map of every module it loads
@@ -16,7 +16,7 @@ if (process.env.SYNTH_SOURCE_MAPS !== "1") process.setSourceMapsEnabled(false);
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { loadAllEnvironments } = require("./environments") as typeof Environments;
 const { EmrPlatformStack } = require("./modules/platform-stack") as typeof PlatformStack;
-const { stackId } = require("./modules/outputs") as typeof Outputs;
+const { stackId } = require("./contracts/stack-outputs") as typeof Outputs;
 const { synthesize } = require("./modules/synthesize") as typeof Synthesize;
 /* eslint-enable @typescript-eslint/no-require-imports */
 

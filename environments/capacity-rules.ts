@@ -4,7 +4,7 @@
  * Source: EMR Management Guide, "Managed scaling: node allocation strategy" (core first, on-demand first).
  */
 
-export type Market = "ON_DEMAND" | "SPOT";
+import type { Market } from "../contracts/emr";
 
 /**
  * Whether an instance-groups cluster has a task group: it has instances, custom autoscaling rules drive it, or managed

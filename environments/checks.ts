@@ -11,7 +11,8 @@ import { blockSize, canonical, coveredAddresses, networkAddress, parseCidr, type
 import { INSTANCE_TYPE_TABLE, instanceTypesIn } from "./instance-types";
 import { ENVIRONMENT_NAMES } from "./names";
 import { PIPELINES } from "./pipelines";
-import { managedScalingCeiling, taskGroupExists, type Market } from "./capacity-rules";
+import type { Market } from "../contracts/emr";
+import { managedScalingCeiling, taskGroupExists } from "./capacity-rules";
 
 /**
  * EMR takes at most 5 instance types per fleet without an allocation strategy, 30 with one (EMR API reference,

@@ -1,21 +1,95 @@
 /**
- * The one table of instance types per region, with their prices (environments/instance-types.json): the schema checks
- * instance types against it, and the plan summary (scripts/plan-summary/pricing.ts) prices clusters from it.
+ * The one table of instance types per region, with their prices (environments/instance-types.json), and its one
+ * reader: the config checks ask which types a region offers, the spot bid (modules/emr-cluster/bid-price.ts) caps at
+ * the on-demand price, and the plan summary prices clusters from it. Validated on load, so a typo in the table is a
+ * clear error, not a NaN total.
  */
-import table from "./instance-types.json";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
 
 /** Repository path of the table, for messages that tell the reader where to add a row. */
 export const INSTANCE_TYPE_TABLE = "environments/instance-types.json";
 
-const regions: Record<string, Record<string, unknown>> = table.regions;
+const hourly = z.number().positive();
+
+export const priceTableSchema = z
+  .object({
+    about: z.string().min(1),
+    /** Where the list of EMR-supported types comes from. */
+    supportSource: z.string().min(1),
+    source: z.string().min(1),
+    /** When the table was written down; the prices themselves are as published in `accuracy`. */
+    compiled: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "not a date; fix: YYYY-MM-DD"),
+    accuracy: z.string().min(1),
+    currency: z.literal("USD"),
+    unit: z.literal("per instance-hour"),
+    spot: z.object({ discountOffOnDemand: z.number().min(0).lt(1), assumption: z.string().min(1) }).strict(),
+    excludes: z.string().min(1),
+    regions: z.record(z.string(), z.record(z.string(), z.object({ ec2: hourly, emr: hourly }).strict())),
+  })
+  .strict();
+
+export type PriceTable = z.infer<typeof priceTableSchema>;
+export interface InstancePrice {
+  /** On-demand EC2, USD per hour. */
+  readonly ec2: number;
+  /** Amazon EMR uplift, USD per hour (charged on spot instances too). */
+  readonly emr: number;
+}
+
+/** The table's path on disk, for tools that take another table in its place (the plan summary's --prices). */
+export const DEFAULT_PRICES_PATH = join(__dirname, "instance-types.json");
+
+export class PriceTableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PriceTableError";
+  }
+}
+
+export function parsePriceTable(input: unknown, source = "instance-types.json"): PriceTable {
+  const result = priceTableSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+  throw new PriceTableError(`${source}: ${problems.join("; ")}`);
+}
+
+export function loadPriceTable(path = DEFAULT_PRICES_PATH): PriceTable {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new PriceTableError(`${path}: cannot read the price table`);
+  }
+  try {
+    return parsePriceTable(JSON.parse(text), path);
+  } catch (error) {
+    if (error instanceof PriceTableError) throw error;
+    throw new PriceTableError(`${path}: not valid JSON`);
+  }
+}
+
+let cached: PriceTable | undefined;
+
+/** The checked-in table, read and validated once per process (synth builds four stacks). */
+export function defaultPriceTable(): PriceTable {
+  cached ??= loadPriceTable();
+  return cached;
+}
 
 /** Regions the table covers. */
-export function tableRegions(): string[] {
-  return Object.keys(regions);
+export function tableRegions(table: PriceTable = defaultPriceTable()): string[] {
+  return Object.keys(table.regions);
 }
 
 /** The instance types listed for `region`, or undefined when the table has no rows for it. */
-export function instanceTypesIn(region: string): string[] | undefined {
-  const rows = Object.hasOwn(regions, region) ? regions[region] : undefined;
+export function instanceTypesIn(region: string, table: PriceTable = defaultPriceTable()): string[] | undefined {
+  const rows = Object.hasOwn(table.regions, region) ? table.regions[region] : undefined;
   return rows ? Object.keys(rows) : undefined;
+}
+
+/** The price of one instance type in a region, or undefined when the table does not list it. */
+export function priceOf(table: PriceTable, region: string, instanceType: string): InstancePrice | undefined {
+  return table.regions[region]?.[instanceType];
 }

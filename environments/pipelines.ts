@@ -6,7 +6,7 @@
  * (`{data_bucket}`, `{artifacts_bucket}`, `{logs_bucket}`) are the only placeholders.
  */
 import { z } from "zod";
-import { checkJobArguments, findJob } from "../modules/core/job-catalog";
+import { checkJobArguments, findJob } from "../contracts/job-catalog";
 
 export const PLACEHOLDERS = ["date", "data_bucket", "artifacts_bucket", "logs_bucket"] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];

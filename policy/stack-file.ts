@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { StackJson } from "./stack-json";
-import { stackId } from "../modules/outputs";
+import { stackId } from "../contracts/stack-outputs";
 
 export type StackFile =
   | { readonly status: "ok"; readonly path: string; readonly json: StackJson }

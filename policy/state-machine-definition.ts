@@ -2,7 +2,7 @@
  * Reads a synthesized `aws_sfn_state_machine` definition (a JSON string checkov cannot look into) for the guard's
  * Step Functions rules: the parsed definition, and its states as a graph of transitions.
  */
-import { terraformRendered } from "../modules/core/terraform-literal";
+import { terraformRendered } from "../contracts/terraform-literal";
 import type { ResolvedResource } from "./stack-json";
 
 export type AslState = Record<string, unknown> & { Type?: string };
@@ -48,5 +48,3 @@ export function transitions(state: AslState): string[] {
   return [state.Next, state.Default, ...choices, ...catches].filter((n): n is string => typeof n === "string");
 }
 
-export const TERMINATE_RESOURCE = "arn:aws:states:::elasticmapreduce:terminateCluster.sync";
-export const CREATE_RESOURCE = "arn:aws:states:::elasticmapreduce:createCluster.sync";

@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { ENVIRONMENT_NAMES, loadEnvironment } from "../environments";
 import { EmrPlatformStack } from "../modules/platform-stack";
-import { STACK_OUTPUTS, stackId } from "../modules/outputs";
+import { STACK_OUTPUTS, stackId } from "../contracts/stack-outputs";
 import type { StackJson } from "../policy";
 import { ec2TrustWithoutCondition } from "../policy/rules/ec2-trust-without-condition";
 import { emrClusterWaitsForNetwork } from "../policy/rules/emr-cluster-waits-for-network";

@@ -17,7 +17,7 @@ import type { IConstruct } from "constructs";
 import type { AwsProvider, AwsProviderDefaultTags } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { StackIndex, type StackJson } from "../../policy/stack-json";
-import { EMR_MANAGED_TAG_KEY, EMR_MANAGED_TAG_VALUE } from "../core/emr-vocabulary";
+import { EMR_MANAGED_TAG_KEY, EMR_MANAGED_TAG_VALUE } from "../../contracts/emr";
 
 export { EMR_MANAGED_TAG_KEY, EMR_MANAGED_TAG_VALUE };
 

@@ -8,7 +8,7 @@
  * send policies without Dimensions. The construct still passes the JSON through terraformLiteral().
  */
 import type { ScalingConfig, ScalingRule } from "../../environments/schema";
-import { EMR_METRICS_NAMESPACE } from "../core/emr-vocabulary";
+import { EMR_METRICS_NAMESPACE } from "../../contracts/emr";
 
 export type CustomAutoscalingConfig = NonNullable<ScalingConfig["autoscaling"]>;
 

@@ -7,19 +7,13 @@
  * ListInstanceGroups, so the value must be the exact string we send, or every plan replaces the group.
  *
  * The default cap is the type's on-demand EC2 price from the checked-in price table (AWS's recommendation: bid at most
- * on-demand), read through the plan summary's pricing API so the plan summary shows the same number.
+ * on-demand), read through the table's one reader (environments/instance-types.ts), so the plan summary shows the
+ * same number.
  */
-import { ConfigError } from "../../environments";
+import type { NodeRole } from "../../contracts/emr";
+import { ConfigError } from "../../environments/errors";
+import { defaultPriceTable, priceOf, type PriceTable } from "../../environments/instance-types";
 import type { InstanceGroupConfig } from "../../environments/schema";
-import { loadPriceTable, priceOf, type PriceTable } from "../../scripts/plan-summary/pricing";
-
-let cached: PriceTable | undefined;
-
-/** The checked-in price table, read once per process (synth builds four stacks). */
-export function defaultPriceTable(): PriceTable {
-  cached ??= loadPriceTable();
-  return cached;
-}
 
 /** USD with at most 4 decimals and no trailing zeros: "0.192", "1.008" (the schema's bidPrice format). */
 export function formatBidPrice(usd: number): string {
@@ -31,7 +25,7 @@ export function formatBidPrice(usd: number): string {
  * type in `region`. Throws a ConfigError naming `instances.<role>.bidPrice` when the table has no price for the type.
  */
 export function spotBidPrice(
-  role: "master" | "core" | "task",
+  role: NodeRole,
   group: InstanceGroupConfig,
   region: string,
   prices: PriceTable = defaultPriceTable(),

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../../environments/errors";
-import { PREFIXES } from "../outputs";
+import { PREFIXES } from "../../contracts/stack-outputs";
 import { CLUSTER_PYTHON } from "./classifications";
 
 /** spark-jobs/requirements.txt at the repository root. */

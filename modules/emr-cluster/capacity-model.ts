@@ -11,23 +11,14 @@
  *   used first, core before task, up to maxOnDemandCapacity; the remaining units are spot (fleets) or the task group's
  *   market (groups) (EMR management guide, "Managed scaling: node allocation strategy").
  */
+import { MANAGED_UNIT_TYPE, NODE_ROLES, type CapacityShape, type Market, type NodeRole } from "../../contracts/emr";
 import { splitCoreTask, taskGroupExists } from "../../environments/capacity-rules";
 import type { EnvironmentConfig } from "../../environments/schema";
 import type { ClusterSpec } from "./cluster-spec";
 
-/** A node role, as the config names its groups and fleets. */
-export type NodeRole = "master" | "core" | "task";
-export const NODE_ROLES: readonly NodeRole[] = ["master", "core", "task"];
-/** EMR's name of a role: InstanceRole (groups) and InstanceFleetType (fleets) both use it. */
-export const EMR_ROLE: Readonly<Record<NodeRole, "MASTER" | "CORE" | "TASK">> = { master: "MASTER", core: "CORE", task: "TASK" };
-/** A purchasing option. */
-export type Market = "ON_DEMAND" | "SPOT";
-export type CapacityShape = "groups" | "fleets";
 /** What scaling limits count: instances (groups) or weighted units (fleets). */
 export type CapacityUnit = "instances" | "units";
 export type ScalingMode = "none" | "custom" | "managed";
-/** ComputeLimits.UnitType per shape (EMR API, ComputeLimits). */
-export const MANAGED_UNIT_TYPE: Readonly<Record<CapacityShape, "Instances" | "InstanceFleetUnits">> = { groups: "Instances", fleets: "InstanceFleetUnits" };
 
 /** Our word for a ComputeLimits.UnitType (undefined for one we do not use, e.g. VCPU). */
 export function capacityUnitOf(unitType: string | undefined): CapacityUnit | undefined {

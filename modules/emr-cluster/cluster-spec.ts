@@ -7,18 +7,17 @@
  */
 import { ConfigError } from "../../environments/errors";
 import type { EnvironmentConfig, InstanceFleetConfig, InstanceGroupConfig } from "../../environments/schema";
-import { PREFIXES } from "../outputs";
+import { EMR_ROLE, MANAGED_UNIT_TYPE, type EmrRole, type Market, type NodeRole } from "../../contracts/emr";
+import { PREFIXES } from "../../contracts/stack-outputs";
 import { renderAutoscalingPolicy } from "./autoscaling-policy";
 import { spotBidPrice } from "./bid-price";
-import { capacityShape, EMR_ROLE, hasTaskNodes, MANAGED_UNIT_TYPE, type NodeRole } from "./capacity-model";
+import { capacityShape, hasTaskNodes } from "./capacity-model";
 import { buildClassifications, type EmrConfiguration } from "./classifications";
 
 /** Root volume per node: room for the OS, the pip-installed wheels and YARN/Spark logs before they ship to S3. */
 export const ROOT_VOLUME_GIB = 32;
 /** EMR 7.2 introduced YARN node labels by market type (ApplicationMasters on on-demand nodes). */
 const AM_LABELS_SINCE: readonly [number, number] = [7, 2];
-/** The tag AmazonEMRServicePolicy_v2 conditions on; a transient cluster carries it itself (no aspect runs there). */
-export const EMR_MANAGED_POLICY_TAG = { key: "for-use-with-amazon-emr-managed-policies", value: "true" } as const;
 
 export function releaseVersion(label: string): [number, number, number] | undefined {
   const match = /^emr-(\d+)\.(\d+)\.(\d+)$/.exec(label);
@@ -46,18 +45,18 @@ export interface ClusterReferences {
 }
 
 export interface InstanceGroupSpec {
-  readonly role: "MASTER" | "CORE" | "TASK";
+  readonly role: EmrRole;
   readonly name: string;
   readonly instanceType: string;
   readonly count: number;
-  readonly market: "ON_DEMAND" | "SPOT";
+  readonly market: Market;
   readonly bidPrice?: string;
   readonly ebs: { readonly type: "gp3"; readonly sizeGb: number; readonly iops: number; readonly throughputMiBps: number; readonly volumesPerInstance: number };
 }
 
 /** One fleet (EMR InstanceFleetConfig): target units per market, the types that may fill them, launch specifications. */
 export interface InstanceFleetSpec {
-  readonly role: "MASTER" | "CORE" | "TASK";
+  readonly role: EmrRole;
   readonly name: string;
   readonly targetOnDemandCapacity: number;
   readonly targetSpotCapacity: number;

@@ -27,7 +27,7 @@ import {
   type InstanceFleetSpec,
   type InstanceGroupSpec,
 } from "./cluster-spec";
-import { terraformLiteral } from "../core/terraform-literal";
+import { terraformLiteral } from "../../contracts/terraform-literal";
 
 /** The part of the environment config the cluster reads: what its definition (cluster-spec.ts) reads. */
 export type ClusterConfig = ClusterSpecConfig;

@@ -9,7 +9,7 @@ import type { EnvironmentConfig } from "../../environments/schema";
 /** The part of the environment config IAM reads. */
 export type IamConfig = Pick<EnvironmentConfig, "tls" | "kinesisStreamArns" | "classifications" | "scaling">;
 import type { AccountContext } from "../core/account-context";
-import { PREFIXES } from "../outputs";
+import { PREFIXES } from "../../contracts/stack-outputs";
 import type { PlatformStorage } from "../storage/platform-storage";
 import { PolicyStatements } from "../core/policy-statements";
 

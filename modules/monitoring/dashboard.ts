@@ -3,7 +3,7 @@
  * pending applications, node counts), with the alarm thresholds drawn in. Widgets and keys come out in a fixed
  * order, so the same inputs always give the same body and plans stay quiet.
  */
-import { EMR_METRICS_NAMESPACE } from "../core/emr-vocabulary";
+import { EMR_METRICS_NAMESPACE } from "../../contracts/emr";
 import { CONTAINER_PENDING_RATIO_LIMIT, EMR_METRIC_PERIOD_SECONDS, type MonitoringConfig } from "./alarms";
 
 interface MetricLine {

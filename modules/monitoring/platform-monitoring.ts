@@ -18,7 +18,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { ConfigError } from "../../environments/errors";
-import { EMR_METRICS_NAMESPACE } from "../core/emr-vocabulary";
+import { EMR_METRICS_NAMESPACE } from "../../contracts/emr";
 import { buildClusterAlarms, EMR_METRIC_PERIOD_SECONDS, TREAT_MISSING_DATA, type MonitoringConfig } from "./alarms";
 import { buildDashboardBody } from "./dashboard";
 import { clusterFailedPattern, stepFailedPattern } from "./event-patterns";

@@ -13,9 +13,9 @@ import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
-import { PREFIXES } from "../outputs";
+import { PREFIXES } from "../../contracts/stack-outputs";
 import type { AccountContext } from "../core/account-context";
-import { EMR_MANAGED_TAG_KEY, EMR_MANAGED_TAG_VALUE } from "../core/emr-vocabulary";
+import { EMR_MANAGED_TAG_KEY, EMR_MANAGED_TAG_VALUE } from "../../contracts/emr";
 import type { SecureBucket } from "../storage/secure-bucket";
 
 

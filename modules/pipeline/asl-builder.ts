@@ -18,7 +18,8 @@
  * Every Task has a bounded Retry; a gate's is MaxAttempts 0 (a verdict is not retried). Steps run with ActionOnFailure CONTINUE, so the state machine, not
  * EMR, decides what happens next.
  */
-import { findJob, jobArgv } from "../core/job-catalog";
+import { findJob, jobArgv } from "../../contracts/job-catalog";
+import { CODE_MANIFEST_KEY, CODE_PATH, codePath, RESOURCES } from "../../contracts/step-functions";
 import {
   groupName,
   isGateStep,
@@ -35,20 +36,6 @@ import type { Json } from "./run-job-flow";
 
 /** The step-name rule lives in environments/pipelines.ts; re-exported for the callers that import it from here. */
 export { stepName };
-
-/** Resource ARNs of the integrations the definitions use (Step Functions developer guide, "Amazon EMR" page). */
-export const RESOURCES = {
-  createCluster: "arn:aws:states:::elasticmapreduce:createCluster.sync",
-  addStep: "arn:aws:states:::elasticmapreduce:addStep.sync",
-  terminateCluster: "arn:aws:states:::elasticmapreduce:terminateCluster.sync",
-  publish: "arn:aws:states:::sns:publish",
-  listExecutions: "arn:aws:states:::aws-sdk:sfn:listExecutions",
-  getObject: "arn:aws:states:::aws-sdk:s3:getObject",
-  headObject: "arn:aws:states:::aws-sdk:s3:headObject",
-} as const;
-
-/** Where `pipeline run` (and `upload`) record the content-addressed keys of the code scheduled runs use. */
-export const CODE_MANIFEST_KEY = "jobs/pipeline-code.json";
 
 /** State names: the CLI's status report, the local runner and the tests read these. */
 export const STATE = {
@@ -195,8 +182,8 @@ function jobArgs(step: JobStep, ctx: PipelineContext): string {
     literal("--deploy-mode"),
     literal("cluster"),
     literal("--py-files"),
-    "$.code.pyFiles",
-    `$.code.entrypoints.${job.name}`,
+    codePath("pyFiles"),
+    codePath("entrypoints", job.name),
     ...jobArgv(job, stepArgs(step)).map((a) => argument(a, ctx.buckets)),
   ];
   return `States.Array(${items.join(", ")})`;
@@ -336,7 +323,7 @@ function preamble(ctx: PipelineContext, next: string): States {
     },
     [STATE.codeGiven]: {
       Type: "Choice",
-      Choices: [{ Variable: "$.code.pyFiles", IsPresent: true, Next: next }],
+      Choices: [{ Variable: codePath("pyFiles"), IsPresent: true, Next: next }],
       Default: STATE.loadCodeManifest,
     },
     [STATE.loadCodeManifest]: {
@@ -356,7 +343,7 @@ function preamble(ctx: PipelineContext, next: string): States {
       "Pipeline.CodeManifestMissing",
       `the code manifest s3://${ctx.buckets.artifacts_bucket}/${CODE_MANIFEST_KEY} is missing (or unreadable); deploy writes it; fix: ${fixCommand(ctx, "deploy --")}, or ${fixCommand(ctx, "emr -- upload")} --for-schedules`,
     ),
-    [STATE.useManifestCode]: { Type: "Pass", InputPath: "$.loaded.manifest", ResultPath: "$.code", Next: next },
+    [STATE.useManifestCode]: { Type: "Pass", InputPath: "$.loaded.manifest", ResultPath: CODE_PATH, Next: next },
   };
 }
 

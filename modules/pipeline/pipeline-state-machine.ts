@@ -18,9 +18,10 @@ import { Token } from "cdktf";
 import type { EnvironmentConfig, EnvironmentPipeline, Pipeline } from "../../environments";
 import type { AccountContext } from "../core/account-context";
 import { PolicyStatements } from "../core/policy-statements";
-import { terraformLiteral } from "../core/terraform-literal";
+import { terraformLiteral } from "../../contracts/terraform-literal";
 import { buildClusterSpec, type ClusterReferences, type ClusterSpecConfig } from "../emr-cluster/cluster-spec";
-import { buildDefinition, CODE_MANIFEST_KEY, stepName, type Definition } from "./asl-builder";
+import { CODE_MANIFEST_KEY } from "../../contracts/step-functions";
+import { buildDefinition, stepName, type Definition } from "./asl-builder";
 import { deriveRoleStatements } from "./role-derivation";
 import { renderRunJobFlow, type Json } from "./run-job-flow";
 

@@ -1,64 +1,19 @@
 /**
  * The state-machine role, derived from the definition: every Task's Resource ARN maps to the actions it needs
  * (Step Functions developer guide, "IAM policies for Amazon EMR" / SNS / AWS SDK integrations), scoped to what the
- * task's Parameters name. The policy guard (sfn-role-matches-definition) re-derives the actions from the
- * synthesized definition with the same table, so role and definition cannot drift apart.
+ * task's Parameters name. The table and the readings of a definition are the contract in contracts/step-functions.ts;
+ * the policy guard (sfn-role-matches-definition) re-derives the actions from the synthesized definition with the same
+ * contract, so role and definition cannot drift apart.
  */
-import type { Json } from "./run-job-flow";
-import { RESOURCES } from "./asl-builder";
-
-/**
- * S3 reads of the SDK integrations. HeadObject is authorised by s3:GetObject (S3 API reference, HeadObject,
- * "Permissions"); both answer a missing key with 404 only to a caller holding s3:ListBucket on the bucket, else 403
- * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html), so ListBucket is part of the read.
- */
-
-/** Actions each integration needs; the guard compares a role's actions against exactly these. */
-export const INTEGRATION_ACTIONS: Readonly<Record<string, readonly string[]>> = {
-  [RESOURCES.createCluster]: [
-    "elasticmapreduce:RunJobFlow",
-    "elasticmapreduce:DescribeCluster",
-    "elasticmapreduce:TerminateJobFlows",
-    "iam:PassRole",
-    "iam:CreateServiceLinkedRole",
-    "iam:PutRolePolicy",
-    "events:PutTargets",
-    "events:PutRule",
-    "events:DescribeRule",
-  ],
-  [RESOURCES.addStep]: ["elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep", "elasticmapreduce:CancelSteps", "events:PutTargets", "events:PutRule", "events:DescribeRule"],
-  [RESOURCES.terminateCluster]: ["elasticmapreduce:TerminateJobFlows", "elasticmapreduce:DescribeCluster", "events:PutTargets", "events:PutRule", "events:DescribeRule"],
-  [RESOURCES.publish]: ["sns:Publish", "kms:GenerateDataKey", "kms:Decrypt"],
-  [RESOURCES.listExecutions]: ["states:ListExecutions"],
-  [RESOURCES.getObject]: ["s3:GetObject", "s3:ListBucket", "kms:Decrypt"],
-  // HeadObject needs s3:GetObject only (S3 API reference, HeadObject, Permissions); it returns metadata and decrypts nothing.
-  [RESOURCES.headObject]: ["s3:GetObject", "s3:ListBucket"],
-};
-
-/** What CloudWatch Logs delivery and X-Ray tracing need: no resource-level permissions exist for these (AWS docs). */
-export const OBSERVABILITY_ACTIONS: readonly string[] = [
-  "logs:CreateLogDelivery",
-  "logs:GetLogDelivery",
-  "logs:UpdateLogDelivery",
-  "logs:DeleteLogDelivery",
-  "logs:ListLogDeliveries",
-  "logs:PutResourcePolicy",
-  "logs:DescribeResourcePolicies",
-  "logs:DescribeLogGroups",
-  "xray:PutTraceSegments",
-  "xray:PutTelemetryRecords",
-  "xray:GetSamplingRules",
-  "xray:GetSamplingTargets",
-];
-
-/** Statements whose resources AWS forces to be wildcards, and why (the guard accepts wildcards only under these sids). */
-export const WILDCARD_REASONS: Readonly<Record<string, string>> = {
-  EmrCreateCluster: "RunJobFlow has no cluster ARN before the cluster exists (Step Functions EMR IAM page uses Resource *)",
-  EmrTransientSteps: "the transient cluster's id exists only at run time; scoped to this account and region",
-  EmrTransientClusters: "the transient cluster's id exists only at run time; scoped to this account and region",
-  Observability: "log delivery and X-Ray actions support no resource-level permissions",
-  ReadObjects: "a key that holds the run's date is known only at run time; scoped to the static prefix before the date",
-};
+import {
+  definitionActions,
+  OBSERVABILITY_ACTIONS,
+  passedRoles,
+  RESOURCES,
+  taskStates,
+  type PassedRole,
+  type TaskState,
+} from "../../contracts/step-functions";
 
 export interface RoleContext {
   readonly partition: string;
@@ -78,38 +33,6 @@ export interface DerivedStatement {
   readonly actions: string[];
   readonly resources: string[];
   readonly condition?: { test: string; variable: string; values: string[] }[];
-}
-
-export interface TaskState {
-  readonly Resource: string;
-  readonly Parameters?: Record<string, Json>;
-}
-
-/** Every Task state of a definition, Parallel and Map branches included. */
-export function taskStates(definition: { States?: Record<string, Record<string, unknown>> }): TaskState[] {
-  const out: TaskState[] = [];
-  const visit = (states: Record<string, Record<string, unknown>> | undefined) => {
-    for (const state of Object.values(states ?? {})) {
-      if (state.Type === "Task" && typeof state.Resource === "string") out.push(state as unknown as TaskState);
-      for (const branch of (state.Branches as { States?: Record<string, Record<string, unknown>> }[] | undefined) ?? []) visit(branch.States);
-      const processor = (state.ItemProcessor ?? state.Iterator) as { States?: Record<string, Record<string, unknown>> } | undefined;
-      if (processor) visit(processor.States);
-    }
-  };
-  visit(definition.States);
-  return out;
-}
-
-/** The actions a definition needs, from its Resource ARNs; unknown resources are returned separately. */
-export function definitionActions(definition: Parameters<typeof taskStates>[0]): { actions: Set<string>; unknown: string[] } {
-  const actions = new Set<string>();
-  const unknown: string[] = [];
-  for (const task of taskStates(definition)) {
-    const needed = INTEGRATION_ACTIONS[task.Resource];
-    if (!needed) unknown.push(task.Resource);
-    else for (const a of needed) actions.add(a);
-  }
-  return { actions, unknown };
 }
 
 const EMR_EVENT_RULES: Record<string, string> = {
@@ -202,35 +125,6 @@ export function deriveRoleStatements(definition: Parameters<typeof taskStates>[0
 }
 
 const unique = (values: string[]) => [...new Set(values)];
-
-/** Which service each CreateCluster role is passed to (EMR Management Guide, "Allow users and groups to create and modify roles"). */
-export type PassedRole = { readonly parameter: "ServiceRole" | "JobFlowRole" | "AutoScalingRole"; readonly role: string };
-
-/**
- * The roles every CreateCluster task passes, read from its Parameters: ServiceRole and AutoScalingRole are role ARNs,
- * JobFlowRole an instance profile that `profileRole` maps to its role. A role named only at run time (`ServiceRole.$`)
- * or a profile without a known role is a problem: PassRole could not be scoped.
- */
-export function passedRoles(tasks: readonly TaskState[], profileRole: (profile: string) => string | undefined): { roles: PassedRole[]; problems: string[] } {
-  const roles: PassedRole[] = [];
-  const problems: string[] = [];
-  for (const task of tasks.filter((t) => t.Resource === RESOURCES.createCluster)) {
-    const parameters = task.Parameters ?? {};
-    for (const parameter of ["ServiceRole", "JobFlowRole", "AutoScalingRole"] as const) {
-      if (`${parameter}.$` in parameters) problems.push(`CreateCluster names ${parameter} only at run time, so iam:PassRole cannot be scoped; fix: name the role in the definition`);
-      const value = parameters[parameter];
-      if (value === undefined) continue;
-      if (typeof value !== "string") {
-        problems.push(`CreateCluster ${parameter} is not a string; fix: the role's ARN (the instance profile's name for JobFlowRole)`);
-        continue;
-      }
-      const role = parameter === "JobFlowRole" ? profileRole(value) : value;
-      if (role === undefined) problems.push(`CreateCluster JobFlowRole ${value} is no instance profile of this platform; fix: use the cluster's instance profile`);
-      else roles.push({ parameter, role });
-    }
-  }
-  return { roles, problems };
-}
 
 /**
  * PassRole for the cluster's roles. The service and EC2 roles go to EMR and EC2 (Step Functions developer guide,

@@ -5,7 +5,7 @@
  * InstanceFleetProvisioningSpecifications, EbsConfiguration, AutoTerminationPolicy, ComputeLimits).
  */
 import type { ClusterSpec, InstanceFleetSpec, InstanceGroupSpec } from "../emr-cluster/cluster-spec";
-import { EMR_MANAGED_POLICY_TAG } from "../emr-cluster/cluster-spec";
+import { EMR_MANAGED_TAG_KEY, EMR_MANAGED_TAG_VALUE } from "../../contracts/emr";
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -88,7 +88,8 @@ export function renderRunJobFlow(spec: ClusterSpec, tags: Readonly<Record<string
   if (spec.idleTimeoutSeconds === undefined) {
     throw new Error(`transient cluster ${spec.name} has no idle timeout; a stopped execution would leave it running`);
   }
-  const allTags = { ...tags, [EMR_MANAGED_POLICY_TAG.key]: EMR_MANAGED_POLICY_TAG.value };
+  // The tag AmazonEMRServicePolicy_v2 conditions on: a transient cluster carries it itself (no aspect runs there).
+  const allTags = { ...tags, [EMR_MANAGED_TAG_KEY]: EMR_MANAGED_TAG_VALUE };
   return {
     Name: spec.name,
     ReleaseLabel: spec.releaseLabel,

@@ -5,7 +5,7 @@ import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
 import { Construct } from "constructs";
-import { PREFIXES } from "../outputs";
+import { PREFIXES } from "../../contracts/stack-outputs";
 import type { SecureBucket } from "../storage/secure-bucket";
 
 export interface GeneratedTlsCertificatesProps {

@@ -4,7 +4,7 @@ import type { EnvironmentConfig } from "../../environments/schema";
 /** The part of the environment config storage reads. */
 export type StorageConfig = Pick<EnvironmentConfig, "storage" | "logging">;
 import type { AccountContext } from "../core/account-context";
-import { PREFIXES } from "../outputs";
+import { PREFIXES } from "../../contracts/stack-outputs";
 import { PlatformKey } from "./platform-key";
 import { SecureBucket } from "./secure-bucket";
 

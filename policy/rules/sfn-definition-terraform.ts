@@ -3,7 +3,7 @@
  * Terraform reference (`${aws_iam_role.x.arn}`) becomes a dummy of the same shape (an IAM role ARN, a subnet id, a
  * bucket name), and escaped text (`$${…}`, `%%{…}`) becomes what Terraform hands the provider.
  */
-import { terraformRendered } from "../../modules/core/terraform-literal";
+import { terraformRendered } from "../../contracts/terraform-literal";
 import type { AslDefinition, AslState } from "../state-machine-definition";
 import type { ResolvedResource } from "../stack-json";
 

@@ -1,4 +1,5 @@
-import { allStates, CREATE_RESOURCE, parseDefinition, TERMINATE_RESOURCE, transitions, type AslState } from "../state-machine-definition";
+import { RESOURCES } from "../../contracts/step-functions";
+import { allStates, parseDefinition, transitions, type AslState } from "../state-machine-definition";
 import { COMPLIANT, defineRule, fromProblems, NOT_APPLICABLE, nonCompliant } from "../rule";
 
 const catchesAll = (state: AslState) => ((state.Catch as { ErrorEquals?: string[] }[] | undefined) ?? []).some((c) => c.ErrorEquals?.includes("States.ALL"));
@@ -16,8 +17,8 @@ export const sfnFailuresTerminateCluster = defineRule({
     const parsed = parseDefinition(resource);
     if (!parsed.ok) return nonCompliant(parsed.reason);
     const states = parsed.definition.States ?? {};
-    const creators = Object.entries(states).filter(([, s]) => s.Type === "Task" && s.Resource === CREATE_RESOURCE);
-    const nested = allStates(parsed.definition).filter(([name, s]) => s.Resource === CREATE_RESOURCE && !(name in states));
+    const creators = Object.entries(states).filter(([, s]) => s.Type === "Task" && s.Resource === RESOURCES.createCluster);
+    const nested = allStates(parsed.definition).filter(([name, s]) => s.Resource === RESOURCES.createCluster && !(name in states));
     if (creators.length === 0 && nested.length === 0) return NOT_APPLICABLE;
     const problems: string[] = nested.map(([name]) => `createCluster state "${name}" sits inside a branch; fix: create the cluster at the top level`);
     for (const [createName, create] of creators) {
@@ -33,7 +34,7 @@ export const sfnFailuresTerminateCluster = defineRule({
           problems.push(`"${name}" is not a state`);
           continue;
         }
-        if (state.Type === "Task" && state.Resource === TERMINATE_RESOURCE) continue;
+        if (state.Type === "Task" && state.Resource === RESOURCES.terminateCluster) continue;
         const at = `after "${createName}", "${name}"`;
         if (state.Type === "Succeed" || state.Type === "Fail" || state.End === true) {
           problems.push(`${at} ends the execution with the cluster running; fix: route it through a terminateCluster.sync state`);

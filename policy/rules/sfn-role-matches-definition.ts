@@ -1,4 +1,4 @@
-import { OBSERVABILITY_ACTIONS, WILDCARD_REASONS, definitionActions, passedRoles, taskStates } from "../../modules/pipeline/role-derivation";
+import { OBSERVABILITY_ACTIONS, WILDCARD_REASONS, definitionActions, passedRoles, taskStates } from "../../contracts/step-functions";
 import { statementsOf, type PolicyStatement } from "../policy-document";
 import { parseDefinition } from "../state-machine-definition";
 import type { StackIndex } from "../stack-json";
@@ -49,7 +49,7 @@ function passRoleProblems(role: string, definition: Parameters<typeof taskStates
 const isWildcardResource = (r: string) => r === "*" || r.endsWith("/*") || r.endsWith(":*");
 
 /**
- * The role's actions are exactly what the definition's Resource ARNs need (modules/pipeline/role-derivation.ts
+ * The role's actions are exactly what the definition's Resource ARNs need (contracts/step-functions.ts
  * INTEGRATION_ACTIONS) plus log delivery and X-Ray; a wildcard resource appears only in a statement whose sid
  * WILDCARD_REASONS explains; iam:PassRole names exactly the roles its CreateCluster tasks pass.
  */
@@ -68,7 +68,7 @@ export const sfnRoleMatchesDefinition = defineRule({
     const granted = new Set(statements.flatMap((s) => s.actions));
     const allowed = new Set([...needed, ...OBSERVABILITY_ACTIONS]);
     const problems = [
-      ...[...new Set(unknown)].map((r) => `Resource ${r} has no IAM mapping; fix: add it to INTEGRATION_ACTIONS in modules/pipeline/role-derivation.ts`),
+      ...[...new Set(unknown)].map((r) => `Resource ${r} has no IAM mapping; fix: add it to INTEGRATION_ACTIONS in contracts/step-functions.ts`),
       ...[...needed].filter((a) => !granted.has(a)).map((a) => `${role} lacks ${a}, which the definition needs; fix: derive the role from the definition`),
       ...[...granted].filter((a) => !allowed.has(a)).map((a) => `${role} grants ${a}, which no state of the definition needs; fix: remove it`),
       ...statements

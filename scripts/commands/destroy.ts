@@ -5,7 +5,7 @@
  */
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { stackId } from "../../modules/outputs";
+import { stackId } from "../../contracts/stack-outputs";
 import type { Command } from "commander";
 import { type CommandRunner, envCommand } from "../lib/cli-args";
 import { describeCluster } from "../lib/cluster";

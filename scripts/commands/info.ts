@@ -17,8 +17,9 @@ import {
 } from "@aws-sdk/client-emr";
 import type { Command } from "commander";
 import type { EnvironmentConfig } from "../../environments";
-import { capacityUnitOf, type CapacityShape, type ScalingMode } from "../../modules/emr-cluster/capacity-model";
-import { PREFIXES } from "../../modules/outputs";
+import { EMR_ROLE, NODE_ROLES, type CapacityShape } from "../../contracts/emr";
+import { capacityUnitOf, type ScalingMode } from "../../modules/emr-cluster/capacity-model";
+import { PREFIXES } from "../../contracts/stack-outputs";
 import { type CommandRunner, envCommand } from "../lib/cli-args";
 import { describeCluster, type EmrApi, stateReason } from "../lib/cluster";
 import type { CommandContext } from "../lib/context";
@@ -141,7 +142,7 @@ export function scalingInfo(groups: readonly InstanceGroup[], managed: ManagedSc
   return { kind: "none" };
 }
 
-const ROLE_ORDER = ["MASTER", "CORE", "TASK"];
+const ROLE_ORDER: readonly string[] = NODE_ROLES.map((role) => EMR_ROLE[role]);
 
 export function nodeGroups(groups: readonly InstanceGroup[]): NodeGroupInfo[] {
   return groups

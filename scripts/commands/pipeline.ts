@@ -6,6 +6,7 @@
  * `upload --for-schedules`, never by an ad-hoc run.
  */
 import { Command, InvalidArgumentError } from "commander";
+import type { ExecutionInput } from "../../contracts/step-functions";
 import { ENVIRONMENT_NAMES } from "../../environments";
 import type { CommandContext, CommonOptions } from "../lib/context";
 import { type CommandRunner, positiveInt, positiveNumber } from "../lib/cli-args";
@@ -80,8 +81,8 @@ export async function pipelineList(ctx: CommandContext): Promise<number> {
   return EXIT.ok;
 }
 
-/** What the state machine receives: the logical date, and the code to run (modules/pipeline/asl-builder.ts reads `$.code`). */
-export function executionInput(date: string, uploaded: UploadedBundle): object {
+/** What the state machine receives: the logical date, and the code to run (contracts/step-functions.ts ExecutionInput). */
+export function executionInput(date: string, uploaded: UploadedBundle): ExecutionInput {
   return { date, code: uploaded.code };
 }
 

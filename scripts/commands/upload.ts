@@ -7,7 +7,8 @@ import type { Command } from "commander";
 import { type CommandRunner, envCommand, intAtLeast, positiveInt, withBucketOptions } from "../lib/cli-args";
 import type { CommandContext } from "../lib/context";
 import { uploadArtifacts, type UploadSummary } from "../lib/artifacts";
-import { codeManifest, type CodeManifest, writeCodeManifest } from "../lib/code-manifest";
+import type { CodeManifest } from "../../contracts/step-functions";
+import { codeManifest, writeCodeManifest } from "../lib/code-manifest";
 import { type JobBundle, packageJobs } from "../lib/job-bundle";
 
 export interface UploadOptions {

@@ -2,21 +2,12 @@
  * The code manifest: which uploaded artifacts a pipeline execution runs. `pipeline run` passes it as the execution's
  * `code` input, and only there; `deploy` (and `upload --for-schedules`) write it to
  * `s3://<artifacts>/jobs/pipeline-code.json`, which scheduled and data-arrival executions (no input from a person)
- * read (modules/pipeline/asl-builder.ts). `pipeline run`, `upload` without the flag, `test` and `submit` leave it
+ * read (the shape and the key are agreed in contracts/step-functions.ts). `pipeline run`, `upload` without the flag, `test` and `submit` leave it
  * alone: an ad-hoc run or a try from a developer's checkout must not become tomorrow's scheduled code.
  */
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { CODE_MANIFEST_KEY } from "../../modules/pipeline/asl-builder";
+import { CODE_MANIFEST_KEY, type CodeManifest } from "../../contracts/step-functions";
 import type { JobBundle } from "./job-bundle";
-
-export interface CodeManifest {
-  /** `s3://<artifacts>/jobs/` */
-  readonly prefix: string;
-  readonly pyFiles: string;
-  readonly requirements: string;
-  /** job name → its entry-point script */
-  readonly entrypoints: Record<string, string>;
-}
 
 export function codeManifest(bucket: string, bundle: JobBundle, jobsPrefix: string): CodeManifest {
   const uri = (key: string) => `s3://${bucket}/${key}`;

@@ -6,7 +6,7 @@
 import type { Cluster } from "@aws-sdk/client-emr";
 import path from "node:path";
 import { type EnvironmentConfig, loadEnvironment } from "../../environments";
-import { PREFIXES } from "../../modules/outputs";
+import { PREFIXES } from "../../contracts/stack-outputs";
 import { type AwsClients, createAwsClients } from "./aws-clients";
 import { clusterName, describeCluster, ENVIRONMENT_TAG, findActiveCluster } from "./cluster";
 import { CliError } from "./errors";

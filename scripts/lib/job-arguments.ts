@@ -2,7 +2,7 @@
  * What `submit` checks before any AWS call: the job exists in the catalogue (spark-jobs/catalog.json, generated from
  * each job's argparse parser) and its arguments after `--` match the options that parser declares.
  */
-import { type CatalogJob, checkJobArguments, findJob, loadJobCatalog } from "../../modules/core/job-catalog";
+import { type CatalogJob, checkJobArguments, findJob, loadJobCatalog } from "../../contracts/job-catalog";
 import { CliError } from "./errors";
 
 /** `--name value`, `--name=value` and switches, as the option-name → value record the catalogue checks. */

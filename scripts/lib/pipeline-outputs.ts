@@ -1,5 +1,5 @@
 /**
- * The pipelines an environment runs, as the stack's `pipelines` output describes them (modules/outputs.ts): the CLI
+ * The pipelines an environment runs, as the stack's `pipelines` output describes them (contracts/stack-outputs.ts): the CLI
  * never guesses a state machine's name. The output is a JSON-encoded map, validated here so a malformed one is one
  * clear line instead of a crash deep in a command.
  */

@@ -8,7 +8,7 @@ import type { HistoryEvent } from "@aws-sdk/client-sfn";
 import type { CommandContext } from "./context";
 import { formatDuration, table } from "./output";
 import type { ExecutionDescription } from "./pipeline-executions";
-import { CODE_MANIFEST_KEY } from "../../modules/pipeline/asl-builder";
+import { CODE_MANIFEST_KEY } from "../../contracts/step-functions";
 import { emrStepOf, failingState, s3ObjectOf, stateDurationMs, stateRuns, type StateRun } from "./pipeline-history";
 import { failureLogLocation, readLog, type S3Location, stepLogLocation, tail, waitForLog } from "./step-logs";
 

@@ -1,6 +1,6 @@
 /** Steps shared by deploy, plan and destroy: prerequisites, synth + init, and the plan summary. */
 import { existsSync } from "node:fs";
-import { stackId } from "../../modules/outputs";
+import { stackId } from "../../contracts/stack-outputs";
 import { createAwsClients } from "./aws-clients";
 import type { CommandContext } from "./context";
 import { CliError, Interrupted } from "./errors";

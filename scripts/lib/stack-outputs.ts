@@ -4,7 +4,7 @@
  * guessed.
  */
 import { existsSync } from "node:fs";
-import { STACK_OUTPUTS, type StackOutputKey, type StackOutputs } from "../../modules/outputs";
+import { STACK_OUTPUTS, type StackOutputKey, type StackOutputs } from "../../contracts/stack-outputs";
 import type { Terraform } from "./terraform";
 
 export type PartialOutputs = Partial<StackOutputs>;

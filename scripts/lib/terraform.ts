@@ -4,7 +4,7 @@
  */
 import { accessSync, constants, existsSync } from "node:fs";
 import path from "node:path";
-import { stackId } from "../../modules/outputs";
+import { stackId } from "../../contracts/stack-outputs";
 import { CliError } from "./errors";
 import type { ProcessRunner, RunResult } from "./process-runner";
 

@@ -5,9 +5,9 @@
  */
 import type { EnvironmentConfig } from "../../environments";
 import { spotBidPrice } from "../../modules/emr-cluster/bid-price";
-import type { NodeRole } from "../../modules/emr-cluster/capacity-model";
+import type { NodeRole } from "../../contracts/emr";
 import type { StackJson } from "../../policy";
-import type { PriceTable } from "./pricing";
+import type { PriceTable } from "../../environments/instance-types";
 
 type GroupRole = NodeRole;
 

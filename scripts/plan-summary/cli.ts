@@ -9,7 +9,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError, ENVIRONMENT_NAMES, loadEnvironment } from "../../environments";
 import type { TextSink } from "../lib/output";
 import { formatSummaries } from "./format";
-import { DEFAULT_PRICES_PATH, loadPriceTable, PriceTableError } from "./pricing";
+import { DEFAULT_PRICES_PATH, loadPriceTable, PriceTableError } from "../../environments/instance-types";
 import { readStackFile } from "../../policy/stack-file";
 import { summarizeEnvironment, type EnvironmentSummary } from "./summary";
 

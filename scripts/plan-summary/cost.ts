@@ -4,7 +4,7 @@
  * the total marked as a lower bound rather than failing the whole summary.
  */
 import type { GroupCapacity } from "../../modules/emr-cluster/capacity-model";
-import { priceOf, type PriceTable } from "./pricing";
+import { priceOf, type PriceTable } from "../../environments/instance-types";
 
 export interface GroupCost extends GroupCapacity {
   /** USD per hour for the group, or null when its price is unknown. */

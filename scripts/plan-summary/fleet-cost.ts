@@ -6,8 +6,9 @@
  * cover costs most). Each is named by its mix. Prices come from the checked-in table; a type it lacks fails the
  * summary with a message naming the type, region and fleet.
  */
-import type { FleetCapacity, FleetTypeOption, Market } from "../../modules/emr-cluster/capacity-model";
-import { priceOf, PriceTableError, type PriceTable } from "./pricing";
+import type { Market } from "../../contracts/emr";
+import type { FleetCapacity, FleetTypeOption } from "../../modules/emr-cluster/capacity-model";
+import { priceOf, PriceTableError, type PriceTable } from "../../environments/instance-types";
 
 export interface MixPart {
   readonly instanceType: string;

@@ -4,7 +4,7 @@ import type { ScalingRange } from "../../modules/emr-cluster/capacity-model";
 import type { CostEstimate } from "./cost";
 import { formatMix, type FleetCostRange } from "./fleet-cost";
 import { formatPipeline } from "./pipelines";
-import type { PriceTable } from "./pricing";
+import type { PriceTable } from "../../environments/instance-types";
 import type { EnvironmentSummary } from "./summary";
 
 const LABEL_WIDTH = 16;

@@ -8,7 +8,7 @@ import { stepNames } from "../../modules/pipeline/platform-pipelines";
 import { capacityOfSpec } from "../../modules/emr-cluster/capacity-model";
 import { estimateCost, type CostEstimate } from "./cost";
 import { estimateFleetCost, type FleetCostRange } from "./fleet-cost";
-import type { PriceTable } from "./pricing";
+import type { PriceTable } from "../../environments/instance-types";
 
 export interface PipelineSummary {
   readonly name: string;

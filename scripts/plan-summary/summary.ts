@@ -4,12 +4,13 @@
  */
 import { PLATFORM_EXEMPTIONS, runPolicyGuard, type Exemption, type GuardReport, type StackJson } from "../../policy";
 import type { EnvironmentConfig } from "../../environments";
-import { stackId } from "../../modules/outputs";
+import { stackId } from "../../contracts/stack-outputs";
 import { groupBid } from "./bids";
-import { fleetCapacityAt, groupCapacityAt, NODE_ROLES, scalingRange, type Market, type NodeRole, type ScalingRange } from "../../modules/emr-cluster/capacity-model";
+import { NODE_ROLES, type Market, type NodeRole } from "../../contracts/emr";
+import { fleetCapacityAt, groupCapacityAt, scalingRange, type ScalingRange } from "../../modules/emr-cluster/capacity-model";
 import { estimateCost, type CostEstimate } from "./cost";
 import { estimateFleetCost, type FleetCostRange } from "./fleet-cost";
-import type { PriceTable } from "./pricing";
+import type { PriceTable } from "../../environments/instance-types";
 import { countResources, type ResourceCounts } from "./resources";
 import { summarizePipelines, type PipelineSummary } from "./pipelines";
 

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { Command, CommanderError } from "commander";
 import { ENVIRONMENT_NAMES } from "../../environments";
-import { stackId } from "../../modules/outputs";
+import { stackId } from "../../contracts/stack-outputs";
 import { CliError } from "../lib/errors";
 import type { TextSink } from "../lib/output";
 import { ExecaRunner, type ProcessRunner } from "../lib/process-runner";

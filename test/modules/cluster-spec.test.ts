@@ -6,7 +6,7 @@
 import { Testing } from "cdktf";
 import { loadEnvironment } from "../../environments";
 import { EmrPlatformStack } from "../../modules/platform-stack";
-import { terraformRendered } from "../../modules/core/terraform-literal";
+import { terraformRendered } from "../../contracts/terraform-literal";
 import { GP3_BASELINE_THROUGHPUT } from "../../environments/checks";
 
 const json = JSON.parse(Testing.synth(new EmrPlatformStack(Testing.app(), "emr-staging", loadEnvironment("staging")))) as any;

@@ -1,7 +1,7 @@
 import { Testing, TerraformLocal } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import { terraformLiteral, terraformRendered } from "../../modules/core/terraform-literal";
+import { terraformLiteral, terraformRendered } from "../../contracts/terraform-literal";
 
 function synthContent(content: string): string {
   const json = Testing.synthScope((scope) => {

@@ -17,8 +17,9 @@ import { environmentInput, loadEnvironment, parseEnvironment, type EnvironmentIn
 import type { EnvironmentConfig } from "../../environments/schema";
 import { PlatformCluster, type PlatformClusterProps } from "../../modules/emr-cluster";
 import { readRequirementPins } from "../../modules/emr-cluster/bootstrap-script";
-import { defaultPriceTable, spotBidPrice } from "../../modules/emr-cluster/bid-price";
-import { terraformRendered } from "../../modules/core/terraform-literal";
+import { spotBidPrice } from "../../modules/emr-cluster/bid-price";
+import { defaultPriceTable } from "../../environments/instance-types";
+import { terraformRendered } from "../../contracts/terraform-literal";
 import { prodOnGroups, prodOnGroupsInput } from "../support/prod-on-groups";
 
 const LOGS = "emr-platform-dev-logs";

@@ -1,7 +1,7 @@
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkJobArguments, findJob, jobArgv, jobNames, loadJobCatalog, type CatalogJob } from "../../modules/core/job-catalog";
+import { checkJobArguments, findJob, jobArgv, jobNames, loadJobCatalog, type CatalogJob } from "../../contracts/job-catalog";
 
 function job(name: string): CatalogJob {
   const found = findJob(name);

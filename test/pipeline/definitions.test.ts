@@ -7,7 +7,8 @@ import aslValidator from "asl-validator";
 import jsonata from "jsonata";
 import { ConfigError, loadEnvironment, parsePipeline, PIPELINES, ENVIRONMENT_NAMES, loadPipelines, parseEnvironment, environmentInput } from "../../environments";
 import { EmrPlatformStack } from "../../modules/platform-stack";
-import { buildDefinition, RESOURCES, STATE, type PipelineContext } from "../../modules/pipeline/asl-builder";
+import { RESOURCES } from "../../contracts/step-functions";
+import { buildDefinition, STATE, type PipelineContext } from "../../modules/pipeline/asl-builder";
 import { cronProblems, stepArgs, stepName } from "../../environments/pipelines";
 
 const CONTEXT: PipelineContext = {

@@ -1,6 +1,6 @@
 /** The state-machine role derived from definitions: a table of integrations → statements, and failing inputs. */
-import { CODE_MANIFEST_KEY, RESOURCES } from "../../modules/pipeline/asl-builder";
-import { definitionActions, deriveRoleStatements, INTEGRATION_ACTIONS, WILDCARD_REASONS, type RoleContext } from "../../modules/pipeline/role-derivation";
+import { CODE_MANIFEST_KEY, definitionActions, INTEGRATION_ACTIONS, RESOURCES, WILDCARD_REASONS } from "../../contracts/step-functions";
+import { deriveRoleStatements, type RoleContext } from "../../modules/pipeline/role-derivation";
 
 const SERVICE_ROLE = "arn:aws:iam::123456789012:role/emr-service";
 const EC2_ROLE = "arn:aws:iam::123456789012:role/emr-ec2";

@@ -1,7 +1,7 @@
 import { loadEnvironment } from "../../environments";
 import { groupCapacityAt, type GroupCapacity } from "../../modules/emr-cluster/capacity-model";
 import { estimateCost, instanceHourly } from "../../scripts/plan-summary/cost";
-import { loadPriceTable, priceOf } from "../../scripts/plan-summary/pricing";
+import { loadPriceTable, priceOf } from "../../environments/instance-types";
 
 const prices = loadPriceTable();
 const REGION = "eu-west-1";

@@ -4,7 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { PolicyGuard } from "../../modules/aspects";
 import type { Exemption } from "../../policy";
-import { stackId } from "../../modules/outputs";
+import { stackId } from "../../contracts/stack-outputs";
 import { emrCluster, secureBucket } from "../policy/fixtures";
 
 export const BASTION_EXEMPTION: Exemption = {

@@ -3,7 +3,7 @@ import { environmentInput, loadEnvironment, parseEnvironment } from "../../envir
 import { fleetCapacityAt, type FleetCapacity } from "../../modules/emr-cluster/capacity-model";
 import { estimateFleetCost, fleetInstanceHourly, formatMix } from "../../scripts/plan-summary/fleet-cost";
 import { formatEnvironment, formatScaling } from "../../scripts/plan-summary/format";
-import { loadPriceTable, PriceTableError, type PriceTable } from "../../scripts/plan-summary/pricing";
+import { loadPriceTable, PriceTableError, type PriceTable } from "../../environments/instance-types";
 import { summarizeEnvironment } from "../../scripts/plan-summary/summary";
 import { run } from "../../scripts/plan-summary/cli";
 

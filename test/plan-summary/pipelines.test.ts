@@ -2,7 +2,7 @@ import { loadEnvironment } from "../../environments";
 import { groupCapacityAt } from "../../modules/emr-cluster/capacity-model";
 import { estimateCost } from "../../scripts/plan-summary/cost";
 import { formatPipeline, summarizePipelines } from "../../scripts/plan-summary/pipelines";
-import { loadPriceTable } from "../../scripts/plan-summary/pricing";
+import { loadPriceTable } from "../../environments/instance-types";
 
 const prices = loadPriceTable();
 

@@ -3,7 +3,7 @@ import { POLICY_RULES, type StackJson } from "../../policy";
 import { estimateCost } from "../../scripts/plan-summary/cost";
 import { groupCapacityAt } from "../../modules/emr-cluster/capacity-model";
 import { formatCostPoint, formatEnvironment, formatScaling, formatUsd } from "../../scripts/plan-summary/format";
-import { loadPriceTable } from "../../scripts/plan-summary/pricing";
+import { loadPriceTable } from "../../environments/instance-types";
 import { countResources } from "../../scripts/plan-summary/resources";
 import { summarizeEnvironment } from "../../scripts/plan-summary/summary";
 import { BASTION_EXEMPTION, buildStack } from "./fixtures";

@@ -3,7 +3,7 @@
 import { AddJobFlowStepsCommand, EMRClient, TerminateJobFlowsCommand } from "@aws-sdk/client-emr";
 import { S3Client } from "@aws-sdk/client-s3";
 import { describeError } from "../../scripts/lib/errors";
-import { jobNames, loadJobCatalog } from "../../modules/core/job-catalog";
+import { jobNames, loadJobCatalog } from "../../contracts/job-catalog";
 import { runCaptured, TEST_TIMING, tempRepo } from "../support/cli-harness";
 import { createBuckets, createCluster } from "../support/emr-fixture";
 import { faultyProxy, type LoopbackServer, silentServer } from "../support/loopback-faults";

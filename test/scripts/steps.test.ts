@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { packageJobs, packageSampleData } from "../../scripts/lib/job-bundle";
-import { jobNames } from "../../modules/core/job-catalog";
+import { jobNames } from "../../contracts/job-catalog";
 import { runCaptured, tempRepo } from "../support/cli-harness";
 import { createBuckets, createCluster } from "../support/emr-fixture";
 import { REPO_ROOT, useMoto } from "../support/moto-server";

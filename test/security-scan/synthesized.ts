@@ -9,7 +9,7 @@ import path from "node:path";
 import { App } from "cdktf";
 import { loadEnvironment } from "../../environments";
 import type { StackJson } from "../../policy";
-import { stackId } from "../../modules/outputs";
+import { stackId } from "../../contracts/stack-outputs";
 import { EmrPlatformStack } from "../../modules/platform-stack";
 import type { ScannedStack } from "../../scripts/security-scan/judge";
 

@@ -12,7 +12,7 @@
  *   condition is tested on its own in test/pipeline/definitions.test.ts.
  */
 import jsonata from "jsonata";
-import { terraformRendered } from "../../modules/core/terraform-literal";
+import { terraformRendered } from "../../contracts/terraform-literal";
 import { STATE } from "../../modules/pipeline/asl-builder";
 
 type State = Record<string, any>;

@@ -9,7 +9,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { CODE_MANIFEST_KEY } from "../../../modules/pipeline/asl-builder";
+import { CODE_MANIFEST_KEY } from "../../../contracts/step-functions";
 import { LocalBuckets, summarizeWritten } from "./buckets";
 import { CliError } from "../errors";
 import type { Json } from "./errors";

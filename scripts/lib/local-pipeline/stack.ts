@@ -10,9 +10,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { terraformRendered } from "../../../modules/core/terraform-literal";
+import { terraformRendered } from "../../../contracts/terraform-literal";
 import type * as Environments from "../../../environments";
-import type * as Outputs from "../../../modules/outputs";
+import type * as Outputs from "../../../contracts/stack-outputs";
 import type * as PlatformStack from "../../../modules/platform-stack";
 import type * as Synthesize from "../../../modules/synthesize";
 import { CliError } from "../errors";
@@ -142,7 +142,7 @@ export function synthesizeStack(environment: string, repoRoot: string): { stack:
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { loadEnvironment } = require("../../../environments") as typeof Environments;
   const { EmrPlatformStack } = require("../../../modules/platform-stack") as typeof PlatformStack;
-  const { stackId } = require("../../../modules/outputs") as typeof Outputs;
+  const { stackId } = require("../../../contracts/stack-outputs") as typeof Outputs;
   const { synthesize } = require("../../../modules/synthesize") as typeof Synthesize;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const outdir = mkdtempSync(path.join(tmpdir(), "emr-local-synth-"));

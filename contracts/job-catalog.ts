@@ -42,7 +42,7 @@ export interface JobCatalog {
   readonly jobs: readonly CatalogJob[];
 }
 
-export const CATALOG_FILE = join(__dirname, "..", "..", "spark-jobs", "catalog.json");
+export const CATALOG_FILE = join(__dirname, "..", "spark-jobs", "catalog.json");
 
 let cached: JobCatalog | undefined;
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadAllEnvironments } from "../../environments";
-import { DEFAULT_PRICES_PATH, PriceTableError, loadPriceTable, parsePriceTable, priceOf } from "../../scripts/plan-summary/pricing";
+import { DEFAULT_PRICES_PATH, PriceTableError, loadPriceTable, parsePriceTable, priceOf } from "../../environments/instance-types";
 
 const raw = () => JSON.parse(readFileSync(DEFAULT_PRICES_PATH, "utf8"));
 
