@@ -100,7 +100,7 @@ export function serviceTrust(scope: Construct, id: string, service: string, acco
 }
 
 /** Alarm defaults: one datum in five minutes is enough, no data is fine. */
-function alarm(scope: Construct, id: string, config: Omit<CloudwatchMetricAlarmConfig, "statistic" | "comparisonOperator" | "threshold" | "period" | "evaluationPeriods" | "treatMissingData"> & Partial<CloudwatchMetricAlarmConfig>): CloudwatchMetricAlarm {
+export function alarm(scope: Construct, id: string, config: Omit<CloudwatchMetricAlarmConfig, "statistic" | "comparisonOperator" | "threshold" | "period" | "evaluationPeriods" | "treatMissingData"> & Partial<CloudwatchMetricAlarmConfig>): CloudwatchMetricAlarm {
   return new CloudwatchMetricAlarm(scope, id, {
     statistic: "Sum",
     comparisonOperator: "GreaterThanOrEqualToThreshold",

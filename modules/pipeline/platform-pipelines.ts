@@ -10,7 +10,7 @@ import { resolve } from "node:path";
 import { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import type { Pipeline } from "../../environments";
@@ -18,7 +18,7 @@ import { ConfigError } from "../../environments/errors";
 import type { AccountContext } from "../core/account-context";
 import type { ClusterReferences } from "../emr-cluster/cluster-spec";
 import type { Definition } from "./asl-builder";
-import { PipelineStateMachine, SCHEDULE_GROUP, type PipelineBuckets, type PipelineOutput, type PipelinesConfig } from "./pipeline-state-machine";
+import { alarm, PipelineStateMachine, SCHEDULE_GROUP, type PipelineBuckets, type PipelineOutput, type PipelinesConfig } from "./pipeline-state-machine";
 
 export { stepNames, terraformSafe, type PipelineOutput } from "./pipeline-state-machine";
 
@@ -145,18 +145,12 @@ export class PlatformPipelines extends Construct {
     if (config.alarms.enabled && Object.values(machines).some((m) => m.schedule)) {
       for (const [metric, description] of Object.entries(SCHEDULER_FAILURE_METRICS)) {
         alarms.push(
-          new CloudwatchMetricAlarm(this, `scheduler-${metric}`, {
+          alarm(this, `scheduler-${metric}`, {
             alarmName: `${name}-scheduler-${metric}`,
             alarmDescription: `Schedule group ${SCHEDULE_GROUP}: ${description}`,
             namespace: "AWS/Scheduler",
             metricName: metric,
             dimensions: { ScheduleGroup: SCHEDULE_GROUP },
-            statistic: "Sum",
-            comparisonOperator: "GreaterThanOrEqualToThreshold",
-            threshold: 1,
-            period: 300,
-            evaluationPeriods: 1,
-            treatMissingData: "notBreaching",
             alarmActions: [props.topicArn],
           }),
         );
