@@ -14,11 +14,15 @@ export interface AslDefinition {
 
 export type ParsedDefinition = { readonly ok: true; readonly definition: AslDefinition } | { readonly ok: false; readonly reason: string };
 
-export function parseDefinition(resource: ResolvedResource): ParsedDefinition {
+/**
+ * The resource's definition, parsed. `render` turns the Terraform string into the JSON AWS receives: by default the
+ * escapes are rendered and references kept as text; the definition rules pass one that also puts dummies in.
+ */
+export function parseDefinition(resource: ResolvedResource, render: (text: string) => string = terraformRendered): ParsedDefinition {
   const text = resource.config.definition;
   if (typeof text !== "string") return { ok: false, reason: "definition is not a string; fix: render it with JSON.stringify of the generated ASL" };
   try {
-    const parsed = JSON.parse(terraformRendered(text)) as unknown;
+    const parsed = JSON.parse(render(text)) as unknown;
     if (!parsed || typeof parsed !== "object" || !("States" in parsed)) return { ok: false, reason: "definition has no States; fix: generate it with modules/pipeline/asl-builder.ts" };
     return { ok: true, definition: parsed as AslDefinition };
   } catch {
@@ -26,19 +30,27 @@ export function parseDefinition(resource: ResolvedResource): ParsedDefinition {
   }
 }
 
-/** Every Task state with its name, at any depth (Parallel branches, Map processors). */
-export function allStates(definition: AslDefinition): [string, AslState][] {
-  const out: [string, AslState][] = [];
-  const visit = (states: Record<string, AslState> | undefined) => {
+/** Every state at any depth with its path from the root, e.g. `States["Run x"].Branches[0].States["Run y"]`. */
+export function statesWithPaths(definition: AslDefinition): { name: string; path: string; state: AslState }[] {
+  const out: { name: string; path: string; state: AslState }[] = [];
+  const visit = (states: Record<string, AslState> | undefined, at: string) => {
     for (const [name, state] of Object.entries(states ?? {})) {
-      out.push([name, state]);
-      for (const branch of (state.Branches as AslDefinition[] | undefined) ?? []) visit(branch.States);
-      const processor = (state.ItemProcessor ?? state.Iterator) as AslDefinition | undefined;
-      if (processor) visit(processor.States);
+      const path = `${at}States[${JSON.stringify(name)}]`;
+      out.push({ name, path, state });
+      ((state.Branches as AslDefinition[] | undefined) ?? []).forEach((branch, i) => visit(branch.States, `${path}.Branches[${i}].`));
+      for (const key of ["ItemProcessor", "Iterator"] as const) {
+        const processor = state[key] as AslDefinition | undefined;
+        if (processor) visit(processor.States, `${path}.${key}.`);
+      }
     }
   };
-  visit(definition.States);
+  visit(definition.States, "");
   return out;
+}
+
+/** Every state with its name, at any depth (Parallel branches, Map processors). */
+export function allStates(definition: AslDefinition): [string, AslState][] {
+  return statesWithPaths(definition).map(({ name, state }) => [name, state]);
 }
 
 /** Where a top-level state may go next: Next, Choice targets and Default, Catch targets. */

@@ -8,8 +8,8 @@
 import { dirname } from "node:path";
 import aslValidator from "asl-validator";
 import { defineRule, fromProblems, nonCompliant } from "../rule";
-import { definitionWithDummies, statesWithPaths } from "./sfn-definition-terraform";
-import type { AslDefinition } from "../state-machine-definition";
+import { statesWithPaths, type AslDefinition } from "../state-machine-definition";
+import { definitionWithDummies } from "./sfn-definition-terraform";
 
 const OPTIONS = { checkPaths: true, checkArn: true } as const;
 

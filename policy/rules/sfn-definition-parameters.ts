@@ -8,7 +8,8 @@
 import MODELS from "../api-models/sfn-integrations.json";
 import type { ApiModels, TrimmedShape } from "../api-models/extract";
 import { defineRule, fromProblems, nonCompliant } from "../rule";
-import { definitionWithDummies, statesWithPaths } from "./sfn-definition-terraform";
+import { statesWithPaths } from "../state-machine-definition";
+import { definitionWithDummies } from "./sfn-definition-terraform";
 
 const STRING: TrimmedShape = { type: "string" };
 

@@ -4,7 +4,7 @@
  * bucket name), and escaped text (`$${…}`, `%%{…}`) becomes what Terraform hands the provider.
  */
 import { terraformRendered } from "../../contracts/terraform-literal";
-import type { AslDefinition, AslState } from "../state-machine-definition";
+import { parseDefinition, type ParsedDefinition } from "../state-machine-definition";
 import type { ResolvedResource } from "../stack-json";
 
 const ACCOUNT = "123456789012";
@@ -48,35 +48,7 @@ export function withDummyReferences(text: string): string {
   return terraformRendered(text.replace(/(?<!\$)\$\{([^{}]*)\}/g, (_all, expression: string) => dummyFor(expression)));
 }
 
-export type DummyDefinition = { readonly ok: true; readonly definition: AslDefinition } | { readonly ok: false; readonly reason: string };
-
 /** The resource's definition with dummies in place of references, parsed. */
-export function definitionWithDummies(resource: ResolvedResource): DummyDefinition {
-  const text = resource.config.definition;
-  if (typeof text !== "string") return { ok: false, reason: "definition is not a string; fix: render it with JSON.stringify of the generated ASL" };
-  try {
-    const parsed = JSON.parse(withDummyReferences(text)) as unknown;
-    if (!parsed || typeof parsed !== "object" || !("States" in parsed)) return { ok: false, reason: "definition has no States; fix: generate it with modules/pipeline/asl-builder.ts" };
-    return { ok: true, definition: parsed as AslDefinition };
-  } catch {
-    return { ok: false, reason: "definition is not literal JSON (a Terraform function?); fix: render it with JSON.stringify so the guard can read it" };
-  }
-}
-
-/** Every state at any depth with its path from the root, e.g. `States["Run x"].Branches[0].States["Run y"]`. */
-export function statesWithPaths(definition: AslDefinition): { name: string; path: string; state: AslState }[] {
-  const out: { name: string; path: string; state: AslState }[] = [];
-  const visit = (states: Record<string, AslState> | undefined, at: string) => {
-    for (const [name, state] of Object.entries(states ?? {})) {
-      const path = `${at}States[${JSON.stringify(name)}]`;
-      out.push({ name, path, state });
-      ((state.Branches as AslDefinition[] | undefined) ?? []).forEach((branch, i) => visit(branch.States, `${path}.Branches[${i}].`));
-      for (const key of ["ItemProcessor", "Iterator"] as const) {
-        const processor = state[key] as AslDefinition | undefined;
-        if (processor) visit(processor.States, `${path}.${key}.`);
-      }
-    }
-  };
-  visit(definition.States, "");
-  return out;
+export function definitionWithDummies(resource: ResolvedResource): ParsedDefinition {
+  return parseDefinition(resource, withDummyReferences);
 }
