@@ -17,7 +17,7 @@ import type { Pipeline } from "../../environments";
 import { ConfigError } from "../../environments/errors";
 import type { AccountContext } from "../core/account-context";
 import type { ClusterReferences } from "../emr-cluster/cluster-spec";
-import type { Definition } from "./asl-builder";
+import { artifactObjects, type Definition } from "./asl-builder";
 import { alarm, PipelineStateMachine, SCHEDULE_GROUP, type PipelineBuckets, type PipelineOutput, type PipelinesConfig } from "./pipeline-state-machine";
 
 export { stepNames, terraformSafe, type PipelineOutput } from "./pipeline-state-machine";
@@ -72,14 +72,11 @@ const ARTIFACT_ARGUMENT = /^s3:\/\/\{artifacts_bucket\}\/jobs\/(.+)$/;
 export function artifactInputs(pipelines: Readonly<Record<string, Pipeline>>): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [name, pipeline] of Object.entries(pipelines)) {
-    const leaves = pipeline.steps.flatMap((s) => ("parallel" in s ? s.parallel : [s]));
-    for (const leaf of leaves) {
-      if (!("job" in leaf)) continue;
-      for (const value of Object.values(leaf.args)) {
-        const rel = typeof value === "string" ? ARTIFACT_ARGUMENT.exec(value)?.[1] : undefined;
-        if (rel === undefined || rel.includes("{")) continue;
-        out.set(rel, [...(out.get(rel) ?? []), name]);
-      }
+    // The same objects the definition's pre-run checks look for (artifactObjects), those that are repository files.
+    for (const uri of artifactObjects(pipeline)) {
+      const rel = ARTIFACT_ARGUMENT.exec(uri)?.[1];
+      if (rel === undefined || rel.includes("{")) continue;
+      out.set(rel, [...(out.get(rel) ?? []), name]);
     }
   }
   return out;
