@@ -192,7 +192,8 @@ export function triggerDateSegment(prefix: string): number {
 
 type LeafStep = z.output<typeof leafStep>;
 
-function leafSteps(steps: readonly z.output<typeof pipelineStepSchema>[]): [LeafStep, (string | number)[]][] {
+/** Every job or copy step, parallel groups opened, each with its path in the declaration (for messages). */
+export function leafSteps(steps: readonly z.output<typeof pipelineStepSchema>[]): [LeafStep, (string | number)[]][] {
   return steps.flatMap((step, i): [LeafStep, (string | number)[]][] =>
     "parallel" in step ? step.parallel.map((s, j): [LeafStep, (string | number)[]] => [s, ["steps", i, "parallel", j]]) : [[step, ["steps", i]]],
   );

@@ -23,6 +23,7 @@ import { CODE_MANIFEST_KEY, CODE_PATH, codePath, RESOURCES } from "../../contrac
 import {
   groupName,
   isGateStep,
+  leafSteps,
   stepArgs,
   stepName,
   triggerDateSegment,
@@ -33,9 +34,6 @@ import {
   type Placeholder,
 } from "../../environments/pipelines";
 import type { Json } from "./run-job-flow";
-
-/** The step-name rule lives in environments/pipelines.ts; re-exported for the callers that import it from here. */
-export { stepName };
 
 /** State names: the CLI's status report, the local runner and the tests read these. */
 export const STATE = {
@@ -450,9 +448,8 @@ function backstop(pipeline: Pipeline, ctx: PipelineContext, next: string): State
 
 /** Every s3://{artifacts_bucket}/… object the steps read: deployed by Terraform, so a missing one is a deploy away. */
 export function artifactObjects(pipeline: Pipeline): string[] {
-  const uris = pipeline.steps
-    .flatMap((s) => ("parallel" in s ? s.parallel : [s]))
-    .flatMap((s) => ("job" in s ? Object.values(stepArgs(s)) : []))
+  const uris = leafSteps(pipeline.steps)
+    .flatMap(([s]) => ("job" in s ? Object.values(stepArgs(s)) : []))
     .filter((v) => v.startsWith("s3://{artifacts_bucket}/"));
   return [...new Set(uris)];
 }

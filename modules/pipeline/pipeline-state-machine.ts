@@ -21,7 +21,8 @@ import { PolicyStatements } from "../core/policy-statements";
 import { terraformLiteral } from "../../contracts/terraform-literal";
 import { buildClusterSpec, type ClusterReferences, type ClusterSpecConfig } from "../emr-cluster/cluster-spec";
 import { CODE_MANIFEST_KEY } from "../../contracts/step-functions";
-import { buildDefinition, stepName, type Definition } from "./asl-builder";
+import { stepName } from "../../environments/pipelines";
+import { buildDefinition, type Definition } from "./asl-builder";
 import { deriveRoleStatements } from "./role-derivation";
 import { renderRunJobFlow, type Json } from "./run-job-flow";
 
