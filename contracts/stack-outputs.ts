@@ -46,5 +46,11 @@ export const PREFIXES = {
   flowLogs: "vpc-flow-logs/",
 } as const;
 
+/**
+ * `<project>-<env>`: the prefix of every resource name the stack gives (the cluster, buckets, state machines
+ * `<project>-<env>-<pipeline>`), which the CLI uses to tell this environment's resources from another's.
+ */
+export const resourcePrefix = (config: { readonly project: string; readonly name: string }): string => `${config.project}-${config.name}`;
+
 /** `emr-<env>`: `cdktf plan emr-dev` and `cdktf deploy 'emr-*'` select naturally. */
 export const stackId = (environment: string): string => `emr-${environment}`;

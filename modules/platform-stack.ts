@@ -10,7 +10,7 @@ import { PlatformIam } from "./iam/platform-iam";
 import { PlatformMonitoring } from "./monitoring";
 import { PlatformNetwork } from "./network/platform-network";
 import { PlatformPipelines } from "./pipeline/platform-pipelines";
-import { PREFIXES, STACK_OUTPUTS, type StackOutputKey } from "../contracts/stack-outputs";
+import { PREFIXES, resourcePrefix, STACK_OUTPUTS, type StackOutputKey } from "../contracts/stack-outputs";
 import { localProviderSettings } from "./core/local-endpoint";
 import { EmrEncryption } from "./security/emr-encryption";
 import { ClusterSecurityGroups } from "./security/cluster-security-groups";
@@ -34,7 +34,7 @@ export class EmrPlatformStack extends TerraformStack {
   constructor(scope: Construct, id: string, config: EnvironmentConfig) {
     super(scope, id);
     this.config = config;
-    const name = `${config.project}-${config.name}`;
+    const name = resourcePrefix(config);
 
     new AwsProvider(this, "aws", {
       region: config.region,

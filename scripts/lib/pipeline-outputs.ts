@@ -5,12 +5,15 @@
  */
 import { z } from "zod";
 import { type EnvironmentConfig, PIPELINES } from "../../environments";
+import { resourcePrefix } from "../../contracts/stack-outputs";
 import { CliError } from "./errors";
 import type { PartialOutputs } from "./stack-outputs";
 
+// No whitespace anywhere: a pasted ARN's trailing space would otherwise reach StartExecution as "does not exist".
+const STATE_MACHINE_ARN = /^arn:(aws[a-z-]*):states:([^:\s]+):(\d{12}):stateMachine:([^:\s]+)$/;
+
 const PipelineSchema = z.object({
-  // No whitespace anywhere: a pasted ARN's trailing space would otherwise reach StartExecution as "does not exist".
-  stateMachineArn: z.string().regex(/^arn:aws[a-z-]*:states:[^:\s]+:\d{12}:stateMachine:[^:\s]+$/, "a state machine ARN"),
+  stateMachineArn: z.string().regex(STATE_MACHINE_ARN, "a state machine ARN"),
   runtime: z.enum(["transient", "cluster"]),
   schedule: z.object({ cron: z.string(), timezone: z.string() }).nullable().optional(),
   trigger: z.object({ prefix: z.string(), marker: z.string() }).nullable().optional(),
@@ -82,7 +85,6 @@ export interface StatesArn {
   execution?: string;
 }
 
-const STATE_MACHINE_ARN = /^arn:(aws[a-z-]*):states:([^:\s]+):(\d{12}):stateMachine:([^:\s]+)$/;
 const EXECUTION_ARN = /^arn:(aws[a-z-]*):states:([^:\s]+):(\d{12}):execution:([^:\s]+):([^:\s]+)$/;
 
 export function parseStatesArn(arn: string): StatesArn | undefined {
@@ -90,8 +92,8 @@ export function parseStatesArn(arn: string): StatesArn | undefined {
   return m ? { partition: m[1], region: m[2], account: m[3], stateMachine: m[4], execution: m[5] } : undefined;
 }
 
-/** The state machine name the stack gives a pipeline (modules/pipeline/platform-pipelines.ts): <project>-<env>-<kebab-name>. */
-export const stateMachinePrefix = (config: Pick<EnvironmentConfig, "project" | "name">): string => `${config.project}-${config.name}-`;
+/** The state machine name the stack gives a pipeline: <project>-<env>-<kebab-name>. */
+export const stateMachinePrefix = (config: Pick<EnvironmentConfig, "project" | "name">): string => `${resourcePrefix(config)}-`;
 
 /**
  * `--state-machine-arn`: a pipeline known only by its ARN (outputs not readable). Refused, unless `force`, when the
