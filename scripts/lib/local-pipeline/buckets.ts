@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { parseS3Uri } from "../step-logs";
 
 const S3_URI = /^s3:\/\/([^/]+)\/?(.*)$/;
 
@@ -29,10 +30,9 @@ export class LocalBuckets {
 
   /** The local path of an s3:// URI; a trailing / stays (jobs tell a prefix from an object by it). */
   path(uri: string): string {
-    const m = S3_URI.exec(uri);
-    if (!m) throw new Error(`not an s3:// URI: ${uri}`);
-    const local = path.join(this.root, m[1], m[2]);
-    return (m[2].endsWith("/") || m[2] === "") && !local.endsWith("/") ? `${local}/` : local;
+    const { bucket, key } = parseS3Uri(uri);
+    const local = path.join(this.root, bucket, key);
+    return (key.endsWith("/") || key === "") && !local.endsWith("/") ? `${local}/` : local;
   }
 
   /** The s3:// URI of a local path under the root. */
