@@ -27,6 +27,7 @@ def spark():
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.legacy.parquet.nanosAsLong", "true")  # as session.SESSION_DEFAULTS
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")

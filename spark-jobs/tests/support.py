@@ -9,7 +9,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import BooleanType, StringType, StructField, StructType
 
 from emr_jobs.financial.schema import OHLCV_COLUMNS
-from emr_jobs.framework.readers import MALFORMED_COLUMN
+from emr_jobs.framework.intake import MALFORMED_COLUMN
 
 RTOL, ATOL = 1e-6, 1e-9
 START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)

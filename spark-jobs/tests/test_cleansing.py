@@ -5,7 +5,7 @@ from support import raw_rows_frame, valid_text_row
 
 from emr_jobs.datagen import generate_bars
 from emr_jobs.financial.cleansing import REJECT_REASONS, classify_bars, rejected_rows, valid_bars
-from emr_jobs.framework.readers import MALFORMED_COLUMN
+from emr_jobs.framework.intake import MALFORMED_COLUMN
 
 DEFECTS = {
     "malformed_record": {MALFORMED_COLUMN: True},

@@ -5,7 +5,7 @@ import argparse
 import datetime as dt
 
 from emr_jobs.framework.exit_codes import JobError
-from emr_jobs.framework.readers import SUPPORTED_FORMATS
+from emr_jobs.framework.intake import SUPPORTED_FORMATS
 
 
 class JobArgumentParser(argparse.ArgumentParser):

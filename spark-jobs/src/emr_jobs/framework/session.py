@@ -20,6 +20,9 @@ SESSION_DEFAULTS: Mapping[str, str] = {
     "spark.sql.parquet.compression.codec": "snappy",
     # Lets adaptive execution coalesce the shuffle partitions of persisted frames too (else 200 tiny tasks).
     "spark.sql.optimizer.canChangeCachedPlanOutputPartitioning": "true",
+    # pandas writes TIMESTAMP(NANOS) by default, which Spark otherwise refuses ("Illegal Parquet type"); read as
+    # longs, intake turns them into timestamps (intake.reading). Microsecond and millisecond columns are unaffected.
+    "spark.sql.legacy.parquet.nanosAsLong": "true",
 }
 
 # Only when we start Spark ourselves (python -m ..., tests, benchmarks): spark-submit and EMR decide otherwise.

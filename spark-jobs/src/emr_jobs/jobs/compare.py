@@ -28,7 +28,7 @@ from emr_jobs.framework.filesystem import join_uri, write_text
 from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
 from emr_jobs.framework.outputs import check_output_file
-from emr_jobs.framework.readers import SUPPORTED_FORMATS, read_raw_table
+from emr_jobs.framework.intake import SUPPORTED_FORMATS, read_table
 from emr_jobs.framework.verdict import add_verdict_argument, finish_gate
 from emr_jobs.tracker.comparison import CLASSES, DIFFERING, Tolerances, compare_totals, top_deltas
 from emr_jobs.tracker.parsing import classify_counts, reason_counts, rejected_counts, valid_counts
@@ -70,7 +70,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _side(spark: SparkSession, path: str, input_format: str, side: str, metrics: JobMetrics):
-    raw = read_raw_table(spark, path, input_format, STATE_COLUMNS, required=STATE_REQUIRED)
+    raw = read_table(spark, path, input_format, STATE_COLUMNS, required=STATE_REQUIRED)
     classified = classify_counts(raw, STATE_COLUMNS, STATE_KEY).persist(StorageLevel.MEMORY_AND_DISK)
     counts = reason_counts(classified)
     rejected = {reason: n for reason, n in counts.items() if reason is not None}

@@ -20,7 +20,7 @@ from emr_jobs.framework.filesystem import path_exists, read_text, write_text
 from emr_jobs.framework.java_regex import java_regex_checker
 from emr_jobs.framework.metrics import JobMetrics
 from emr_jobs.framework.outputs import check_output_file
-from emr_jobs.framework.readers import read_raw_table
+from emr_jobs.framework.intake import read_table
 from emr_jobs.framework.runner import run_job
 from emr_jobs.framework.session import build_spark_session
 from emr_jobs.framework.verdict import add_verdict_argument, finish_gate
@@ -95,7 +95,7 @@ def run(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> i
     rule_set = load_rules(spark, args.rules)
     # Every declared column must be in the input: an absent one would read as all-null and pass most rules.
     declared = list(rule_set.columns)
-    rows = read_raw_table(
+    rows = read_table(
         spark, args.input, args.input_format, rule_set.schema(), required=declared, required_label="declared"
     )
     evaluation = evaluate(rows, rule_set, args.sample_size)

@@ -29,7 +29,7 @@ from emr_jobs.framework.exit_codes import ExitCode, JobError
 from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
 from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
-from emr_jobs.framework.readers import read_raw_table
+from emr_jobs.framework.intake import read_table
 
 JOB_NAME = "dedup"
 
@@ -70,7 +70,7 @@ def process(spark: SparkSession, args: argparse.Namespace, spec: DedupSpec, metr
     declared = input_columns(spark, args.input, args.input_format, args.columns)
     columns = tuple(declared)
     spec.check_columns(columns)
-    raw = read_raw_table(spark, args.input, args.input_format, declared, required=tuple(columns))
+    raw = read_table(spark, args.input, args.input_format, declared, required=tuple(columns))
     classified = classify_rows(raw, spec, columns).persist(StorageLevel.MEMORY_AND_DISK)
     counts = {
         (row[STATUS_COLUMN], row[REJECT_REASON_COLUMN]): row["count"]

@@ -60,7 +60,7 @@ from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
 from emr_jobs.framework.outputs import clear_dataset_partitions, partition_values_pattern, run_files_root
 from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN, write_quarantine
-from emr_jobs.framework.readers import read_raw_table
+from emr_jobs.framework.intake import read_table
 from emr_jobs.framework.writers import write_partitioned_parquet
 
 JOB_NAME = "financial_data_processor"
@@ -249,7 +249,7 @@ def read_history(spark: SparkSession, args: argparse.Namespace, metrics: JobMetr
     if not present:
         return None
     folders = join_uri(args.history, partition_values_pattern([d.isoformat() for d in present]))
-    rows = read_raw_table(spark, folders, args.input_format, OHLCV_COLUMNS, required=REQUIRED_COLUMNS)
+    rows = read_table(spark, folders, args.input_format, OHLCV_COLUMNS, required=REQUIRED_COLUMNS)
     return rows.filter(F.to_date(parse_timestamp("timestamp")) < F.lit(args.date))
 
 
@@ -274,7 +274,7 @@ def no_bars_on_date_message(spark_raw: DataFrame, args: argparse.Namespace, unda
 def classify(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> tuple[DataFrame, DataFrame]:
     """--input (and the --history look-back) read, every row classified and scoped; cached. Returns the raw
     --input rows too (for the error that names its dates)."""
-    raw = read_raw_table(spark, args.input, args.input_format, OHLCV_COLUMNS, required=REQUIRED_COLUMNS)
+    raw = read_table(spark, args.input, args.input_format, OHLCV_COLUMNS, required=REQUIRED_COLUMNS)
     history = read_history(spark, args, metrics)
     bars = raw if history is None else raw.unionByName(history)
     classified = (

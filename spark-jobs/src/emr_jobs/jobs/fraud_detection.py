@@ -29,7 +29,7 @@ from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
 from emr_jobs.framework.outputs import run_files_root
 from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
-from emr_jobs.framework.readers import read_raw_table
+from emr_jobs.framework.intake import read_table
 from emr_jobs.fraud.cleansing import classify_claims, rejected_rows, valid_claims
 from emr_jobs.fraud.detection import FLAG_COLUMNS, score_claims, summarize_providers
 from emr_jobs.fraud.outputs import OUTPUT_FORMATS, PARTITION, clear_partition, write_dataset
@@ -121,7 +121,7 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     day = detection_date(args).isoformat()
     metrics.set("parameters", {**vars(args), "date": day})
     metrics.set("detection_date", day)
-    raw = read_raw_table(spark, args.input, args.input_format, CLAIM_COLUMNS, required=REQUIRED_COLUMNS)
+    raw = read_table(spark, args.input, args.input_format, CLAIM_COLUMNS, required=REQUIRED_COLUMNS)
     classified = classify_claims(raw).persist(StorageLevel.MEMORY_AND_DISK)
     by_reason = {
         r[REJECT_REASON_COLUMN]: r["count"] for r in classified.groupBy(REJECT_REASON_COLUMN).count().collect()

@@ -6,7 +6,7 @@ from functools import reduce
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from emr_jobs.framework.readers import MALFORMED_COLUMN
+from emr_jobs.framework.intake import MALFORMED_COLUMN, RAW_RECORD_COLUMN
 from emr_jobs.quality.rules import Rule, RuleSet
 
 WELL_FORMED = Rule(name="well_formed_records", type="well_formed", columns=())
@@ -75,7 +75,7 @@ def _fails(rule: Rule, rule_set: RuleSet, all_columns: list[str]) -> Column:
 
 
 def evaluate(rows: DataFrame, rule_set: RuleSet, sample_size: int) -> Evaluation:
-    data_columns = [c for c in rows.columns if c != MALFORMED_COLUMN]
+    data_columns = [c for c in rows.columns if c not in (MALFORMED_COLUMN, RAW_RECORD_COLUMN)]
     rules = [WELL_FORMED, *rule_set.rules]
     flags = [f"_fails_{i}" for i in range(len(rules))]
     flagged = rows.select(

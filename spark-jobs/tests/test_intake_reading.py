@@ -7,13 +7,13 @@ import pytest
 from pyspark.sql.types import DoubleType, StringType, TimestampType
 
 from emr_jobs.framework.exit_codes import JobError
-from emr_jobs.framework.readers import MALFORMED_COLUMN, read_raw_table
+from emr_jobs.framework.intake import MALFORMED_COLUMN, RAW_RECORD_COLUMN, read_table
 
 COLUMNS = {"symbol": StringType(), "close": DoubleType(), "timestamp": TimestampType(), "source": StringType()}
 
 
 def _read(spark, path, fmt, required=("symbol", "close")):
-    frame = read_raw_table(spark, str(path), fmt, COLUMNS, required=required)
+    frame = read_table(spark, str(path), fmt, COLUMNS, required=required)
     return [row.asDict() for row in frame.orderBy("symbol").collect()]
 
 
@@ -22,7 +22,7 @@ def test_csv_columns_are_matched_by_header_name_not_position(spark, tmp_path):
     path.write_text("close,extra,symbol,timestamp\n10.5,x,AAA,2024-01-01T00:00:00Z\n7,y,BBB,\n")
     rows = _read(spark, path, "csv")
     assert rows[0] == {"symbol": "AAA", "close": "10.5", "timestamp": "2024-01-01T00:00:00Z", "source": None,
-                       MALFORMED_COLUMN: False}  # fmt: skip
+                       MALFORMED_COLUMN: False, RAW_RECORD_COLUMN: None}  # fmt: skip
     assert rows[1]["close"] == "7" and rows[1]["timestamp"] is None
 
 
@@ -75,7 +75,7 @@ def test_parquet_that_stores_numbers_as_text_is_parsed_not_refused(spark, tmp_pa
 
 
 def test_a_missing_input_is_a_fatal_error(spark, tmp_path):
-    with pytest.raises(JobError, match="input not found"):
+    with pytest.raises(JobError, match="--input .*nowhere.csv not found"):
         _read(spark, tmp_path / "nowhere.csv", "csv")
 
 
