@@ -12,8 +12,8 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from emr_jobs.dedup.spec import KEPT_ID_COLUMN, ROW_ID_COLUMN, DedupSpec
-from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 from emr_jobs.framework.intake import MALFORMED_COLUMN
+from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 
 STATUS_COLUMN = "_status"
 KEPT, SUPERSEDED, REJECTED = "kept", "superseded", "rejected"

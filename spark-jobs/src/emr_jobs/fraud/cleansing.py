@@ -10,8 +10,8 @@ from functools import reduce
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 from emr_jobs.framework.intake import MALFORMED_COLUMN
+from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 from emr_jobs.fraud.schema import CLAIM_COLUMNS, COORDINATE_COLUMNS, REQUIRED_COLUMNS, TEXT_COLUMNS
 
 RAW_COLUMN = "_raw"

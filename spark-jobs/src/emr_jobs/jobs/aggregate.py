@@ -14,9 +14,9 @@ from pyspark.sql import functions as F
 from emr_jobs.committed_outputs import dataset_path, write_parquet
 from emr_jobs.framework.args import JobArgumentParser, add_input_arguments
 from emr_jobs.framework.exit_codes import ExitCode, JobError
+from emr_jobs.framework.intake import read_table
 from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
-from emr_jobs.framework.intake import read_table
 from emr_jobs.tracker.aggregate import STATE_DAILY_COLUMNS, state_daily_totals
 from emr_jobs.tracker.parsing import classify_counts, reason_counts, rejected_counts, valid_counts
 from emr_jobs.tracker.schema import CITY_COLUMNS, CITY_KEY, CITY_REQUIRED

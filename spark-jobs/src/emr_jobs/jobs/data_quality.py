@@ -17,10 +17,10 @@ from pyspark.sql import SparkSession
 from emr_jobs.framework.args import JobArgumentParser, add_input_arguments, fraction, positive_int
 from emr_jobs.framework.exit_codes import JobError
 from emr_jobs.framework.filesystem import path_exists, read_text, write_text
+from emr_jobs.framework.intake import read_table
 from emr_jobs.framework.java_regex import java_regex_checker
 from emr_jobs.framework.metrics import JobMetrics
 from emr_jobs.framework.outputs import check_output_file
-from emr_jobs.framework.intake import read_table
 from emr_jobs.framework.runner import run_job
 from emr_jobs.framework.session import build_spark_session
 from emr_jobs.framework.verdict import add_verdict_argument, finish_gate

@@ -11,8 +11,8 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import DataType, StringType
 
-from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 from emr_jobs.framework.intake import MALFORMED_COLUMN
+from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 from emr_jobs.tracker.schema import METRICS
 
 RAW_COLUMN = "_raw"

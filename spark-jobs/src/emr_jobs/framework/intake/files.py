@@ -108,10 +108,10 @@ def tail_bytes(spark: SparkSession, uri: str, size: int, count: int) -> bytes:
         stream.close()
 
 
-def printable(text: str) -> str:
-    """Text safe for a one-line message: control and invisible characters escaped, at most 80 characters."""
-    shown = "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text[:_SHOWN_CHARACTERS])
-    return shown + ("..." if len(text) > _SHOWN_CHARACTERS else "")
+def printable(text: str, limit: int = _SHOWN_CHARACTERS) -> str:
+    """Text safe for a one-line message: control and invisible characters escaped, at most `limit` characters."""
+    shown = "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text[:limit])
+    return shown + ("..." if len(text) > limit else "")
 
 
 def sniff(head: bytes) -> tuple[str, str]:
@@ -132,8 +132,7 @@ def check_format(file: DataFile, head: bytes, input_format: str) -> None:
     found, evidence = sniff(head)
     if found != input_format:
         raise JobError(
-            f"{file.name} is a {found} file ({evidence}), not {input_format}; "
-            f"remove it or use --input-format {found}"
+            f"{file.name} is a {found} file ({evidence}), not {input_format}; remove it or use --input-format {found}"
         )
 
 

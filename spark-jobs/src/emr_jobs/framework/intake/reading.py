@@ -19,6 +19,7 @@ from pyspark.sql.types import BooleanType, DataType, LongType, StringType, Struc
 from emr_jobs.framework.exit_codes import JobError
 from emr_jobs.framework.filesystem import path_exists
 from emr_jobs.framework.intake.files import (
+    HEADER_LIMIT,
     PARQUET_MAGIC,
     DataFile,
     check_format,
@@ -36,6 +37,8 @@ RAW_RECORD_COLUMN = "raw_record"  # string: the original line of a malformed csv
 _CORRUPT_RECORD = "_corrupt_record"
 # Headers are read on the driver, one small read per file; past this many files only the first is read.
 _CSV_FILES_TO_READ_HEADERS = 2000
+# A header in a message is cut here: a 100,000-column header would otherwise be the whole message.
+_HEADER_SHOWN = 300
 # parquet and json files are sniffed (and parquet footers read) up to this many; one stray file is usually early.
 _FILES_TO_PROBE = 20
 
@@ -112,10 +115,14 @@ def _empty(spark: SparkSession, names: Sequence[str]) -> DataFrame:
 # --- csv ---
 
 
+# A header may be up to HEADER_LIMIT long; Python's csv module refuses fields over 128 KiB by default (global).
+csv.field_size_limit(max(csv.field_size_limit(), HEADER_LIMIT + 1))
+
+
 def _parse_header(line: str, file: DataFile, required: Sequence[str], required_label: str) -> tuple[str, ...]:
     # Spark compares the schema with each file's header as written, so the names stay untrimmed here.
     header = tuple(next(csv.reader([line]), []))
-    shown = ", ".join(printable(name) for name in header)
+    shown = printable(", ".join(header), _HEADER_SHOWN)
     if len({name.strip() for name in header}) != len(header):
         raise JobError(f"input header of {file.path} has duplicate column names: {shown}")
     missing = [name for name in required if name not in {name.strip() for name in header}]
@@ -156,8 +163,11 @@ def _read_csv_with_header(spark: SparkSession, paths: str | list[str], header: S
         .option("columnNameOfCorruptRecord", _CORRUPT_RECORD)
         .csv(paths)
     )
-    # Header names are matched trimmed (" close" is close); Spark matched them as written.
-    return frame.toDF(*[name.strip() for name in header], _CORRUPT_RECORD)
+    # Header names are matched trimmed (" close" is close); Spark matched them as written. Partition columns follow.
+    written = set(header)
+    return frame.select(
+        *[F.col(f"`{name}`").alias(name.strip() if name in written else name) for name in frame.columns]
+    )
 
 
 def _read_csv(
@@ -198,8 +208,7 @@ def _read_json(spark: SparkSession, path: str, names: Sequence[str], option: str
     parsed = lines.select(F.col("value"), F.from_json("value", schema, options).alias("record"))
     # A string column given a JSON object or array receives its text ({"id":7}); such a value is no scalar.
     nested = [
-        F.col(f"record.`{name}`").rlike(r"^\s*[\[{]")
-        & F.col("value").rlike(r'[{,]\s*"\Q' + name + r'\E"\s*:\s*[\[{]')
+        F.col(f"record.`{name}`").rlike(r"^\s*[\[{]") & F.col("value").rlike(r'[{,]\s*"\Q' + name + r'\E"\s*:\s*[\[{]')
         for name in names
     ]
     malformed = F.col(f"record.{_CORRUPT_RECORD}").isNotNull() | F.col("record").isNull()
@@ -221,11 +230,11 @@ def _checked_parquet_files(spark: SparkSession, path: str, option: str) -> list[
     files = data_files(spark, path, option, _FILES_TO_PROBE)
     for file in files:
         head = head_bytes(spark, file.path, len(PARQUET_MAGIC))
+        if head and head != PARQUET_MAGIC:
+            head = first_bytes(spark, file)  # enough of it to say what it is
         check_format(file, head, "parquet")
         if file.size > 0 and (file.size < 8 or tail_bytes(spark, file.path, file.size, 4) != PARQUET_MAGIC):
-            raise JobError(
-                f"{file.name} is a parquet file cut short (no PAR1 footer); remove it or write it again"
-            )
+            raise JobError(f"{file.name} is a parquet file cut short (no PAR1 footer); remove it or write it again")
     return files
 
 
