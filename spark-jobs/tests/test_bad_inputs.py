@@ -54,7 +54,7 @@ def test_a_failing_metrics_write_does_not_mask_the_jobs_own_error(spark, tmp_pat
     args = ["--input", tmp_path / "missing.csv", "--output", output]
     code, stdout, err = call(financial_data_processor.main, args, capsys)
     line = one_error_line(err, "financial_data_processor")
-    assert code == 1 and "input not found" in line
+    assert code == 1 and line.endswith("missing.csv not found")
     assert "could not write" in stdout and "_metrics.json" in stdout
 
 
@@ -135,7 +135,8 @@ def test_the_jobs_error_is_the_first_line_on_stderr_without_spark_s_banner(tmp_p
     )
     assert finished.returncode == 1
     first = finished.stderr.splitlines()[0]
-    assert first.startswith("financial_data_processor: ERROR: input not found"), finished.stderr
+    assert first.startswith("financial_data_processor: ERROR: --input "), finished.stderr
+    assert first.endswith(" not found"), finished.stderr
 
 
 QUALITY_COLUMNS = {"symbol": "string", "close": "double"}

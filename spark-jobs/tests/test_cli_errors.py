@@ -27,15 +27,20 @@ def csv_input(tmp_path_factory):
 
 
 FINANCIAL_ERRORS = {
-    "missing input": (["--input", "{tmp}/nope.csv"], "input not found"),
+    "missing input": (["--input", "{tmp}/nope.csv"], "nope.csv not found"),
     "unknown format": (["--input", "{csv}", "--input-format", "xml"], "invalid choice: 'xml'"),
     "bad date": (["--input", "{csv}", "--date", "2024-02-30"], "YYYY-MM-DD"),
     "one sma window": (["--input", "{csv}", "--sma-windows", "20"], "at least two"),
     "min periods above window": (["--input", "{csv}", "--zscore-min-periods", "200"], "cannot exceed"),
     "negative threshold": (["--input", "{csv}", "--zscore-threshold", "-1"], "positive number"),
-    "csv read as parquet": (["--input", "{csv}", "--input-format", "parquet"], "not a parquet file"),
-    # the header line is a row too when csv is read as json
-    "csv read as json": (["--input", "{csv}", "--input-format", "json"], "all 3 input rows were rejected"),
+    "csv read as parquet": (
+        ["--input", "{csv}", "--input-format", "parquet"],
+        "not parquet; remove it or use --input-format csv",
+    ),
+    "csv read as json": (
+        ["--input", "{csv}", "--input-format", "json"],
+        "not json; remove it or use --input-format csv",
+    ),
     "date without rows": (
         ["--input", "{csv}", "--date", "2023-06-01"],
         "no bars dated 2023-06-01 in {csv}: its bars are dated 2024-01-02 to 2024-01-03 (2 days); fix: --date within",

@@ -148,7 +148,7 @@ def test_every_problem_in_a_rules_file_is_reported_at_once():
     ("args", "fragment"),
     [
         (["--rules", "{tmp}/missing.json"], "rules file not found"),
-        (["--input", "{tmp}/missing.csv"], "input not found"),
+        (["--input", "{tmp}/missing.csv"], "missing.csv not found"),
         (["--input-format", "avro"], "invalid choice"),
         (["--failure-threshold", "1.5"], "between 0 and 1"),
     ],

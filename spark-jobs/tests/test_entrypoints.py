@@ -38,7 +38,7 @@ def test_a_missing_input_in_a_fresh_process_is_one_error_line(tmp_path):
                  "--output", tmp_path / "out"])  # fmt: skip
     errors = [line for line in done.stderr.splitlines() if "ERROR" in line or line.startswith(("\tat", "Traceback"))]
     assert done.returncode == 1
-    assert errors == [f"financial_data_processor: ERROR: input not found: {tmp_path / 'none.csv'}"]
+    assert errors == [f"financial_data_processor: ERROR: --input {tmp_path / 'none.csv'} not found"]
 
 
 def test_a_task_failure_in_a_fresh_process_is_one_error_line_without_java_stack(tmp_path):

@@ -202,7 +202,7 @@ def test_bad_options_and_missing_input_are_one_line_errors(tmp_path, capsys):
     assert "--duplicate-threshold: expected a fraction between 0 and 1, got '1.5'" in capsys.readouterr().err
     assert run_job("--input", tmp_path / "none.csv", "--output", tmp_path / "o")[0] == 1
     assert capsys.readouterr().err.strip().splitlines() == [
-        f"fraud_detection: ERROR: input not found: {tmp_path / 'none.csv'}"
+        f"fraud_detection: ERROR: --input {tmp_path / 'none.csv'} not found"
     ]
 
 
