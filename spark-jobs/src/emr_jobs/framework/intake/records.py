@@ -18,11 +18,11 @@ from emr_jobs.framework.intake.reading import MALFORMED_COLUMN, RAW_RECORD_COLUM
 from emr_jobs.framework.intake.values import (
     DATE_FIRST,
     Field,
+    clean_text,
     cleaned_date,
     cleaned_decimal,
     cleaned_timestamp,
     cleaned_whole,
-    clean_text,
     date_last,
 )
 from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
@@ -78,7 +78,7 @@ def classify_records(
     order: Sequence[Column] = (),
 ) -> DataFrame:
     """RAW_COLUMN, MALFORMED_COLUMN, RAW_RECORD_COLUMN, every field typed under its name, REJECT_REASON_COLUMN
-    (null = valid).
+    (null = valid). A date or timestamp out of range is null in its typed column (its text stays in RAW_COLUMN).
 
     `raw` holds each field as text (read_table's frame); a missing MALFORMED_COLUMN counts as false and a missing
     RAW_RECORD_COLUMN as null. `checks` see the typed columns; `key` names typed columns; `order` picks which
@@ -104,8 +104,15 @@ def classify_records(
         *[F.col(_clean_name(index)) for index in range(len(fields))],
         *[_typed(field, F.col(_clean_name(index))).alias(field.name) for index, field in enumerate(fields)],
     )
-    reason = _first_failing([*_field_checks(fields, date_last()), *checks])
-    classified = typed.withColumn(REJECT_REASON_COLUMN, reason).drop(*[_clean_name(i) for i in range(len(fields))])
+    last = date_last()
+    reason = _first_failing([*_field_checks(fields, last), *checks])
+    classified = typed.withColumn(REJECT_REASON_COLUMN, reason).select(
+        RAW_COLUMN,
+        MALFORMED_COLUMN,
+        RAW_RECORD_COLUMN,
+        *[_in_range_only(field, last).alias(field.name) for field in fields],
+        REJECT_REASON_COLUMN,
+    )
     if not key:
         return classified
     return _reject_duplicates(classified, fields, key, duplicate_reason, conflict_reason, order)
@@ -189,6 +196,15 @@ def _out_of_range(field: Field, value: Column, last: dt.date) -> Column:
     below = value < F.lit(field.minimum) if field.minimum is not None else F.lit(False)
     above = value > F.lit(field.maximum) if field.maximum is not None else F.lit(False)
     return below | above
+
+
+def _in_range_only(field: Field, last: dt.date) -> Column:
+    """A date or timestamp outside DATE_FIRST..date_last() stays text only: as a typed value it cannot be
+    collected to Python (year 0) or written to parquet (before 1900) by whatever touches the column later."""
+    value = _quoted(field.name)
+    if field.kind in ("date", "timestamp"):
+        return F.when(~_out_of_range(field, value, last), value)
+    return value
 
 
 def _field_checks(fields: Sequence[Field], last: dt.date) -> list[Check]:

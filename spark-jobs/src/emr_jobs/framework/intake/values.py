@@ -158,7 +158,5 @@ def _group(text: Column, grammar: str, index: int) -> Column:
 def _is_real_day(year: Column, month: Column, day: Column) -> Column:
     """Arithmetic, not a cast: Spark's date cast raises on 2021-02-29 when ANSI mode is on."""
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    days_in_month = (
-        F.when(month == 2, F.when(leap, 29).otherwise(28)).when(month.isin(4, 6, 9, 11), 30).otherwise(31)
-    )
+    days_in_month = F.when(month == 2, F.when(leap, 29).otherwise(28)).when(month.isin(4, 6, 9, 11), 30).otherwise(31)
     return (month >= 1) & (month <= 12) & (day >= 1) & (day <= days_in_month)
