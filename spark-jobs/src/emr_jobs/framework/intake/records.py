@@ -81,7 +81,8 @@ def classify_records(
     (null = valid). A date or timestamp out of range is null in its typed column (its text stays in RAW_COLUMN).
 
     `raw` holds each field as text (read_table's frame); a missing MALFORMED_COLUMN counts as false and a missing
-    RAW_RECORD_COLUMN as null. `checks` see the typed columns; `key` names typed columns; `order` picks which
+    RAW_RECORD_COLUMN as null. `checks` see the typed columns; a check that is null passes. `key` names typed
+    columns (rows whose key value is null, possible only for an optional field, form one key); `order` picks which
     identical copy is kept (then the original texts, so the choice never depends on input order)."""
     missing = [field.name for field in fields if field.name not in raw.columns]
     if missing:
