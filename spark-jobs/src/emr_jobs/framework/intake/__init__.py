@@ -1,5 +1,5 @@
-"""Intake: how every job reads its input (as text, each file checked for what it is) and refuses an output that
-would land inside it. The values/records names (intake.values, intake.records) join these at merge."""
+"""Intake: how every job reads its input (as text, each file checked for what it is), turns that text into typed,
+checked records with one reject reason each, and refuses an output that would land inside its input."""
 
 from emr_jobs.framework.intake.paths import check_output_outside_input
 from emr_jobs.framework.intake.reading import (
@@ -9,13 +9,66 @@ from emr_jobs.framework.intake.reading import (
     declared_columns,
     read_table,
 )
+from emr_jobs.framework.intake.records import (
+    CONFLICTING_DUPLICATE,
+    DUPLICATE,
+    MALFORMED_RECORD,
+    RAW_COLUMN,
+    Check,
+    check_rows,
+    classify_records,
+    null_reason,
+    out_of_range_reason,
+    reason_counts,
+    reasons_for,
+    rejected_records,
+    unparsable_reason,
+    valid_records,
+)
+from emr_jobs.framework.intake.values import (
+    DATE_FIRST,
+    KINDS,
+    Field,
+    clean_text,
+    date_last,
+    date_value,
+    decimal_value,
+    has_invisible,
+    timestamp_value,
+    whole_value,
+)
+from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 
-# Names from intake.values and intake.records (branch intake-values) are added here at merge.
 __all__ = [
-    "MALFORMED_COLUMN",
-    "RAW_RECORD_COLUMN",
     "SUPPORTED_FORMATS",
     "check_output_outside_input",
     "declared_columns",
     "read_table",
+    "CONFLICTING_DUPLICATE",
+    "DATE_FIRST",
+    "DUPLICATE",
+    "KINDS",
+    "MALFORMED_COLUMN",
+    "MALFORMED_RECORD",
+    "RAW_COLUMN",
+    "RAW_RECORD_COLUMN",
+    "REJECT_REASON_COLUMN",
+    "Check",
+    "Field",
+    "check_rows",
+    "classify_records",
+    "clean_text",
+    "date_last",
+    "date_value",
+    "decimal_value",
+    "has_invisible",
+    "null_reason",
+    "out_of_range_reason",
+    "reason_counts",
+    "reasons_for",
+    "rejected_records",
+    "timestamp_value",
+    "unparsable_reason",
+    "valid_records",
+    "whole_value",
 ]
