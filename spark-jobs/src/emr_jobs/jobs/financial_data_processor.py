@@ -7,7 +7,7 @@ With --date D the run's own files (_metrics.json, overview.png) go to --output/_
 its own; without --date they are at the output root.
 With --date only that date's partitions are written (earlier bars are read as look-back for the indicators;
 later ones are ignored). A run owns the dates it covers: their partitions in every output are cleared first,
-so a rerun replaces them.
+so a rerun replaces them. A run that fails removes what it wrote and the partitions it cleared (RunOutput).
 
 Look-back across days (--history ROOT --lookback-days N, with --date D): besides --input, the bars in
 ROOT/<YYYY-MM-DD>/ of the N calendar days before D are read as look-back only (missing days are skipped and listed
