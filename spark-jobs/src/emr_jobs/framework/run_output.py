@@ -79,6 +79,7 @@ class RunOutput:
         if output_format not in OUTPUT_FORMATS:
             raise ValueError(f"output_format must be one of {', '.join(OUTPUT_FORMATS)}, got {output_format!r}")
         path = self.dataset_path(name)
+        clear = {column: [str(value) for value in values] for column, values in (clear or {}).items()}  # used twice
         if clear:
             self.clear_partitions(name, partition_by, clear)
         self._touch(name, len(partition_by))
@@ -183,11 +184,9 @@ class RunOutput:
         return deleted
 
 
-def _one_partition(partition_by: Sequence[str], clear: Mapping[str, Iterable[str]] | None) -> bool:
+def _one_partition(partition_by: Sequence[str], clear: Mapping[str, list[str]]) -> bool:
     """True when `clear` names one value for every partition column: the write fills that one partition."""
-    if not clear:
-        return False
-    return all(len(set(map(str, clear.get(column, ())))) == 1 for column in partition_by)
+    return bool(clear) and all(len(set(clear.get(column, ()))) == 1 for column in partition_by)
 
 
 def _save(writer, output_format: str, path: str) -> None:
