@@ -1,12 +1,13 @@
 """The financial picture written next to the outputs: per symbol, the close with its Bollinger bands and the
 anomalies marked, so a person can look at a run instead of reading parquet."""
 
-import io
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from emr_jobs.framework.png import png_bytes
 
 # Beyond this many symbols the panels become unreadable; the title says how many were left out.
 MAX_SYMBOLS = 12
@@ -68,7 +69,8 @@ def draw_overview(bars: pd.DataFrame, symbols_total: int, title: str) -> tuple[b
     symbols = tuple(sorted(bars["symbol"].unique()))
     columns = 1 if len(symbols) <= 1 else 2
     rows = max(1, math.ceil(len(symbols) / columns))
-    figure, axes = plt.subplots(rows, columns, figsize=(7 * columns, 2.8 * rows), squeeze=False)
+    # Laid out when drawn, inside png_bytes, which keeps missing-glyph warnings of symbol names off stderr.
+    figure, axes = plt.subplots(rows, columns, figsize=(7 * columns, 2.8 * rows), squeeze=False, layout="tight")
     try:
         for index, symbol in enumerate(symbols):
             axis = axes[index // columns][index % columns]
@@ -93,15 +95,13 @@ def draw_overview(bars: pd.DataFrame, symbols_total: int, title: str) -> tuple[b
             axes[0][0].legend(fontsize=7, loc="upper left")
         shown = f"{len(symbols)} of {symbols_total} symbols" if symbols_total > len(symbols) else "all symbols"
         figure.suptitle(f"{title} ({shown})", fontsize=11)
-        figure.tight_layout()
         markers = sum(
             len(collection.get_offsets())
             for axis in figure.axes
             for collection in axis.collections
             if collection.get_gid() == _ANOMALY_GID
         )
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=90)
+        png = png_bytes(figure, dpi=90)
     finally:
         plt.close(figure)
-    return buffer.getvalue(), PictureFacts(symbols, symbols_total, len(bars), markers)
+    return png, PictureFacts(symbols, symbols_total, len(bars), markers)

@@ -4,7 +4,10 @@ error kept as the one line an operator reads, and a short human summary printed 
 A job that writes under --output needs only:
 
     def main(argv=None):
-        return run_output_job(JOB_NAME, lambda: parse_args(argv), process)   # process(spark, args, metrics)
+        return run_output_job(JOB_NAME, lambda: parse_args(argv), process)   # process(spark, args, out)
+
+where `out` is the run's RunOutput (every write goes through it; out.metrics is the record). When process fails,
+what it wrote is rolled back and the record says `status: failed` with the error line.
 """
 
 import argparse
@@ -13,10 +16,10 @@ from collections.abc import Callable
 from pyspark.sql import SparkSession
 
 from emr_jobs.framework.exit_codes import ExitCode
-from emr_jobs.framework.filesystem import join_uri
 from emr_jobs.framework.metrics import JobMetrics
-from emr_jobs.framework.outputs import check_output_root, run_files_root
-from emr_jobs.framework.runner import run_job
+from emr_jobs.framework.outputs import check_output_root
+from emr_jobs.framework.run_output import RunOutput, metrics_path
+from emr_jobs.framework.runner import error_line, run_job
 from emr_jobs.framework.session import build_spark_session
 
 STATUS_BY_EXIT_CODE = {ExitCode.OK: "succeeded", ExitCode.QUALITY_GATE_FAILED: "gate_failed"}
@@ -30,14 +33,16 @@ def run_with_metrics(
 ) -> int:
     """Runs `process`, then writes the full record to `metrics_uri` and prints metrics.summary() (not the JSON).
 
-    When `process` fails, the record is still written (status failed) but a failure to write it is only noted:
-    the exception that propagates, and becomes the job's one error line, is the job's own.
+    When `process` fails, the record is still written (status failed, and `error`: the one line the runner prints)
+    but a failure to write it is only noted: the exception that propagates, and becomes the job's one error line,
+    is the job's own.
     """
     spark = start_spark()
     metrics.set("status", "failed")  # until process() returns
     try:
         exit_code = int(process(spark))
-    except BaseException:
+    except BaseException as error:
+        metrics.set("error", error_line(error))
         metrics.write_keeping_error(spark, metrics_uri)
         raise
     status = STATUS_BY_EXIT_CODE.get(exit_code, "failed")
@@ -53,22 +58,30 @@ def run_with_metrics(
 def run_output_job(
     job_name: str,
     parse: Callable[[], argparse.Namespace],
-    process: Callable[[SparkSession, argparse.Namespace, JobMetrics], int],
+    process: Callable[[SparkSession, argparse.Namespace, RunOutput], int],
 ) -> int:
     """The main() of a job that writes under --output: `parse` (argparse and any cheap checks, which raise before
-    Spark starts), an --output that is a file refused, then `process` run with its record at <output>/_metrics.json,
-    or at <output>/_runs/date=<D>/_metrics.json when the job has a --date and it is given (run_files_root).
-    Every failure ends as the job's one error line (run_job)."""
+    Spark starts), an --output that is a file refused, then `process(spark, args, out)` run with its record at
+    <output>/_metrics.json, or at <output>/_runs/date=<D>/_metrics.json when the job has a --date and it is given
+    (run_output.metrics_path). When `process` fails, out.roll_back() removes what it wrote or cleared before the
+    record (status failed, error) is written. Every failure ends as the job's one error line (run_job)."""
 
     def body() -> int:
         args = parse()
         check_output_root(args.output)
         metrics = JobMetrics(job_name)
+        date = getattr(args, "date", None)
+
+        def process_owning_outputs(spark: SparkSession) -> int:
+            out = RunOutput(spark, args.output, metrics, date)
+            try:
+                return process(spark, args, out)
+            except BaseException:
+                out.roll_back()
+                raise
+
         return run_with_metrics(
-            metrics,
-            join_uri(run_files_root(args.output, getattr(args, "date", None)), "_metrics.json"),
-            lambda: build_spark_session(job_name),
-            lambda spark: process(spark, args, metrics),
+            metrics, metrics_path(args.output, date), lambda: build_spark_session(job_name), process_owning_outputs
         )
 
     return run_job(job_name, body)

@@ -91,14 +91,3 @@ def clear_partitions(
             if filesystem.delete(status.getPath(), True):
                 deleted += 1
     return deleted
-
-
-def clear_dataset_partitions(
-    spark: SparkSession, output: str, datasets: dict[str, Sequence[str]], column: str, values: Iterable[str]
-) -> int:
-    """Clears `column=value` in each dataset under `output`; `datasets` maps a name to its partition columns."""
-    values = list(values)
-    return sum(
-        clear_partitions(spark, join_uri(output, name), column, values, levels_above=list(partitions).index(column))
-        for name, partitions in datasets.items()
-    )

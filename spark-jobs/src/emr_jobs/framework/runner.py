@@ -13,12 +13,15 @@ def run_job(job_name: str, body: Callable[[], int]) -> int:
         return int(body())
     except SystemExit as exit_request:  # argparse's --help
         return int(exit_request.code or 0)
-    except JobError as error:
-        reason = str(error)
     except Exception as error:  # anything unexpected still ends as one line, not a traceback
-        reason = describe_exception(error)
-    print(f"{job_name}: ERROR: {one_line(reason)}", file=sys.stderr, flush=True)
+        reason = error_line(error)
+    print(f"{job_name}: ERROR: {reason}", file=sys.stderr, flush=True)
     return ExitCode.FATAL
+
+
+def error_line(error: BaseException) -> str:
+    """The one line run_job prints for `error` (after "<job>: ERROR: "); also recorded in _metrics.json."""
+    return one_line(str(error) if isinstance(error, JobError) else describe_exception(error))
 
 
 def describe_exception(error: BaseException) -> str:

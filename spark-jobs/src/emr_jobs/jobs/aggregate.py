@@ -14,9 +14,9 @@ from pyspark.sql import functions as F
 from emr_jobs.committed_outputs import dataset_path, write_parquet
 from emr_jobs.framework.args import JobArgumentParser, add_input_arguments
 from emr_jobs.framework.exit_codes import ExitCode, JobError
-from emr_jobs.framework.intake import read_table
 from emr_jobs.framework.lifecycle import run_output_job
-from emr_jobs.framework.metrics import JobMetrics
+from emr_jobs.framework.intake import read_table
+from emr_jobs.framework.run_output import RunOutput
 from emr_jobs.tracker.aggregate import STATE_DAILY_COLUMNS, state_daily_totals
 from emr_jobs.tracker.parsing import classify_counts, reason_counts, rejected_counts, valid_counts
 from emr_jobs.tracker.schema import CITY_COLUMNS, CITY_KEY, CITY_REQUIRED
@@ -32,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> int:
+def process(spark: SparkSession, args: argparse.Namespace, out: RunOutput) -> int:
+    metrics = out.metrics
     metrics.set("parameters", vars(args))
     raw = read_table(spark, args.input, args.input_format, CITY_COLUMNS, required=CITY_REQUIRED)
     classified = classify_counts(raw, CITY_COLUMNS, CITY_KEY).persist(StorageLevel.MEMORY_AND_DISK)

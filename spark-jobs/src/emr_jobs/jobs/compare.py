@@ -25,10 +25,11 @@ from emr_jobs.committed_outputs import dataset_path, write_bytes, write_parquet,
 from emr_jobs.framework.args import JobArgumentParser, fraction, positive_int
 from emr_jobs.framework.exit_codes import JobError
 from emr_jobs.framework.filesystem import join_uri, write_text
-from emr_jobs.framework.intake import SUPPORTED_FORMATS, read_table
 from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
 from emr_jobs.framework.outputs import check_output_file
+from emr_jobs.framework.intake import SUPPORTED_FORMATS, read_table
+from emr_jobs.framework.run_output import RunOutput
 from emr_jobs.framework.verdict import add_verdict_argument, finish_gate
 from emr_jobs.tracker.comparison import CLASSES, DIFFERING, Tolerances, compare_totals, top_deltas
 from emr_jobs.tracker.parsing import classify_counts, reason_counts, rejected_counts, valid_counts
@@ -88,7 +89,8 @@ def gate(class_counts: dict[str, int], fail_above: float) -> dict:
             "fail_above": fail_above, "passed": share <= fail_above}  # fmt: skip
 
 
-def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> int:
+def process(spark: SparkSession, args: argparse.Namespace, out: RunOutput) -> int:
+    metrics = out.metrics
     metrics.set("parameters", vars(args))
     ours, ours_facts = _side(spark, args.ours, args.ours_format, "ours", metrics)
     theirs, theirs_facts = _side(spark, args.theirs, args.theirs_format, "theirs", metrics)

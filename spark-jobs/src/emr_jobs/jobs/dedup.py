@@ -122,7 +122,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     return run_output_job(
-        JOB_NAME, lambda: _parse(argv), lambda spark, args, metrics: process(spark, args, spec_from(args), metrics)
+        JOB_NAME, lambda: _parse(argv), lambda spark, args, out: process(spark, args, spec_from(args), out.metrics)
     )
 
 

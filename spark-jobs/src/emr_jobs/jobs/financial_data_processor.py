@@ -7,7 +7,7 @@ With --date D the run's own files (_metrics.json, overview.png) go to --output/_
 its own; without --date they are at the output root.
 With --date only that date's partitions are written (earlier bars are read as look-back for the indicators;
 later ones are ignored). A run owns the dates it covers: their partitions in every output are cleared first,
-so a rerun replaces them.
+so a rerun replaces them. A run that fails removes what it wrote and the partitions it cleared (RunOutput).
 
 Look-back across days (--history ROOT --lookback-days N, with --date D): besides --input, the bars in
 ROOT/<YYYY-MM-DD>/ of the N calendar days before D are read as look-back only (missing days are skipped and listed
@@ -55,13 +55,13 @@ from emr_jobs.framework.args import (
     positive_int_list,
 )
 from emr_jobs.framework.exit_codes import ExitCode, JobError
-from emr_jobs.framework.filesystem import join_uri, path_exists, write_bytes
-from emr_jobs.framework.intake import read_table
+from emr_jobs.framework.filesystem import join_uri, path_exists
 from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
-from emr_jobs.framework.outputs import clear_dataset_partitions, partition_values_pattern, run_files_root
-from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN, write_quarantine
-from emr_jobs.framework.writers import write_partitioned_parquet
+from emr_jobs.framework.outputs import partition_values_pattern
+from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
+from emr_jobs.framework.intake import read_table
+from emr_jobs.framework.run_output import RunOutput
 
 JOB_NAME = "financial_data_processor"
 PARTITIONS = ("market", "date")
@@ -300,7 +300,8 @@ def _check_rows_in_scope(raw: DataFrame, args: argparse.Namespace, counts: dict,
         raise JobError(f"no input rows {scope}in {args.input}")
 
 
-def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> int:
+def process(spark: SparkSession, args: argparse.Namespace, out: RunOutput) -> int:
+    metrics = out.metrics
     settings = settings_from(args)
     metrics.set("parameters", {**vars(args), "date": args.date.isoformat() if args.date else None})
     raw, classified = classify(spark, args, metrics)
@@ -313,16 +314,14 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     dates = sorted({date for (scope, _, date), _ in counts.items() if scope == _IN_SCOPE and date is not None})
     undated_date = _undated_rows_date(args.date, dates)
     owned = sorted({*dates, undated_date})
-    cleared = clear_dataset_partitions(spark, args.output, OUTPUT_PARTITIONS, "date", [d.isoformat() for d in owned])
+    owned_dates = {"date": [d.isoformat() for d in owned]}
+    cleared = sum(out.clear_partitions(name, columns, owned_dates) for name, columns in OUTPUT_PARTITIONS.items())
     metrics.set("partitions_cleared", cleared)
 
     rejected = rejected_rows(classified.filter(F.col(_SCOPE) == _IN_SCOPE))
     # A row without a usable timestamp has no date of its own: it is filed under the run's date.
     rejected = rejected.withColumn("date", F.coalesce("date", F.lit(undated_date)))
-    rejected_path = join_uri(args.output, "rejected")
-    if rejected_count:
-        write_quarantine(rejected, rejected_path, partition_by=("date",))
-    metrics.wrote("rejected", rejected_count, rejected_path)
+    out.write_dataset("rejected", rejected, rejected_count, partition_by=OUTPUT_PARTITIONS["rejected"])
     if input_rows == rejected_count:
         raise JobError(all_rejected_message(classified, input_rows, rejected_by_reason, args.input_format))
 
@@ -340,14 +339,14 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     if args.date is not None:
         indicators = indicators.filter(F.col("date") == F.lit(args.date))
         summary = summary.filter(F.col("date") == F.lit(args.date))
-    _write(metrics, "indicators", indicators, args.output)
+    _write(out, "indicators", indicators)
     anomalies = indicators.filter(F.col("anomaly_type").isNotNull()).select(
         "symbol", "timestamp", "close", "volume", "price_change_pct", *ANOMALY_COLUMNS, *PARTITIONS
     )
-    anomaly_count = _write(metrics, "anomalies", anomalies, args.output)
+    anomaly_count = _write(out, "anomalies", anomalies)
     metrics.anomalies(anomaly_count)
     summary = summary.persist(StorageLevel.MEMORY_AND_DISK)
-    _write(metrics, "market_summary", summary, args.output)
+    _write(out, "market_summary", summary)
     summary.unpersist()
 
     scope_facts = indicators.agg(
@@ -360,13 +359,13 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     metrics.set("markets", list(scope_facts["markets"]))
     metrics.set("dates", list(scope_facts["dates"]))
     if not args.no_picture:
-        _draw_picture(spark, metrics, indicators, symbols, run_files_root(args.output, args.date))
+        _draw_picture(spark, out, indicators, symbols)
     indicators_with_history.unpersist()
     classified.unpersist()
     return ExitCode.OK
 
 
-def _draw_picture(spark: SparkSession, metrics: JobMetrics, indicators: DataFrame, symbols: list, where: str) -> None:
+def _draw_picture(spark: SparkSession, out: RunOutput, indicators: DataFrame, symbols: list) -> None:
     shown = symbols[:MAX_SYMBOLS]
     # Through Arrow, not row by row; set for this collect only, so the session's other toPandas() keep their types.
     arrow = "spark.sql.execution.arrow.pyspark.enabled"
@@ -377,20 +376,15 @@ def _draw_picture(spark: SparkSession, metrics: JobMetrics, indicators: DataFram
     finally:
         spark.conf.set(arrow, previous)
     png, facts = draw_overview(bars, len(symbols), "close with Bollinger bands, anomalies marked")
-    path = join_uri(where, PICTURE_FILE)
-    write_bytes(spark, path, png)
-    metrics.set("picture", {"symbols": list(facts.symbols), "bars": facts.bars_plotted,
-                            "anomaly_markers": facts.anomaly_markers})  # fmt: skip
-    metrics.wrote_file("picture", path)
+    out.metrics.set("picture", {"symbols": list(facts.symbols), "bars": facts.bars_plotted,
+                                "anomaly_markers": facts.anomaly_markers})  # fmt: skip
+    out.write_file("picture", PICTURE_FILE, png)
 
 
-def _write(metrics: JobMetrics, dataset: str, frame: DataFrame, output: str) -> int:
-    path = join_uri(output, dataset)
+def _write(out: RunOutput, dataset: str, frame: DataFrame) -> int:
     columns = [c for c in frame.columns if c not in PARTITIONS] + list(PARTITIONS)
     rows = frame.count()
-    if rows:  # an empty write would still replace nothing, but would create an empty directory tree
-        write_partitioned_parquet(frame.select(*columns), path, PARTITIONS)
-    metrics.wrote(dataset, rows, path)
+    out.write_dataset(dataset, frame.select(*columns), rows, partition_by=PARTITIONS)  # no rows: nothing written
     return rows
 
 

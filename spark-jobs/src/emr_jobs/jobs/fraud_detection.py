@@ -25,11 +25,12 @@ from emr_jobs.framework.args import (
 )
 from emr_jobs.framework.exit_codes import ExitCode, JobError
 from emr_jobs.framework.filesystem import join_uri, write_bytes
-from emr_jobs.framework.intake import read_table
 from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
 from emr_jobs.framework.outputs import run_files_root
 from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
+from emr_jobs.framework.intake import read_table
+from emr_jobs.framework.run_output import RunOutput
 from emr_jobs.fraud.cleansing import classify_claims, rejected_rows, valid_claims
 from emr_jobs.fraud.detection import FLAG_COLUMNS, score_claims, summarize_providers
 from emr_jobs.fraud.outputs import OUTPUT_FORMATS, PARTITION, clear_partition, write_dataset
@@ -116,7 +117,8 @@ def _record_counts(metrics: JobMetrics, counts: dict, input_rows: int, rejected_
     metrics.found("duplicates", metrics.record["duplicates"])
 
 
-def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) -> int:
+def process(spark: SparkSession, args: argparse.Namespace, out: RunOutput) -> int:
+    metrics = out.metrics
     settings = settings_from(args)
     day = detection_date(args).isoformat()
     metrics.set("parameters", {**vars(args), "date": day})

@@ -5,12 +5,11 @@ a key missing on one side is an x at zero on the cases panel. Drawn with matplot
 (no display, no global pyplot state).
 """
 
-import io
-
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
+
+from emr_jobs.framework.png import png_bytes  # noqa: F401 (compare imports it from here until it writes with RunOutput)
 
 MAX_STATES = 8
 MISSING_MARKERS = {"missing_ours": ("x", "official only"), "missing_theirs": ("+", "ours only")}
@@ -61,9 +60,3 @@ def deltas_figure(rows: pd.DataFrame) -> Figure:
     if states:  # outside the plot, so it never hides a marker
         cases_axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     return figure
-
-
-def png_bytes(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    FigureCanvasAgg(figure).print_png(buffer)
-    return buffer.getvalue()
