@@ -16,6 +16,7 @@ from emr_jobs.fraud.schema import CLAIM_COLUMNS, COORDINATE_COLUMNS, REQUIRED_CO
 
 RAW_COLUMN = "_raw"
 DUPLICATE_CLAIM_ID = "duplicate_claim_id"
+SUBMITTED_BEFORE_SERVICE = "submitted_before_service"
 REJECT_REASONS = (
     "malformed_record",
     *(f"null_{name}" for name in REQUIRED_COLUMNS),
@@ -25,6 +26,7 @@ REJECT_REASONS = (
     "unparsable_coordinate",
     "coordinate_out_of_range",
     "non_positive_charge",
+    SUBMITTED_BEFORE_SERVICE,
     DUPLICATE_CLAIM_ID,
 )
 _STATES = ("patient_state", "provider_state")
@@ -62,6 +64,12 @@ def _any(columns: list[Column]) -> Column:
     return reduce(lambda a, b: a | b, columns)
 
 
+def submitted_before_service(service_date: Column, submitted_at: Column) -> Column:
+    """A claim cannot be submitted before the day of its service: submitted_at earlier than the service date's
+    midnight (in the session's time zone, UTC) is an error in the data, not a claim to score."""
+    return submitted_at < service_date.cast("timestamp")
+
+
 def _reason_checks() -> list[tuple[str, Column]]:
     raw = {name: F.trim(F.col(f"{RAW_COLUMN}.{name}")) for name in CLAIM_COLUMNS}
     present = {name: raw[name].isNotNull() & (raw[name] != "") for name in CLAIM_COLUMNS}
@@ -74,6 +82,7 @@ def _reason_checks() -> list[tuple[str, Column]]:
     out_of_range = [F.abs(F.col(c)) > (90.0 if c.endswith("lat") else 180.0) for c in COORDINATE_COLUMNS]
     checks.append(("coordinate_out_of_range", F.coalesce(_any(out_of_range), F.lit(False))))
     checks.append(("non_positive_charge", F.col("charge_amount") <= 0))
+    checks.append((SUBMITTED_BEFORE_SERVICE, submitted_before_service(F.col("service_date"), F.col("submitted_at"))))
     return checks
 
 
