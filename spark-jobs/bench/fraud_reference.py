@@ -8,8 +8,11 @@ fraud_detection section, with pandas group-bys and merges instead of Spark.
 """
 
 import argparse
+import datetime as dt
 import json
+import re
 import time
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -40,31 +43,138 @@ def load(paths) -> pd.DataFrame:
     return raw[list(ALL_COLUMNS)]
 
 
+IDS = ("claim_id", "patient_id", "provider_id", "procedure_code")
+NULL_WORDS = ("NULL", "null", "N/A")  # in the id columns, as blank
+MAXIMUM_CHARGE = 10_000_000.0
+DATE_FIRST = dt.date(1900, 1, 1)
+DECIMAL = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
+DATE = r"\d{4}-\d{2}-\d{2}"
+TIMESTAMP = DATE + r"[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-](?P<hours>\d{2}):(?P<minutes>\d{2}))?"
+# Stripped from the edges of every value: Unicode whitespace (TAB, NBSP, ...), the zero-width space, the BOM.
+EDGE_SPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) + "\u200b\ufeff"
+# Control and format characters (Unicode categories Cc, Cf; Python's re has no \\p{..}) inside a text: invisible,
+# so "SP\u200b" would print as "SP" and still differ from it.
+INVISIBLE = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cc", "Cf")) + "]"
+)
+
+
+def _date_last() -> dt.date:
+    return dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+
+
+def _clean(column: pd.Series) -> pd.Series:
+    """Edge whitespace stripped; blank is null."""
+    stripped = column.str.strip(EDGE_SPACE)
+    return stripped.where(stripped != "")
+
+
+def _invisible(column: pd.Series) -> pd.Series:
+    """Only the texts that are not plainly printable are searched (the rest cannot hold such a character)."""
+    suspect = pd.Series([isinstance(text, str) and not text.isprintable() for text in column], index=column.index)
+    found = column[suspect].map(lambda text: INVISIBLE.search(text) is not None)
+    return found.reindex(column.index, fill_value=False).astype(bool)
+
+
+def _decimal(column: pd.Series) -> pd.Series:
+    """The decimal grammar only (no NaN, Infinity, 100d, hex, $ or thousands commas); not finite is null."""
+    number = pd.to_numeric(column.where(column.str.fullmatch(DECIMAL, na=False)), errors="coerce")
+    return number.where(np.isfinite(number))
+
+
+def _real(column: pd.Series, grammar: pd.Series, parsed: pd.Series, read) -> pd.Series:
+    """Whether each text in the grammar is a real date or time: pandas parsed it, or (outside pandas' nanosecond
+    range, e.g. 0001-01-01) Python's `read` does."""
+    unread = grammar & parsed.isna()
+    retried = column[unread].map(lambda text: read(text) is not None)
+    return parsed.notna() | retried.reindex(column.index, fill_value=False).astype(bool)
+
+
+def _read_day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _read_moment(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(the day, NaT where not a real day or outside pandas' range; whether it is a real day)."""
+    grammar = column.str.fullmatch(DATE, na=False)
+    parsed = pd.to_datetime(column.where(grammar), format="%Y-%m-%d", errors="coerce")
+    return parsed, _real(column, grammar, parsed, _read_day)
+
+
+def _timestamps(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(the UTC time, NaT where not a real time or outside pandas' range; whether it is a real time). No zone is
+    UTC; an offset is at most 18:00."""
+    parts = column.str.extract(f"^(?P<whole>{TIMESTAMP})$")
+    hours = pd.to_numeric(parts["hours"], errors="coerce").fillna(0)
+    minutes = pd.to_numeric(parts["minutes"], errors="coerce").fillna(0)
+    grammar = parts["whole"].notna() & (hours * 60 + minutes <= 18 * 60) & (minutes < 60)
+    parsed = pd.to_datetime(column.where(grammar), format="ISO8601", errors="coerce", utc=True)
+    return parsed, _real(column, grammar, parsed, _read_moment)
+
+
+def _in_range(days: pd.Series, real: pd.Series) -> pd.Series:
+    """A real day is in range from DATE_FIRST to tomorrow (UTC); one pandas cannot hold (NaT) is far outside."""
+    inside = (days >= pd.Timestamp(DATE_FIRST)) & (days <= pd.Timestamp(_date_last()))
+    return ~real | inside
+
+
 def cleanse(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(valid typed claims, rejected rows as text with reject_reason): the first failing check, then repeats."""
-    text = raw.apply(lambda column: column.str.strip()).replace("", np.nan)
-    claims = text[["claim_id", "patient_id", "provider_id", "procedure_code"]].copy()
+    """(valid typed claims, rejected rows as text with reject_reason). Reasons in priority order: null, unparsable
+    and out-of-range per field, the job's own checks, then repeated claim ids (identical copies keep one,
+    different claims under one id are all rejected)."""
+    text = raw.apply(_clean)
+    for column in IDS:
+        text[column] = text[column].where(~text[column].isin(NULL_WORDS))
+    claims = text[list(IDS)].copy()
     claims["patient_state"] = text["patient_state"].str.upper()
     claims["provider_state"] = text["provider_state"].str.upper()
-    claims["charge_amount"] = pd.to_numeric(text["charge_amount"], errors="coerce")
-    claims["service_date"] = pd.to_datetime(text["service_date"], format="%Y-%m-%d", errors="coerce")
-    claims["submitted_at"] = pd.to_datetime(text["submitted_at"], format="ISO8601", errors="coerce", utc=True)
+    claims["charge_amount"] = _decimal(text["charge_amount"])
+    service_days, real_day = _dates(text["service_date"])
+    moments, real_moment = _timestamps(text["submitted_at"])
+    submitted_days = moments.dt.tz_localize(None).dt.normalize()
+    service_ok, submitted_ok = _in_range(service_days, real_day), _in_range(submitted_days, real_moment)
+    claims["service_date"] = service_days.where(service_ok)
+    claims["submitted_at"] = moments.where(submitted_ok)
     for column in COORDINATES:
-        claims[column] = pd.to_numeric(text[column], errors="coerce")
+        claims[column] = _decimal(text[column])
     coordinates = claims[list(COORDINATES)]
     present = text[list(COORDINATES)].notna()
     limits = np.array([90.0, 180.0, 90.0, 180.0])
+    texts = [*IDS, "patient_state", "provider_state"]
     checks = [(f"null_{c}", text[c].isna()) for c in REQUIRED]
+    checks += [(f"unparsable_{c}", _invisible(text[c])) for c in texts[:4]]
     checks += [
-        ("unparsable_charge_amount", ~np.isfinite(claims["charge_amount"])),
-        ("unparsable_service_date", claims["service_date"].isna()),
-        ("unparsable_submitted_at", claims["submitted_at"].isna()),
-        ("unparsable_coordinate", (present & ~np.isfinite(coordinates)).any(axis=1)),
+        ("unparsable_charge_amount", claims["charge_amount"].isna()),
+        ("unparsable_service_date", ~real_day),
+        ("unparsable_submitted_at", ~real_moment),
+    ]
+    checks += [(f"unparsable_{c}", _invisible(text[c])) for c in texts[4:]]
+    checks += [
+        ("unparsable_coordinate", (present & coordinates.isna()).any(axis=1)),
+        ("out_of_range_charge_amount", claims["charge_amount"] > MAXIMUM_CHARGE),
+        ("out_of_range_service_date", ~service_ok),
+        ("out_of_range_submitted_at", ~submitted_ok),
         ("coordinate_out_of_range", (coordinates.abs() > limits).any(axis=1)),
         ("non_positive_charge", claims["charge_amount"] <= 0),
+        ("submitted_before_service", submitted_days < claims["service_date"]),
     ]
     reason = pd.Series(np.select([c.to_numpy() for _, c in checks], [n for n, _ in checks], default=""),
                        index=raw.index)  # fmt: skip
+    ok = reason == ""
+    repeated_ids = claims[ok & claims[ok]["claim_id"].duplicated(keep=False).reindex(raw.index, fill_value=False)]
+    typed = repeated_ids.astype(str)  # NaN and NaT compare equal as text
+    conflicting = typed.groupby("claim_id").transform("nunique").gt(1).any(axis=1)
+    reason[conflicting[conflicting].index] = "conflicting_claim_id"
     ok = reason == ""
     order = raw[ok].assign(_id=claims["claim_id"]).sort_values(["_id", *ALL_COLUMNS], na_position="first",
                                                                  kind="mergesort")  # fmt: skip

@@ -67,14 +67,17 @@ def edge_case_files() -> list[pd.DataFrame]:
         # 30 days apart counts (B-1, B-2; and across February of a leap year, L-1, L-2); 31 days does not
         claim("B-1", "P-gap", "D-gap", "2024-03-01"),
         claim("L-1", "P-leap", "D-gap", "2024-02-15"),
-        # a repeated claim_id, first copy (kept: it sorts first by its text)
+        # a claim_id with two different claims (one of them twice): none is trusted, all are conflicting_claim_id
         claim("DUP-ID", "P-rep", "D-rep", "2024-03-08", "80.00"),
+        # a claim sent twice, identical once parsed (" 80.0" is 80.00): one is kept, one is duplicate_claim_id
+        claim("REP-ID", "P-rep", "D-rep", "2024-03-10", "80.00"),
         # weekend claims and missing coordinates
         claim("W-1", "P-week", "D-week", "2024-03-02", patient_lat=None, patient_lon=None),
     ]
     second = [
         claim("T-c", "P-tie", "D-tie", "2024-03-10"),
         claim("X-1", "P-exact", "D-exact", "2024-03-06", "250.00"),
+        claim("REP-ID", "P-rep", "D-rep", "2024-03-10", " 80.0"),
         claim("Ü-10", "患者-Zoë", "Prov-Ω", "2024-03-11", "100.00"),
         claim("B-2", "P-gap", "D-gap", "2024-03-31"),
         claim("L-2", "P-leap", "D-gap", "2024-03-16"),
@@ -85,7 +88,7 @@ def edge_case_files() -> list[pd.DataFrame]:
         claim("Y-1", "患者-Zoë", "Prov-Ω", "2024-03-10", "100.00"),
         claim("B-3", "P-gap", "D-gap", "2024-05-01"),
         claim("L-3", "P-leap", "D-gap", "2024-03-17"),
-        claim("DUP-ID", "P-rep", "D-rep", "2024-03-08", "80.00"),  # an exact repeat: rejected
-        claim("DUP-ID", "P-rep", "D-rep", "2024-03-09", "90.00"),  # same id, other text: rejected
+        claim("DUP-ID", "P-rep", "D-rep", "2024-03-08", "80.00"),  # an exact repeat: conflicting all the same
+        claim("DUP-ID", "P-rep", "D-rep", "2024-03-09", "90.00"),  # same id, another claim
     ]
     return [pd.DataFrame(rows, columns=list(COLUMNS)) for rows in (first, second, third)]

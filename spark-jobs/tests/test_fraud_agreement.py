@@ -72,7 +72,9 @@ def test_rejected_rows_and_reasons_agree(both):
         return sorted(zip(frame["claim_id"].fillna("<null>"), frame["reject_reason"], strict=True))
 
     assert pairs(both["rejected"]) == pairs(both["expected_rejected"])
-    assert {"duplicate_claim_id", "non_positive_charge", "null_patient_id"} <= set(both["rejected"]["reject_reason"])
+    assert {"duplicate_claim_id", "conflicting_claim_id", "non_positive_charge", "null_patient_id"} <= set(
+        both["rejected"]["reject_reason"]
+    )
 
 
 def test_provider_summaries_agree(both):
@@ -101,6 +103,14 @@ def test_edge_cases_get_the_defined_answers(both):
     assert _row(both, "Ü-10")["duplicate_of"] == "Y-1" and _row(both, "Ü-2")["duplicate_of"] == "Y-1"  # tie
     assert _row(both, "B-2")["duplicate_of"] == "B-1" and not _row(both, "B-3")["is_near_duplicate"]
     assert _row(both, "L-2")["duplicate_of"] == "L-1" and _row(both, "L-3")["duplicate_of"] == "L-2"
-    assert _row(both, "DUP-ID")["charge_amount"] == 80.0
+    assert "DUP-ID" not in set(both["actual"]["claim_id"])  # two different claims under one id: none trusted
+    assert (
+        sorted(both["rejected"].loc[both["rejected"]["claim_id"] == "DUP-ID", "reject_reason"])
+        == ["conflicting_claim_id"] * 3
+    )
+    assert _row(both, "REP-ID")["charge_amount"] == 80.0  # sent twice, identical once parsed: one kept
+    assert both["rejected"].loc[both["rejected"]["claim_id"] == "REP-ID", "reject_reason"].tolist() == [
+        "duplicate_claim_id"
+    ]
     assert np.isnan(_row(both, "W-1")["distance_miles"]) and not _row(both, "W-1")["rule_long_distance"]
     assert _row(both, "W-2")["rule_out_of_state"]

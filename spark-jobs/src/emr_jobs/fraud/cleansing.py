@@ -1,107 +1,63 @@
-"""Parses raw claim text and gives every row either a typed claim or exactly one reject reason.
+"""Claims through the intake: every row a typed claim or exactly one reject reason, its original text kept.
 
-Checks run in a fixed priority order, so a row that breaks several rules always gets the same reason. A claim_id
-seen more than once among otherwise valid rows keeps one row, the first in a total order of its original text, so
-the choice never depends on input order or partitioning; the others are rejected as `duplicate_claim_id`.
+The intake (framework.intake.classify_records) checks, first failing wins: `malformed_record`; `null_<column>`
+(blank after trimming any whitespace, or a null word in an id column); `unparsable_<column>` (outside the value's
+grammar, not finite, or an invisible character inside a text; any coordinate: `unparsable_coordinate`);
+`out_of_range_<column>` (a charge above MAXIMUM_CHARGE, a date or time before 1900-01-01 or after tomorrow UTC).
+Then the fraud checks below, in order. Then a claim_id repeated among otherwise valid rows: identical claims keep
+one (the first in the order of its original text) and the others are `duplicate_claim_id`; different claims under
+one id are all `conflicting_claim_id`, since nothing says which one is right.
 """
 
 from functools import reduce
 
-from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
-from emr_jobs.framework.intake import MALFORMED_COLUMN
-from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
-from emr_jobs.fraud.schema import CLAIM_COLUMNS, COORDINATE_COLUMNS, REQUIRED_COLUMNS, TEXT_COLUMNS
+from emr_jobs.framework.intake import Field, classify_records
+from emr_jobs.fraud.schema import COORDINATE_COLUMNS
+from emr_jobs.fraud.settings import MAXIMUM_CHARGE
 
-RAW_COLUMN = "_raw"
-DUPLICATE_CLAIM_ID = "duplicate_claim_id"
-REJECT_REASONS = (
-    "malformed_record",
-    *(f"null_{name}" for name in REQUIRED_COLUMNS),
-    "unparsable_charge_amount",
-    "unparsable_service_date",
-    "unparsable_submitted_at",
-    "unparsable_coordinate",
-    "coordinate_out_of_range",
-    "non_positive_charge",
-    DUPLICATE_CLAIM_ID,
+ID_COLUMNS = ("claim_id", "patient_id", "provider_id", "procedure_code")
+NULL_WORDS = ("NULL", "null", "N/A")  # what exports write for a missing id; read as blank
+CLAIM_FIELDS = (
+    *(Field(name, "text", required=True, null_words=NULL_WORDS) for name in ID_COLUMNS),
+    Field("charge_amount", "decimal", required=True, maximum=MAXIMUM_CHARGE),
+    Field("service_date", "date", required=True),
+    Field("submitted_at", "timestamp", required=True),
+    Field("patient_state", "text", required=True, upper=True),
+    Field("provider_state", "text", required=True, upper=True),
+    *(Field(name, "decimal", label="coordinate") for name in COORDINATE_COLUMNS),
 )
-_STATES = ("patient_state", "provider_state")
+COORDINATE_LIMITS = {name: 90.0 if name.endswith("lat") else 180.0 for name in COORDINATE_COLUMNS}
+DUPLICATE_CLAIM_ID = "duplicate_claim_id"
+CONFLICTING_CLAIM_ID = "conflicting_claim_id"
+SUBMITTED_BEFORE_SERVICE = "submitted_before_service"
 
 
-def _trimmed(name: str) -> Column:
-    trimmed = F.trim(F.col(name))
-    return F.when(trimmed == "", None).otherwise(trimmed)
+def submitted_before_service(service_date: Column, submitted_at: Column) -> Column:
+    """A claim cannot be submitted before the day of its service: submitted_at earlier than the service date's
+    midnight (in the session's time zone, UTC) is an error in the data, not a claim to score."""
+    return submitted_at < service_date.cast("timestamp")
 
 
-def _number(name: str) -> Column:
-    # try_cast gives null for unparsable text whatever spark.sql.ansi.enabled says.
-    return F.expr(f"try_cast(trim(`{name}`) AS DOUBLE)")
-
-
-def parse_claims(raw: DataFrame) -> DataFrame:
-    """Typed columns under the original names, the original text kept in a struct for quarantine."""
-    text = {name: _trimmed(name) for name in TEXT_COLUMNS}
-    return raw.select(
-        F.struct(*[F.col(name) for name in CLAIM_COLUMNS]).alias(RAW_COLUMN),
-        F.col(MALFORMED_COLUMN),
-        *[(F.upper(text[name]) if name in _STATES else text[name]).alias(name) for name in TEXT_COLUMNS],
-        _number("charge_amount").alias("charge_amount"),
-        F.expr("try_cast(trim(service_date) AS DATE)").alias("service_date"),
-        F.expr("try_cast(trim(submitted_at) AS TIMESTAMP)").alias("submitted_at"),
-        *[_number(name).alias(name) for name in COORDINATE_COLUMNS],
-    )
-
-
-def _not_finite(column: Column) -> Column:
-    return column.isNull() | F.isnan(column) | (F.abs(column) == float("inf"))
-
-
-def _any(columns: list[Column]) -> Column:
-    return reduce(lambda a, b: a | b, columns)
-
-
-def _reason_checks() -> list[tuple[str, Column]]:
-    raw = {name: F.trim(F.col(f"{RAW_COLUMN}.{name}")) for name in CLAIM_COLUMNS}
-    present = {name: raw[name].isNotNull() & (raw[name] != "") for name in CLAIM_COLUMNS}
-    checks: list[tuple[str, Column]] = [("malformed_record", F.col(MALFORMED_COLUMN))]
-    checks += [(f"null_{name}", ~present[name]) for name in REQUIRED_COLUMNS]
-    checks.append(("unparsable_charge_amount", _not_finite(F.col("charge_amount"))))
-    checks.append(("unparsable_service_date", F.col("service_date").isNull()))
-    checks.append(("unparsable_submitted_at", F.col("submitted_at").isNull()))
-    checks.append(("unparsable_coordinate", _any([present[c] & _not_finite(F.col(c)) for c in COORDINATE_COLUMNS])))
-    out_of_range = [F.abs(F.col(c)) > (90.0 if c.endswith("lat") else 180.0) for c in COORDINATE_COLUMNS]
-    checks.append(("coordinate_out_of_range", F.coalesce(_any(out_of_range), F.lit(False))))
-    checks.append(("non_positive_charge", F.col("charge_amount") <= 0))
-    return checks
+def fraud_checks() -> list[tuple[str, Column]]:
+    """The job's own reasons over the typed columns, in priority order (a null check passes)."""
+    beyond = [F.abs(F.col(name)) > F.lit(limit) for name, limit in COORDINATE_LIMITS.items()]
+    return [
+        ("coordinate_out_of_range", reduce(lambda a, b: a | b, beyond)),
+        ("non_positive_charge", F.col("charge_amount") <= 0),
+        (SUBMITTED_BEFORE_SERVICE, submitted_before_service(F.col("service_date"), F.col("submitted_at"))),
+    ]
 
 
 def classify_claims(raw: DataFrame) -> DataFrame:
-    """Parsed claims with REJECT_REASON_COLUMN: null for a valid claim, else the first failed check."""
-    parsed = parse_claims(raw)
-    checks = _reason_checks()
-    reason = F.when(checks[0][1], F.lit(checks[0][0]))
-    for name, failed in checks[1:]:
-        reason = reason.when(failed, F.lit(name))
-    classified = parsed.withColumn(REJECT_REASON_COLUMN, reason)
-    valid = F.col(REJECT_REASON_COLUMN).isNull()
-    total_order = [F.col(f"{RAW_COLUMN}.{name}").asc_nulls_first() for name in CLAIM_COLUMNS]
-    same_claim = Window.partitionBy(valid, F.col("claim_id")).orderBy(*total_order)
-    repeated = valid & (F.row_number().over(same_claim) > 1)
-    return classified.withColumn(
-        REJECT_REASON_COLUMN, F.when(repeated, F.lit(DUPLICATE_CLAIM_ID)).otherwise(F.col(REJECT_REASON_COLUMN))
-    )
-
-
-def valid_claims(classified: DataFrame) -> DataFrame:
-    return classified.filter(F.col(REJECT_REASON_COLUMN).isNull()).drop(
-        RAW_COLUMN, MALFORMED_COLUMN, REJECT_REASON_COLUMN
-    )
-
-
-def rejected_rows(classified: DataFrame) -> DataFrame:
-    """Rejected rows as they arrived (text), with their reason."""
-    return classified.filter(F.col(REJECT_REASON_COLUMN).isNotNull()).select(
-        *[F.col(f"{RAW_COLUMN}.{name}").alias(name) for name in CLAIM_COLUMNS], F.col(REJECT_REASON_COLUMN)
+    """read_table's claims classified: typed columns, the original text, REJECT_REASON_COLUMN (null = valid)."""
+    return classify_records(
+        raw,
+        CLAIM_FIELDS,
+        checks=fraud_checks(),
+        key=("claim_id",),
+        duplicate_reason=DUPLICATE_CLAIM_ID,
+        conflict_reason=CONFLICTING_CLAIM_ID,
     )

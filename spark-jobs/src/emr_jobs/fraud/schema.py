@@ -14,7 +14,6 @@ REQUIRED_COLUMNS = (
     "provider_state",
 )
 COORDINATE_COLUMNS = ("patient_lat", "patient_lon", "provider_lat", "provider_lon")
-TEXT_COLUMNS = ("claim_id", "patient_id", "provider_id", "procedure_code", "patient_state", "provider_state")
 
 # Declared types: parquet input is read with them; csv and json text is parsed to them.
 CLAIM_COLUMNS: dict[str, DataType] = {

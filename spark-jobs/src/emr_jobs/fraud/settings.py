@@ -13,6 +13,9 @@ ROUND_CHARGE_UNIT = 100.0
 DISTANCE_LIMIT_MILES = 500.0
 EARTH_RADIUS_MILES = 3958.8
 NEAR_DUPLICATE_DAYS = 30
+# The largest charge_amount a claim may carry (inclusive); larger is out_of_range_charge_amount. Far above any real
+# claim, and small enough that a procedure's variance cannot overflow a double (1e300 made the stddev infinite).
+MAXIMUM_CHARGE = 10_000_000.0
 RULE_COUNT = 6
 STATISTICAL_FLAG_COUNT = 3
 WEIGHT_RULES, WEIGHT_STATISTICAL, WEIGHT_DUPLICATE = 0.30, 0.25, 0.45

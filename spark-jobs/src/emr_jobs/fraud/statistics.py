@@ -38,8 +38,11 @@ def add_procedure_flags(claims: DataFrame, stats: DataFrame, settings: FraudSett
     """`stats`: procedure_statistics of the same claims (computed by the caller from unshuffled claims)."""
     joined = claims.join(F.broadcast(stats), "procedure_code", "left")
     spread = F.col("procedure_stddev")
-    zscore = F.when(spread.isNull() | (spread == 0), F.lit(0.0)).otherwise(
-        (F.col("charge_amount") - F.col("procedure_mean")) / spread
+    # A stddev that is not finite (overflow) gives no z-score, so no outlier: NaN > threshold is true in Spark.
+    zscore = (
+        F.when(spread.isNull() | (spread == 0), F.lit(0.0))
+        .when(F.isnan(spread) | (F.abs(spread) == float("inf")), F.lit(None).cast("double"))
+        .otherwise((F.col("charge_amount") - F.col("procedure_mean")) / spread)
     )
     q1, q3 = F.col("_quartiles")[0], F.col("_quartiles")[1]
     fence = F.lit(settings.iqr_multiplier) * (q3 - q1)
@@ -47,7 +50,10 @@ def add_procedure_flags(claims: DataFrame, stats: DataFrame, settings: FraudSett
     lower, upper = q1 - fence, q3 + fence
     return (
         joined.withColumn("charge_zscore", zscore)
-        .withColumn("is_zscore_outlier", F.abs(F.col("charge_zscore")) > F.lit(settings.zscore_threshold))
+        .withColumn(
+            "is_zscore_outlier",
+            F.coalesce(F.abs(F.col("charge_zscore")) > F.lit(settings.zscore_threshold), F.lit(False)),
+        )
         .withColumn(
             "is_iqr_outlier",
             (charge < lower - _fence_slack(lower)) | (charge > upper + _fence_slack(upper)),

@@ -1,11 +1,17 @@
 """Fraud detection on insurance claims: z-score and IQR outliers per procedure, Benford's law per provider, exact and
 near duplicates, six rules, and a fraud score per claim.
 
+Claims are read and checked by the intake (fraud/cleansing.py; the reasons in the README): every row is scored or
+rejected with one reason, among them out_of_range_<column> (a charge above 10,000,000, a date before 1900 or after
+tomorrow), submitted_before_service, and conflicting_claim_id (one id, different claims: all rejected). An --output
+inside --input is refused before Spark starts; an input with no rows, or whose every row is rejected, fails the run.
+
 Outputs under --output, each partitioned by detection_date (--date, default today UTC; a rerun for the same date
 replaces it): scored/ (every valid claim with its flags, duplicate_of, score and reasons), flagged/ (score > 0 and
->= --min-fraud-score), high_risk/ (score > 0.7), provider_summary/, rejected/ (one reason per row), _metrics.json
-and fraud_summary.png. Every input row is scored or rejected. With --date D, _metrics.json and fraud_summary.png go
-to --output/_runs/date=D/ (each day keeps its own); without --date they are at the output root.
+>= --min-fraud-score), high_risk/ (score > 0.7), provider_summary/, rejected/ (original text, raw_record, one reason
+per row), _metrics.json and fraud_summary.png. With --date D, _metrics.json and fraud_summary.png go to
+--output/_runs/date=D/ (each day keeps its own); without --date they are at the output root. A run that fails
+removes what it wrote (RunOutput).
 """
 
 import argparse
@@ -23,24 +29,28 @@ from emr_jobs.framework.args import (
     positive_float,
     positive_int,
 )
-from emr_jobs.framework.exit_codes import ExitCode, JobError
-from emr_jobs.framework.filesystem import join_uri, write_bytes
+from emr_jobs.framework.exit_codes import ExitCode
+from emr_jobs.framework.intake import (
+    check_output_outside_input,
+    check_rows,
+    read_table,
+    reason_counts,
+    rejected_records,
+    valid_records,
+)
 from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
-from emr_jobs.framework.outputs import run_files_root
-from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
-from emr_jobs.framework.intake import read_table
-from emr_jobs.framework.run_output import RunOutput
-from emr_jobs.fraud.cleansing import classify_claims, rejected_rows, valid_claims
+from emr_jobs.framework.run_output import OUTPUT_FORMATS, RunOutput
+from emr_jobs.fraud.cleansing import classify_claims
 from emr_jobs.fraud.detection import FLAG_COLUMNS, score_claims, summarize_providers
-from emr_jobs.fraud.outputs import OUTPUT_FORMATS, PARTITION, clear_partition, write_dataset
-from emr_jobs.fraud.picture import PICTURE_NAME, TOP_PROVIDERS, png_bytes, render
+from emr_jobs.fraud.picture import PICTURE_NAME, TOP_PROVIDERS, render
 from emr_jobs.fraud.schema import CLAIM_COLUMNS, REQUIRED_COLUMNS
 from emr_jobs.fraud.scoring import is_flagged
 from emr_jobs.fraud.settings import FraudSettings
 
 JOB_NAME = "fraud_detection"
 DATASETS = ("scored", "flagged", "high_risk", "provider_summary", "rejected")
+PARTITION = "detection_date"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,6 +127,14 @@ def _record_counts(metrics: JobMetrics, counts: dict, input_rows: int, rejected_
     metrics.found("duplicates", metrics.record["duplicates"])
 
 
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The options, and an --output inside --input refused before Spark starts: a second run would read the first
+    run's outputs back as claims."""
+    args = build_parser().parse_args(argv)
+    check_output_outside_input(args.output, {"--input": args.input})
+    return args
+
+
 def process(spark: SparkSession, args: argparse.Namespace, out: RunOutput) -> int:
     metrics = out.metrics
     settings = settings_from(args)
@@ -125,74 +143,56 @@ def process(spark: SparkSession, args: argparse.Namespace, out: RunOutput) -> in
     metrics.set("detection_date", day)
     raw = read_table(spark, args.input, args.input_format, CLAIM_COLUMNS, required=REQUIRED_COLUMNS)
     classified = classify_claims(raw).persist(StorageLevel.MEMORY_AND_DISK)
-    by_reason = {
-        r[REJECT_REASON_COLUMN]: r["count"] for r in classified.groupBy(REJECT_REASON_COLUMN).count().collect()
-    }
+    by_reason = reason_counts(classified)
     input_rows = sum(by_reason.values())
     rejected_by_reason = {reason: n for reason, n in by_reason.items() if reason is not None}
     rejected_count = sum(rejected_by_reason.values())
     metrics.loaded(input_rows, args.input)
     metrics.rejected(rejected_count, rejected_by_reason)
     metrics.set("valid_rows", input_rows - rejected_count)
-    if input_rows == 0:
-        raise JobError(f"no input rows in {args.input}")
+    check_rows(by_reason, "--input", args.input)  # before anything is written: a failed run keeps nothing
     stamp = F.lit(day).cast("date").alias(PARTITION)
+    owned = {"partition_by": (PARTITION,), "clear": {PARTITION: [day]}, "output_format": args.output_format}
 
-    rejected_path = join_uri(args.output, "rejected")
-    clear_partition(spark, rejected_path, day)
-    if rejected_count:
-        write_dataset(rejected_rows(classified).select("*", stamp), rejected_path, args.output_format, rejected=True)
-    metrics.wrote("rejected", rejected_count, rejected_path)
-    if input_rows == rejected_count:
-        raise JobError(f"all {input_rows} input rows were rejected (is --input-format {args.input_format} right?)")
-
-    valid = valid_claims(classified)
+    out.write_dataset("rejected", rejected_records(classified).select("*", stamp), rejected_count, **owned)
+    valid = valid_records(classified)
     scored, with_exact = score_claims(valid, settings)
     scored = scored.persist(StorageLevel.MEMORY_AND_DISK)
     counts = _counts(scored, settings)  # materializes scored, so its persisted intermediate can go
     with_exact.unpersist()
     _record_counts(metrics, counts, input_rows, rejected_count)
 
+    providers = summarize_providers(scored, valid, settings).persist(StorageLevel.MEMORY_AND_DISK)
     outputs = {
         "scored": (scored, counts["scored"]),
         "flagged": (scored.filter(is_flagged(settings.min_fraud_score)), counts["flagged"]),
         "high_risk": (scored.filter(F.col("is_high_risk")), counts["high_risk"]),
+        "provider_summary": (providers, counts["providers"]),
     }
-    providers = summarize_providers(scored, valid, settings).persist(StorageLevel.MEMORY_AND_DISK)
-    outputs["provider_summary"] = (providers, counts["providers"])
     for name, (frame, rows) in outputs.items():
-        path = join_uri(args.output, name)
-        clear_partition(spark, path, day)
-        if rows:
-            write_dataset(frame.select("*", stamp), path, args.output_format)
-        metrics.wrote(name, rows, path)
-
-    picture = _write_picture(spark, scored, providers, run_files_root(args.output, args.date), metrics)
-    metrics.set("picture", picture)
-    metrics.wrote_file("picture", picture)
+        out.write_dataset(name, frame.select("*", stamp), rows, **owned)
+    metrics.set("picture", _write_picture(out, scored, providers))
     providers.unpersist()
     scored.unpersist()
     classified.unpersist()
     return ExitCode.OK
 
 
-def _write_picture(spark: SparkSession, scored: DataFrame, providers: DataFrame, where: str, metrics: JobMetrics):
+def _write_picture(out: RunOutput, scored: DataFrame, providers: DataFrame) -> str:
     """Scores take few distinct values, so exact counts per score (and the top providers) reach the driver."""
     score_counts = {float(r["fraud_score"]): int(r["count"]) for r in scored.groupBy("fraud_score").count().collect()}
-    metrics.set("score_distribution", {f"{score:.4f}": n for score, n in sorted(score_counts.items())})
+    out.metrics.set("score_distribution", {f"{score:.4f}": n for score, n in sorted(score_counts.items())})
     top = (
         providers.orderBy(F.desc("flagged_share"), F.desc("flagged_claims"), F.asc("provider_id"))
         .limit(TOP_PROVIDERS)
         .collect()
     )
-    picture = join_uri(where, PICTURE_NAME)
     shown = [(r.provider_id, r.flagged_share, r.flagged_claims) for r in top]
-    write_bytes(spark, picture, png_bytes(render(score_counts, shown)))
-    return picture
+    return out.write_picture("picture", PICTURE_NAME, render(score_counts, shown))
 
 
 def main(argv: list[str] | None = None) -> int:
-    return run_output_job(JOB_NAME, lambda: build_parser().parse_args(argv), process)
+    return run_output_job(JOB_NAME, lambda: parse_args(argv), process)
 
 
 if __name__ == "__main__":
