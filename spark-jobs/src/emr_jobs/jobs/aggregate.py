@@ -3,6 +3,9 @@
 Outputs under --output, each written in place through Spark's committer and replaced on a rerun:
 state_daily/ (date, state, cases, deaths, cities), rejected/ (the rows as they arrived with one reject_reason),
 and _metrics.json, whose counts prove input = valid + rejected and that the totals hold every valid case and death.
+
+Sums are exact (decimal): a state-day total beyond the largest 64-bit integer fails the run with one line naming the
+state, date and column, before anything is written; conservation compares the exact sums of both sides.
 """
 
 import argparse
@@ -17,9 +20,9 @@ from emr_jobs.framework.exit_codes import ExitCode, JobError
 from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
 from emr_jobs.framework.readers import read_raw_table
-from emr_jobs.tracker.aggregate import STATE_DAILY_COLUMNS, state_daily_totals
+from emr_jobs.tracker.aggregate import as_written, check_totals_fit, exact_sums, state_daily_totals
 from emr_jobs.tracker.parsing import classify_counts, reason_counts, rejected_counts, valid_counts
-from emr_jobs.tracker.schema import CITY_COLUMNS, CITY_KEY, CITY_REQUIRED
+from emr_jobs.tracker.schema import CITY_COLUMNS, CITY_KEY, CITY_REQUIRED, METRICS
 
 JOB_NAME = "aggregate"
 
@@ -45,26 +48,25 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
     metrics.set("valid_rows", input_rows - rejected)
     if input_rows == 0:
         raise JobError(f"no input rows in {args.input}")
-    rejected_path = dataset_path(args.output, "rejected")
-    write_parquet(rejected_counts(classified, CITY_COLUMNS), rejected_path)
-    metrics.wrote("rejected", rejected, rejected_path)
     if rejected == input_rows:
         raise JobError(f"all {input_rows} input rows were rejected (is --input-format {args.input_format} right?)")
-
     valid = valid_counts(classified)
     totals = state_daily_totals(valid).persist(StorageLevel.MEMORY_AND_DISK)
-    sums_in = valid.agg(F.sum("cases").alias("cases"), F.sum("deaths").alias("deaths")).first()
+    check_totals_fit(totals)  # before anything is written: a total beyond a bigint fails the run (A12)
+    sums_in = exact_sums(valid)
+    sums_out = exact_sums(totals)
     facts = totals.agg(
         F.count(F.lit(1)).alias("rows"),
-        F.sum("cases").alias("cases"),
-        F.sum("deaths").alias("deaths"),
         F.sum("cities").alias("cities"),
         F.countDistinct("state").alias("states"),
         F.min("date").alias("first"),
         F.max("date").alias("last"),
     ).first()
+    rejected_path = dataset_path(args.output, "rejected")
+    write_parquet(rejected_counts(classified, CITY_COLUMNS), rejected_path)
+    metrics.wrote("rejected", rejected, rejected_path)
     path = dataset_path(args.output, "state_daily")
-    write_parquet(totals.select(*STATE_DAILY_COLUMNS).repartition(1).sortWithinPartitions("date", "state"), path)
+    write_parquet(as_written(totals).repartition(1).sortWithinPartitions("date", "state"), path)
     metrics.wrote("state_daily", facts["rows"], path)
     metrics.set("states", facts["states"])
     metrics.found("state_days", facts["rows"])
@@ -74,16 +76,13 @@ def process(spark: SparkSession, args: argparse.Namespace, metrics: JobMetrics) 
         "conservation",
         {
             "equation": "input_rows = valid_rows + rejected_rows; valid_rows = sum(cities); "
-            "sums of valid rows = sums of totals",
+            "exact sums of valid rows = exact sums of totals",
             "input_rows": input_rows,
             "valid_rows": input_rows - rejected,
             "rejected_rows": rejected,
             "cities_in_totals": facts["cities"],
-            "cases": {"valid_rows": sums_in["cases"], "totals": facts["cases"]},
-            "deaths": {"valid_rows": sums_in["deaths"], "totals": facts["deaths"]},
-            "holds": facts["cities"] == input_rows - rejected
-            and sums_in["cases"] == facts["cases"]
-            and sums_in["deaths"] == facts["deaths"],
+            **{metric: {"valid_rows": sums_in[metric], "totals": sums_out[metric]} for metric in METRICS},
+            "holds": facts["cities"] == input_rows - rejected and sums_in == sums_out,
         },
     )
     totals.unpersist()
