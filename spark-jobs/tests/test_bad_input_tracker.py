@@ -361,4 +361,5 @@ def test_C10_the_aggregate_root_as_ours_names_its_subdirectories(spark, a00, tmp
     assert code == 1
     line = one_error_line(err, "compare")
     assert line.startswith(f"compare: ERROR: --ours {a00} has no data files at its top level"), line
-    assert "rejected, state_daily" in line and f"{a00}/state_daily" in line, line
+    listed = line[line.index("(subdirectories: ") :].split(")")[0]
+    assert "rejected" in listed and "state_daily" in listed and f"e.g. {a00}/state_daily" in line, line
