@@ -1,14 +1,11 @@
 """The compare job's picture: ours - official, by state over time, for the states that differ.
 
 One line per state (cases above, deaths below), at most MAX_STATES states, those with the largest |delta| first;
-a key missing on one side is an x at zero on the cases panel. Drawn with matplotlib's object API on the Agg canvas
-(no display, no global pyplot state).
+a key missing on one side is an x at zero on the cases panel. Drawn with matplotlib's object API (no display, no
+global pyplot state); RunOutput.write_picture renders it with the one PNG renderer (framework.png).
 """
 
-import io
-
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
@@ -61,9 +58,3 @@ def deltas_figure(rows: pd.DataFrame) -> Figure:
     if states:  # outside the plot, so it never hides a marker
         cases_axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     return figure
-
-
-def png_bytes(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    FigureCanvasAgg(figure).print_png(buffer)
-    return buffer.getvalue()
