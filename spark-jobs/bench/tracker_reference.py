@@ -1,9 +1,16 @@
 """Single-process pandas computation of what the aggregate and compare jobs compute, independent of the Spark code.
 
-The benchmark's baseline and a cross-check: same reject reasons in the same priority, same duplicate rule, same
-sums, same deltas, tolerances and classes.
+The benchmark's baseline and a cross-check: the same documented rules (README, "aggregate and compare") written
+again in plain Python: same reject reasons in the same priority, same duplicate rule (identical copies keep one,
+rows of a key that disagree are all `conflicting_duplicate`), same exact sums, same deltas, tolerances and classes.
 """
 
+import calendar
+import datetime as dt
+import re
+import sys
+import unicodedata
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -11,60 +18,118 @@ import pandas as pd
 
 METRICS = ("cases", "deaths")
 CLASSES = ("equal", "changed", "missing_ours", "missing_theirs")
-_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_COUNT = r"[+-]?[0-9]{1,18}"
+CITY_FIELDS = ("date", "state", "city", "code", "cases", "deaths")
+STATE_FIELDS = ("date", "region", "state", "cases", "deaths")
+REQUIRED = ("date", "state", "cases", "deaths")
+LABELS = {"cases": "count", "deaths": "count"}  # reasons are named by label: null_count, unparsable_count
+FIRST_DAY = (1900, 1, 1)
+LONGEST = 2**63 - 1  # the largest bigint, the type of state_daily's cases and deaths
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_WHOLE = re.compile(r"([+-]?[0-9]{1,18})(?:\.0+)?")
+# Stripped at both ends: ASCII whitespace, every Unicode separator (Z*), NEL and the zero-width characters.
+_EDGE_CHARACTERS = "".join(
+    [" \t\n\x0b\f\r\x85\u200b\u200c\u200d\u2060\ufeff"]
+    + [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)).startswith("Z")]
+)
 
 
 def load_csv(path: str | Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
 
 
-def _trim(column: pd.Series) -> pd.Series:
-    text = column.astype("string").str.strip()
-    return text.mask(text == "")
+def _clean(value) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip(_EDGE_CHARACTERS)
+    return text or None
 
 
-def cleanse(raw: pd.DataFrame, text_columns: tuple[str, ...], key: tuple[str, ...]) -> tuple[pd.DataFrame, pd.Series]:
+def _invisible(text: str) -> bool:
+    return any(unicodedata.category(c) in ("Cc", "Cf") for c in text)
+
+
+def _date(text: str) -> tuple[str | None, dt.date | None]:
+    """(reason, value): unparsable when not YYYY-MM-DD or not a real day, out_of_range outside 1900-01-01..tomorrow."""
+    match = _DATE.fullmatch(text)
+    if not match:
+        return "unparsable", None
+    year, month, day = (int(part) for part in match.groups())
+    leap = calendar.isleap(year) if year else True  # year 0 is a leap year in the proleptic calendar
+    days = 29 if month == 2 and leap else calendar.monthrange(2001, month)[1] if 1 <= month <= 12 else 0
+    if not 1 <= day <= days:
+        return "unparsable", None
+    last = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+    if (year, month, day) < FIRST_DAY or (year, month, day) > (last.year, last.month, last.day):
+        return "out_of_range", None
+    return None, dt.date(year, month, day)
+
+
+def _row(raw: dict, fields: tuple[str, ...]) -> tuple[str | None, dict]:
+    """One row's first failing reason (None when valid) and its typed values. Priority: null (fields in order),
+    unparsable (fields in order), out_of_range, negative_count."""
+    text = {name: _clean(raw.get(name)) for name in fields}
+    nulls = [f"null_{LABELS.get(name, name)}" for name in fields if name in REQUIRED and text[name] is None]
+    typed, unparsable, out_of_range = dict.fromkeys(fields), [], []
+    for name in (name for name in fields if text[name] is not None):
+        value, label = text[name], LABELS.get(name, name)
+        if name == "date":
+            problem, typed[name] = _date(value)
+            (unparsable if problem == "unparsable" else out_of_range).extend([f"{problem}_date"] if problem else [])
+        elif name in METRICS:
+            match = _WHOLE.fullmatch(value)
+            typed[name] = int(match.group(1)) if match else None
+            unparsable.extend([] if match else [f"unparsable_{label}"])
+        elif _invisible(value):
+            unparsable.append(f"unparsable_{label}")
+        else:
+            typed[name] = value.upper() if name == "state" else value
+    counts = [typed[metric] for metric in METRICS]
+    negative = ["negative_count"] if None not in counts and min(counts) < 0 else []
+    reasons = nulls + unparsable + out_of_range + negative
+    return (reasons[0], {}) if reasons else (None, typed)
+
+
+def cleanse(raw: pd.DataFrame, fields: tuple[str, ...], key: tuple[str, ...]) -> tuple[pd.DataFrame, pd.Series]:
     """Valid typed rows, and every rejected row's reason (first failing check, then duplicates of a key)."""
-    text = {c: _trim(raw[c]) if c in raw else pd.Series(pd.NA, index=raw.index, dtype="string") for c in raw}
-    date_text, state = text["date"], text["state"]
-    date = pd.to_datetime(date_text.where(date_text.str.fullmatch(_DATE).fillna(False)), format="%Y-%m-%d",
-                          errors="coerce")  # fmt: skip
-    counts = {}
-    for metric in METRICS:
-        ok = text[metric].str.fullmatch(_COUNT).fillna(False)
-        counts[metric] = pd.to_numeric(text[metric].where(ok), errors="coerce")
-    checks = [
-        ("null_date", date_text.isna()),
-        ("null_state", state.isna()),
-        ("null_count", text["cases"].isna() | text["deaths"].isna()),
-        ("unparsable_date", date.isna()),
-        ("unparsable_count", counts["cases"].isna() | counts["deaths"].isna()),
-        ("negative_count", (counts["cases"] < 0) | (counts["deaths"] < 0)),
-    ]
-    conditions = [c.to_numpy(bool, na_value=False) for _, c in checks]
-    reason = pd.Series(np.select(conditions, [n for n, _ in checks], default=""), index=raw.index)
-    typed = pd.DataFrame({"date": date.dt.date, "state": state, **counts})
-    for column in text_columns:
-        typed[column] = text.get(column, pd.NA)
-    ok = reason == ""
-    raw_order = [f"_raw_{c}" for c in raw.columns]
-    candidates = typed[ok].assign(**{f"_raw_{c}": raw.loc[ok, c] for c in raw.columns})
-    candidates = candidates.sort_values([*METRICS, *raw_order], kind="mergesort", na_position="first")
-    duplicate = candidates.duplicated(list(key), keep="first")
-    reason[duplicate[duplicate].index] = "duplicate"
-    valid = candidates[~duplicate].drop(columns=raw_order)
-    return valid.astype({m: "int64" for m in METRICS}), reason[reason != ""]
+    reasons, rows = {}, {}
+    for index, record in zip(raw.index, raw.to_dict("records"), strict=True):
+        reason, typed = _row(record, fields)
+        if reason:
+            reasons[index] = reason
+        else:
+            rows[index] = typed
+    versions = defaultdict(set)  # key -> the distinct valid rows that have it
+    for typed in rows.values():
+        versions[tuple(typed[name] for name in key)].add(tuple(typed[name] for name in fields))
+    kept, seen = {}, set()
+    for index, typed in rows.items():
+        row_key = tuple(typed[name] for name in key)
+        if len(versions[row_key]) > 1:
+            reasons[index] = "conflicting_duplicate"  # the rows disagree: none is trusted
+        elif row_key in seen:
+            reasons[index] = "duplicate"
+        else:
+            seen.add(row_key)
+            kept[index] = typed
+    valid = pd.DataFrame.from_dict(kept, orient="index", columns=list(fields))
+    rejected = pd.Series(reasons, dtype=object).sort_index()
+    return valid.astype({m: "int64" for m in METRICS}), rejected
 
 
 def aggregate(cities: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    valid, rejected = cleanse(cities, ("city", "code"), ("date", "state", "city", "code"))
+    valid, rejected = cleanse(cities, CITY_FIELDS, ("date", "state", "city", "code"))
+    exact = valid.astype({m: object for m in METRICS})  # Python ints: an int64 sum would wrap silently
     totals = (
-        valid.groupby(["date", "state"], sort=True)
+        exact.groupby(["date", "state"], sort=True)
         .agg(cases=("cases", "sum"), deaths=("deaths", "sum"), cities=("state", "size"))
         .reset_index()
     )
-    return totals, rejected
+    for metric in METRICS:
+        too_large = totals[totals[metric] > LONGEST]
+        if len(too_large):
+            first = too_large.iloc[0]
+            raise ValueError(f"the {metric} total of state {first['state']} on {first['date']} is beyond a bigint")
+    return totals.astype({m: "int64" for m in METRICS}), rejected
 
 
 def compare(ours: pd.DataFrame, theirs: pd.DataFrame, abs_tolerance: float = 0.0, rel_tolerance: float = 0.0):
@@ -90,7 +155,7 @@ def compare(ours: pd.DataFrame, theirs: pd.DataFrame, abs_tolerance: float = 0.0
 
 def run(cities_path: str | Path, official_path: str | Path) -> dict:
     totals, rejected = aggregate(load_csv(cities_path))
-    theirs, _ = cleanse(load_csv(official_path), ("region",), ("date", "state"))
+    theirs, _ = cleanse(load_csv(official_path), STATE_FIELDS, ("date", "state"))
     compared = compare(totals, theirs)
     return {
         "valid_rows": int(totals["cities"].sum()),

@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from emr_jobs.framework.png import png_bytes
 from emr_jobs.jobs import aggregate, compare
 from emr_jobs.tracker.datagen import generate_tracker, write_table
-from emr_jobs.tracker.picture import MISSING_MARKERS, deltas_figure, png_bytes, states_to_draw
+from emr_jobs.tracker.picture import MISSING_MARKERS, deltas_figure, states_to_draw
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "emr_jobs"
 REFERENCE_PATH = Path(__file__).resolve().parents[1] / "bench" / "tracker_reference.py"
@@ -184,6 +185,7 @@ def test_the_jobs_have_no_rename_or_copy_step():
     forbidden = {"rename", "move", "copy", "copyfile", "copytree", "replace", "copyFromLocalFile", "moveFromLocalFile"}
     files = [
         SRC / "committed_outputs.py",
+        SRC / "framework" / "run_output.py",  # every dataset and file of aggregate and compare goes through it
         SRC / "jobs" / "aggregate.py",
         SRC / "jobs" / "compare.py",
         SRC / "jobs" / "dedup.py",
@@ -225,7 +227,8 @@ def test_the_picture_is_a_png_with_one_line_per_differing_state_and_a_marker_per
 def test_agrees_with_the_pandas_reference(runs, tmp_path):
     reference = _reference()
     cities = reference.load_csv(runs["root"] / "cities.csv")
-    # Edge rows: a one-city state, a unicode state, a state of zeros, a tie (same key, two values) and blanks.
+    # Edge rows: a one-city state, a unicode state, a state of zeros, a conflict (same key, two values), a copy that
+    # differs only in padding and `6.0` for `+6`, and blanks.
     edge = pd.DataFrame([
         {"date": "2020-03-01", "state": "Ñ", "city": "Único", "code": None, "cases": "7", "deaths": "0"},
         {"date": "2020-03-01", "state": "Z0", "city": "a", "code": "1", "cases": "0", "deaths": "0"},
@@ -243,12 +246,14 @@ def test_agrees_with_the_pandas_reference(runs, tmp_path):
     pd.testing.assert_frame_equal(totals, expected_totals[totals.columns], check_dtype=False)
     rejected = pd.read_parquet(tmp_path / "agg" / "rejected")["reject_reason"].value_counts().to_dict()
     assert rejected == expected_rejected.value_counts().to_dict()
-    assert totals.set_index(["state"]).loc["T"].shape[0] == 2  # the tie kept one row, the padded date parsed
+    # The conflicting pair is left out (its key is absent); the padded copy and `6.0` are one row of 6 cases.
+    assert totals.loc[totals["state"] == "T", ["date", "cases"]].astype(str).values.tolist() == [["2020-03-02", "6"]]
+    assert rejected["conflicting_duplicate"] == 2
 
     official = reference.load_csv(runs["root"] / "official.csv")
     assert run(compare, "--ours", tmp_path / "agg" / "state_daily", "--theirs", runs["root"] / "official.csv",
                "--output", tmp_path / "cmp", "--rel-tolerance", "0.01", "--fail-above", "1")[0] == 0  # fmt: skip
-    theirs, _ = reference.cleanse(official, ("region",), ("date", "state"))
+    theirs, _ = reference.cleanse(official, reference.STATE_FIELDS, ("date", "state"))
     expected = reference.compare(expected_totals, theirs, rel_tolerance=0.01)
     actual = pd.read_parquet(tmp_path / "cmp" / "comparison").sort_values(["date", "state"]).reset_index(drop=True)
     expected["region"] = expected["region"].astype(object).where(expected["region"].notna(), None)

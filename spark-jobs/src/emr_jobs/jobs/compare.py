@@ -1,11 +1,18 @@
 """Compare: our state-level daily totals (the aggregate job's state_daily/) against an official state-level file
 (date, region, state, cases, deaths), key by key (date, state).
 
-Outputs under --output, each written in place (Spark's committer for datasets, one filesystem create for files):
-diff_report.json (counts per class, the share of differing keys, the gate, the top-N deltas), differences/ (one CSV
-of every key that is not equal), comparison/ (every key, parquet), deltas_by_state.png, rejected/ (rows of either
-side with one reject_reason and their side), _metrics.json. The gate stops when the share of changed or missing
-keys is above --fail-above.
+Outputs under --output, each written in place (Spark's committer for datasets, one filesystem create for files)
+through RunOutput, so a run that fails leaves none of them: diff_report.json (counts per class, the share of
+differing keys, the gate, the top-N deltas), differences/ (one CSV of every key that is not equal), comparison/
+(every key, parquet), deltas_by_state.png, rejected/ (rows of either side as they arrived, raw_record for a
+malformed one, with one reject_reason and their side), _metrics.json. The gate stops when the share of changed or
+missing keys is above --fail-above.
+
+Both sides are read and checked by the intake (tracker.parsing lists the reasons; states upper-cased, dates
+outside 1900-01-01..tomorrow rejected). Rows of one key that disagree are all rejected as conflicting_duplicate, so
+that key is missing on that side and counts as differing. A side with no rows, or whose rows are all rejected,
+fails the run (exit 1) whatever --fail-above says: nothing was compared. An --output inside --ours or --theirs is
+refused before Spark starts.
 
 With --verdict URI (what pipelines pass): writes {"verdict": "pass"|"stop", "job", "reason", "details"} there and
 exits 0 on pass and on stop, so exit 1 means only that the job broke.
@@ -21,20 +28,26 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from emr_jobs.committed_outputs import dataset_path, write_bytes, write_parquet, write_single_csv
 from emr_jobs.framework.args import JobArgumentParser, fraction, positive_int
 from emr_jobs.framework.exit_codes import JobError
-from emr_jobs.framework.filesystem import join_uri, write_text
+from emr_jobs.framework.intake import (
+    SUPPORTED_FORMATS,
+    check_output_outside_input,
+    check_rows,
+    read_table,
+    reason_counts,
+    rejected_records,
+    valid_records,
+)
 from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
 from emr_jobs.framework.outputs import check_output_file
-from emr_jobs.framework.intake import SUPPORTED_FORMATS, read_table
 from emr_jobs.framework.run_output import RunOutput
 from emr_jobs.framework.verdict import add_verdict_argument, finish_gate
 from emr_jobs.tracker.comparison import CLASSES, DIFFERING, Tolerances, compare_totals, top_deltas
-from emr_jobs.tracker.parsing import classify_counts, reason_counts, rejected_counts, valid_counts
-from emr_jobs.tracker.picture import deltas_figure, png_bytes, states_to_draw
-from emr_jobs.tracker.schema import STATE_COLUMNS, STATE_KEY, STATE_REQUIRED
+from emr_jobs.tracker.parsing import classify_counts
+from emr_jobs.tracker.picture import deltas_figure, states_to_draw
+from emr_jobs.tracker.schema import STATE_COLUMNS, STATE_FIELDS, STATE_KEY, STATE_REQUIRED
 
 JOB_NAME = "compare"
 PICTURE = "deltas_by_state.png"
@@ -65,20 +78,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     for flag, value in (("--abs-tolerance", args.abs_tolerance), ("--rel-tolerance", args.rel_tolerance)):
         if not math.isfinite(value) or value < 0:
             raise JobError(f"invalid arguments: {flag} expects a number >= 0, got '{value}' (see --help)")
+    check_output_outside_input(args.output, {"--ours": args.ours, "--theirs": args.theirs})
     if args.verdict is not None:
         check_output_file(args.verdict, "--verdict")
     return args
 
 
 def _side(spark: SparkSession, path: str, input_format: str, side: str, metrics: JobMetrics):
-    raw = read_table(spark, path, input_format, STATE_COLUMNS, required=STATE_REQUIRED)
-    classified = classify_counts(raw, STATE_COLUMNS, STATE_KEY).persist(StorageLevel.MEMORY_AND_DISK)
+    """One side classified, its counts per reason (None = valid) and its facts for the report."""
+    raw = read_table(spark, path, input_format, STATE_COLUMNS, required=STATE_REQUIRED, option=f"--{side}")
+    classified = classify_counts(raw, STATE_FIELDS, STATE_KEY).persist(StorageLevel.MEMORY_AND_DISK)
     counts = reason_counts(classified)
     rejected = {reason: n for reason, n in counts.items() if reason is not None}
     rows = sum(counts.values())
     metrics.log(f"{side}: {rows} rows from {path}, {sum(rejected.values())} rejected")
     facts = {"rows": rows, "valid_rows": counts.get(None, 0), "rejected_rows": sum(rejected.values())}
-    return classified, {**facts, "rejected_by_reason": dict(sorted(rejected.items()))}
+    return classified, counts, {**facts, "rejected_by_reason": dict(sorted(rejected.items()))}
 
 
 def gate(class_counts: dict[str, int], fail_above: float) -> dict:
@@ -92,8 +107,8 @@ def gate(class_counts: dict[str, int], fail_above: float) -> dict:
 def process(spark: SparkSession, args: argparse.Namespace, out: RunOutput) -> int:
     metrics = out.metrics
     metrics.set("parameters", vars(args))
-    ours, ours_facts = _side(spark, args.ours, args.ours_format, "ours", metrics)
-    theirs, theirs_facts = _side(spark, args.theirs, args.theirs_format, "theirs", metrics)
+    ours, ours_counts, ours_facts = _side(spark, args.ours, args.ours_format, "ours", metrics)
+    theirs, theirs_counts, theirs_facts = _side(spark, args.theirs, args.theirs_format, "theirs", metrics)
     metrics.loaded(ours_facts["rows"] + theirs_facts["rows"], f"{args.ours} and {args.theirs}")
     by_reason: dict[str, int] = {}
     for facts in (ours_facts, theirs_facts):
@@ -102,23 +117,21 @@ def process(spark: SparkSession, args: argparse.Namespace, out: RunOutput) -> in
     metrics.rejected(ours_facts["rejected_rows"] + theirs_facts["rejected_rows"], by_reason)
     metrics.set("sides", {"ours": ours_facts, "theirs": theirs_facts})
     metrics.set("valid_rows", ours_facts["valid_rows"] + theirs_facts["valid_rows"])
+    # An empty or all-rejected side means nothing was compared: the job failed, whatever the gate would say.
+    check_rows(ours_counts, "--ours", args.ours)
+    check_rows(theirs_counts, "--theirs", args.theirs)
     rejected = (
-        rejected_counts(ours, STATE_COLUMNS)
+        rejected_records(ours)
         .withColumn("side", F.lit("ours"))
-        .unionByName(rejected_counts(theirs, STATE_COLUMNS).withColumn("side", F.lit("theirs")))
+        .unionByName(rejected_records(theirs).withColumn("side", F.lit("theirs")))
     )
-    rejected_path = dataset_path(args.output, "rejected")
-    write_parquet(rejected, rejected_path)
-    metrics.wrote("rejected", ours_facts["rejected_rows"] + theirs_facts["rejected_rows"], rejected_path)
-
+    out.write_dataset("rejected", rejected, ours_facts["rejected_rows"] + theirs_facts["rejected_rows"])
     tolerances = Tolerances(args.abs_tolerance, args.rel_tolerance)
-    compared = compare_totals(valid_counts(ours), valid_counts(theirs), tolerances).persist(
+    compared = compare_totals(valid_records(ours), valid_records(theirs), tolerances).persist(
         StorageLevel.MEMORY_AND_DISK
     )
     found = {row["class"]: row["count"] for row in compared.groupBy("class").count().collect()}
     class_counts = {klass: found.get(klass, 0) for klass in CLASSES}
-    if sum(class_counts.values()) == 0:
-        raise JobError("no valid keys on either side to compare")
     verdict = gate(class_counts, args.fail_above)
     metrics.set("classes", class_counts)
     metrics.set("gate", verdict)
@@ -130,8 +143,7 @@ def process(spark: SparkSession, args: argparse.Namespace, out: RunOutput) -> in
         f"fail above {verdict['fail_above']:.2%})",
     )
     metrics.set("conservation", conservation(ours_facts, theirs_facts, class_counts))
-
-    _write_datasets(compared, args.output, class_counts, metrics)
+    _write_datasets(compared, out, class_counts)
     report = {
         "ours": args.ours,
         "theirs": args.theirs,
@@ -142,15 +154,12 @@ def process(spark: SparkSession, args: argparse.Namespace, out: RunOutput) -> in
         "status": "PASSED" if verdict["passed"] else "FAILED",
         "rejected": {"ours": ours_facts["rejected_by_reason"], "theirs": theirs_facts["rejected_by_reason"]},
         "top_deltas": top_deltas(compared, args.top_n),
-        "differences_csv": dataset_path(args.output, "differences"),
+        "differences_csv": out.dataset_path("differences"),
     }
-    report_path = join_uri(args.output, "diff_report.json")
-    write_text(spark, report_path, json.dumps(report, indent=2, sort_keys=True, default=str) + "\n")
-    metrics.wrote_file("diff_report", report_path)
-    picture_path = join_uri(args.output, PICTURE)
-    write_bytes(spark, picture_path, png_bytes(deltas_figure(_picture_rows(compared))))
+    report_text = json.dumps(report, indent=2, sort_keys=True, default=str) + "\n"
+    report_path = out.write_file("diff_report", "diff_report.json", report_text)
+    picture_path = out.write_picture("picture", PICTURE, deltas_figure(_picture_rows(compared)))
     metrics.set("picture", picture_path)
-    metrics.wrote_file("picture", picture_path)
     compared.unpersist()
     ours.unpersist()
     theirs.unpersist()
@@ -162,14 +171,11 @@ def process(spark: SparkSession, args: argparse.Namespace, out: RunOutput) -> in
     return finish_gate(spark, metrics, args.verdict, verdict["passed"], reason, details)
 
 
-def _write_datasets(compared: DataFrame, output: str, class_counts: dict[str, int], metrics: JobMetrics) -> None:
-    path = dataset_path(output, "comparison")
-    write_parquet(compared, path)
-    metrics.wrote("comparison", sum(class_counts.values()), path)
+def _write_datasets(compared: DataFrame, out: RunOutput, class_counts: dict[str, int]) -> None:
+    out.write_dataset("comparison", compared, sum(class_counts.values()))
     differences = compared.filter(F.col("class") != "equal").orderBy("date", "state")
-    path = dataset_path(output, "differences")
-    write_single_csv(differences, path)
-    metrics.wrote("differences", sum(class_counts[c] for c in DIFFERING), path)
+    differing = sum(class_counts[c] for c in DIFFERING)
+    out.write_dataset("differences", differences, differing, output_format="csv", single_csv=True)
 
 
 def _picture_rows(compared: DataFrame) -> pd.DataFrame:

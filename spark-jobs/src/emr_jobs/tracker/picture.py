@@ -1,8 +1,8 @@
 """The compare job's picture: ours - official, by state over time, for the states that differ.
 
 One line per state (cases above, deaths below), at most MAX_STATES states, those with the largest |delta| first;
-a key missing on one side is an x at zero on the cases panel. Drawn with matplotlib's object API on the Agg canvas
-(no display, no global pyplot state).
+a key missing on one side is an x at zero on the cases panel. Drawn with matplotlib's object API (no display, no
+global pyplot state); RunOutput.write_picture renders it with the one PNG renderer (framework.png).
 """
 
 import pandas as pd
