@@ -1,7 +1,8 @@
 """Single-process pandas computation of what the dedup job computes, written independently of the Spark code.
 
-The benchmark's baseline and a cross-check: same reject reasons in the same priority, same total order (order
-column, tie-breaks as text, row id, every column's text), same content hash when the rows have no id column.
+The benchmark's baseline and a cross-check: same reject reasons in the same priority (the last, duplicate_id: an id
+that otherwise valid rows carry with different texts), same total order (order column, tie-breaks as text, row id,
+every column's text), same content hash when the rows have no id column.
 """
 
 import hashlib
@@ -54,6 +55,12 @@ def _sort_keys(frame: pd.DataFrame, columns: list[tuple[str, bool]]) -> tuple[pd
     return pd.DataFrame(keys, index=frame.index), names, ascending
 
 
+def _ids_with_two_contents(valid: pd.DataFrame, id_column: str) -> pd.Index:
+    """The rows whose id another (otherwise valid) row carries with a different text in some column."""
+    contents_per_id = valid.drop_duplicates()[id_column].value_counts()
+    return valid.index[valid[id_column].isin(contents_per_id.index[contents_per_id > 1])]
+
+
 def dedup(frame: pd.DataFrame, options: Options) -> Result:
     columns = list(frame.columns)
     text = frame.astype(object).where(frame.notna(), None)
@@ -63,6 +70,8 @@ def dedup(frame: pd.DataFrame, options: Options) -> Result:
         checks.append(("null_id", _blank(text[options.id_column])))
     checks += [("null_order", _blank(text[options.order_by])), ("unparsable_order", order_value.isna())]
     reason = pd.Series(np.select([c for _, c in checks], [n for n, _ in checks], default=""), index=text.index)
+    if options.id_column:
+        reason[_ids_with_two_contents(text[reason == ""], options.id_column)] = "duplicate_id"
     extra = []
     if options.id_column is None:
         text[ROW_ID] = _row_ids(text[columns])

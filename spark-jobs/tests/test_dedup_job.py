@@ -117,6 +117,9 @@ EDGE_ROWS = [
     # identical rows
     {"id": "d1", "k": "d", "ts": "2024-01-05T00:00:00Z", "tb": "t", "v": "1"},
     {"id": "d1", "k": "d", "ts": "2024-01-05T00:00:00Z", "tb": "t", "v": "1"},
+    # one id with two contents: with --id-column both are rejected (duplicate_id), without it two versions of f
+    {"id": "f1", "k": "f", "ts": "2024-01-01T00:00:00Z", "tb": "t", "v": "1"},
+    {"id": "f1", "k": "f", "ts": "2024-01-02T00:00:00Z", "tb": "t", "v": "2"},
     # rejects
     {"id": "e1", "k": " ", "ts": "2024-01-01T00:00:00Z", "tb": "t", "v": "1"},
     {"id": None, "k": "e", "ts": "2024-01-01T00:00:00Z", "tb": "t", "v": "1"},

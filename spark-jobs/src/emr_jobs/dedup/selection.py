@@ -4,6 +4,11 @@ kept row's id), or rejected with one reason.
 The total order makes the choice independent of input order and partitioning: the order column (descending for
 latest_timestamp, ascending for first_seen), then each tie-break column as text, then the row's id, then every
 column's text. Two rows equal in all of these are identical, so either may be kept with the same output.
+
+An --id-column value names one row: when otherwise valid rows share an id but differ in any column's text, none of
+them can be trusted to be that row, so all are rejected as duplicate_id. Identical copies stay ordinary duplicates
+(one kept, the others superseded by it). So every valid id has one content and one key, and a superseded row's
+kept_id names exactly one kept row.
 """
 
 from functools import reduce
@@ -17,7 +22,7 @@ from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 
 STATUS_COLUMN = "_status"
 KEPT, SUPERSEDED, REJECTED = "kept", "superseded", "rejected"
-REJECT_REASONS = ("malformed_record", "null_key", "null_id", "null_order", "unparsable_order")
+REJECT_REASONS = ("malformed_record", "null_key", "null_id", "null_order", "unparsable_order", "duplicate_id")
 _ORDER_VALUE = "_order_value"
 _RANK = "_rank"
 # Joins a row's texts for its content hash; a null is a NUL, so (a, null) and (null, a) differ.
@@ -47,6 +52,14 @@ def _reason(spec: DedupSpec) -> Column:
     return reason
 
 
+def _duplicate_id(spec: DedupSpec, columns: tuple[str, ...]) -> Column:
+    """duplicate_id for an otherwise valid row whose id another otherwise valid row carries with other content."""
+    content = F.struct(*[F.col(f"`{name}`") for name in columns])
+    same_id = Window.partitionBy(F.col(REJECT_REASON_COLUMN).isNull(), F.col(f"`{spec.id_column}`"))
+    differs = ~F.min(content).over(same_id).eqNullSafe(F.max(content).over(same_id))
+    return F.when(F.col(REJECT_REASON_COLUMN).isNull() & differs, F.lit("duplicate_id"))
+
+
 def _total_order(spec: DedupSpec, columns: tuple[str, ...]) -> list[Column]:
     order_value = F.col(_ORDER_VALUE)
     order = [order_value.desc() if spec.strategy == "latest_timestamp" else order_value.asc()]
@@ -65,6 +78,10 @@ def classify_rows(raw: DataFrame, spec: DedupSpec, columns: tuple[str, ...]) -> 
     if spec.id_column is None:
         frame = frame.withColumn(ROW_ID_COLUMN, content_row_id(columns))
     frame = frame.withColumn(REJECT_REASON_COLUMN, _reason(spec))
+    if spec.id_column:
+        frame = frame.withColumn(
+            REJECT_REASON_COLUMN, F.coalesce(F.col(REJECT_REASON_COLUMN), _duplicate_id(spec, columns))
+        )
     valid = F.col(REJECT_REASON_COLUMN).isNull()
     # Rejected rows share the window of their (possibly null) key but are never ranked against valid ones.
     same_key = Window.partitionBy(valid, *[F.col(f"`{key}`") for key in spec.keys]).orderBy(

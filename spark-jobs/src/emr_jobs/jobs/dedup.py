@@ -1,8 +1,10 @@
 """Dedup: keeps one row per key, the latest (latest_timestamp) or the earliest (first_seen) by --order-by.
 
 Outputs under --output: kept/ (one row per key), superseded/ (every dropped row with kept_id, the id of the row kept
-for its key), rejected/ (null key or id, null or unparsable --order-by, malformed; one reject_reason each), and
-_metrics.json, whose counts prove input = kept + superseded + rejected. Each dataset is replaced on a rerun.
+for its key), rejected/ (null key or id, null or unparsable --order-by, malformed, or duplicate_id: an --id-column
+value that otherwise valid rows carry with different content, all of them; identical copies are superseded as usual;
+one reject_reason each), and _metrics.json, whose counts prove input = kept + superseded + rejected. Each dataset is
+replaced on a rerun.
 The choice is deterministic: the same rows in any order and any partitioning give the same outputs.
 """
 
