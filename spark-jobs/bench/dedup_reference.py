@@ -35,8 +35,20 @@ def load_csv(path: str | Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
 
 
+# What the intake's clean_text strips at both ends: ASCII whitespace, Unicode space separators (Zs, Zl, Zp), NEL and
+# the zero-width characters (U+200B-U+200D, U+2060, U+FEFF). Python's str.strip() differs (U+001C-U+001F; no U+200B).
+_EDGE = "[ \t\n\x0b\x0c\r\x85\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
+
+
+def _cleaned(column: pd.Series) -> pd.Series:
+    """The text without edge whitespace; blank -> None."""
+    text = column.astype(object).where(column.notna(), None)
+    cleaned = text.str.replace(f"^{_EDGE}+|{_EDGE}+\\Z", "", regex=True)
+    return cleaned.where(cleaned != "", None)
+
+
 def _blank(column: pd.Series) -> pd.Series:
-    return column.isna() | (column.astype("string").str.strip() == "").fillna(True)
+    return _cleaned(column).isna()
 
 
 def _row_ids(frame: pd.DataFrame) -> pd.Series:
@@ -64,7 +76,7 @@ def _ids_with_two_contents(valid: pd.DataFrame, id_column: str) -> pd.Index:
 def dedup(frame: pd.DataFrame, options: Options) -> Result:
     columns = list(frame.columns)
     text = frame.astype(object).where(frame.notna(), None)
-    order_value = pd.to_datetime(text[options.order_by].str.strip(), errors="coerce", utc=True, format="ISO8601")
+    order_value = pd.to_datetime(_cleaned(text[options.order_by]), errors="coerce", utc=True, format="ISO8601")
     checks = [("null_key", np.logical_or.reduce([_blank(text[k]) for k in options.keys]))]
     if options.id_column:
         checks.append(("null_id", _blank(text[options.id_column])))
@@ -90,7 +102,8 @@ def dedup(frame: pd.DataFrame, options: Options) -> Result:
     kept_id = ordered.groupby(list(options.keys), sort=False, dropna=False)[winner_id].transform("first")
     kept = ordered[~superseded_mask][columns + extra]
     superseded = ordered[superseded_mask][columns + extra].assign(**{KEPT_ID: kept_id[superseded_mask]})
-    rejected = text[reason != ""][columns].assign(reject_reason=reason[reason != ""])
+    # raw_record: the line of a malformed record; pandas' parser has none (it fails on such a file instead).
+    rejected = text[reason != ""][columns].assign(raw_record=None, reject_reason=reason[reason != ""])
     return Result(kept.reset_index(drop=True), superseded.reset_index(drop=True), rejected.reset_index(drop=True))
 
 

@@ -2,9 +2,6 @@
 --id-column values), D09a (pandas' nanosecond parquet timestamps), D10 (--output inside --input). Each runs the job's
 main() in-process and checks the exit code, the one error line, and the counts read back from the parquet outputs."""
 
-# The tests are named after the case ids (test_D05_...) so that a grep of the case list finds each one.
-# ruff: noqa: N802
-
 import contextlib
 import importlib.util
 import io
@@ -164,3 +161,36 @@ def test_D10_an_output_inside_or_equal_to_the_input_is_refused_before_anything_i
     if output == "out":
         assert "lies inside --input" in errors[0]
     assert sorted(p.name for p in source.iterdir()) == before  # no out/, no _metrics.json in the input
+
+
+def test_a_malformed_record_is_rejected_with_its_line_in_raw_record(spark, tmp_path, capsys):
+    header = "event_id,customer_id,region,updated_at,source,amount\n"
+    good = "X1,C1,north,2024-01-01T00:00:00Z,api,1.00\n"
+    broken = 'X2,C2,"north,2024-01-01T00:00:00Z,api,2.00\n'  # an unclosed quote swallows the rest of the line
+    (tmp_path / "in.csv").write_text(header + good + broken, encoding="utf-8")
+    code, _ = run("--input", tmp_path / "in.csv", "--output", tmp_path / "out", *SAMPLE_ARGS)
+    assert (code, error_lines(capsys)) == (0, [])
+    rejected = read(tmp_path / "out", "rejected")
+    assert rejected[["raw_record", "reject_reason"]].to_numpy().tolist() == [[broken.rstrip("\n"), "malformed_record"]]
+    assert read(tmp_path / "out", "kept")["event_id"].tolist() == ["X1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("event_id,customer_id,region,updated_at,source,amount\n", "has no rows (a header only, or empty files)"),
+        (
+            "event_id,customer_id,region,updated_at,source,amount\nX1,,north,2024-01-01,api,1\nX2,C2,north,,api,2\n",
+            "were rejected: null_key 1, null_order 1",
+        ),
+    ],
+    ids=["header_only", "all_rejected"],
+)
+def test_an_input_without_a_valid_row_fails_with_one_line_and_writes_no_dataset(spark, tmp_path, capsys, text, message):
+    (tmp_path / "in.csv").write_text(text, encoding="utf-8")
+    code, _ = run("--input", tmp_path / "in.csv", "--output", tmp_path / "out", *SAMPLE_ARGS)
+    errors = error_lines(capsys)
+    assert code == 1 and len(errors) == 1, errors
+    assert errors[0].startswith("dedup: ERROR: ") and message in errors[0] and str(tmp_path / "in.csv") in errors[0]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) == ["_metrics.json"]
+    assert json.loads((tmp_path / "out" / "_metrics.json").read_text())["status"] == "failed"

@@ -1,4 +1,3 @@
-# ruff: noqa: N802 -- tests are named after the review's case ids (test_F06_...), so a grep of the case list finds them
 """The fraud cases of the bad-input review (shared/reviews/jobs-bad-input.md, F04-F18): each input is built from
 the committed sample as the review describes, run through the job's main() in this session's Spark, and judged by
 its exit code, its one error line and the counts read back from what it wrote."""

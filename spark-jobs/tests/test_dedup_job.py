@@ -120,8 +120,9 @@ EDGE_ROWS = [
     # one id with two contents: with --id-column both are rejected (duplicate_id), without it two versions of f
     {"id": "f1", "k": "f", "ts": "2024-01-01T00:00:00Z", "tb": "t", "v": "1"},
     {"id": "f1", "k": "f", "ts": "2024-01-02T00:00:00Z", "tb": "t", "v": "2"},
-    # rejects
+    # rejects (a key of a TAB alone is blank too)
     {"id": "e1", "k": " ", "ts": "2024-01-01T00:00:00Z", "tb": "t", "v": "1"},
+    {"id": "e5", "k": "\t", "ts": "2024-01-01T00:00:00Z", "tb": "t", "v": "1"},
     {"id": None, "k": "e", "ts": "2024-01-01T00:00:00Z", "tb": "t", "v": "1"},
     {"id": "e3", "k": "e", "ts": "", "tb": "t", "v": "1"},
     {"id": "e4", "k": "e", "ts": "2024-02-30T00:00:00Z", "tb": "t", "v": "1"},

@@ -1,5 +1,6 @@
 """The columns a generic dedup run reads, declared rather than inferred: --columns when given, else the csv header
-or the parquet file's own schema. Values are carried as text, exactly as they arrived."""
+or the parquet file's own schema (intake.declared_columns: a BOM stripped, nanosecond timestamps as timestamps).
+Values are carried as text, exactly as they arrived."""
 
 from pyspark.sql import SparkSession
 from pyspark.sql.types import DataType, StringType
@@ -18,5 +19,5 @@ def input_columns(spark: SparkSession, path: str, input_format: str, declared: s
     names = column_list(declared, "--columns")
     missing = [name for name in names if name not in file_columns]
     if missing:
-        raise JobError(f"parquet input lacks the --columns {', '.join(missing)}")
+        raise JobError(f"--input {path} lacks the --columns {', '.join(missing)} (columns: {', '.join(file_columns)})")
     return {name: file_columns[name] for name in names}

@@ -17,7 +17,7 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from emr_jobs.dedup.spec import KEPT_ID_COLUMN, ROW_ID_COLUMN, DedupSpec
-from emr_jobs.framework.intake import MALFORMED_COLUMN
+from emr_jobs.framework.intake import MALFORMED_COLUMN, RAW_RECORD_COLUMN, clean_text
 from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 
 STATUS_COLUMN = "_status"
@@ -30,7 +30,8 @@ ROW_ID_SEPARATOR, ROW_ID_NULL = "\x1f", "\x00"
 
 
 def _blank(name: str) -> Column:
-    return F.col(f"`{name}`").isNull() | (F.trim(F.col(f"`{name}`")) == "")
+    """Null, or nothing but whitespace of any kind (TAB, NBSP, zero-width: the intake's clean_text)."""
+    return clean_text(F.col(f"`{name}`")).isNull()
 
 
 def content_row_id(columns: tuple[str, ...]) -> Column:
@@ -74,7 +75,9 @@ def _total_order(spec: DedupSpec, columns: tuple[str, ...]) -> list[Column]:
 def classify_rows(raw: DataFrame, spec: DedupSpec, columns: tuple[str, ...]) -> DataFrame:
     """The input's columns (text), the row id when generated, STATUS_COLUMN, REJECT_REASON_COLUMN, KEPT_ID_COLUMN."""
     # try_cast gives null for unparsable text whatever spark.sql.ansi.enabled says.
-    frame = raw.withColumn(_ORDER_VALUE, F.expr(f"try_cast(trim(`{spec.order_by}`) AS TIMESTAMP)"))
+    frame = raw.withColumn(_ORDER_VALUE, clean_text(F.col(f"`{spec.order_by}`"))).withColumn(
+        _ORDER_VALUE, F.expr(f"try_cast({_ORDER_VALUE} AS TIMESTAMP)")
+    )
     if spec.id_column is None:
         frame = frame.withColumn(ROW_ID_COLUMN, content_row_id(columns))
     frame = frame.withColumn(REJECT_REASON_COLUMN, _reason(spec))
@@ -111,6 +114,7 @@ def superseded_rows(classified: DataFrame, spec: DedupSpec, columns: tuple[str, 
 
 
 def rejected_rows(classified: DataFrame, columns: tuple[str, ...]) -> DataFrame:
+    """Each rejected row as it arrived, RAW_RECORD_COLUMN (the line of a malformed record) and its reason."""
     return classified.filter(F.col(STATUS_COLUMN) == REJECTED).select(
-        *[F.col(f"`{name}`") for name in columns], F.col(REJECT_REASON_COLUMN)
+        *[F.col(f"`{name}`") for name in columns], F.col(RAW_RECORD_COLUMN), F.col(REJECT_REASON_COLUMN)
     )

@@ -4,6 +4,7 @@ columns before any data is read."""
 from dataclasses import dataclass
 
 from emr_jobs.framework.exit_codes import JobError
+from emr_jobs.framework.intake import RAW_RECORD_COLUMN
 
 STRATEGIES = ("latest_timestamp", "first_seen")
 # Columns the job adds to its outputs; an input column with one of these names would be shadowed.
@@ -36,7 +37,9 @@ class DedupSpec:
         missing = [name for name in dict.fromkeys(named) if name not in columns]
         if missing:
             raise JobError(f"input lacks the named columns: {', '.join(missing)} (columns: {', '.join(columns)})")
-        clashes = [name for name in (ROW_ID_COLUMN, KEPT_ID_COLUMN, "reject_reason") if name in columns]
+        clashes = [
+            name for name in (ROW_ID_COLUMN, KEPT_ID_COLUMN, RAW_RECORD_COLUMN, "reject_reason") if name in columns
+        ]
         if clashes:
             raise JobError(f"input columns {', '.join(clashes)} clash with the columns dedup adds; rename them")
         if self.order_by in self.keys:

@@ -3,9 +3,13 @@
 Outputs under --output: kept/ (one row per key), superseded/ (every dropped row with kept_id, the id of the row kept
 for its key), rejected/ (null key or id, null or unparsable --order-by, malformed, or duplicate_id: an --id-column
 value that otherwise valid rows carry with different content, all of them; identical copies are superseded as usual;
-one reject_reason each), and _metrics.json, whose counts prove input = kept + superseded + rejected. Each dataset is
-replaced on a rerun.
+one reject_reason and the raw_record of a malformed line each), and _metrics.json, whose counts prove
+input = kept + superseded + rejected. Each dataset is replaced on a rerun.
 The choice is deterministic: the same rows in any order and any partitioning give the same outputs.
+
+The input is read by the shared intake (a csv BOM stripped, pandas' nanosecond timestamps read). An --output equal
+to or inside --input is refused before Spark starts; an input with no rows, or whose rows are all rejected, fails
+the run with one line and writes no dataset.
 """
 
 import argparse
@@ -13,7 +17,6 @@ import argparse
 from pyspark import StorageLevel
 from pyspark.sql import SparkSession
 
-from emr_jobs.committed_outputs import dataset_path, write_parquet
 from emr_jobs.dedup.columns import input_columns
 from emr_jobs.dedup.selection import (
     KEPT,
@@ -27,11 +30,11 @@ from emr_jobs.dedup.selection import (
 )
 from emr_jobs.dedup.spec import STRATEGIES, DedupSpec, column_list, tie_break_list
 from emr_jobs.framework.args import JobArgumentParser, add_input_arguments
-from emr_jobs.framework.exit_codes import ExitCode, JobError
-from emr_jobs.framework.intake import read_table
+from emr_jobs.framework.exit_codes import ExitCode
+from emr_jobs.framework.intake import check_output_outside_input, check_rows, read_table
 from emr_jobs.framework.lifecycle import run_output_job
-from emr_jobs.framework.metrics import JobMetrics
 from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
+from emr_jobs.framework.run_output import RunOutput
 
 JOB_NAME = "dedup"
 
@@ -67,12 +70,13 @@ def spec_from(args: argparse.Namespace) -> DedupSpec:
     )
 
 
-def process(spark: SparkSession, args: argparse.Namespace, spec: DedupSpec, metrics: JobMetrics) -> int:
+def process(spark: SparkSession, args: argparse.Namespace, spec: DedupSpec, out: RunOutput) -> int:
+    metrics = out.metrics
     metrics.set("parameters", vars(args))
     declared = input_columns(spark, args.input, args.input_format, args.columns)
     columns = tuple(declared)
     spec.check_columns(columns)
-    raw = read_table(spark, args.input, args.input_format, declared, required=tuple(columns))
+    raw = read_table(spark, args.input, args.input_format, declared, required=columns, option="--input")
     classified = classify_rows(raw, spec, columns).persist(StorageLevel.MEMORY_AND_DISK)
     counts = {
         (row[STATUS_COLUMN], row[REJECT_REASON_COLUMN]): row["count"]
@@ -82,16 +86,17 @@ def process(spark: SparkSession, args: argparse.Namespace, spec: DedupSpec, metr
         status: sum(n for (s, _), n in counts.items() if s == status) for status in (KEPT, SUPERSEDED, REJECTED)
     }
     input_rows = sum(counts.values())
+    rejected_by_reason = {reason: n for (s, reason), n in counts.items() if s == REJECTED}
     metrics.loaded(input_rows, args.input)
-    metrics.rejected(by_status[REJECTED], {reason: n for (s, reason), n in counts.items() if s == REJECTED})
+    metrics.rejected(by_status[REJECTED], rejected_by_reason)
     metrics.set("valid_rows", by_status[KEPT] + by_status[SUPERSEDED])
     metrics.set("kept_rows", by_status[KEPT])
     metrics.set("superseded_rows", by_status[SUPERSEDED])
     metrics.found("kept", by_status[KEPT])
     metrics.found("superseded", by_status[SUPERSEDED])
     metrics.set("conservation", conservation(input_rows, by_status))
-    if input_rows == 0:
-        raise JobError(f"no input rows in {args.input}")
+    # No rows, or every row rejected: a failure, not an empty success (nothing is written).
+    check_rows({None: by_status[KEPT] + by_status[SUPERSEDED], **rejected_by_reason}, "--input", args.input)
 
     outputs = {
         "kept": (kept_rows(classified, spec, columns), KEPT),
@@ -99,9 +104,7 @@ def process(spark: SparkSession, args: argparse.Namespace, spec: DedupSpec, metr
         "rejected": (rejected_rows(classified, columns), REJECTED),
     }
     for dataset, (frame, status) in outputs.items():
-        path = dataset_path(args.output, dataset)
-        write_parquet(frame, path)
-        metrics.wrote(dataset, by_status[status], path)
+        out.write_dataset(dataset, frame, by_status[status])
     classified.unpersist()
     return ExitCode.OK
 
@@ -119,12 +122,13 @@ def conservation(input_rows: int, by_status: dict[str, int]) -> dict:
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     args = build_parser().parse_args(argv)
     spec_from(args)  # invalid lists fail before Spark starts
+    check_output_outside_input(args.output, {"--input": args.input})  # a rerun would read the outputs back
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     return run_output_job(
-        JOB_NAME, lambda: _parse(argv), lambda spark, args, out: process(spark, args, spec_from(args), out.metrics)
+        JOB_NAME, lambda: _parse(argv), lambda spark, args, out: process(spark, args, spec_from(args), out)
     )
 
 
