@@ -5,7 +5,6 @@ when valid. Every classification here also checks that each reason it produced i
 list jobs document as their REJECT_REASONS.
 """
 
-# ruff: noqa: N802 -- tests are named after the case ids (test_F06_...), so a grep of the case list finds them.
 import datetime as dt
 
 import pytest
