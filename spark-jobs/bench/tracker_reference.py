@@ -26,6 +26,7 @@ FIRST_DAY = (1900, 1, 1)
 LONGEST = 2**63 - 1  # the largest bigint, the type of state_daily's cases and deaths
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _WHOLE = re.compile(r"([+-]?[0-9]{1,18})(?:\.0+)?")
+_WHOLE_EXPONENT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?[eE][+]?[0-9]{1,2}")  # 1.0E7: a whole double as Spark prints it
 # Stripped at both ends: ASCII whitespace, every Unicode separator (Z*), NEL and the zero-width characters.
 _EDGE_CHARACTERS = "".join(
     [" \t\n\x0b\f\r\x85\u200b\u200c\u200d\u2060\ufeff"]
@@ -64,6 +65,18 @@ def _date(text: str) -> tuple[str | None, dt.date | None]:
     return None, dt.date(year, month, day)
 
 
+def _whole(text: str) -> int | None:
+    """At most 18 digits (optionally `.0`), or an exponent form whose value is whole and below 1e18."""
+    match = _WHOLE.fullmatch(text)
+    if match:
+        return int(match.group(1))
+    if _WHOLE_EXPONENT.fullmatch(text):
+        number = float(text)
+        if number.is_integer() and abs(number) < 1e18:
+            return int(number)
+    return None
+
+
 def _row(raw: dict, fields: tuple[str, ...]) -> tuple[str | None, dict]:
     """One row's first failing reason (None when valid) and its typed values. Priority: null (fields in order),
     unparsable (fields in order), out_of_range, negative_count."""
@@ -76,9 +89,8 @@ def _row(raw: dict, fields: tuple[str, ...]) -> tuple[str | None, dict]:
             problem, typed[name] = _date(value)
             (unparsable if problem == "unparsable" else out_of_range).extend([f"{problem}_date"] if problem else [])
         elif name in METRICS:
-            match = _WHOLE.fullmatch(value)
-            typed[name] = int(match.group(1)) if match else None
-            unparsable.extend([] if match else [f"unparsable_{label}"])
+            typed[name] = _whole(value)
+            unparsable.extend([] if typed[name] is not None else [f"unparsable_{label}"])
         elif _invisible(value):
             unparsable.append(f"unparsable_{label}")
         else:

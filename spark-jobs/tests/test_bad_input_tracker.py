@@ -190,6 +190,7 @@ def test_A09b_whole_doubles_and_a_gap_from_pandas_parquet_are_read_as_counts(spa
         cases=frame["cases"].astype("float64").where(frame.index != 0),  # pandas' NaN for a gap; 21 -> 21.0
         deaths=frame["deaths"].astype("int64"),
     )
+    frame.loc[5, "cases"] = 12_345_678.0  # Spark renders it 1.2345678E7: still a count
     frame.to_parquet(tmp_path / "a09b.parquet")
     code, err = run(aggregate, "--input", tmp_path / "a09b.parquet", "--input-format", "parquet",
                     "--output", tmp_path / "out")  # fmt: skip
@@ -361,3 +362,15 @@ def test_C10_the_aggregate_root_as_ours_names_its_subdirectories(spark, a00, tmp
     assert line.startswith(f"compare: ERROR: --ours {a00} has no data files at its top level"), line
     listed = line[line.index("(subdirectories: ") :].split(")")[0]
     assert "rejected" in listed and "state_daily" in listed and f"e.g. {a00}/state_daily" in line, line
+
+
+def test_A08a_in_compare_a_format_mismatch_names_the_inputs_own_format_flag(spark, a00, tmp_path):
+    """The fix in the line is the flag the user would change: --theirs-format for --theirs, not --input-format."""
+    theirs = tmp_path / "official"
+    theirs.mkdir()
+    read_csv_text(OFFICIAL_SAMPLE).to_parquet(theirs / "official.parquet")
+    code, err = run(compare, *compare_args(a00, theirs, tmp_path / "out"))
+    assert code == 1
+    line = one_error_line(err, "compare")
+    assert "official.parquet is a parquet file" in line and line.endswith("use --theirs-format parquet"), line
+    assert run(compare, *compare_args(a00, theirs, tmp_path / "out", "--theirs-format", "parquet"))[0] == 0

@@ -74,6 +74,8 @@ def test_a_run_failing_after_its_writes_takes_back_new_and_rewritten_partitions(
     assert code == 1 and err.strip() == f"{JOB}: ERROR: the third step failed; fix the input"
     assert partitions(earlier_scored / "scored") == [f"detection_date={OLDER_DAY}"]
     assert not (earlier_scored / "_runs" / f"date={DAY}" / "p.png").exists()
+    record = json.loads((earlier_scored / "_runs" / f"date={DAY}" / "_metrics.json").read_text())
+    assert record["outputs"]["scored"]["rolled_back"] is True and record["outputs"]["picture"]["rolled_back"] is True
 
 
 def test_the_metrics_of_a_failed_run_say_failed_and_carry_the_error_line(spark, tmp_path, capsys):

@@ -12,10 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from pyspark.sql import functions as F
 
 from emr_jobs.datagen import COLUMNS, generate_bars, write_bars
-from emr_jobs.framework.writers import write_partitioned_parquet
 from emr_jobs.jobs import financial_data_processor, smoke_test
 
 DATASETS = ("indicators", "market_summary", "anomalies", "rejected")
@@ -67,12 +65,6 @@ def test_pandas_reads_every_output_directory_of_every_job(first_run, tmp_path):
     for directory in directories:
         frame = pd.read_parquet(directory)
         assert len(frame) == part_file_rows(directory) > 0, directory
-
-
-def test_a_null_partition_value_fails_the_write_instead_of_hiding_rows(spark, tmp_path):
-    frame = spark.createDataFrame([("a", "2024-01-01"), ("b", None)], "id string, day string")
-    with pytest.raises(Exception, match="null value in partition column 'day'"):
-        write_partitioned_parquet(frame.withColumn("day", F.col("day")), str(tmp_path / "t"), ["day"])
 
 
 def test_a_rerun_on_corrected_data_clears_every_output_and_part_files_match_the_metrics(first_run, tmp_path):

@@ -184,7 +184,6 @@ def test_the_jobs_have_no_rename_or_copy_step():
     afterwards; these modules write only through Spark's writers and FileSystem.create."""
     forbidden = {"rename", "move", "copy", "copyfile", "copytree", "replace", "copyFromLocalFile", "moveFromLocalFile"}
     files = [
-        SRC / "committed_outputs.py",
         SRC / "framework" / "run_output.py",  # every dataset and file of aggregate and compare goes through it
         SRC / "jobs" / "aggregate.py",
         SRC / "jobs" / "compare.py",

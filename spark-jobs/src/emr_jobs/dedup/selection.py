@@ -17,8 +17,7 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from emr_jobs.dedup.spec import KEPT_ID_COLUMN, ROW_ID_COLUMN, DedupSpec
-from emr_jobs.framework.intake import MALFORMED_COLUMN, RAW_RECORD_COLUMN, clean_text
-from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
+from emr_jobs.framework.intake import MALFORMED_COLUMN, RAW_RECORD_COLUMN, REJECT_REASON_COLUMN, clean_text
 
 STATUS_COLUMN = "_status"
 KEPT, SUPERSEDED, REJECTED = "kept", "superseded", "rejected"

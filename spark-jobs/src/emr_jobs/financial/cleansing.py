@@ -11,8 +11,7 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
 from emr_jobs.financial.schema import NUMERIC_COLUMNS, OHLCV_COLUMNS, PRICE_COLUMNS, REQUIRED_COLUMNS
-from emr_jobs.framework.intake import MALFORMED_COLUMN
-from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
+from emr_jobs.framework.intake import MALFORMED_COLUMN, REJECT_REASON_COLUMN
 
 RAW_COLUMN = "_raw"
 DUPLICATE = "duplicate"

@@ -53,6 +53,11 @@ class JobMetrics:
         self.record["outputs"][name] = {"path": path}
         self.log(f"Wrote {name} to {path}")
 
+    def rolled_back(self, name: str) -> None:
+        """A failed run took output `name` back: the record must not read as if it were still there."""
+        if name in self.record["outputs"]:
+            self.record["outputs"][name]["rolled_back"] = True
+
     def wrote(self, dataset: str, rows: int, path: str) -> None:
         self.record["outputs"][dataset] = {"path": path, "rows": rows}
         self.log(f"Wrote {rows} rows of {dataset} to {path}")

@@ -15,14 +15,13 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from emr_jobs.framework.filesystem import filesystem_and_path, join_uri, write_bytes
 from emr_jobs.framework.metrics import JobMetrics
 from emr_jobs.framework.outputs import clear_partitions, run_files_root
 from emr_jobs.framework.png import png_bytes
-from emr_jobs.framework.writers import never_null
 
 METRICS_FILE = "_metrics.json"
 OUTPUT_FORMATS = ("parquet", "csv", "json")
@@ -51,7 +50,7 @@ class RunOutput:
         self.metrics = metrics
         self.date = date
         self._datasets: dict[str, _Touched] = {}
-        self._files: list[str] = []
+        self._files: list[tuple[str, str]] = []  # (output name, path)
 
     def dataset_path(self, name: str) -> str:
         return join_uri(self.root, name)
@@ -119,7 +118,7 @@ class RunOutput:
         """One file, under run_files_root(root, date) when `per_run` (a dated run's own files), else the root."""
         path = join_uri(run_files_root(self.root, self.date) if per_run else self.root, file_name)
         data = payload.encode("utf-8") if isinstance(payload, str) else payload
-        self._files.append(path)
+        self._files.append((name, path))
         write_bytes(self.spark, path, data)
         self.metrics.wrote_file(name, path)
         return path
@@ -129,20 +128,23 @@ class RunOutput:
         return self.write_file(name, file_name, png_bytes(figure, dpi=dpi))
 
     def roll_back(self) -> None:
-        """After a failure: deletes what this run wrote or cleared, so no half-written output stays. Never raises
+        """After a failure: deletes what this run wrote or cleared, so no half-written output stays, and marks each
+        such output `rolled_back` in the run's record. Never raises
         (the run's own error is the one an operator must read); what it could not delete is noted on stdout."""
         for name, touched in self._datasets.items():
             try:
                 deleted = self._roll_back_dataset(touched)
+                self.metrics.rolled_back(name)
                 if deleted:
                     self.metrics.log(f"Rolled back {name}: removed {', '.join(deleted)}")
             except Exception as error:  # secondary to the run's own error
                 self.metrics.log(f"note: could not roll back {touched.path} ({_first_line(error)})")
-        for path in self._files:
+        for name, path in self._files:
             try:
                 filesystem, hadoop_path = filesystem_and_path(self.spark, path)
                 if filesystem.exists(hadoop_path):
                     filesystem.delete(hadoop_path, False)
+                self.metrics.rolled_back(name)
             except Exception as error:
                 self.metrics.log(f"note: could not remove {path} ({_first_line(error)})")
 
@@ -182,6 +184,15 @@ class RunOutput:
                 filesystem.delete(partition_path, True)
                 deleted.append("/".join(partition.split("/")[-touched.partition_depth :]))
         return deleted
+
+
+def never_null(column: str, dataset: str) -> Column:
+    """The partition column, failing the write on a null: Spark would file it under
+    __HIVE_DEFAULT_PARTITION__, a directory pandas and pyarrow cannot read back (a typed date that is not a date).
+    Checked row by row inside the write itself, so it costs no extra pass over the data."""
+    value = F.col(column)
+    message = f"null value in partition column '{column}' of {dataset}: a job must give every row a partition"
+    return F.when(value.isNull(), F.raise_error(F.lit(message))).otherwise(value).alias(column)
 
 
 def _one_partition(partition_by: Sequence[str], clear: Mapping[str, list[str]]) -> bool:

@@ -12,7 +12,6 @@ matplotlib.use("Agg")  # no display on a cluster node or in CI
 
 from matplotlib.figure import Figure
 
-from emr_jobs.framework.png import png_bytes  # noqa: F401 (the job's import, until it writes with RunOutput)
 from emr_jobs.fraud.scoring import SCORE_UNITS
 from emr_jobs.fraud.settings import HIGH_RISK_SCORE
 

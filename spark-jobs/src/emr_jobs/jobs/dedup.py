@@ -31,9 +31,8 @@ from emr_jobs.dedup.selection import (
 from emr_jobs.dedup.spec import STRATEGIES, DedupSpec, column_list, tie_break_list
 from emr_jobs.framework.args import JobArgumentParser, add_input_arguments
 from emr_jobs.framework.exit_codes import ExitCode
-from emr_jobs.framework.intake import check_output_outside_input, check_rows, read_table
+from emr_jobs.framework.intake import REJECT_REASON_COLUMN, check_output_outside_input, check_rows, read_table
 from emr_jobs.framework.lifecycle import run_output_job
-from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 from emr_jobs.framework.run_output import RunOutput
 
 JOB_NAME = "dedup"

@@ -56,11 +56,10 @@ from emr_jobs.framework.args import (
 )
 from emr_jobs.framework.exit_codes import ExitCode, JobError
 from emr_jobs.framework.filesystem import join_uri, path_exists
-from emr_jobs.framework.intake import read_table
+from emr_jobs.framework.intake import REJECT_REASON_COLUMN, read_table
 from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
 from emr_jobs.framework.outputs import partition_values_pattern
-from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 from emr_jobs.framework.run_output import RunOutput
 
 JOB_NAME = "financial_data_processor"

@@ -9,7 +9,6 @@ import pandas as pd
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
-from emr_jobs.framework.png import png_bytes  # noqa: F401 (compare imports it from here until it writes with RunOutput)
 
 MAX_STATES = 8
 MISSING_MARKERS = {"missing_ours": ("x", "official only"), "missing_theirs": ("+", "ours only")}

@@ -14,6 +14,7 @@ from emr_jobs.framework.intake.records import (
     DUPLICATE,
     MALFORMED_RECORD,
     RAW_COLUMN,
+    REJECT_REASON_COLUMN,
     Check,
     check_rows,
     classify_records,
@@ -37,7 +38,6 @@ from emr_jobs.framework.intake.values import (
     timestamp_value,
     whole_value,
 )
-from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 
 __all__ = [
     "CONFLICTING_DUPLICATE",

@@ -125,14 +125,15 @@ def sniff(head: bytes) -> tuple[str, str]:
     return "csv", f"starts with '{printable(first)}'"
 
 
-def check_format(file: DataFile, head: bytes, input_format: str) -> None:
-    """JobError when the file's content is not `input_format` (an empty file is nothing and passes)."""
+def check_format(file: DataFile, head: bytes, input_format: str, option: str = "--input") -> None:
+    """JobError when the file's content is not `input_format` (an empty file is nothing and passes). The fix names
+    the input's own format flag: --input-format, --theirs-format, --ours-format."""
     if not head:
         return
     found, evidence = sniff(head)
     if found != input_format:
         raise JobError(
-            f"{file.name} is a {found} file ({evidence}), not {input_format}; remove it or use --input-format {found}"
+            f"{file.name} is a {found} file ({evidence}), not {input_format}; remove it or use {option}-format {found}"
         )
 
 

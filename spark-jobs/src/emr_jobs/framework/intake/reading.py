@@ -71,7 +71,7 @@ def declared_columns(spark: SparkSession, path: str, input_format: str, option: 
     timestamps). json lines declare none."""
     _check_input(spark, path, input_format, option)
     if input_format == "json":
-        raise JobError("--input-format json needs --columns (json lines declare no header)")
+        raise JobError(f"{option}-format json needs --columns (json lines declare no header)")
     if input_format == "parquet":
         files = _checked_parquet_files(spark, path, option)
         nanos = _nanosecond_columns(spark, files)
@@ -143,7 +143,7 @@ def _csv_files_by_header(
     groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for file in files:
         head = first_bytes(spark, file)
-        check_format(file, head, "csv")
+        check_format(file, head, "csv", option)
         line = first_line(spark, file, head)
         if line is not None and line.strip():
             groups[_parse_header(line, file, required, required_label)].append(file.path)
@@ -198,7 +198,7 @@ def _read_csv(
 
 def _read_json(spark: SparkSession, path: str, names: Sequence[str], option: str) -> DataFrame:
     for file in data_files(spark, path, option, _FILES_TO_PROBE):
-        check_format(file, first_bytes(spark, file), "json")
+        check_format(file, first_bytes(spark, file), "json", option)
     # Read as lines, then parsed: Spark's json reader would lose the text of a line it cannot parse (F18).
     lines = spark.read.text(path).where(~F.col("value").rlike(r"^\s*$"))
     schema = StructType(
@@ -232,7 +232,7 @@ def _checked_parquet_files(spark: SparkSession, path: str, option: str) -> list[
         head = head_bytes(spark, file.path, len(PARQUET_MAGIC))
         if head and head != PARQUET_MAGIC:
             head = first_bytes(spark, file)  # enough of it to say what it is
-        check_format(file, head, "parquet")
+        check_format(file, head, "parquet", option)
         if file.size > 0 and (file.size < 8 or tail_bytes(spark, file.path, file.size, 4) != PARQUET_MAGIC):
             raise JobError(f"{file.name} is a parquet file cut short (no PAR1 footer); remove it or write it again")
     return files

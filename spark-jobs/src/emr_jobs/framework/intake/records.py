@@ -25,9 +25,9 @@ from emr_jobs.framework.intake.values import (
     cleaned_whole,
     date_last,
 )
-from emr_jobs.framework.quarantine import REJECT_REASON_COLUMN
 
 RAW_COLUMN = "_raw"  # struct: the original text of every field
+REJECT_REASON_COLUMN = "reject_reason"  # why a rejected row was kept aside; null on a valid row
 MALFORMED_RECORD = "malformed_record"
 DUPLICATE = "duplicate"
 CONFLICTING_DUPLICATE = "conflicting_duplicate"

@@ -29,6 +29,10 @@ _INVISIBLE = r"[\p{Cc}\p{Cf}]"
 DECIMAL_GRAMMAR = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?\z"
 # At most 18 digits, so every accepted value fits a bigint; `21.0` is how pandas writes a whole double.
 WHOLE_GRAMMAR = r"^[+-]?[0-9]{1,18}([.]0+)?\z"
+# The exponent form of a whole number: Spark renders a whole double of 1e7 or more as `1.0E7`, so a pandas parquet
+# count of ten million arrives as that text. Accepted when the value is whole and below 1e18, like the digits form.
+WHOLE_EXPONENT_GRAMMAR = r"^[+-]?[0-9]+([.][0-9]+)?[eE][+]?[0-9]{1,2}\z"
+_WHOLE_LIMIT = 1e18
 DATE_GRAMMAR = r"^([0-9]{4})-([0-9]{2})-([0-9]{2})\z"
 TIMESTAMP_GRAMMAR = (
     r"^([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.]([0-9]{1,9}))?)?"
@@ -95,7 +99,8 @@ def decimal_value(column: Column) -> Column:
 
 
 def whole_value(column: Column) -> Column:
-    """A bigint from at most 18 digits, optionally signed, optionally `.0` (pandas' whole doubles), or null."""
+    """A bigint from at most 18 digits, optionally signed, optionally `.0` (pandas' whole doubles), or from a whole
+    exponent form below 1e18 (`1.0E7`, how Spark renders a whole double), or null."""
     return cleaned_whole(clean_text(column))
 
 
@@ -122,7 +127,9 @@ def cleaned_decimal(text: Column) -> Column:
 
 def cleaned_whole(text: Column) -> Column:
     digits = F.regexp_replace(text, r"[.]0+\z", "")
-    return F.when(text.rlike(WHOLE_GRAMMAR), digits).cast("bigint")
+    scaled = F.when(text.rlike(WHOLE_EXPONENT_GRAMMAR), text).cast("double")
+    scaled_whole = (scaled == F.floor(scaled)) & (F.abs(scaled) < _WHOLE_LIMIT)
+    return F.when(text.rlike(WHOLE_GRAMMAR), digits.cast("bigint")).when(scaled_whole, scaled.cast("bigint"))
 
 
 def cleaned_date(text: Column) -> Column:
