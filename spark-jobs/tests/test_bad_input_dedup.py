@@ -2,47 +2,24 @@
 --id-column values), D09a (pandas' nanosecond parquet timestamps), D10 (--output inside --input). Each runs the job's
 main() in-process and checks the exit code, the one error line, and the counts read back from the parquet outputs."""
 
-import contextlib
-import importlib.util
-import io
 import json
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-
-from emr_jobs.jobs import dedup
+from dedup_support import load_reference, read, run
 
 SPARK_JOBS = Path(__file__).resolve().parents[1]
 SAMPLE = SPARK_JOBS / "data" / "sample" / "dedup_events.csv"
-REFERENCE_PATH = SPARK_JOBS / "bench" / "dedup_reference.py"
 KEYS = ("customer_id", "region")
 # The sample run's arguments (emr_jobs.samples), without --input and --output.
 SAMPLE_ARGS = ("--keys", "customer_id,region", "--order-by", "updated_at", "--tie-break", "source",
                "--id-column", "event_id")  # fmt: skip
 
 
-def run(*args) -> tuple[int, str]:
-    stdout = io.StringIO()
-    with contextlib.redirect_stdout(stdout):
-        code = dedup.main([str(a) for a in args])
-    return code, stdout.getvalue()
-
-
-def read(output: Path, name: str) -> pd.DataFrame:
-    return pd.read_parquet(output / name)
-
-
 def error_lines(capsys) -> list[str]:
     return [line for line in capsys.readouterr().err.splitlines() if line.strip()]
-
-
-def _reference():
-    spec = importlib.util.spec_from_file_location("dedup_reference", REFERENCE_PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_D05_a_utf8_bom_before_the_header_is_stripped(spark, tmp_path, capsys):
@@ -50,7 +27,7 @@ def test_D05_a_utf8_bom_before_the_header_is_stripped(spark, tmp_path, capsys):
     (tmp_path / "bom.csv").write_bytes(b"\xef\xbb\xbf" + SAMPLE.read_bytes())
     code, _ = run("--input", tmp_path / "bom.csv", "--output", tmp_path / "out", *SAMPLE_ARGS)
     assert (code, error_lines(capsys)) == (0, [])
-    reference = _reference()
+    reference = load_reference()
     expected = reference.dedup(
         reference.load_csv(SAMPLE),
         reference.Options(KEYS, "updated_at", "latest_timestamp", (("source", False),), "event_id"),

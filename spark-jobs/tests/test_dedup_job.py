@@ -1,37 +1,13 @@
 """The dedup job end to end on generated data: planted winners, superseded pointers, rejects, conservation,
 determinism under shuffled input and partitioning, and agreement with the independent pandas reference."""
 
-import contextlib
-import importlib.util
-import io
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from dedup_support import load_reference, read, run
 
 from emr_jobs.dedup.datagen import JOB_ARGS, generate_events, write_events
-from emr_jobs.jobs import dedup
-
-REFERENCE_PATH = Path(__file__).resolve().parents[1] / "bench" / "dedup_reference.py"
-
-
-def _reference():
-    spec = importlib.util.spec_from_file_location("dedup_reference", REFERENCE_PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def run(*args) -> tuple[int, str]:
-    stdout = io.StringIO()
-    with contextlib.redirect_stdout(stdout):
-        code = dedup.main([str(a) for a in args])
-    return code, stdout.getvalue()
-
-
-def read(output: Path, name: str) -> pd.DataFrame:
-    return pd.read_parquet(output / name)
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +110,7 @@ EDGE_ROWS = [
     [("latest_timestamp", "tb:desc", "id"), ("first_seen", "tb", "id"), ("latest_timestamp", "tb", None)],
 )
 def test_agrees_with_the_pandas_reference_on_generated_and_edge_rows(tmp_path, strategy, tie_break, id_column):
-    reference = _reference()
+    reference = load_reference()
     generated = generate_events(400, seed=5, tie_fraction=0.4).rows.rename(
         columns={"event_id": "id", "customer_id": "k", "updated_at": "ts", "source": "tb", "amount": "v"}
     )[["id", "k", "ts", "tb", "v"]]

@@ -69,22 +69,5 @@ def write_bytes(spark: SparkSession, uri: str, data: bytes) -> None:
         stream.close()
 
 
-def first_line(spark: SparkSession, uri: str) -> str | None:
-    """The first line of a text file, decompressed by its extension (.gz, .bz2) as Spark's readers would."""
-    jvm = spark.sparkContext._jvm
-    filesystem, path = _filesystem_and_path(spark, uri)
-    stream = filesystem.open(path)
-    codec = jvm.org.apache.hadoop.io.compress.CompressionCodecFactory(
-        spark.sparkContext._jsc.hadoopConfiguration()
-    ).getCodec(path)
-    if codec is not None:
-        stream = codec.createInputStream(stream)
-    reader = jvm.java.io.BufferedReader(jvm.java.io.InputStreamReader(stream, "UTF-8"))
-    try:
-        return reader.readLine()
-    finally:
-        reader.close()
-
-
 def join_uri(base: str, *parts: str) -> str:
     return "/".join([base.rstrip("/"), *(part.strip("/") for part in parts)])

@@ -9,7 +9,6 @@ import pandas as pd
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
-
 MAX_STATES = 8
 MISSING_MARKERS = {"missing_ours": ("x", "official only"), "missing_theirs": ("+", "ours only")}
 
