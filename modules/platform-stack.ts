@@ -110,6 +110,7 @@ export class EmrPlatformStack extends TerraformStack {
       alarmTopicArn: this.monitoring.topic.arn,
       terminationProtected: String(config.terminationProtection),
       pipelines: Fn.jsonencode(Object.fromEntries(Object.entries(this.pipelines.pipelines).map(([n, p]) => [n, p.output]))),
+      serverless: "{}", // filled by modules/serverless (issue 18)
     });
 
     applyPlatformAspects(this, config);
