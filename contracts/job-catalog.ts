@@ -35,6 +35,9 @@ export interface CatalogJob {
   readonly summary: string;
   /** What exit code 2 means for this job (a gate or threshold), or null when it never exits 2. */
   readonly exit2: string | null;
+  /** Imports pandas/pyarrow or hands data to pandas (spark-jobs/src/emr_jobs/pandas_use.py): EMR Serverless's own
+   * image (Python 3.9, no pandas) cannot run it, only the jobs' image can. */
+  readonly needsPandas: boolean;
   readonly options: readonly JobOption[];
 }
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from emr_jobs.framework import args as arg_types
+from emr_jobs.pandas_use import needs_pandas
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,8 @@ def describe(entry: CatalogEntry) -> dict:
         "entrypoint": f"entrypoints/{entry.name}.py",
         "summary": entry.summary,
         "exit2": entry.exit_2,
+        # EMR Serverless's own image has no pandas: the CLI and pipelines refuse these jobs there without our image.
+        "needsPandas": needs_pandas(entry.module),
         "options": options,
     }
 
