@@ -29,7 +29,8 @@ Exit codes:
 Environment variables:
   TERRAFORM_BIN                     terraform or tofu binary (default: terraform, then tofu, on PATH)
   AWS_PROFILE, AWS_ACCESS_KEY_ID …  AWS credentials (the SDK's standard chain)
-  AWS_ENDPOINT_URL[_EMR|_S3|_STS|_SFN] send AWS calls to another endpoint (e.g. moto's server)
+  AWS_ENDPOINT_URL[_<SERVICE>]      send AWS calls to another endpoint (e.g. moto's server); SERVICE: EMR, S3, STS,
+                                    SFN, EMR_SERVERLESS, ECR
   EMR_LOCAL_ENDPOINT                the local environment's endpoint (default http://localhost:5000)
   CI                                plain progress lines instead of an updating status line`;
 
