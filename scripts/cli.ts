@@ -11,6 +11,7 @@ import { defineDestroy } from "./commands/destroy";
 import { defineInfo } from "./commands/info";
 import { definePipeline } from "./commands/pipeline";
 import { definePlan } from "./commands/plan";
+import { defineRuns } from "./commands/runs";
 import { defineLogs, defineSteps } from "./commands/steps";
 import { defineSubmit } from "./commands/submit";
 import { defineUpload } from "./commands/upload";
@@ -43,6 +44,7 @@ const COMMANDS: readonly ((run: CommandRunner) => Command)[] = [
   defineSubmit,
   defineSteps,
   defineLogs,
+  defineRuns,
   defineInfo,
   defineDestroy,
   defineBootstrap,
