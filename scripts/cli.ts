@@ -8,6 +8,7 @@ import { defineBootstrap } from "./commands/bootstrap";
 import { defineTest } from "./commands/cluster-test";
 import { defineDeploy } from "./commands/deploy";
 import { defineDestroy } from "./commands/destroy";
+import { defineImage } from "./commands/image";
 import { defineInfo } from "./commands/info";
 import { definePipeline } from "./commands/pipeline";
 import { definePlan } from "./commands/plan";
@@ -49,6 +50,7 @@ const COMMANDS: readonly ((run: CommandRunner) => Command)[] = [
   defineDestroy,
   defineBootstrap,
   definePipeline,
+  defineImage,
 ];
 
 export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Command {
