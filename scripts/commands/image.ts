@@ -5,11 +5,24 @@
  */
 import { GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
 import { Command } from "commander";
+import { SERVERLESS_DOCKERFILE } from "../../contracts/serverless-image";
 import { ENVIRONMENT_NAMES } from "../../environments";
 import type { CommandRunner } from "../lib/cli-args";
 import type { CommandContext } from "../lib/context";
 import { CliError } from "../lib/errors";
-import { alreadyPushed, buildArgv, contentTag, DOCKER_MISSING, dockerPlatform, ecrPassword, loginArgv, onPath, pushArgv, registryOf } from "../lib/jobs-image";
+import {
+  alreadyPushed,
+  buildArgv,
+  contentTag,
+  DOCKER_MISSING,
+  dockerPlatform,
+  ecrPassword,
+  type ImageBase,
+  loginArgv,
+  onPath,
+  pushArgv,
+  registryOf,
+} from "../lib/jobs-image";
 
 interface ImageOptions {
   tag?: string;
@@ -18,12 +31,20 @@ interface ImageOptions {
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /** The image reference to build, after the checks that need no docker daemon and no build. */
-async function target(ctx: CommandContext, options: ImageOptions): Promise<{ ref: string; tag: string; platform: string; repositoryUrl: string }> {
+interface ImageTarget {
+  ref: string;
+  tag: string;
+  base: ImageBase;
+  repositoryUrl: string;
+}
+
+async function target(ctx: CommandContext, options: ImageOptions): Promise<ImageTarget> {
   if (options.tag !== undefined && !TAG.test(options.tag)) throw new CliError(`--tag "${options.tag}" is not an image tag; fix: letters, digits, _ . - (up to 128), or leave it out for the content tag`);
   const output = await ctx.serverless();
   if (!onPath("docker", ctx.deps.env)) throw new CliError(DOCKER_MISSING);
-  const tag = options.tag ?? contentTag(ctx.deps.repoRoot);
-  return { ref: `${output.imageRepositoryUrl}:${tag}`, tag, platform: dockerPlatform(output.architecture), repositoryUrl: output.imageRepositoryUrl };
+  const base = { releaseLabel: output.releaseLabel, architecture: output.architecture };
+  const tag = options.tag ?? contentTag(ctx.deps.repoRoot, base);
+  return { ref: `${output.imageRepositoryUrl}:${tag}`, tag, base, repositoryUrl: output.imageRepositoryUrl };
 }
 
 async function docker(ctx: CommandContext, args: string[], input?: string): Promise<{ stderr: string; exitCode: number }> {
@@ -31,9 +52,9 @@ async function docker(ctx: CommandContext, args: string[], input?: string): Prom
   return { stderr: result.stderr, exitCode: result.exitCode };
 }
 
-async function build(ctx: CommandContext, image: { ref: string; platform: string }): Promise<void> {
-  ctx.out.line(`  docker build ${image.platform} → ${image.ref}`);
-  const { exitCode } = await docker(ctx, buildArgv(ctx.deps.repoRoot, image.platform, image.ref));
+async function build(ctx: CommandContext, image: ImageTarget): Promise<void> {
+  ctx.out.line(`  docker build ${dockerPlatform(image.base.architecture)} ${image.base.releaseLabel} → ${image.ref}`);
+  const { exitCode } = await docker(ctx, buildArgv(ctx.deps.repoRoot, image.base, image.ref));
   if (exitCode !== 0) throw new CliError(`docker build failed (exit ${exitCode}; its output is above); fix: the error it printed (is the docker daemon running?)`);
 }
 
@@ -73,9 +94,9 @@ export function defineImage(run: CommandRunner): Command {
       .command(name)
       .description(description)
       .argument("<env>", `environment: ${ENVIRONMENT_NAMES.join(", ")}`)
-      .option("--tag <tag>", "image tag (default: jobs-<hash of the Dockerfile and requirements.txt>; the repository's tags are immutable)")
+      .option("--tag <tag>", "image tag (default: jobs-<hash of the Dockerfile, requirements.txt, release and architecture>; the repository's tags are immutable)")
       .option("--terraform-bin <path>", "terraform or tofu binary, to read the stack's outputs (overrides TERRAFORM_BIN)");
-  sub("build", "docker build spark-jobs/serverless/Dockerfile for the application's architecture").action(run((ctx, options: ImageOptions) => imageBuildCommand(ctx, options)));
+  sub("build", `docker build ${SERVERLESS_DOCKERFILE} for the application's architecture and release`).action(run((ctx, options: ImageOptions) => imageBuildCommand(ctx, options)));
   sub("push", "build (cached), log docker in to the stack's ECR repository, push; prints the serverless.imageTag line").action(
     run((ctx, options: ImageOptions) => imagePushCommand(ctx, options)),
   );

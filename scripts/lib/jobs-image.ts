@@ -6,19 +6,25 @@
 import { createHash } from "node:crypto";
 import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { RELEASE_LABEL_BUILD_ARG, SERVERLESS_DOCKERFILE, SERVERLESS_IMAGE_CONTEXT } from "../../contracts/serverless-image";
 import { CliError } from "./errors";
 
-/** The image definition, relative to the repository root (written with the stack's ECR repository). */
-export const JOBS_IMAGE_DOCKERFILE = "spark-jobs/serverless/Dockerfile";
-/** The build context: the Dockerfile copies the jobs' requirements.txt from here. */
-export const JOBS_IMAGE_CONTEXT = "spark-jobs";
 /** What the image's content is: a change to either makes a new tag (the ECR repository's tags are immutable). */
-export const JOBS_IMAGE_INPUTS = [JOBS_IMAGE_DOCKERFILE, `${JOBS_IMAGE_CONTEXT}/requirements.txt`] as const;
+export const JOBS_IMAGE_INPUTS = [SERVERLESS_DOCKERFILE, `${SERVERLESS_IMAGE_CONTEXT}/requirements.txt`] as const;
 
 export const DOCKER_MISSING = "docker is not installed (image build needs it); fix: install Docker or run this on a machine that has it";
 
-/** `jobs-<16 hex>`: the sha256 of the Dockerfile and requirements, so the same content always gets the same tag. */
-export function contentTag(repoRoot: string): string {
+/** What the image is built from besides its files: the base image (release) and the platform (architecture). */
+export interface ImageBase {
+  releaseLabel: string;
+  architecture: "ARM64" | "X86_64";
+}
+
+/**
+ * `jobs-<16 hex>`: the sha256 of the Dockerfile, the requirements, the release and the architecture, so the same
+ * content always gets the same tag and an arm64 build never collides with an amd64 one in the immutable repository.
+ */
+export function contentTag(repoRoot: string, base: ImageBase): string {
   const hash = createHash("sha256");
   for (const rel of JOBS_IMAGE_INPUTS) {
     const file = path.join(repoRoot, rel);
@@ -26,6 +32,7 @@ export function contentTag(repoRoot: string): string {
     // The name too, so moving bytes between the two files changes the tag.
     hash.update(`${rel}\0`).update(readFileSync(file)).update("\0");
   }
+  hash.update(`${base.releaseLabel}\0${base.architecture}`);
   return `jobs-${hash.digest("hex").slice(0, 16)}`;
 }
 
@@ -35,8 +42,20 @@ export function dockerPlatform(architecture: "ARM64" | "X86_64"): string {
   return architecture === "ARM64" ? "linux/arm64" : "linux/amd64";
 }
 
-export function buildArgv(repoRoot: string, platform: string, imageRef: string): string[] {
-  return ["build", "--platform", platform, "--file", path.join(repoRoot, JOBS_IMAGE_DOCKERFILE), "--tag", imageRef, path.join(repoRoot, JOBS_IMAGE_CONTEXT)];
+/** The Dockerfile's base is EMR's image of the application's release (its RELEASE_LABEL build argument). */
+export function buildArgv(repoRoot: string, base: ImageBase, imageRef: string): string[] {
+  return [
+    "build",
+    "--platform",
+    dockerPlatform(base.architecture),
+    "--build-arg",
+    `${RELEASE_LABEL_BUILD_ARG}=${base.releaseLabel}`,
+    "--file",
+    path.join(repoRoot, SERVERLESS_DOCKERFILE),
+    "--tag",
+    imageRef,
+    path.join(repoRoot, SERVERLESS_IMAGE_CONTEXT),
+  ];
 }
 
 /** `docker login` reads the password from stdin (--password-stdin), never from argv. */

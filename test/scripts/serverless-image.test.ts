@@ -4,11 +4,13 @@ import type { ECRClient } from "@aws-sdk/client-ecr";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { ServerlessOutput } from "../../modules/serverless/target";
-import { contentTag, DOCKER_MISSING, ecrPassword, JOBS_IMAGE_DOCKERFILE } from "../../scripts/lib/jobs-image";
+import { SERVERLESS_DOCKERFILE as JOBS_IMAGE_DOCKERFILE } from "../../contracts/serverless-image";
+import { contentTag, DOCKER_MISSING, ecrPassword } from "../../scripts/lib/jobs-image";
 import { runCaptured, tempRepo } from "../support/cli-harness";
 import { outputJson, RecordingRunner, type RecordedCall } from "../support/recording-runner";
 
 const REPOSITORY = "123456789012.dkr.ecr.us-east-1.amazonaws.com/emr-platform-local-jobs";
+const ARM = { releaseLabel: "emr-7.12.0", architecture: "ARM64" } as const;
 
 function output(architecture: "ARM64" | "X86_64" = "ARM64"): ServerlessOutput {
   return {
@@ -56,10 +58,21 @@ describe("image build", () => {
     const run = await image(["image", "build", "local"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    const tag = contentTag(run.root);
+    const tag = contentTag(run.root, ARM);
     expect(tag).toMatch(/^jobs-[0-9a-f]{16}$/);
     expect(run.docker.map((c) => c.args)).toEqual([
-      ["build", "--platform", "linux/arm64", "--file", path.join(run.root, JOBS_IMAGE_DOCKERFILE), "--tag", `${REPOSITORY}:${tag}`, path.join(run.root, "spark-jobs")],
+      [
+        "build",
+        "--platform",
+        "linux/arm64",
+        "--build-arg",
+        "RELEASE_LABEL=emr-7.12.0",
+        "--file",
+        path.join(run.root, JOBS_IMAGE_DOCKERFILE),
+        "--tag",
+        `${REPOSITORY}:${tag}`,
+        path.join(run.root, "spark-jobs"),
+      ],
     ]);
   });
 
@@ -90,7 +103,7 @@ describe("image push", () => {
     const run = await image(["image", "push", "local"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    const tag = contentTag(run.root);
+    const tag = contentTag(run.root, ARM);
     const registry = REPOSITORY.split("/")[0];
     expect(run.docker.map((c) => c.args[0])).toEqual(["build", "login", "push"]);
     expect(run.docker[1].args).toEqual(["login", "--username", "AWS", "--password-stdin", registry]);
@@ -125,12 +138,14 @@ describe("image push", () => {
 });
 
 describe("content tag and token", () => {
-  it("changes when requirements.txt changes, and only then", () => {
+  it("changes with requirements.txt, the release and the architecture, and is stable otherwise", () => {
     const repo = imageRepo();
-    const before = contentTag(repo.root);
-    expect(contentTag(repo.root)).toBe(before);
+    const before = contentTag(repo.root, ARM);
+    expect(contentTag(repo.root, ARM)).toBe(before);
+    expect(contentTag(repo.root, { ...ARM, architecture: "X86_64" })).not.toBe(before);
+    expect(contentTag(repo.root, { ...ARM, releaseLabel: "emr-7.11.0" })).not.toBe(before);
     writeFileSync(path.join(repo.root, "spark-jobs", "requirements.txt"), "numpy==2.0.0\n");
-    expect(contentTag(repo.root)).not.toBe(before);
+    expect(contentTag(repo.root, ARM)).not.toBe(before);
   });
 
   it("decodes ECR's AWS:<password> token and refuses a malformed one", () => {
