@@ -12,9 +12,9 @@ import {
   StartJobRunCommand,
   type StartJobRunCommandInput,
 } from "@aws-sdk/client-emr-serverless";
-import { CliError, describeError, WaitTimeout } from "./errors";
-import { formatDuration, type Reporter } from "./output";
-import { pollUntil, type PollOptions } from "./poll";
+import { CliError } from "./errors";
+import { formatDuration } from "./output";
+import { type FollowOptions, followUntilEnded } from "./poll";
 import type { EmrServerlessApi } from "./serverless-application";
 import { parseS3Uri, type LogStream, type S3Location } from "./step-logs";
 
@@ -87,35 +87,19 @@ export function classifyJobRun(run: Pick<JobRun, "jobRunId" | "name" | "state" |
   return { kind: "failed", state, message: `job run ${run.jobRunId} (${run.name ?? "unnamed"}) is ${state}: ${run.stateDetails || "no details given"}` };
 }
 
-export interface JobRunWaitOptions extends Omit<PollOptions, "interruptMessage"> {
-  reporter: Reporter;
-  /** How to follow the run after Ctrl-C or a timeout (it keeps running). */
-  resumeHint: string;
-}
+export type JobRunWaitOptions = FollowOptions;
 
 /** Polls GetJobRun until the run ends, printing each state change with the time since submit; returns the final run. */
 export async function waitForJobRun(api: EmrServerlessApi, applicationId: string, jobRunId: string, options: JobRunWaitOptions): Promise<JobRun> {
-  const now = options.now ?? Date.now;
-  const started = now();
-  try {
-    return await pollUntil<JobRun>(
-      async (abortSignal) => {
-        const { jobRun } = await api.send(new GetJobRunCommand({ applicationId, jobRunId }), { abortSignal });
-        if (!jobRun) throw new CliError(`job run ${jobRunId} not found on ${applicationId}`);
-        const state = jobRun.state ?? "UNKNOWN";
-        options.reporter.status(state, `  job run ${jobRunId}: ${state} · ${formatDuration(now() - started)}`);
-        return classifyJobRun(jobRun).kind === "pending" ? { done: false } : { done: true, value: jobRun };
-      },
-      { ...options, interruptMessage: `interrupted while waiting for job run ${jobRunId}; it keeps running on ${applicationId}. ${options.resumeHint}` },
-      `job run ${jobRunId}`,
-    );
-  } catch (err) {
-    if (err instanceof WaitTimeout) throw new WaitTimeout(`${err.message}; it keeps running on ${applicationId}. ${options.resumeHint}`);
-    if (!(err instanceof CliError)) throw new CliError(`${describeError(err)}; the job run keeps running on ${applicationId}. ${options.resumeHint}`);
-    throw err;
-  } finally {
-    options.reporter.endStatus();
-  }
+  return followUntilEnded(
+    { noun: "job run", id: jobRunId, host: applicationId },
+    async (abortSignal) => {
+      const { jobRun } = await api.send(new GetJobRunCommand({ applicationId, jobRunId }), { abortSignal });
+      if (!jobRun) throw new CliError(`job run ${jobRunId} not found on ${applicationId}`);
+      return { state: jobRun.state ?? "UNKNOWN", ended: classifyJobRun(jobRun).kind !== "pending", value: jobRun };
+    },
+    options,
+  );
 }
 
 /** The newest `limit` runs (ListJobRuns pages newest first; sorted again so the order never depends on it). */
