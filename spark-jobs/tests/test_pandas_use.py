@@ -12,15 +12,16 @@ PROBE = "import sys, importlib; importlib.import_module(sys.argv[1]); print('pan
 
 
 @pytest.mark.parametrize("entry", catalog.JOBS, ids=lambda e: e.name)
-def test_needs_pandas_matches_what_the_job_imports(entry):
+def test_a_job_whose_import_loads_pandas_is_flagged(entry):
+    # One direction only: a job may also need pandas through toPandas() without importing it.
     loaded = subprocess.run([sys.executable, "-c", PROBE, entry.module], capture_output=True, text=True, check=True)
-    assert needs_pandas(entry.module) is (loaded.stdout.strip() == "True")
+    if loaded.stdout.strip() == "True":
+        assert needs_pandas(entry.module)
 
 
-def test_some_jobs_need_pandas_and_some_do_not():
+def test_the_jobs_that_need_pandas_today():
     flags = {entry.name: needs_pandas(entry.module) for entry in catalog.JOBS}
-    assert flags["compare"] is True
-    assert flags["aggregate"] is False
+    assert {name for name, needed in flags.items() if needed} == {"smoke_test", "financial_data_processor", "compare"}
 
 
 def test_a_module_outside_the_package_needs_nothing():
