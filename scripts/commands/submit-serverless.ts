@@ -24,9 +24,10 @@ export async function submitServerlessCommand(ctx: CommandContext, jobRequested:
   // Everything checkable without AWS first: a typo or a job the image cannot run must not cost an upload.
   const job = checkedJob(jobRequested, jobArgs);
   const output = await ctx.serverless();
-  if (job.needsPandas && output.imageUri === null) {
+  if (job.emrImageBlocker !== null && output.imageUri === null) {
+    const why = job.needsPandas ? "needs pandas" : "needs Python 3.10 or later";
     throw new CliError(
-      `${job.name} needs pandas, which EMR Serverless's own image (Python 3.9) lacks, and ${ctx.name}'s application runs no jobs' image yet; ` +
+      `${job.name} ${why}, which EMR Serverless's own image (Python 3.9, no pandas) lacks (${job.emrImageBlocker}), and ${ctx.name}'s application runs no jobs' image yet; ` +
         `fix: npm run emr -- image push ${ctx.name}, set serverless.imageTag in environments/${ctx.name}.ts and deploy (or submit it to the cluster without --serverless)`,
     );
   }

@@ -134,15 +134,17 @@ describe("submit --serverless", () => {
   it("fails if a job needs pandas and the application runs EMR's own image, before uploading anything", async () => {
     const run = await emr(["submit", "local", "compare", "--serverless", "--", "--ours", "s3://b/a/", "--theirs", "s3://b/b.csv", "--output", "s3://b/c/"], {}, stackOutputs(JSON.stringify(serverlessOutput({ imageUri: null }))));
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^error: compare needs pandas, which EMR Serverless's own image \(Python 3\.9\) lacks, .*fix: npm run emr -- image push local, set serverless.imageTag/);
+    expect(run.stderr).toMatch(
+      /^error: compare needs pandas, which EMR Serverless's own image \(Python 3\.9, no pandas\) lacks \(emr_jobs\.jobs\.compare imports pandas\), .*fix: npm run emr -- image push local, set serverless.imageTag/,
+    );
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
     expect(run.stdout).not.toContain("uploaded");
   });
 
-  it("runs a job without pandas on EMR's own image", async () => {
+  it("fails if a job's code needs a newer Python than EMR's own image has, naming the reason", async () => {
     const run = await emr(["submit", "local", ...QUALITY], {}, stackOutputs(JSON.stringify(serverlessOutput({ imageUri: null }))));
-    expect(run.stderr).toBe("");
-    expect(run.stdout).toContain("EMR's own image");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: data_quality needs Python 3\.10 or later, which EMR Serverless's own image \(Python 3\.9, no pandas\) lacks \(emr_jobs\.\S+ (has|line)/);
   });
 
   it("fails if the application is stopped and auto-start is off, naming both fixes", async () => {
