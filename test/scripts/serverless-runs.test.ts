@@ -16,7 +16,8 @@ import { gzipSync } from "node:zlib";
 import type { ServerlessOutput } from "../../modules/serverless/target";
 import { packageJobs } from "../../scripts/lib/job-bundle";
 import { runCaptured, tempRepo } from "../support/cli-harness";
-import { createBuckets } from "../support/emr-fixture";
+import { EMRClient } from "@aws-sdk/client-emr";
+import { createBuckets, createCluster } from "../support/emr-fixture";
 import { useMoto } from "../support/moto-server";
 import { outputJson, RecordingRunner } from "../support/recording-runner";
 
@@ -356,5 +357,15 @@ describe("info", () => {
     expect(run.stdout).toContain("    pre-warmed     driver 1 × 2 vCPU, 4 GB, 20 GB disk");
     expect(run.stdout).toContain("    image          EMR default image: Python 3.9, no pandas");
     expect(run.stderr).toMatch(/^error: no cluster found for local/);
+  });
+
+  it("--json carries the application beside the cluster", async () => {
+    const clusterId = await createCluster(new EMRClient({ region: "us-east-1" }), { environment: "local" });
+    const run = await emr(["info", "local", "--json"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const info = JSON.parse(run.stdout) as { cluster: { id: string }; serverless: Record<string, unknown> };
+    expect(info.cluster.id).toBe(clusterId);
+    expect(info.serverless).toMatchObject({ id: applicationId, state: "STARTED", releaseLabel: "emr-7.12.0", image: serverlessOutput().imageUri, logUri: LOG_URI });
   });
 });
