@@ -12,7 +12,12 @@ export async function runsCommand(ctx: CommandContext, options: { limit: number;
   const output = await ctx.serverless();
   // Confirms the id first, so a stale output reads "does not exist; deploy" rather than an empty table.
   await getApplication(ctx.clients.emrServerless, output, ctx.name);
-  const runs = await listRecentJobRuns(ctx.clients.emrServerless, output.applicationId, options);
+  const runs = await listRecentJobRuns(ctx.clients.emrServerless, output.applicationId, options).catch((err: Error) => {
+    // The application exists (just read): moto, the local environment's endpoint, answers ListJobRuns on an
+    // application without runs with ResourceNotFoundException (moto/emrserverless/models.py list_job_runs); AWS with [].
+    if (err.name === "ResourceNotFoundException") return [];
+    throw err;
+  });
   if (runs.length === 0) {
     ctx.out.line(`no ${options.state ? `${options.state} ` : ""}job runs on ${output.applicationId}`);
     return 0;

@@ -258,6 +258,13 @@ describe("runs", () => {
     expect(lines[1]).toMatch(/\s+SUCCESS\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+\d/);
   });
 
+  it("says so when the application has no job runs yet", async () => {
+    const run = await emr(["runs", "local"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`no job runs on ${applicationId}\n`);
+  });
+
   it("--limit and --state filter the list", async () => {
     await startRun("a");
     await startRun("b");
