@@ -35,6 +35,11 @@ export interface CatalogJob {
   readonly summary: string;
   /** What exit code 2 means for this job (a gate or threshold), or null when it never exits 2. */
   readonly exit2: string | null;
+  /** Imports pandas/pyarrow or hands data to pandas (spark-jobs/src/emr_jobs/runtime_needs.py). */
+  readonly needsPandas: boolean;
+  /** Why EMR Serverless's own image (Python 3.9, no pandas) cannot run the job (pandas, or code Python 3.9 rejects),
+   * or null when it can; such a job runs on EMR Serverless only with the jobs' image (serverless.imageTag). */
+  readonly emrImageBlocker: string | null;
   readonly options: readonly JobOption[];
 }
 

@@ -28,6 +28,11 @@ export const STACK_OUTPUTS = {
    * `{}` when the environment runs no pipeline. Read by `npm run emr -- pipeline …` (scripts/lib/pipeline-outputs.ts).
    */
   pipelines: "pipelines",
+  /**
+   * JSON-encoded ServerlessOutput (modules/serverless/target.ts) when the environment enables EMR Serverless, else
+   * `{}`. Read by `npm run emr -- submit --serverless`, `runs`, `logs`, `info` and `image`.
+   */
+  serverless: "serverless",
 } as const;
 
 export type StackOutputKey = keyof typeof STACK_OUTPUTS;
@@ -44,6 +49,8 @@ export const PREFIXES = {
   emrLogs: "emr/",
   accessLogs: "s3-access/",
   flowLogs: "vpc-flow-logs/",
+  /** EMR Serverless job runs' driver and executor logs (logs bucket; the application's S3 monitoring configuration). */
+  serverlessLogs: "emr-serverless/",
 } as const;
 
 /**

@@ -8,9 +8,11 @@ import { defineBootstrap } from "./commands/bootstrap";
 import { defineTest } from "./commands/cluster-test";
 import { defineDeploy } from "./commands/deploy";
 import { defineDestroy } from "./commands/destroy";
+import { defineImage } from "./commands/image";
 import { defineInfo } from "./commands/info";
 import { definePipeline } from "./commands/pipeline";
 import { definePlan } from "./commands/plan";
+import { defineRuns } from "./commands/runs";
 import { defineLogs, defineSteps } from "./commands/steps";
 import { defineSubmit } from "./commands/submit";
 import { defineUpload } from "./commands/upload";
@@ -29,7 +31,8 @@ Exit codes:
 Environment variables:
   TERRAFORM_BIN                     terraform or tofu binary (default: terraform, then tofu, on PATH)
   AWS_PROFILE, AWS_ACCESS_KEY_ID …  AWS credentials (the SDK's standard chain)
-  AWS_ENDPOINT_URL[_EMR|_S3|_STS|_SFN] send AWS calls to another endpoint (e.g. moto's server)
+  AWS_ENDPOINT_URL[_<SERVICE>]      send AWS calls to another endpoint (e.g. moto's server); SERVICE: EMR, S3, STS,
+                                    SFN, EMR_SERVERLESS, ECR
   EMR_LOCAL_ENDPOINT                the local environment's endpoint (default http://localhost:5000)
   CI                                plain progress lines instead of an updating status line`;
 
@@ -42,10 +45,12 @@ const COMMANDS: readonly ((run: CommandRunner) => Command)[] = [
   defineSubmit,
   defineSteps,
   defineLogs,
+  defineRuns,
   defineInfo,
   defineDestroy,
   defineBootstrap,
   definePipeline,
+  defineImage,
 ];
 
 export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Command {

@@ -17,6 +17,7 @@ import type { Pipeline } from "../../environments";
 import { ConfigError } from "../../environments/errors";
 import type { AccountContext } from "../core/account-context";
 import type { ClusterReferences } from "../emr-cluster/cluster-spec";
+import type { ServerlessTarget } from "../serverless/target";
 import { artifactObjects, type Definition } from "./asl-builder";
 import { alarm, PipelineStateMachine, SCHEDULE_GROUP, type PipelineBuckets, type PipelineOutput, type PipelinesConfig } from "./pipeline-state-machine";
 
@@ -42,6 +43,8 @@ export interface PlatformPipelinesProps {
   readonly kmsKeyArn: string;
   readonly topicArn: string;
   readonly topicAccess: TopicAccess;
+  /** The environment's EMR Serverless application, when enabled: where serverless pipeline steps run. */
+  readonly serverless?: ServerlessTarget;
   /** Where `spark-jobs/` is. @default the repository this file is in */
   readonly projectRoot?: string;
 }

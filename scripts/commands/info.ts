@@ -23,7 +23,9 @@ import { PREFIXES } from "../../contracts/stack-outputs";
 import { type CommandRunner, envCommand } from "../lib/cli-args";
 import { describeCluster, type EmrApi, stateReason } from "../lib/cluster";
 import type { CommandContext } from "../lib/context";
+import { CliError } from "../lib/errors";
 import { table } from "../lib/output";
+import { type ApplicationInfo, applicationInfo, getApplication, renderApplicationInfo } from "../lib/serverless-application";
 import type { PartialOutputs } from "../lib/stack-outputs";
 
 export const WEB_UIS = [
@@ -349,15 +351,45 @@ export async function gatherInfo(ctx: CommandContext): Promise<ClusterInfo> {
   return fetchClusterInfo(ctx.clients.emr, ctx.config, clusterId, outputs, via, cluster);
 }
 
+type ServerlessInfo = ApplicationInfo | { unavailable: string };
+
+/**
+ * The EMR Serverless application's facts when the environment enables it (or its outputs name one). An application
+ * the outputs cannot name yet (not deployed since it was enabled) is a note, not a failure of `info`.
+ */
+async function gatherServerlessInfo(ctx: CommandContext): Promise<ServerlessInfo | undefined> {
+  const { outputs } = await ctx.outputs();
+  const named = outputs.serverless !== undefined && outputs.serverless.trim() !== "{}";
+  if (!ctx.config.serverless.enabled && !named) return undefined;
+  try {
+    const output = await ctx.serverless();
+    return applicationInfo(await getApplication(ctx.clients.emrServerless, output, ctx.name), output);
+  } catch (err) {
+    if (err instanceof CliError) return { unavailable: err.message };
+    throw err;
+  }
+}
+
+function renderServerlessInfo(info: ServerlessInfo): string[] {
+  return "unavailable" in info ? [`  EMR Serverless   (unknown: ${info.unavailable})`] : renderApplicationInfo(info);
+}
+
 export async function infoCommand(ctx: CommandContext, options: { json?: boolean }): Promise<number> {
-  const info = await gatherInfo(ctx);
-  if (options.json) ctx.deps.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
-  else for (const line of renderClusterInfo(info)) ctx.out.line(line);
+  const [cluster, serverless] = await Promise.allSettled([gatherInfo(ctx), gatherServerlessInfo(ctx)]);
+  if (serverless.status === "rejected") throw serverless.reason;
+  if (cluster.status === "rejected") {
+    // No cluster (a transient environment between runs): the application's facts still help; the exit code stays 1.
+    if (serverless.value && !options.json) for (const line of renderServerlessInfo(serverless.value)) ctx.out.line(line);
+    throw cluster.reason;
+  }
+  const info = cluster.value;
+  if (options.json) ctx.deps.stdout.write(`${JSON.stringify(serverless.value ? { ...info, serverless: serverless.value } : info, null, 2)}\n`);
+  else for (const line of [...renderClusterInfo(info), ...(serverless.value ? renderServerlessInfo(serverless.value) : [])]) ctx.out.line(line);
   return 0;
 }
 
 export function defineInfo(run: CommandRunner): Command {
-  return envCommand("info", "cluster, nodes, scaling, storage locations, SSH tunnels to the web UIs, console URL")
+  return envCommand("info", "cluster, nodes, scaling, storage locations, SSH tunnels to the web UIs, console URL; the EMR Serverless application when enabled")
     .option("--json", "machine-readable output")
     .action(run((ctx, options: { json?: boolean }) => infoCommand(ctx, options)));
 }

@@ -8,8 +8,9 @@ import { CliError } from "../lib/errors";
 import { failureLogLocation, stepLogLocation, tail, waitForLog } from "../lib/step-logs";
 import { checkedJob, jobChoices } from "../lib/job-arguments";
 import { ACTIONS_ON_FAILURE, addStep, classifyStep, sparkSubmitStep, waitForStep } from "../lib/steps";
+import { submitServerlessCommand } from "./submit-serverless";
 import type { UploadedBundle } from "./upload";
-import { uploadJobs } from "./upload";
+import { jobArtifactUris, uploadJobs } from "./upload";
 
 export interface SubmitOptions {
   actionOnFailure: ActionOnFailure;
@@ -40,12 +41,9 @@ export async function submitStep(
   jobArgs: readonly string[],
   options: { actionOnFailure: ActionOnFailure; name: string },
 ): Promise<SubmittedStep> {
-  const entry = uploaded.bundle.entrypoints[job];
-  if (!entry) throw new CliError(`the job catalogue names ${job}, but ${ctx.jobsDir} has no entrypoints/${job}.py; fix: add it, or regenerate the catalogue (npm run jobs:catalog)`);
   const step = sparkSubmitStep({
     name: options.name,
-    entryUri: `s3://${uploaded.bucket}/${entry.key}`,
-    pyFilesUri: `s3://${uploaded.bucket}/${uploaded.bundle.pyFiles.key}`,
+    ...jobArtifactUris(ctx, uploaded, job),
     jobArgs,
     actionOnFailure: options.actionOnFailure,
   });
@@ -108,17 +106,20 @@ export async function submitCommand(ctx: CommandContext, jobRequested: string, j
 }
 
 export function defineSubmit(run: CommandRunner): Command {
-  return withBucketOptions(envCommand("submit", "add a spark-submit step for <job> (arguments after --); --wait follows it"))
+  return withBucketOptions(envCommand("submit", "add a spark-submit step for <job> (arguments after --), or with --serverless start an EMR Serverless job run; --wait follows it"))
     .argument("<job>", `job: ${jobChoices()}`)
     .argument("[jobArgs...]", "arguments for the job, after --")
-    .addOption(new Option("--action-on-failure <action>", "what EMR does when the step fails").choices(ACTIONS_ON_FAILURE).default("CONTINUE"))
-    .option("--wait", "wait for the step to finish (exit 1 if it fails)")
-    .option("--name <name>", "step name (default: <job> <run id>)")
+    .option("--serverless", "start a job run on the environment's EMR Serverless application instead of a step on the cluster")
+    .addOption(new Option("--action-on-failure <action>", "what EMR does when the step fails (cluster only)").choices(ACTIONS_ON_FAILURE).default("CONTINUE"))
+    .option("--wait", "wait for the step or job run to finish (exit 1 if it fails or is cancelled)")
+    .option("--name <name>", "step or job run name (default: <job> <run id>)")
     .option("--logs-bucket <name>", "logs bucket, when the cluster has no log URI")
     .option("--timeout <minutes>", "minutes to wait with --wait", positiveNumber, 60)
     .action(
-      run((ctx, job: string, jobArgs: string[], options: { actionOnFailure: ActionOnFailure; wait?: boolean; name?: string; timeout: number }) =>
-        submitCommand(ctx, job, jobArgs, { actionOnFailure: options.actionOnFailure, wait: options.wait, name: options.name, timeoutMinutes: options.timeout }),
+      run((ctx, job: string, jobArgs: string[], options: { serverless?: boolean; actionOnFailure: ActionOnFailure; wait?: boolean; name?: string; timeout: number }) =>
+        options.serverless
+          ? submitServerlessCommand(ctx, job, jobArgs, { wait: options.wait, name: options.name, timeoutMinutes: options.timeout })
+          : submitCommand(ctx, job, jobArgs, { actionOnFailure: options.actionOnFailure, wait: options.wait, name: options.name, timeoutMinutes: options.timeout }),
       ),
     );
 }

@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import { type CommandRunner, envCommand, intAtLeast, positiveInt, withBucketOptions } from "../lib/cli-args";
 import type { CommandContext } from "../lib/context";
+import { CliError } from "../lib/errors";
 import { uploadArtifacts, type UploadSummary } from "../lib/artifacts";
 import type { CodeManifest } from "../../contracts/step-functions";
 import { codeManifest, writeCodeManifest } from "../lib/code-manifest";
@@ -55,6 +56,13 @@ export async function uploadJobs(ctx: CommandContext, options: UploadOptions = {
     ctx.out.line(`  scheduled pipeline runs now use this code: ${await writeCodeManifest(ctx.clients.s3, bucket, code, outputs.kmsKeyArn)}`);
   }
   return { bundle, bucket, summary, code };
+}
+
+/** The uploaded entry script and `--py-files` zip of `job`: what a cluster step and a serverless job run both get. */
+export function jobArtifactUris(ctx: CommandContext, uploaded: UploadedBundle, job: string): { entryUri: string; pyFilesUri: string } {
+  const entry = uploaded.bundle.entrypoints[job];
+  if (!entry) throw new CliError(`the job catalogue names ${job}, but ${ctx.jobsDir} has no entrypoints/${job}.py; fix: add it, or regenerate the catalogue (npm run jobs:catalog)`);
+  return { entryUri: `s3://${uploaded.bucket}/${entry.key}`, pyFilesUri: `s3://${uploaded.bucket}/${uploaded.bundle.pyFiles.key}` };
 }
 
 export async function uploadCommand(ctx: CommandContext, options: UploadOptions): Promise<number> {

@@ -3,7 +3,9 @@
  * the shared config file) and fall back to the environment's `endpoint` (only `local` has one), so the same code
  * talks to AWS or to moto's server on loopback.
  */
+import { ECRClient } from "@aws-sdk/client-ecr";
 import { EMRClient } from "@aws-sdk/client-emr";
+import { EMRServerlessClient } from "@aws-sdk/client-emr-serverless";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -15,10 +17,14 @@ export interface AwsClients {
   sts: STSClient;
   /** Step Functions: the pipelines' state machines. */
   sfn: SFNClient;
+  /** EMR Serverless: the application and its job runs (`submit --serverless`, `runs`, `logs`, `info`). */
+  emrServerless: EMRServerlessClient;
+  /** ECR: the registry login `image push` needs. */
+  ecr: ECRClient;
 }
 
 /** The SDK's service ids, as used in AWS_ENDPOINT_URL_<ID>. */
-const SERVICE_IDS = { emr: "EMR", s3: "S3", sts: "STS", sfn: "SFN" } as const;
+const SERVICE_IDS = { emr: "EMR", s3: "S3", sts: "STS", sfn: "SFN", emrServerless: "EMR_SERVERLESS", ecr: "ECR" } as const;
 type Service = keyof typeof SERVICE_IDS;
 
 /** The endpoint the SDK will pick up from the environment for `service`, if any (mirrors its precedence). */
@@ -42,7 +48,7 @@ export function clientSettings(config: EnvironmentConfig, service: Service, env:
 }
 
 /** Names for people, in messages. */
-const SERVICE_LABELS: Record<Service, string> = { emr: "EMR", s3: "S3", sts: "STS", sfn: "Step Functions" };
+const SERVICE_LABELS: Record<Service, string> = { emr: "EMR", s3: "S3", sts: "STS", sfn: "Step Functions", emrServerless: "EMR Serverless", ecr: "ECR" };
 
 /** Which endpoint a client talks to and which setting chose it: what an unreachable-endpoint message must name. */
 export interface EndpointOrigin {
@@ -118,5 +124,7 @@ export function createAwsClients(config: EnvironmentConfig, env: NodeJS.ProcessE
     s3: annotated(new S3Client({ ...common, ...settings("s3"), forcePathStyle: clientSettings(config, "s3", env).forcePathStyle }), "s3"),
     sts: annotated(new STSClient({ ...common, ...settings("sts") }), "sts"),
     sfn: annotated(new SFNClient({ ...common, ...settings("sfn") }), "sfn"),
+    emrServerless: annotated(new EMRServerlessClient({ ...common, ...settings("emrServerless") }), "emrServerless"),
+    ecr: annotated(new ECRClient({ ...common, ...settings("ecr") }), "ecr"),
   };
 }

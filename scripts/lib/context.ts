@@ -13,6 +13,8 @@ import { CliError } from "./errors";
 import { Reporter, type TextSink } from "./output";
 import type { PollOptions } from "./poll";
 import type { ProcessRunner } from "./process-runner";
+import type { ServerlessOutput } from "../../modules/serverless/target";
+import { serverlessFromOutputs } from "./serverless-outputs";
 import { type OutputsResult, readStackOutputs } from "./stack-outputs";
 import { resolveTerraformBinary, Terraform } from "./terraform";
 
@@ -82,9 +84,8 @@ export class CommandContext {
   get clients(): AwsClients {
     if (!this.awsClients) {
       const injected = this.deps.clients ?? {};
-      const needed = !injected.emr || !injected.s3 || !injected.sts || !injected.sfn;
-      const created = needed ? createAwsClients(this.config, this.deps.env, this.deps.timing.requestTimeoutMs) : undefined;
-      this.awsClients = { emr: injected.emr ?? created!.emr, s3: injected.s3 ?? created!.s3, sts: injected.sts ?? created!.sts, sfn: injected.sfn ?? created!.sfn };
+      const created = createAwsClients(this.config, this.deps.env, this.deps.timing.requestTimeoutMs);
+      this.awsClients = { ...created, ...injected };
     }
     return this.awsClients;
   }
@@ -141,6 +142,12 @@ export class CommandContext {
       );
     }
     return { clusterId, via: "--cluster-id", cluster };
+  }
+
+  /** The environment's EMR Serverless application from the `serverless` output; one line when it is not enabled. */
+  async serverless(): Promise<ServerlessOutput> {
+    const { outputs, unavailable } = await this.outputs();
+    return serverlessFromOutputs(this.name, this.config.serverless.enabled, outputs, unavailable);
   }
 
   /** A bucket from --<kind>-bucket or the outputs; never guessed. */

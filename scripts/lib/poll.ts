@@ -3,7 +3,8 @@
  * can hang forever: the deadline and Ctrl-C also cut a probe whose AWS call is still in flight.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { Interrupted, WaitTimeout } from "./errors";
+import { CliError, describeError, Interrupted, WaitTimeout } from "./errors";
+import { formatDuration, type Reporter } from "./output";
 
 export interface PollOptions {
   timeoutMs: number;
@@ -80,4 +81,51 @@ function throwIfAborted(options: PollOptions): void {
 
 function interrupted(options: PollOptions): Interrupted {
   return new Interrupted(options.interruptMessage ?? "interrupted; nothing was changed or rolled back");
+}
+
+/** A step or job run being followed: what it is called in messages, and where it keeps running after we stop waiting. */
+export interface FollowedWork {
+  /** "step", "job run" */
+  noun: string;
+  id: string;
+  /** The cluster or application it runs on. */
+  host: string;
+}
+
+export interface FollowOptions extends Omit<PollOptions, "interruptMessage"> {
+  reporter: Reporter;
+  /** How to follow it after Ctrl-C, a timeout or a lost connection (it keeps running). */
+  resumeHint: string;
+}
+
+/**
+ * Polls `read` until the work ends, showing "<noun> <id>: <state> · <elapsed>" on each state change. Ctrl-C, the
+ * deadline and an AWS error end the wait, not the work: each says where it keeps running and how to follow it.
+ */
+export async function followUntilEnded<T>(
+  work: FollowedWork,
+  read: (signal: AbortSignal) => Promise<{ state: string; ended: boolean; value: T }>,
+  options: FollowOptions,
+): Promise<T> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const { noun, id, host } = work;
+  try {
+    return await pollUntil<T>(
+      async (abortSignal) => {
+        const { state, ended, value } = await read(abortSignal);
+        options.reporter.status(state, `  ${noun} ${id}: ${state} · ${formatDuration(now() - started)}`);
+        return ended ? { done: true, value } : { done: false };
+      },
+      { ...options, interruptMessage: `interrupted while waiting for ${noun} ${id}; it keeps running on ${host}. ${options.resumeHint}` },
+      `${noun} ${id}`,
+    );
+  } catch (err) {
+    if (err instanceof WaitTimeout) throw new WaitTimeout(`${err.message}; it keeps running on ${host}. ${options.resumeHint}`);
+    // A lost connection or an AWS error ends the wait, not the work: keep the way back to it.
+    if (!(err instanceof CliError)) throw new CliError(`${describeError(err)}; the ${noun} keeps running on ${host}. ${options.resumeHint}`);
+    throw err;
+  } finally {
+    options.reporter.endStatus();
+  }
 }

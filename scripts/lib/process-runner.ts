@@ -10,6 +10,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Echo the child's output to the operator while capturing it. @default false */
   stream?: boolean;
+  /** Written to the child's stdin (a secret such as a registry password never goes in argv, which `ps` shows). */
+  input?: string;
 }
 
 export interface RunResult {
@@ -43,7 +45,7 @@ export class ExecaRunner implements ProcessRunner {
       cwd: options.cwd,
       env: options.env,
       extendEnv: true,
-      stdin: "ignore",
+      ...(options.input !== undefined ? { input: options.input } : { stdin: "ignore" as const }),
       stdout: output,
       stderr: output,
       reject: false,

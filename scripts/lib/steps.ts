@@ -12,9 +12,9 @@ import {
   type StepSummary,
 } from "@aws-sdk/client-emr";
 import type { EmrApi } from "./cluster";
-import { CliError, describeError, WaitTimeout } from "./errors";
-import { formatDuration, type Reporter } from "./output";
-import { pollUntil, type PollOptions } from "./poll";
+import { CliError } from "./errors";
+import { formatDuration } from "./output";
+import { type FollowOptions, followUntilEnded } from "./poll";
 
 export const ACTIONS_ON_FAILURE = ["CONTINUE", "CANCEL_AND_WAIT", "TERMINATE_CLUSTER"] as const satisfies readonly ActionOnFailure[];
 
@@ -56,35 +56,19 @@ export function classifyStep(step: Step): StepVerdict {
   return { kind: "failed", message: `step ${step.Id} (${step.Name}) is ${state}: ${reason}` };
 }
 
-export interface StepWaitOptions extends Omit<PollOptions, "interruptMessage"> {
-  reporter: Reporter;
-  resumeHint: string;
-}
+export type StepWaitOptions = FollowOptions;
 
 /** Polls DescribeStep until the step ends; returns the final step whatever its state. */
 export async function waitForStep(emr: EmrApi, clusterId: string, stepId: string, options: StepWaitOptions): Promise<Step> {
-  const now = options.now ?? Date.now;
-  const started = now();
-  try {
-    return await pollUntil<Step>(
-      async (abortSignal) => {
-        const { Step: step } = await emr.send(new DescribeStepCommand({ ClusterId: clusterId, StepId: stepId }), { abortSignal });
-        if (!step) throw new CliError(`step ${stepId} not found on ${clusterId}`);
-        const state = step.Status?.State ?? "UNKNOWN";
-        options.reporter.status(state, `  step ${stepId}: ${state} · ${formatDuration(now() - started)}`);
-        return classifyStep(step).kind === "pending" ? { done: false } : { done: true, value: step };
-      },
-      { ...options, interruptMessage: `interrupted while waiting for step ${stepId}; it keeps running on ${clusterId}. ${options.resumeHint}` },
-      `step ${stepId}`,
-    );
-  } catch (err) {
-    if (err instanceof WaitTimeout) throw new WaitTimeout(`${err.message}; it keeps running on ${clusterId}. ${options.resumeHint}`);
-    // A lost connection or an AWS error ends the wait, not the step: keep the way back to it.
-    if (!(err instanceof CliError)) throw new CliError(`${describeError(err)}; the step keeps running on ${clusterId}. ${options.resumeHint}`);
-    throw err;
-  } finally {
-    options.reporter.endStatus();
-  }
+  return followUntilEnded(
+    { noun: "step", id: stepId, host: clusterId },
+    async (abortSignal) => {
+      const { Step: step } = await emr.send(new DescribeStepCommand({ ClusterId: clusterId, StepId: stepId }), { abortSignal });
+      if (!step) throw new CliError(`step ${stepId} not found on ${clusterId}`);
+      return { state: step.Status?.State ?? "UNKNOWN", ended: classifyStep(step).kind !== "pending", value: step };
+    },
+    options,
+  );
 }
 
 export async function listRecentSteps(emr: EmrApi, clusterId: string, limit: number): Promise<StepSummary[]> {

@@ -6,7 +6,7 @@ import { runCaptured, tempRepo } from "../support/cli-harness";
 import { REPO_ROOT } from "../support/moto-server";
 
 const exec = promisify(execFile);
-const COMMANDS = ["deploy", "plan", "upload", "test", "submit", "steps", "logs", "info", "destroy", "bootstrap"];
+const COMMANDS = ["deploy", "plan", "upload", "test", "submit", "steps", "logs", "runs", "info", "destroy", "bootstrap"];
 
 describe("help", () => {
   it("lists every command and documents the exit codes", async () => {
@@ -21,10 +21,11 @@ describe("help", () => {
   it.each([
     ["deploy", ["--plan-only", "--skip-test", "--job <job>", "--timeout <minutes>", "--step-timeout <minutes>", "--terraform-bin <path>", "--cluster-id <id>"]],
     ["upload", ["--artifacts-bucket <name>", "--concurrency <n>", "--part-size <MiB>", "--jobs-dir <dir>"]],
-    ["submit", ["<env> <job> [jobArgs...]", "--action-on-failure <action>", "--wait"]],
+    ["submit", ["<env> <job> [jobArgs...]", "--action-on-failure <action>", "--wait", "--serverless"]],
+    ["runs", ["<env>", "--limit <n>", "--state <state>", "FAILED"]],
     ["info", ["--json", "--cluster-id <id>"]],
     ["destroy", ["--yes", "--force"]],
-    ["logs", ["<step-id>", "--stream <stream>", "--tail <lines>"]],
+    ["logs", ["<id>", "job run id", "--stream <stream>", "--tail <lines>"]],
   ])("%s --help shows its arguments and options", async (command, expected) => {
     const run = await runCaptured([command, "--help"], tempRepo().root);
     expect(run.code).toBe(0);

@@ -274,6 +274,8 @@ describe("steps and logs", () => {
   it("fails if the step id is malformed", async () => {
     const run = await runCaptured(["logs", "local", "step-1"], tempRepo().root);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('error: "step-1" is not a step id; fix: use an id like s-1A2B3C4D5E6F from npm run emr -- steps local\n');
+    expect(run.stderr).toBe(
+      'error: "step-1" is neither a step id (like s-1A2B3C4D5E6F) nor an EMR Serverless job run id (like 00fabcdefghij012); fix: copy one from npm run emr -- steps local or npm run emr -- runs local\n',
+    );
   });
 });

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from emr_jobs.framework import args as arg_types
+from emr_jobs.runtime_needs import emr_image_blocker, needs_pandas
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,9 @@ def describe(entry: CatalogEntry) -> dict:
         "entrypoint": f"entrypoints/{entry.name}.py",
         "summary": entry.summary,
         "exit2": entry.exit_2,
+        # EMR Serverless's own image (Python 3.9, no pandas): the CLI and pipelines refuse what it cannot run.
+        "needsPandas": needs_pandas(entry.module),
+        "emrImageBlocker": emr_image_blocker(entry.module),
         "options": options,
     }
 
