@@ -49,6 +49,7 @@ export const PREFIXES = {
   emrLogs: "emr/",
   accessLogs: "s3-access/",
   flowLogs: "vpc-flow-logs/",
+  serverlessLogs: "emr-serverless/",
 } as const;
 
 /**

@@ -17,6 +17,7 @@ import type { Pipeline } from "../../environments";
 import { ConfigError } from "../../environments/errors";
 import type { AccountContext } from "../core/account-context";
 import type { ClusterReferences } from "../emr-cluster/cluster-spec";
+import type { ServerlessTarget } from "../serverless/target";
 import { artifactObjects, type Definition } from "./asl-builder";
 import { alarm, PipelineStateMachine, SCHEDULE_GROUP, type PipelineBuckets, type PipelineOutput, type PipelinesConfig } from "./pipeline-state-machine";
 
@@ -42,6 +43,8 @@ export interface PlatformPipelinesProps {
   readonly kmsKeyArn: string;
   readonly topicArn: string;
   readonly topicAccess: TopicAccess;
+  /** The environment's EMR Serverless application, when it enables one. @default none: no pipeline may run on serverless */
+  readonly serverless?: ServerlessTarget;
   /** Where `spark-jobs/` is. @default the repository this file is in */
   readonly projectRoot?: string;
 }
@@ -114,6 +117,7 @@ export class PlatformPipelines extends Construct {
         buckets: props.buckets,
         kmsKeyArn: props.kmsKeyArn,
         topicArn: props.topicArn,
+        serverless: props.serverless,
       });
     }
     this.machines = machines;
