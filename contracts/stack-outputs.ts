@@ -49,6 +49,7 @@ export const PREFIXES = {
   emrLogs: "emr/",
   accessLogs: "s3-access/",
   flowLogs: "vpc-flow-logs/",
+  /** EMR Serverless job runs' driver and executor logs (logs bucket; the application's S3 monitoring configuration). */
   serverlessLogs: "emr-serverless/",
 } as const;
 

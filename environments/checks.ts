@@ -33,7 +33,8 @@ export interface DraftConfig {
   readonly [key: string]: unknown;
 }
 
-export type CheckArea = "scaling" | "instances" | "fleets" | "pipelines" | "release" | "network" | "access" | "tls" | "names" | "endpoint" | "prod";
+export type CheckArea =
+  | "scaling" | "instances" | "fleets" | "pipelines" | "release" | "serverless" | "network" | "access" | "tls" | "names" | "endpoint" | "prod";
 
 export interface ConfigCheck {
   readonly name: string;
@@ -521,6 +522,94 @@ const releaseChecks: ConfigCheck[] = [
   },
 ];
 
+// ---- serverless ------------------------------------------------------------------------------------------------
+
+/**
+ * Memory a worker of each vCPU size may have, GB (EMR Serverless guide, "Understanding application behavior in EMR
+ * Serverless" > "Supported worker configurations").
+ */
+export const WORKER_MEMORY: Readonly<Record<number, { min: number; max: number; step: number }>> = {
+  1: { min: 2, max: 8, step: 1 },
+  2: { min: 4, max: 16, step: 1 },
+  4: { min: 8, max: 30, step: 1 },
+  8: { min: 16, max: 60, step: 4 },
+  16: { min: 32, max: 120, step: 8 },
+};
+
+/** A pre-warmed pool's total of one dimension (cpu, memoryGb or diskGb) over its driver and executor workers. */
+function initialTotal(env: DraftConfig, dimension: "cpu" | "memoryGb" | "diskGb"): number {
+  return (["driver", "executor"] as const).reduce((sum, role) => {
+    const worker = at(env, "serverless", "initialCapacity", role);
+    // diskGb defaults to 20 GB per worker (environments/serverless.ts).
+    const each = num(at(worker, dimension)) ?? (dimension === "diskGb" ? 20 : 0);
+    return sum + (num(at(worker, "count")) ?? 0) * (obj(worker) ? each : 0);
+  }, 0);
+}
+
+/**
+ * No release check of its own: EMR Serverless runs emr-6.6.0 and later and the emr-spark-x.y.z runtimes ("Amazon EMR
+ * Serverless release versions"), and its scheduler configuration needs emr-7.0.0 ("Job concurrency and queuing"), all
+ * of which pythonOnNodes already demands of every environment.
+ */
+const serverlessChecks: ConfigCheck[] = [
+  {
+    name: "serverlessCapacityHoldsInitial",
+    area: "serverless",
+    // Pre-initialized workers are the application's own: a job takes them first, then more "up to the maximum limits on
+    // resources set for the application" (EMR Serverless guide, "Pre-initialized capacity for working with an
+    // application in EMR Serverless"), so a warm pool above the ceiling could never be held.
+    rule: "`serverless.maximumCapacity` holds the pre-warmed `serverless.initialCapacity` (vCPU, memory and disk of every driver and executor worker together).",
+    run(env, report) {
+      if (!obj(at(env, "serverless", "initialCapacity"))) return;
+      const dimensions = [["cpu", "cpuVcpu", "vCPU"], ["memoryGb", "memoryGb", "GB of memory"], ["diskGb", "diskGb", "GB of disk"]] as const;
+      for (const [worker, maximum, unit] of dimensions) {
+        const ceiling = num(at(env, "serverless", "maximumCapacity", maximum));
+        const total = initialTotal(env, worker);
+        if (ceiling !== undefined && total > ceiling) {
+          report(
+            ["serverless", "maximumCapacity", maximum],
+            `${ceiling} is below the pre-warmed workers' ${total} ${unit} (serverless.initialCapacity); fix: maximumCapacity.${maximum}: ${total} or more, or fewer/smaller pre-warmed workers`,
+          );
+        }
+      }
+    },
+  },
+  {
+    name: "serverlessWorkerShape",
+    area: "serverless",
+    rule: `Each pre-warmed \`serverless.initialCapacity\` worker's memory fits its vCPU (${Object.entries(WORKER_MEMORY)
+      .map(([cpu, m]) => `${cpu} vCPU: ${m.min}–${m.max} GB`)
+      .join(", ")}; 8 vCPU in 4 GB steps, 16 vCPU in 8 GB steps).`,
+    run(env, report) {
+      for (const role of ["driver", "executor"]) {
+        const worker = at(env, "serverless", "initialCapacity", role);
+        const cpu = num(at(worker, "cpu"));
+        const memory = num(at(worker, "memoryGb"));
+        const limits = cpu === undefined ? undefined : WORKER_MEMORY[cpu];
+        if (limits === undefined || memory === undefined) continue;
+        if (memory < limits.min || memory > limits.max || memory % limits.step !== 0) {
+          report(
+            ["serverless", "initialCapacity", role, "memoryGb"],
+            `${memory} GB is not a ${cpu} vCPU worker's memory (${limits.min}–${limits.max} GB in ${limits.step} GB steps); fix: a memoryGb in that range, or another cpu`,
+          );
+        }
+      }
+    },
+  },
+  {
+    name: "serverlessSettingsNeedEnabled",
+    area: "serverless",
+    rule: "`serverless.imageTag` and `serverless.initialCapacity` are set only with `serverless.enabled` (without it there is no application to run them).",
+    run(env, report) {
+      if (at(env, "serverless", "enabled") === true) return;
+      for (const field of ["imageTag", "initialCapacity"]) {
+        if (at(env, "serverless", field) === undefined) continue;
+        report(["serverless", field], `is set but serverless.enabled is not, so nothing uses it; fix: serverless.enabled: true, or remove serverless.${field}`);
+      }
+    },
+  },
+];
+
 // ---- network ---------------------------------------------------------------------------------------------------
 
 /** The VPC's subnets are /4 splits of it (modules/network: cidrsubnet(vpcCidr, 4, i)). */
@@ -800,6 +889,7 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   ...fleetChecks,
   ...pipelineChecks,
   ...releaseChecks,
+  ...serverlessChecks,
   ...networkChecks,
   ...accessChecks,
   ...tlsChecks,

@@ -20,5 +20,6 @@ export const dev: EnvironmentInput = {
   // Remote state even for dev: the pull-request plan job must see what is deployed, not plan everything as new.
   stateBackend: { type: "s3", bucket: "emr-platform-terraform-state", region: "eu-west-1" },
   tags: { CostCenter: "data-platform-dev" },
+  serverless: { enabled: true, autoStopIdleMinutes: 15 },
   pipelines: { financialDaily: { schedule: false, capacity: { coreCount: 1 } }, smokeNightly: { schedule: false }, claimsDaily: { capacity: { coreCount: 1 } }, trackerDaily: { schedule: false } },
 };

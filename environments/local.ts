@@ -18,5 +18,6 @@ export const local: EnvironmentInput = {
   storage: { forceDestroy: true },
   alarms: { enabled: false },
   stateBackend: { type: "local" },
+  serverless: { enabled: true },
   pipelines: { financialDaily: { schedule: false, trigger: false } },
 };

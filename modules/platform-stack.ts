@@ -10,6 +10,7 @@ import { PlatformIam } from "./iam/platform-iam";
 import { PlatformMonitoring } from "./monitoring";
 import { PlatformNetwork } from "./network/platform-network";
 import { PlatformPipelines } from "./pipeline/platform-pipelines";
+import { PlatformServerless } from "./serverless/platform-serverless";
 import { PREFIXES, resourcePrefix, STACK_OUTPUTS, type StackOutputKey } from "../contracts/stack-outputs";
 import { localProviderSettings } from "./core/local-endpoint";
 import { EmrEncryption } from "./security/emr-encryption";
@@ -30,6 +31,8 @@ export class EmrPlatformStack extends TerraformStack {
   readonly cluster: PlatformCluster;
   readonly monitoring: PlatformMonitoring;
   readonly pipelines: PlatformPipelines;
+  /** Only when config.serverless.enabled. */
+  readonly serverless?: PlatformServerless;
 
   constructor(scope: Construct, id: string, config: EnvironmentConfig) {
     super(scope, id);
@@ -76,6 +79,16 @@ export class EmrPlatformStack extends TerraformStack {
       clusterId: this.cluster.cluster.id,
       kmsKey: this.storage.key.key,
     });
+    if (config.serverless.enabled) {
+      this.serverless = new PlatformServerless(this, "emr-serverless", { // not "serverless": the output of that name is a sibling
+        config,
+        name,
+        account,
+        storage: this.storage,
+        vpcId: this.network.vpcId,
+        privateSubnetIds: this.network.privateSubnetIds,
+      });
+    }
 
     this.pipelines = new PlatformPipelines(this, "pipeline", {
       config,
@@ -88,6 +101,7 @@ export class EmrPlatformStack extends TerraformStack {
       kmsKeyArn: this.storage.key.arn,
       topicArn: this.monitoring.topic.arn,
       topicAccess: this.monitoring,
+      serverless: this.serverless?.target,
     });
 
     this.declareOutputs({
@@ -110,7 +124,7 @@ export class EmrPlatformStack extends TerraformStack {
       alarmTopicArn: this.monitoring.topic.arn,
       terminationProtected: String(config.terminationProtection),
       pipelines: Fn.jsonencode(Object.fromEntries(Object.entries(this.pipelines.pipelines).map(([n, p]) => [n, p.output]))),
-      serverless: "{}", // filled by modules/serverless (issue 18)
+      serverless: this.serverless?.output ?? "{}",
     });
 
     applyPlatformAspects(this, config);

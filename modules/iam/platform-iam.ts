@@ -25,18 +25,19 @@ export interface PlatformIamProps {
 export const JOB_METRICS_NAMESPACE = "EMRPlatform/Jobs";
 
 /**
- * A service trust policy. `confusedDeputy` adds aws:SourceAccount (and aws:SourceArn) for services that assume the
+ * A service trust policy. `confusedDeputy` adds aws:SourceAccount (and aws:SourceArn: any resource of
+ * `sourceArnService` in this account and region, or exactly `sourceArn`) for services that assume the
  * role on our behalf (EMR, Application Auto Scaling), as the EMR guide's trust policies for those roles show. The EC2
  * instance-profile role gets none: EMR's documented trust for it has no condition, and EC2 is not documented to send
  * aws:SourceAccount when an instance assumes its profile; without the key, nodes would get no credentials. iam:PassRole
  * (scoped to this role, iam:PassedToService) is what guards it.
  */
-const trust = (
+export const trust = (
   scope: Construct,
   id: string,
   services: string[],
   account: AccountContext,
-  confusedDeputy: { readonly sourceArnService?: string } | false,
+  confusedDeputy: { readonly sourceArnService?: string; readonly sourceArn?: string } | false,
 ) =>
   new PolicyStatements(scope, id, [
     {
@@ -50,6 +51,7 @@ const trust = (
               ...(confusedDeputy.sourceArnService
                 ? [{ test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${account.partition}:${confusedDeputy.sourceArnService}:${account.region}:${account.accountId}:*`] }]
                 : []),
+              ...(confusedDeputy.sourceArn ? [{ test: "ArnEquals", variable: "aws:SourceArn", values: [confusedDeputy.sourceArn] }] : []),
             ],
           }
         : {}),

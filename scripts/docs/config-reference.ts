@@ -126,6 +126,7 @@ const AREA_TITLES: Record<CheckArea, string> = {
   fleets: "Instance fleets",
   pipelines: "Pipelines",
   release: "Release",
+  serverless: "EMR Serverless",
   network: "Network",
   access: "Access",
   tls: "TLS",

@@ -286,3 +286,50 @@ describe("pipelines", () => {
     expect(() => parseEnvironment({ ...input, pipelines: { smokeNightly: { schedule: false } } })).not.toThrow();
   });
 });
+
+describe("serverless", () => {
+  const withServerless = (serverless: EnvironmentInput["serverless"], base: EnvironmentInput = dev()): EnvironmentInput => ({ ...base, serverless });
+  const worker = { count: 2, cpu: 4 as const, memoryGb: 16, diskGb: 50 };
+
+  test("fails if the maximum capacity cannot hold the pre-warmed workers, naming each short dimension and the total", () => {
+    const input = withServerless({ enabled: true, maximumCapacity: { cpuVcpu: 8, memoryGb: 40, diskGb: 1000 }, initialCapacity: { driver: { ...worker, count: 1 }, executor: worker } });
+    // 3 workers × 4 vCPU = 12 > 8; 3 × 16 GB = 48 > 40; 3 × 50 GB = 150 ≤ 1000.
+    expect(about(input, "serverless.maximumCapacity.cpuVcpu")).toEqual([
+      "serverless.maximumCapacity.cpuVcpu = 8: 8 is below the pre-warmed workers' 12 vCPU (serverless.initialCapacity); fix: maximumCapacity.cpuVcpu: 12 or more, or fewer/smaller pre-warmed workers",
+    ]);
+    expect(about(input, "serverless.maximumCapacity.memoryGb")).toEqual([expect.stringMatching(/below the pre-warmed workers' 48 GB of memory/)]);
+    expect(about(input, "serverless.maximumCapacity.diskGb")).toEqual([]);
+  });
+
+  test("counts a worker's default 20 GB disk", () => {
+    const input = withServerless({ enabled: true, maximumCapacity: { diskGb: 30 }, initialCapacity: { executor: { count: 2, cpu: 1, memoryGb: 2 } } });
+    expect(about(input, "serverless.maximumCapacity.diskGb")).toEqual([expect.stringMatching(/pre-warmed workers' 40 GB of disk/)]);
+  });
+
+  test("passes when the ceiling holds the pool", () => {
+    const parsed = parseEnvironment(withServerless({ enabled: true, maximumCapacity: { cpuVcpu: 12, memoryGb: 48, diskGb: 150 }, initialCapacity: { driver: { ...worker, count: 1 }, executor: worker } }));
+    expect(parsed.serverless.initialCapacity?.executor?.count).toBe(2);
+  });
+
+  test.each([
+    [1, 9, /9 GB is not a 1 vCPU worker's memory \(2–8 GB in 1 GB steps\)/],
+    [4, 4, /4 GB is not a 4 vCPU worker's memory \(8–30 GB/],
+    [8, 18, /18 GB is not a 8 vCPU worker's memory \(16–60 GB in 4 GB steps\)/],
+  ] as const)("fails if a %s vCPU worker has %s GB", (cpu, memoryGb, message) => {
+    const input = withServerless({ enabled: true, initialCapacity: { executor: { count: 1, cpu, memoryGb } } });
+    expect(about(input, "serverless.initialCapacity.executor.memoryGb")).toEqual([expect.stringMatching(message)]);
+  });
+
+  test("fails if imageTag or initialCapacity is set without enabled", () => {
+    const input = withServerless({ enabled: false, imageTag: "abc123", initialCapacity: { driver: { count: 1, cpu: 2, memoryGb: 4 } } });
+    expect(about(input, "serverless.imageTag")).toEqual([
+      "serverless.imageTag = \"abc123\": is set but serverless.enabled is not, so nothing uses it; fix: serverless.enabled: true, or remove serverless.imageTag",
+    ]);
+    expect(about(input, "serverless.initialCapacity")).toHaveLength(1);
+  });
+
+  test("the release rule of the cluster covers the application (emr-7 or emr-spark), and emr-spark runtimes pass", () => {
+    expect(about({ ...withServerless({ enabled: true }), releaseLabel: "emr-6.15.0" }, "releaseLabel")).toEqual([expect.stringMatching(/has no python3\.11/)]);
+    expect(parseEnvironment({ ...withServerless({ enabled: true }), releaseLabel: "emr-spark-8.0.0" }).releaseLabel).toBe("emr-spark-8.0.0");
+  });
+});
