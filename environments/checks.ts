@@ -10,7 +10,7 @@
 import { blockSize, canonical, coveredAddresses, networkAddress, parseCidr, type Cidr } from "./cidr";
 import { INSTANCE_TYPE_TABLE, instanceTypesIn } from "./instance-types";
 import { ENVIRONMENT_NAMES } from "./names";
-import { PIPELINES } from "./pipelines";
+import { leafSteps, PIPELINES, pipelineSchema, type LeafStep } from "./pipelines";
 import { needsPandas } from "../contracts/jobs-needing-pandas";
 import type { Market } from "../contracts/emr";
 import { managedScalingCeiling, taskGroupExists } from "./capacity-rules";
@@ -411,13 +411,11 @@ function pipelinesOn(env: DraftConfig, runtime: string): string[] {
   return Object.keys(obj(at(env, "pipelines")) ?? {}).filter((name) => runtimeOf(env, name) === runtime);
 }
 
-/** A declared pipeline's job and copy steps, parallel groups opened, with their paths (read defensively). */
-function declaredLeafSteps(name: string): [Obj, string][] {
-  return list(at((PIPELINES as Readonly<Record<string, unknown>>)[name], "steps")).flatMap((step, i): [Obj, string][] => {
-    const group = list(at(step, "parallel"));
-    if (group.length) return group.map((leaf, j): [Obj, string] => [obj(leaf) ?? {}, `steps[${i}].parallel[${j}]`]);
-    return [[obj(step) ?? {}, `steps[${i}]`]];
-  });
+/** A declared pipeline's job and copy steps (leafSteps), each with its path as text; none when the name is unknown. */
+function declaredLeafSteps(name: string): [LeafStep, string][] {
+  const parsed = pipelineSchema.safeParse((PIPELINES as Readonly<Record<string, unknown>>)[name]);
+  if (!parsed.success) return [];
+  return leafSteps(parsed.data.steps).map(([step, path]): [LeafStep, string] => [step, path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i ? "." : ""}${p}`)).join("")]);
 }
 
 const pipelineChecks: ConfigCheck[] = [
@@ -480,7 +478,7 @@ const pipelineChecks: ConfigCheck[] = [
     run(env, report) {
       for (const name of pipelinesOn(env, "serverless")) {
         for (const [step, path] of declaredLeafSteps(name)) {
-          if (obj(step.copy) === undefined) continue;
+          if (!("copy" in step)) continue;
           report(["pipelines", name, "runtime"], `${name} ${path} is a copy step (s3-dist-cp), which needs a cluster; fix: runtime "transient" or "cluster" for ${name}, or drop the copy step`);
         }
       }
@@ -494,11 +492,11 @@ const pipelineChecks: ConfigCheck[] = [
     run(env, report) {
       if (at(env, "serverless", "enabled") !== true || str(at(env, "serverless", "imageTag")) !== undefined) return;
       for (const name of pipelinesOn(env, "serverless")) {
-        const jobs = declaredLeafSteps(name).map(([step]) => str(step.job)).filter((job): job is string => job !== undefined && needsPandas(job));
+        const jobs = [...new Set(declaredLeafSteps(name).flatMap(([step]) => ("job" in step && needsPandas(step.job) ? [step.job] : [])))];
         if (jobs.length === 0) continue;
         report(
           ["pipelines", name, "runtime"],
-          `${name} runs ${[...new Set(jobs)].join(", ")}, which need pandas, and EMR Serverless's own image has none; fix: npm run emr -- image push ${str(at(env, "name")) ?? "<env>"} and set serverless.imageTag to the tag it prints, or another runtime for ${name}`,
+          `${name} runs ${jobs.join(", ")}, which ${jobs.length === 1 ? "needs" : "need"} pandas, and EMR Serverless's own image has none; fix: npm run emr -- image push ${str(at(env, "name")) ?? "<env>"} and set serverless.imageTag to the tag it prints, or another runtime for ${name}`,
         );
       }
     },

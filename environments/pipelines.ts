@@ -196,7 +196,7 @@ export function triggerDateSegment(prefix: string): number {
   return prefix.split("/").filter((p) => p !== "").length;
 }
 
-type LeafStep = z.output<typeof leafStep>;
+export type LeafStep = z.output<typeof leafStep>;
 
 /** Every job or copy step, parallel groups opened, each with its path in the declaration (for messages). */
 export function leafSteps(steps: readonly z.output<typeof pipelineStepSchema>[]): [LeafStep, (string | number)[]][] {

@@ -134,7 +134,7 @@ describe("the environment's runtime override and its checks", () => {
       env.serverless = { enabled: true };
       env.pipelines.trackerDaily = { runtime: "serverless", schedule: false };
     });
-    expect(message).toMatch(/trackerDaily runs compare, which need pandas, and EMR Serverless's own image has none; fix: npm run emr -- image push dev and set serverless.imageTag/);
+    expect(message).toMatch(/trackerDaily runs compare, which needs pandas, and EMR Serverless's own image has none; fix: npm run emr -- image push dev and set serverless.imageTag/);
     expect(message).not.toMatch(/aggregate/);
     expect(devProblems((env) => ((env.serverless = { enabled: true, imageTag: "abc123" }), (env.pipelines.trackerDaily = { runtime: "serverless", schedule: false })))).toBe("");
   });
