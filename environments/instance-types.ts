@@ -48,14 +48,20 @@ export class PriceTableError extends Error {
   }
 }
 
-export function parsePriceTable(input: unknown, source = "instance-types.json"): PriceTable {
-  const result = priceTableSchema.safeParse(input);
+/** `input` as `schema` reads it, or one PriceTableError listing every problem with its path. */
+export function parseTable<T>(schema: z.ZodType<T>, input: unknown, source: string): T {
+  const result = schema.safeParse(input);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
   throw new PriceTableError(`${source}: ${problems.join("; ")}`);
 }
 
-export function loadPriceTable(path = DEFAULT_PRICES_PATH): PriceTable {
+export function parsePriceTable(input: unknown, source = "instance-types.json"): PriceTable {
+  return parseTable(priceTableSchema, input, source);
+}
+
+/** Reads and validates a JSON price table; every failure is one PriceTableError line naming the file. */
+export function readPriceTable<T>(path: string, parse: (input: unknown, source: string) => T): T {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -63,11 +69,15 @@ export function loadPriceTable(path = DEFAULT_PRICES_PATH): PriceTable {
     throw new PriceTableError(`${path}: cannot read the price table`);
   }
   try {
-    return parsePriceTable(JSON.parse(text), path);
+    return parse(JSON.parse(text), path);
   } catch (error) {
     if (error instanceof PriceTableError) throw error;
     throw new PriceTableError(`${path}: not valid JSON`);
   }
+}
+
+export function loadPriceTable(path = DEFAULT_PRICES_PATH): PriceTable {
+  return readPriceTable(path, parsePriceTable);
 }
 
 let cached: PriceTable | undefined;

@@ -8,6 +8,9 @@ import { emrClusterWaitsForNetwork } from "./emr-cluster-waits-for-network";
 import { emrFleetSpotTimeouts } from "./emr-fleet-spot-timeouts";
 import { emrProdCoreOnDemand } from "./emr-prod-core-on-demand";
 import { emrSecurityConfigurationEncryption } from "./emr-security-configuration-encryption";
+import { emrServerlessLogsEncrypted } from "./emr-serverless-logs-encrypted";
+import { emrServerlessPrivateNetwork } from "./emr-serverless-private-network";
+import { emrServerlessRoleScoped } from "./emr-serverless-role-scoped";
 import { iamNoWildcardActions } from "./iam-no-wildcard-actions";
 import { kmsKeyRotation } from "./kms-key-rotation";
 import { s3BucketPublicAccessBlock } from "./s3-bucket-public-access-block";
@@ -42,6 +45,9 @@ export const POLICY_RULES = [
   emrClusterWaitsForNetwork,
   emrProdCoreOnDemand,
   emrFleetSpotTimeouts,
+  emrServerlessPrivateNetwork,
+  emrServerlessLogsEncrypted,
+  emrServerlessRoleScoped,
   sfnFailuresTerminateCluster,
   sfnRetryBounded,
   sfnTimeoutSet,

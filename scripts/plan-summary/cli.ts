@@ -10,6 +10,7 @@ import { ConfigError, ENVIRONMENT_NAMES, loadEnvironment } from "../../environme
 import type { TextSink } from "../lib/output";
 import { formatSummaries } from "./format";
 import { DEFAULT_PRICES_PATH, loadPriceTable, PriceTableError } from "../../environments/instance-types";
+import { DEFAULT_SERVERLESS_PRICES_PATH, loadServerlessPriceTable } from "../../environments/serverless-prices";
 import { readStackFile } from "../../policy/stack-file";
 import { summarizeEnvironment, type EnvironmentSummary } from "./summary";
 
@@ -23,6 +24,7 @@ interface Options {
   json?: boolean;
   outdir: string;
   prices: string;
+  serverlessPrices: string;
 }
 
 function summarize(options: Options, deps: SummaryDeps): number {
@@ -31,20 +33,23 @@ function summarize(options: Options, deps: SummaryDeps): number {
   const names = options.env ? [options.env] : [...ENVIRONMENT_NAMES];
   const configs = names.map((name) => loadEnvironment(name));
   const prices = loadPriceTable(options.prices);
+  const serverlessPrices = loadServerlessPriceTable(options.serverlessPrices);
   const summaries: EnvironmentSummary[] = configs.map((config) => {
     const file = readStackFile(options.outdir, config.name);
     return summarizeEnvironment({
       config,
       prices,
+      serverlessPrices,
       stack: file.status === "ok" ? { json: file.json } : { problem: file.message },
     });
   });
 
   if (options.json) {
     const { source, compiled, accuracy, spot, excludes, currency } = prices;
-    out(JSON.stringify({ prices: { source, compiled, accuracy, currency, spot, excludes }, environments: summaries }, null, 2));
+    const serverless = { source: serverlessPrices.source, compiled: serverlessPrices.compiled, accuracy: serverlessPrices.accuracy, excludes: serverlessPrices.excludes };
+    out(JSON.stringify({ prices: { source, compiled, accuracy, currency, spot, excludes, serverless }, environments: summaries }, null, 2));
   } else {
-    out(formatSummaries(summaries, prices));
+    out(formatSummaries(summaries, prices, serverlessPrices));
   }
   const missing = summaries.filter((s) => s.stackProblem);
   const violating = summaries.filter((s) => (s.policyGuard?.violations.length ?? 0) > 0);
@@ -57,11 +62,12 @@ export async function run(argv: readonly string[], deps: SummaryDeps): Promise<n
   let exitCode = 0;
   const program = new Command()
     .name("summary")
-    .description("Plan summary per environment: resources, instance groups, scaling, estimated hourly cost, policy guard")
+    .description("Plan summary per environment: resources, instance groups, scaling, estimated hourly cost, EMR Serverless cost ceiling, policy guard")
     .option("--env <name>", `one environment (${ENVIRONMENT_NAMES.join(", ")}); default: all`)
     .option("--json", "machine-readable output")
     .option("--outdir <dir>", "cdktf output directory", "cdktf.out")
     .option("--prices <file>", "price table", DEFAULT_PRICES_PATH)
+    .option("--serverless-prices <file>", "EMR Serverless price table", DEFAULT_SERVERLESS_PRICES_PATH)
     .exitOverride()
     .configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) })
     .action((options: Options) => {

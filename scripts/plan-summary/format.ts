@@ -5,6 +5,8 @@ import type { CostEstimate } from "./cost";
 import { formatMix, type FleetCostRange } from "./fleet-cost";
 import { formatPipeline } from "./pipelines";
 import type { PriceTable } from "../../environments/instance-types";
+import { SERVERLESS_PRICE_TABLE, type ServerlessPriceTable } from "../../environments/serverless-prices";
+import type { ServerlessCostEstimate } from "./serverless-cost";
 import type { EnvironmentSummary } from "./summary";
 
 const LABEL_WIDTH = 16;
@@ -101,6 +103,8 @@ export function formatEnvironment(summary: EnvironmentSummary): string {
     for (const problem of new Set([...min.unknown, ...max.unknown])) out.push(continuation(`unknown price: ${problem}`));
   }
 
+  if (summary.serverless) out.push(...formatServerless(summary.serverless.cost));
+
   if (summary.pipelines.length > 0) {
     out.push("  pipelines");
     for (const p of summary.pipelines) out.push(...formatPipeline(p));
@@ -115,6 +119,18 @@ export function formatEnvironment(summary: EnvironmentSummary): string {
   return out.join("\n");
 }
 
+/** The EMR Serverless application's line: its ceiling's cost per hour and its pre-warmed workers'. */
+export function formatServerless(estimate: ServerlessCostEstimate | null): string[] {
+  if (estimate === null) return [line("serverless", "n/a (local endpoint: nothing is billed)")];
+  if ("unknown" in estimate) return [line("serverless", `unknown price: ${estimate.unknown}`)];
+  const { architecture, maximumCapacity: max, maximumHourly, prewarmedHourly, prewarmedWorkers } = estimate.cost;
+  const prewarmed = prewarmedWorkers === 0 ? "no pre-warmed workers" : `pre-warmed ${prewarmedWorkers} worker${prewarmedWorkers === 1 ? "" : "s"} ${formatUsd(prewarmedHourly)}/h while started`;
+  return [
+    line("serverless", `${architecture} application ≤ ${formatUsd(maximumHourly)}/h at maximum capacity (${max.cpuVcpu} vCPU, ${max.memoryGb} GB, ${max.diskGb} GB disk)`),
+    continuation(prewarmed),
+  ];
+}
+
 export function formatPriceNote(prices: PriceTable): string {
   const discount = Math.round(prices.spot.discountOffOnDemand * 100);
   return [
@@ -125,6 +141,15 @@ export function formatPriceNote(prices: PriceTable): string {
   ].join("\n");
 }
 
-export function formatSummaries(summaries: readonly EnvironmentSummary[], prices: PriceTable): string {
-  return [...summaries.map(formatEnvironment), formatPriceNote(prices)].join("\n\n");
+/** Where the EMR Serverless prices come from, printed when an environment enables it. */
+export function formatServerlessPriceNote(prices: ServerlessPriceTable): string {
+  return [
+    `EMR Serverless: vCPU-hours and memory GB-hours at the architecture's rates, disk beyond ${prices.freeStorageGbPerWorker} GB per worker (the ceiling's with the fewest, largest workers).`,
+    `Prices: ${prices.source}; compiled ${prices.compiled}, approximate, not fetched live (see ${SERVERLESS_PRICE_TABLE}). Excludes ${prices.excludes}.`,
+  ].join("\n");
+}
+
+export function formatSummaries(summaries: readonly EnvironmentSummary[], prices: PriceTable, serverlessPrices?: ServerlessPriceTable): string {
+  const serverlessNote = serverlessPrices && summaries.some((s) => s.serverless) ? [formatServerlessPriceNote(serverlessPrices)] : [];
+  return [...summaries.map(formatEnvironment), formatPriceNote(prices), ...serverlessNote].join("\n\n");
 }

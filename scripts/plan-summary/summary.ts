@@ -13,6 +13,8 @@ import { estimateFleetCost, type FleetCostRange } from "./fleet-cost";
 import type { PriceTable } from "../../environments/instance-types";
 import { countResources, type ResourceCounts } from "./resources";
 import { summarizePipelines, type PipelineSummary } from "./pipelines";
+import { estimateServerlessCost, type ServerlessCostEstimate } from "./serverless-cost";
+import { loadServerlessPriceTable, type ServerlessPriceTable } from "../../environments/serverless-prices";
 
 export interface InstanceGroupSummary {
   readonly role: NodeRole;
@@ -52,6 +54,10 @@ export interface EnvironmentSummary {
   readonly fleetCost?: { readonly min: FleetCostRange; readonly max: FleetCostRange };
   readonly policyGuard?: GuardReport;
   readonly pipelines: readonly PipelineSummary[];
+  /**
+   * Absent when the environment does not enable EMR Serverless; `cost: null` on a local endpoint (nothing is billed).
+   */
+  readonly serverless?: { readonly cost: ServerlessCostEstimate | null };
 }
 
 export interface SummaryInput {
@@ -61,6 +67,8 @@ export interface SummaryInput {
   readonly prices: PriceTable;
   /** @default PLATFORM_EXEMPTIONS */
   readonly exemptions?: readonly Exemption[];
+  /** @default the checked-in environments/serverless-prices.json */
+  readonly serverlessPrices?: ServerlessPriceTable;
 }
 
 export function summarizeEnvironment(input: SummaryInput): EnvironmentSummary {
@@ -119,5 +127,8 @@ export function summarizeEnvironment(input: SummaryInput): EnvironmentSummary {
     cost,
     ...(fleetCost ? { fleetCost } : {}),
     pipelines: summarizePipelines(config, prices),
+    ...(config.serverless.enabled
+      ? { serverless: { cost: billed ? estimateServerlessCost(input.serverlessPrices ?? loadServerlessPriceTable(), config) : null } }
+      : {}),
   };
 }
