@@ -15,6 +15,8 @@ export const RESOURCES = {
   listExecutions: "arn:aws:states:::aws-sdk:sfn:listExecutions",
   getObject: "arn:aws:states:::aws-sdk:s3:getObject",
   headObject: "arn:aws:states:::aws-sdk:s3:headObject",
+  /** Step Functions developer guide, "Create and manage Amazon EMR Serverless applications with Step Functions". */
+  startJobRun: "arn:aws:states:::emr-serverless:startJobRun.sync",
 } as const;
 
 /** Where `pipeline run` (and `upload`) record the content-addressed keys of the code scheduled runs use. */
@@ -69,6 +71,18 @@ export const INTEGRATION_ACTIONS: Readonly<Record<string, readonly string[]>> = 
   ],
   [RESOURCES.addStep]: ["elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep", "elasticmapreduce:CancelSteps", "events:PutTargets", "events:PutRule", "events:DescribeRule"],
   [RESOURCES.terminateCluster]: ["elasticmapreduce:TerminateJobFlows", "elasticmapreduce:DescribeCluster", "events:PutTargets", "events:PutRule", "events:DescribeRule"],
+  // "IAM policies for Amazon EMR Serverless" (https://docs.aws.amazon.com/step-functions/latest/dg/emr-serverless-iam.html),
+  // StartJobRun, Run a Job (.sync): StartJobRun on the application, GetJobRun/CancelJobRun on its job runs, PassRole of
+  // the job role to emr-serverless.amazonaws.com, and the managed rule StepFunctionsGetEventsForEMRServerlessJobRule.
+  [RESOURCES.startJobRun]: [
+    "emr-serverless:StartJobRun",
+    "emr-serverless:GetJobRun",
+    "emr-serverless:CancelJobRun",
+    "iam:PassRole",
+    "events:PutTargets",
+    "events:PutRule",
+    "events:DescribeRule",
+  ],
   [RESOURCES.publish]: ["sns:Publish", "kms:GenerateDataKey", "kms:Decrypt"],
   [RESOURCES.listExecutions]: ["states:ListExecutions"],
   [RESOURCES.getObject]: ["s3:GetObject", "s3:ListBucket", "kms:Decrypt"],
@@ -98,6 +112,7 @@ export const WILDCARD_REASONS: Readonly<Record<string, string>> = {
   EmrTransientSteps: "the transient cluster's id exists only at run time; scoped to this account and region",
   EmrTransientClusters: "the transient cluster's id exists only at run time; scoped to this account and region",
   Observability: "log delivery and X-Ray actions support no resource-level permissions",
+  EmrServerlessJobRuns: "a job run's id exists only once StartJobRun returns; scoped to the application's job runs",
   ReadObjects: "a key that holds the run's date is known only at run time; scoped to the static prefix before the date",
 };
 
@@ -133,13 +148,16 @@ export function definitionActions(definition: Parameters<typeof taskStates>[0]):
   return { actions, unknown };
 }
 
-/** Which service each CreateCluster role is passed to (EMR Management Guide, "Allow users and groups to create and modify roles"). */
-export type PassedRole = { readonly parameter: "ServiceRole" | "JobFlowRole" | "AutoScalingRole"; readonly role: string };
+/**
+ * Which service each CreateCluster role is passed to (EMR Management Guide, "Allow users and groups to create and modify
+ * roles"); a StartJobRun's ExecutionRoleArn goes to emr-serverless.amazonaws.com.
+ */
+export type PassedRole = { readonly parameter: "ServiceRole" | "JobFlowRole" | "AutoScalingRole" | "ExecutionRoleArn"; readonly role: string };
 
 /**
- * The roles every CreateCluster task passes, read from its Parameters: ServiceRole and AutoScalingRole are role ARNs,
- * JobFlowRole an instance profile that `profileRole` maps to its role. A role named only at run time (`ServiceRole.$`)
- * or a profile without a known role is a problem: PassRole could not be scoped.
+ * The roles every CreateCluster and StartJobRun task passes, read from its Parameters: ServiceRole, AutoScalingRole and
+ * ExecutionRoleArn are role ARNs, JobFlowRole an instance profile that `profileRole` maps to its role. A role named only
+ * at run time (`ServiceRole.$`) or a profile without a known role is a problem: PassRole could not be scoped.
  */
 export function passedRoles(tasks: readonly TaskState[], profileRole: (profile: string) => string | undefined): { roles: PassedRole[]; problems: string[] } {
   const roles: PassedRole[] = [];
@@ -158,6 +176,12 @@ export function passedRoles(tasks: readonly TaskState[], profileRole: (profile: 
       if (role === undefined) problems.push(`CreateCluster JobFlowRole ${value} is no instance profile of this platform; fix: use the cluster's instance profile`);
       else roles.push({ parameter, role });
     }
+  }
+  for (const task of tasks.filter((t) => t.Resource === RESOURCES.startJobRun)) {
+    const parameters = task.Parameters ?? {};
+    const role = parameters.ExecutionRoleArn;
+    if (typeof role === "string") roles.push({ parameter: "ExecutionRoleArn", role });
+    else problems.push("StartJobRun names no literal ExecutionRoleArn, so iam:PassRole cannot be scoped; fix: name the job role in the definition");
   }
   return { roles, problems };
 }

@@ -10,7 +10,8 @@
 import { blockSize, canonical, coveredAddresses, networkAddress, parseCidr, type Cidr } from "./cidr";
 import { INSTANCE_TYPE_TABLE, instanceTypesIn } from "./instance-types";
 import { ENVIRONMENT_NAMES } from "./names";
-import { PIPELINES } from "./pipelines";
+import { leafSteps, PIPELINES, pipelineSchema, type LeafStep } from "./pipelines";
+import { needsPandas } from "../contracts/jobs-needing-pandas";
 import type { Market } from "../contracts/emr";
 import { managedScalingCeiling, taskGroupExists } from "./capacity-rules";
 
@@ -400,6 +401,23 @@ const fleetChecks: ConfigCheck[] = [
 
 // ---- pipelines -------------------------------------------------------------------------------------------------
 
+/** A pipeline's runtime in this environment: its `pipelines.<name>.runtime`, else its declaration's (as loadPipelines). */
+function runtimeOf(env: DraftConfig, name: string): unknown {
+  return at(env, "pipelines", name, "runtime") ?? at((PIPELINES as Readonly<Record<string, unknown>>)[name], "runtime");
+}
+
+/** The environment's pipelines on `runtime`, by name. */
+function pipelinesOn(env: DraftConfig, runtime: string): string[] {
+  return Object.keys(obj(at(env, "pipelines")) ?? {}).filter((name) => runtimeOf(env, name) === runtime);
+}
+
+/** A declared pipeline's job and copy steps (leafSteps), each with its path as text; none when the name is unknown. */
+function declaredLeafSteps(name: string): [LeafStep, string][] {
+  const parsed = pipelineSchema.safeParse((PIPELINES as Readonly<Record<string, unknown>>)[name]);
+  if (!parsed.success) return [];
+  return leafSteps(parsed.data.steps).map(([step, path]): [LeafStep, string] => [step, path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i ? "." : ""}${p}`)).join("")]);
+}
+
 const pipelineChecks: ConfigCheck[] = [
   {
     name: "transientPipelineThroughput",
@@ -407,8 +425,7 @@ const pipelineChecks: ConfigCheck[] = [
     rule:
       "An environment that runs a `transient` pipeline keeps the master and core groups' `ebs.throughputMiBps` at gp3's baseline 125: Step Functions' createCluster does not model `VolumeSpecification.Throughput`, so the pipeline's cluster gets the baseline and must match the environment's.",
     run(env, report) {
-      const declared = PIPELINES as Readonly<Record<string, unknown>>;
-      const transient = Object.keys(obj(at(env, "pipelines")) ?? {}).filter((name) => at(declared[name], "runtime") === "transient");
+      const transient = pipelinesOn(env, "transient");
       if (transient.length === 0 || obj(at(env, "fleets")) !== undefined) return;
       for (const group of ["master", "core"] as const) {
         const throughput = num(at(env, "instances", group, "ebs", "throughputMiBps"));
@@ -434,11 +451,52 @@ const pipelineChecks: ConfigCheck[] = [
       const idle = num(at(env, "autoTermination", "idleTimeoutSeconds"));
       const declared = PIPELINES as Readonly<Record<string, unknown>>;
       for (const [name, pipeline] of Object.entries(obj(at(env, "pipelines")) ?? {})) {
-        if (at(declared[name], "runtime") !== "cluster" || obj(at(declared[name], "schedule")) === undefined) continue;
+        if (runtimeOf(env, name) !== "cluster" || obj(at(declared[name], "schedule")) === undefined) continue;
         if (at(pipeline, "schedule") === false) continue;
         report(
           ["pipelines", name, "schedule"],
           `${name} adds its steps to the environment's cluster, which terminates itself after ${idle ?? "its"} idle seconds (autoTermination.enabled), so scheduled runs fail once it has; fix: schedule: false (run it with pipeline run while the cluster is up), or autoTermination: { enabled: false }`,
+        );
+      }
+    },
+  },
+  {
+    name: "serverlessPipelineNeedsApplication",
+    area: "pipelines",
+    rule: 'A `runtime: "serverless"` pipeline needs `serverless.enabled`: its job runs go to the environment\'s EMR Serverless application.',
+    run(env, report) {
+      if (at(env, "serverless", "enabled") === true) return;
+      for (const name of pipelinesOn(env, "serverless")) {
+        report(["pipelines", name, "runtime"], `${name} runs on EMR Serverless, which this environment does not enable; fix: serverless: { enabled: true }, or another runtime for ${name}`);
+      }
+    },
+  },
+  {
+    name: "serverlessPipelineNoCopySteps",
+    area: "pipelines",
+    rule: "A serverless pipeline has no copy steps: s3-dist-cp is a command of a cluster's nodes, and EMR Serverless runs Spark jobs only.",
+    run(env, report) {
+      for (const name of pipelinesOn(env, "serverless")) {
+        for (const [step, path] of declaredLeafSteps(name)) {
+          if (!("copy" in step)) continue;
+          report(["pipelines", name, "runtime"], `${name} ${path} is a copy step (s3-dist-cp), which needs a cluster; fix: runtime "transient" or "cluster" for ${name}, or drop the copy step`);
+        }
+      }
+    },
+  },
+  {
+    name: "serverlessPandasNeedsImage",
+    area: "pipelines",
+    rule:
+      "A serverless pipeline whose jobs import pandas (contracts/jobs-needing-pandas.ts) needs `serverless.imageTag`: EMR Serverless's own image runs Python 3.9 without pandas, so such a job would fail on AWS with an ImportError.",
+    run(env, report) {
+      if (at(env, "serverless", "enabled") !== true || str(at(env, "serverless", "imageTag")) !== undefined) return;
+      for (const name of pipelinesOn(env, "serverless")) {
+        const jobs = [...new Set(declaredLeafSteps(name).flatMap(([step]) => ("job" in step && needsPandas(step.job) ? [step.job] : [])))];
+        if (jobs.length === 0) continue;
+        report(
+          ["pipelines", name, "runtime"],
+          `${name} runs ${jobs.join(", ")}, which ${jobs.length === 1 ? "needs" : "need"} pandas, and EMR Serverless's own image has none; fix: npm run emr -- image push ${str(at(env, "name")) ?? "<env>"} and set serverless.imageTag to the tag it prints, or another runtime for ${name}`,
         );
       }
     },

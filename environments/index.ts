@@ -34,13 +34,17 @@ export function parsePipeline(name: string, input: unknown, source = `environmen
   throw configErrorOf(input, result.error.issues, source);
 }
 
-/** The pipelines `config` enables, validated (all faults of all of them in one error). */
+/**
+ * The pipelines `config` enables, validated (all faults of all of them in one error), each on the runtime the
+ * environment gives it (`pipelines.<name>.runtime`, else its declaration's).
+ */
 export function loadPipelines(config: EnvironmentConfig, declared: Record<string, unknown> = PIPELINES): Record<string, Pipeline> {
   const out: Record<string, Pipeline> = {};
   const errors: ConfigError[] = [];
   for (const name of Object.keys(config.pipelines)) {
     try {
-      out[name] = parsePipeline(name, declared[name]);
+      const pipeline = parsePipeline(name, declared[name]);
+      out[name] = { ...pipeline, runtime: config.pipelines[name].runtime ?? pipeline.runtime };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       errors.push(error);

@@ -18,6 +18,10 @@ export const local: EnvironmentInput = {
   storage: { forceDestroy: true },
   alarms: { enabled: false },
   stateBackend: { type: "local" },
-  serverless: { enabled: true },
-  pipelines: { financialDaily: { schedule: false, trigger: false } },
+  // moto runs no containers and the local runner runs every job with the repository's venv (Python 3.11 with pandas),
+  // so this tag names no pushed image: it only states that the jobs' Python is there (serverlessPandasNeedsImage).
+  serverless: { enabled: true, imageTag: "local-venv" },
+  // trackerDaily runs on EMR Serverless here, so `pipeline run local trackerDaily --local` and the three-day test run a
+  // serverless pipeline end to end.
+  pipelines: { financialDaily: { schedule: false, trigger: false }, trackerDaily: { schedule: false, runtime: "serverless" } },
 };

@@ -20,6 +20,10 @@ export function placeholderProblems(value: string): string[] {
     .map((m) => `unknown placeholder {${m[1]}}; fix: one of ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`);
 }
 
+/** Where a pipeline's steps run. An environment may move a pipeline to another (`pipelines.<name>.runtime`). */
+export const PIPELINE_RUNTIMES = ["transient", "cluster", "serverless"] as const;
+export type PipelineRuntime = (typeof PIPELINE_RUNTIMES)[number];
+
 const argValue = z.union([z.string(), z.number(), z.boolean()]);
 
 export const jobStepSchema = z
@@ -61,7 +65,9 @@ export const pipelineStepSchema = z.union([jobStepSchema, copyStepSchema, parall
 export const pipelineSchema = z
   .object({
     description: z.string().default(""),
-    runtime: z.enum(["transient", "cluster"]).describe("transient: a cluster per run; cluster: the environment's long-running cluster."),
+    runtime: z
+      .enum(PIPELINE_RUNTIMES)
+      .describe("transient: a cluster per run; cluster: the environment's long-running cluster; serverless: job runs on the environment's EMR Serverless application."),
     schedule: z
       .object({
         cron: z
@@ -190,7 +196,7 @@ export function triggerDateSegment(prefix: string): number {
   return prefix.split("/").filter((p) => p !== "").length;
 }
 
-type LeafStep = z.output<typeof leafStep>;
+export type LeafStep = z.output<typeof leafStep>;
 
 /** Every job or copy step, parallel groups opened, each with its path in the declaration (for messages). */
 export function leafSteps(steps: readonly z.output<typeof pipelineStepSchema>[]): [LeafStep, (string | number)[]][] {
@@ -417,6 +423,10 @@ export const environmentPipelineSchema = z
   .object({
     schedule: z.boolean().default(true).describe("Run on the pipeline's schedule (false: only on demand or on data arrival)."),
     trigger: z.boolean().default(true).describe("Start on the pipeline's S3 arrival marker, when it declares one."),
+    runtime: z
+      .enum(PIPELINE_RUNTIMES)
+      .optional()
+      .describe("Run this pipeline on another runtime than its declaration's (e.g. serverless where the environment enables EMR Serverless)."),
     capacity: z
       .object({
         coreCount: z.number().int().min(1, "a transient cluster needs at least 1 core node; fix: coreCount: 1").max(500, "above 500; fix: 1–500").optional().describe("Core instances (groups) or core fleet target units (fleets: on-demand kept up to this, the rest spot)."),

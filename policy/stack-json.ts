@@ -96,6 +96,13 @@ export function isReferenceTo(value: unknown, address: string, attributes: reado
   return typeof value === "string" && attributes.some((attribute) => value === `\${${address}.${attribute}}`);
 }
 
+/** The address `<type>.<name>` that a whole-string reference `${<type>.<name>.<attribute>}` points at, or undefined. */
+export function referencedAddress(value: unknown, type: string, attribute = "id"): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = /^\$\{([A-Za-z0-9_]+\.[A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}$/.exec(value);
+  return match && match[1].startsWith(`${type}.`) && match[2] === attribute ? match[1] : undefined;
+}
+
 /** Whether `value` names this bucket: a reference to its id/bucket, or its literal name. */
 export function namesBucket(value: unknown, bucket: ResolvedResource): boolean {
   if (isReferenceTo(value, bucket.address, ["id", "bucket"])) return true;

@@ -8,8 +8,8 @@
  *   backstop    [schedule and trigger] a scheduled run whose day is already done ends ALREADY_DONE
  *   checks      every s3://{artifacts_bucket}/… object a step reads exists (headObject), else a message naming it
  *   cluster     [transient] CreateCluster (createCluster.sync)
- *   steps       one addStep.sync per step, Parallel for groups; after a gate, its verdict object is read and a
- *               Choice stops the run on "stop"
+ *   steps       one addStep.sync per step (serverless: one emr-serverless startJobRun.sync), Parallel for groups;
+ *               after a gate, its verdict object is read and a Choice stops the run on "stop"
  *   closing     [transient] TerminateCluster → Succeeded; TerminateAfterFailure → NotifyFailure → PipelineFailed;
  *               [gate] TerminateAfterGate → NotifyGateStopped → GateStopped
  *
@@ -92,6 +92,16 @@ export interface PipelineContext {
   readonly runJobFlow?: Record<string, Json>;
   /** The environment's cluster id (cluster runtime). */
   readonly clusterId?: string;
+  /** The environment's EMR Serverless application (serverless runtime). */
+  readonly serverless?: ServerlessJobTarget;
+}
+
+/** Where a serverless step's job run goes: the application, the job role it runs as, and where its logs land. */
+export interface ServerlessJobTarget {
+  readonly applicationId: string;
+  readonly executionRoleArn: string;
+  /** `s3://<logs bucket>/<prefix>`: the job run's monitoring log URI. */
+  readonly logUri: string;
 }
 
 export type State = Record<string, Json>;
@@ -164,6 +174,18 @@ function fixCommand(ctx: PipelineContext, command: string): string {
   return `npm run ${command} ${ctx.environment ?? "<env>"}`;
 }
 
+/** A job step's job, known to exist: environments/pipelines.ts refused unknown jobs, so this is type narrowing. */
+function catalogJob(step: JobStep) {
+  const job = findJob(step.job);
+  if (typeof job === "string") throw new Error(job);
+  return job;
+}
+
+/** The job's own arguments as intrinsic expressions, the same on every runtime ({date} and buckets resolved alike). */
+function jobArgvItems(step: JobStep, ctx: PipelineContext): string[] {
+  return jobArgv(catalogJob(step), stepArgs(step)).map((a) => argument(a, ctx.buckets));
+}
+
 /**
  * Every step runs spark-submit in cluster mode, gates included: a gate's stop is now the verdict object it writes,
  * not its exit code, so nothing needs the driver on the primary node. In cluster mode spark-submit still waits for
@@ -172,17 +194,14 @@ function fixCommand(ctx: PipelineContext, command: string): string {
  * primary node stays free of drivers.
  */
 function jobArgs(step: JobStep, ctx: PipelineContext): string {
-  const job = findJob(step.job);
-  // environments/pipelines.ts refused unknown jobs; this is the type narrowing, not a check.
-  if (typeof job === "string") throw new Error(job);
   const items = [
     literal("spark-submit"),
     literal("--deploy-mode"),
     literal("cluster"),
     literal("--py-files"),
     codePath("pyFiles"),
-    codePath("entrypoints", job.name),
-    ...jobArgv(job, stepArgs(step)).map((a) => argument(a, ctx.buckets)),
+    codePath("entrypoints", catalogJob(step).name),
+    ...jobArgvItems(step, ctx),
   ];
   return `States.Array(${items.join(", ")})`;
 }
@@ -203,8 +222,12 @@ function copyArgs(step: CopyStep, ctx: PipelineContext): string {
   return `States.Array(${items.join(", ")})`;
 }
 
+/** A gate is deterministic: a retry would run it again for the same answer. Its failure means "it broke". */
+function stepRetry(step: JobStep | CopyStep, pipeline: Pipeline): Json[] {
+  return isGateStep(step) ? NO_RETRY : retry(pipeline.retries, 60);
+}
+
 function addStepTask(step: JobStep | CopyStep, pipeline: Pipeline, ctx: PipelineContext): State {
-  const gate = isGateStep(step);
   return {
     Type: "Task",
     Resource: RESOURCES.addStep,
@@ -217,9 +240,52 @@ function addStepTask(step: JobStep | CopyStep, pipeline: Pipeline, ctx: Pipeline
       },
     },
     ResultPath: null,
-    // A gate is deterministic: a retry would run it again for the same answer. Its failure means "it broke".
-    Retry: gate ? NO_RETRY : retry(pipeline.retries, 60),
+    Retry: stepRetry(step, pipeline),
   };
+}
+
+/**
+ * A job step on EMR Serverless: the optimized integration's startJobRun.sync, which waits for the job run to end
+ * ("Create and manage Amazon EMR Serverless applications with Step Functions",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/connect-emr-serverless.html: the integration supports Run a Job
+ * (.sync), and its Parameters are StartJobRun's request fields in PascalCase). A job run that ends FAILED or
+ * CANCELLED fails the Task, like a failed addStep.sync ("Run a Job (.sync)": the task fails when the job fails,
+ * https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-sync); the page names no
+ * error of its own, so the same Retry (States.TaskFailed) and Catch (States.ALL) as the cluster's steps cover it.
+ * The entry point, --py-files bundle and arguments are the cluster step's; ClientToken makes StartJobRun idempotent
+ * for one attempt, and a new UUID per attempt lets a Retry start a new run.
+ */
+function jobRunTask(step: JobStep, pipeline: Pipeline, ctx: PipelineContext): State {
+  const target = ctx.serverless;
+  if (!target) throw new Error(`pipeline ${ctx.pipelineName}: a serverless pipeline needs the EMR Serverless application`);
+  return {
+    Type: "Task",
+    Resource: RESOURCES.startJobRun,
+    Parameters: {
+      ApplicationId: target.applicationId,
+      ExecutionRoleArn: target.executionRoleArn,
+      Name: `${ctx.pipelineName}/${stepName(step)}`,
+      "ClientToken.$": "States.UUID()",
+      JobDriver: {
+        SparkSubmit: {
+          "EntryPoint.$": codePath("entrypoints", catalogJob(step).name),
+          "EntryPointArguments.$": `States.Array(${jobArgvItems(step, ctx).join(", ")})`,
+          "SparkSubmitParameters.$": `States.Format('--py-files {}', ${codePath("pyFiles")})`,
+        },
+      },
+      ConfigurationOverrides: { MonitoringConfiguration: { S3MonitoringConfiguration: { LogUri: target.logUri } } },
+    },
+    ResultPath: null,
+    Retry: stepRetry(step, pipeline),
+  };
+}
+
+/** The Task that runs one job or copy step on the pipeline's runtime. */
+function stepTask(step: JobStep | CopyStep, pipeline: Pipeline, ctx: PipelineContext): State {
+  if (pipeline.runtime !== "serverless") return addStepTask(step, pipeline, ctx);
+  // environments/checks.ts refuses copy steps on serverless (serverlessPipelineNoCopySteps); this is the builder's guard.
+  if (!("job" in step)) throw new Error(`pipeline ${ctx.pipelineName}: copy step ${stepName(step)} needs a cluster (s3-dist-cp); EMR Serverless runs Spark jobs only`);
+  return jobRunTask(step, pipeline, ctx);
 }
 
 interface Targets {
@@ -539,7 +605,7 @@ function stepStates(pipeline: Pipeline, ctx: PipelineContext, targets: Targets, 
         Type: "Parallel",
         Branches: step.parallel.map((leaf) => {
           const leafName = STATE.run(stepName(leaf));
-          const task = addStepTask(leaf, pipeline, ctx);
+          const task = stepTask(leaf, pipeline, ctx);
           const branch: States =
             leaf.onFailure === "continue"
               ? {
@@ -556,12 +622,12 @@ function stepStates(pipeline: Pipeline, ctx: PipelineContext, targets: Targets, 
       return;
     }
     if (isGateStep(step) && "job" in step) {
-      states[stepStateName(step, i)] = { ...addStepTask(step, pipeline, ctx), Catch: catchAll(targets.onFailure), Next: STATE.readVerdict(stepName(step)) };
+      states[stepStateName(step, i)] = { ...stepTask(step, pipeline, ctx), Catch: catchAll(targets.onFailure), Next: STATE.readVerdict(stepName(step)) };
       Object.assign(states, gateStates(step, ctx, targets, next));
       return;
     }
     const catches = step.onFailure === "continue" ? catchAll(next, "$.lastFailure") : catchAll(targets.onFailure);
-    states[stepStateName(step, i)] = { ...addStepTask(step, pipeline, ctx), Catch: catches, Next: next };
+    states[stepStateName(step, i)] = { ...stepTask(step, pipeline, ctx), Catch: catches, Next: next };
   });
   return states;
 }
@@ -592,7 +658,8 @@ function closing(ctx: PipelineContext, options: { transient: boolean; hasGate: b
 export function buildDefinition(pipeline: Pipeline, ctx: PipelineContext): Definition {
   const transient = pipeline.runtime === "transient";
   if (transient && !ctx.runJobFlow) throw new Error(`pipeline ${ctx.pipelineName}: a transient pipeline needs RunJobFlow parameters`);
-  if (!transient && ctx.clusterId === undefined) throw new Error(`pipeline ${ctx.pipelineName}: a cluster pipeline needs the cluster id`);
+  if (pipeline.runtime === "cluster" && ctx.clusterId === undefined) throw new Error(`pipeline ${ctx.pipelineName}: a cluster pipeline needs the cluster id`);
+  if (pipeline.runtime === "serverless" && !ctx.serverless) throw new Error(`pipeline ${ctx.pipelineName}: a serverless pipeline needs the EMR Serverless application`);
   const targets: Targets = transient
     ? { onFailure: STATE.terminateAfterFailure, onGate: STATE.terminateAfterGate }
     : { onFailure: STATE.notifyFailure, onGate: STATE.notifyGateStopped };

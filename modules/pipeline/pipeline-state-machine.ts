@@ -21,8 +21,10 @@ import { PolicyStatements } from "../core/policy-statements";
 import { terraformLiteral } from "../../contracts/terraform-literal";
 import { buildClusterSpec, type ClusterReferences, type ClusterSpecConfig } from "../emr-cluster/cluster-spec";
 import { CODE_MANIFEST_KEY } from "../../contracts/step-functions";
+import { PREFIXES } from "../../contracts/stack-outputs";
+import type { ServerlessTarget } from "../serverless/target";
 import { stepName } from "../../environments/pipelines";
-import { buildDefinition, type Definition } from "./asl-builder";
+import { buildDefinition, type Definition, type ServerlessJobTarget } from "./asl-builder";
 import { deriveRoleStatements } from "./role-derivation";
 import { renderRunJobFlow, type Json } from "./run-job-flow";
 
@@ -50,6 +52,8 @@ export interface PipelineStateMachineProps {
   readonly buckets: PipelineBuckets;
   readonly kmsKeyArn: string;
   readonly topicArn: string;
+  /** The environment's EMR Serverless application (a serverless pipeline's job runs go there). @default none */
+  readonly serverless?: ServerlessTarget;
 }
 
 /** What the stack exports per pipeline (the `pipelines` output, read by `npm run emr -- pipeline`). */
@@ -113,6 +117,20 @@ export function alarm(scope: Construct, id: string, config: Omit<CloudwatchMetri
   });
 }
 
+/**
+ * A serverless pipeline's job runs: the application and job role, and their logs under the logs bucket's
+ * serverlessLogs prefix, where the application's own monitoring configuration sends them too.
+ */
+function serverlessJobTarget(pipelineName: string, props: PipelineStateMachineProps): ServerlessJobTarget {
+  // environments/checks.ts refuses a serverless pipeline without serverless.enabled; this guards the construct's props.
+  if (!props.serverless) throw new Error(`pipeline ${pipelineName} runs on EMR Serverless, but the stack passed no application; fix: serverless.enabled in the environment`);
+  return {
+    applicationId: props.serverless.applicationId,
+    executionRoleArn: props.serverless.runtimeRoleArn,
+    logUri: `s3://${props.buckets.logs.bucketName}/${PREFIXES.serverlessLogs}`,
+  };
+}
+
 export class PipelineStateMachine extends Construct {
   readonly stateMachine: SfnStateMachine;
   readonly definition: Definition;
@@ -157,6 +175,7 @@ export class PipelineStateMachine extends Construct {
       buckets: { data_bucket: props.buckets.data.bucketName, artifacts_bucket: props.buckets.artifacts.bucketName, logs_bucket: props.buckets.logs.bucketName },
       runJobFlow,
       clusterId: pipeline.runtime === "cluster" ? props.cluster.clusterId : undefined,
+      serverless: pipeline.runtime === "serverless" ? serverlessJobTarget(pipelineName, props) : undefined,
     });
 
     this.role = new IamRole(this, "role", {

@@ -43,7 +43,7 @@ export interface PlatformPipelinesProps {
   readonly kmsKeyArn: string;
   readonly topicArn: string;
   readonly topicAccess: TopicAccess;
-  /** The environment's EMR Serverless application, when enabled: where serverless pipeline steps run. */
+  /** The environment's EMR Serverless application, when it enables one. @default none: no pipeline may run on serverless */
   readonly serverless?: ServerlessTarget;
   /** Where `spark-jobs/` is. @default the repository this file is in */
   readonly projectRoot?: string;
@@ -117,6 +117,7 @@ export class PlatformPipelines extends Construct {
         buckets: props.buckets,
         kmsKeyArn: props.kmsKeyArn,
         topicArn: props.topicArn,
+        serverless: props.serverless,
       });
     }
     this.machines = machines;

@@ -39,6 +39,9 @@ const EMR_EVENT_RULES: Record<string, string> = {
   [RESOURCES.createCluster]: "StepFunctionsGetEventForEMRRunJobFlowRule",
   [RESOURCES.addStep]: "StepFunctionsGetEventForEMRAddJobFlowStepsRule",
   [RESOURCES.terminateCluster]: "StepFunctionsGetEventForEMRTerminateJobFlowsRule",
+  // "IAM policies for Amazon EMR Serverless", StartJobRun, Run a Job (.sync)
+  // (https://docs.aws.amazon.com/step-functions/latest/dg/emr-serverless-iam.html).
+  [RESOURCES.startJobRun]: "StepFunctionsGetEventsForEMRServerlessJobRule",
 };
 
 export function deriveRoleStatements(definition: Parameters<typeof taskStates>[0], ctx: RoleContext): DerivedStatement[] {
@@ -51,6 +54,8 @@ export function deriveRoleStatements(definition: Parameters<typeof taskStates>[0
   const fixedClusters = [...new Set(tasks.filter((t) => t.Resource === RESOURCES.addStep).map((t) => t.Parameters?.ClusterId).filter((c): c is string => typeof c === "string"))];
   const dynamicSteps = tasks.some((t) => t.Resource === RESOURCES.addStep && t.Parameters && "ClusterId.$" in t.Parameters);
 
+  // A CreateCluster's PassRole statements (below) cover every passed role, a StartJobRun's job role included.
+  if (used.has(RESOURCES.startJobRun) && !used.has(RESOURCES.createCluster)) statements.push(...passRoleStatements(passedRoles(tasks, (profile) => ctx.instanceProfileRoles[profile])));
   if (used.has(RESOURCES.createCluster)) {
     statements.push(
       // The AWS template puts all three on "*"; only RunJobFlow needs it (DescribeCluster and TerminateJobFlows take a
@@ -82,6 +87,19 @@ export function deriveRoleStatements(definition: Parameters<typeof taskStates>[0
   }
   if (used.has(RESOURCES.createCluster) || used.has(RESOURCES.terminateCluster)) {
     statements.push({ sid: "EmrTransientClusters", actions: ["elasticmapreduce:DescribeCluster", "elasticmapreduce:TerminateJobFlows"], resources: [arn("elasticmapreduce", "cluster/*")] });
+  }
+  const applications = unique(tasks.filter((t) => t.Resource === RESOURCES.startJobRun).map((t) => t.Parameters?.ApplicationId));
+  if (applications.some((a) => typeof a !== "string")) {
+    throw new Error("state machine role: a StartJobRun names its ApplicationId only at run time, so emr-serverless:StartJobRun cannot be scoped; fix: name the application in the definition");
+  }
+  if (applications.length) {
+    // StartJobRun on the application, GetJobRun and CancelJobRun (the .sync wait and its cancel on a stopped execution)
+    // on its job runs: emr-serverless-iam.html, StartJobRun, static resources.
+    const applicationArn = (id: unknown) => arn("emr-serverless", `/applications/${String(id)}`);
+    statements.push(
+      { sid: "EmrServerlessStartJobRun", actions: ["emr-serverless:StartJobRun"], resources: applications.map(applicationArn) },
+      { sid: "EmrServerlessJobRuns", actions: ["emr-serverless:GetJobRun", "emr-serverless:CancelJobRun"], resources: applications.map((a) => `${applicationArn(a)}/jobruns/*`) },
+    );
   }
   const rules = Object.entries(EMR_EVENT_RULES).filter(([resource]) => used.has(resource)).map(([, rule]) => arn("events", `rule/${rule}`));
   if (rules.length) {
@@ -124,7 +142,7 @@ export function deriveRoleStatements(definition: Parameters<typeof taskStates>[0
   return statements;
 }
 
-const unique = (values: string[]) => [...new Set(values)];
+const unique = <T>(values: T[]) => [...new Set(values)];
 
 /**
  * PassRole for the cluster's roles. The service and EC2 roles go to EMR and EC2 (Step Functions developer guide,
@@ -134,9 +152,14 @@ const unique = (values: string[]) => [...new Set(values)];
  */
 function passRoleStatements(passed: { roles: PassedRole[]; problems: string[] }): DerivedStatement[] {
   if (passed.problems.length) throw new Error(`state machine role: ${passed.problems.join("; ")}`);
-  const cluster = unique(passed.roles.filter((r) => r.parameter !== "AutoScalingRole").map((r) => r.role));
+  const cluster = unique(passed.roles.filter((r) => r.parameter !== "AutoScalingRole" && r.parameter !== "ExecutionRoleArn").map((r) => r.role));
   const autoscaling = unique(passed.roles.filter((r) => r.parameter === "AutoScalingRole").map((r) => r.role));
+  const jobRoles = unique(passed.roles.filter((r) => r.parameter === "ExecutionRoleArn").map((r) => r.role));
   return [
+    // The job runtime role, to EMR Serverless only (emr-serverless-iam.html: iam:PassRole with iam:PassedToService).
+    ...(jobRoles.length
+      ? [{ sid: "PassJobRuntimeRole", actions: ["iam:PassRole"], resources: jobRoles, condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["emr-serverless.amazonaws.com"] }] }]
+      : []),
     ...(cluster.length
       ? [{ sid: "PassClusterRoles", actions: ["iam:PassRole"], resources: cluster, condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["elasticmapreduce.amazonaws.com", "ec2.amazonaws.com"] }] }]
       : []),

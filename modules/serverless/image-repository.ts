@@ -41,6 +41,8 @@ export class ImageRepository extends Construct {
       name: `${props.name}-spark-jobs`,
       imageTagMutability: "IMMUTABLE",
       imageScanningConfiguration: { scanOnPush: true },
+      // ECR adds its own grant on the key when it creates the repository ("Encryption at rest - Amazon ECR"); the
+      // key policy delegates to IAM, so the deploying role's kms:CreateGrant is enough.
       encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: props.key.arn }],
       forceDelete: props.forceDelete,
     });

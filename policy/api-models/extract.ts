@@ -19,6 +19,7 @@ export const MODELLED_OPERATIONS = {
   "s3/2006-03-01": ["GetObject", "HeadObject"],
   "stepfunctions/2016-11-23": ["ListExecutions"],
   "sns/2010-03-31": ["Publish"],
+  "emr-serverless/2021-07-13": ["StartJobRun"],
 } as const;
 
 export type TrimmedShape =

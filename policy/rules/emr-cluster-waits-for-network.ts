@@ -1,8 +1,5 @@
 import { defineRule, fromProblems, NOT_APPLICABLE } from "../rule";
-import { blocks, strings } from "../stack-json";
-
-const SUBNET_REFERENCE = /^\$\{(aws_subnet\.[A-Za-z0-9_-]+)\.id\}$/;
-const ROUTE_TABLE_REFERENCE = /^\$\{(aws_route_table\.[A-Za-z0-9_-]+)\.id\}$/;
+import { blocks, referencedAddress, strings } from "../stack-json";
 
 /**
  * A cluster in subnets of this stack lists in depends_on each subnet's route-table association, the routes of those
@@ -18,11 +15,11 @@ export const emrClusterWaitsForNetwork = defineRule({
   check: (cluster, stack) => {
     const ec2 = blocks(cluster.config.ec2_attributes)[0];
     const subnets = [...strings(ec2?.subnet_id), ...strings(ec2?.subnet_ids)]
-      .flatMap((value) => SUBNET_REFERENCE.exec(value)?.[1] ?? [])
+      .flatMap((value) => referencedAddress(value, "aws_subnet") ?? [])
       .filter((subnet) => stack.get(subnet)); // an existing subnet: its routes are not ours to order
     if (subnets.length === 0) return NOT_APPLICABLE;
     const associations = stack.ofType("aws_route_table_association").filter((a) => subnets.some((subnet) => a.config.subnet_id === `\${${subnet}.id}`));
-    const tables = associations.flatMap((a) => ROUTE_TABLE_REFERENCE.exec(String(a.config.route_table_id ?? ""))?.[1] ?? []);
+    const tables = associations.flatMap((a) => referencedAddress(a.config.route_table_id, "aws_route_table") ?? []);
     const onTable = (value: unknown) => strings(value).some((v) => tables.some((t) => v === `\${${t}.id}`));
     const required = [
       ...associations,

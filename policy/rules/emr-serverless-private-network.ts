@@ -1,10 +1,5 @@
 import { defineRule, fromProblems } from "../rule";
-import { blocks, isTrue, strings, type ResolvedResource, type StackIndex } from "../stack-json";
-
-const SUBNET_REFERENCE = /^\$\{(aws_subnet\.[A-Za-z0-9_-]+)\.id\}$/;
-const GROUP_REFERENCE = /^\$\{(aws_security_group\.[A-Za-z0-9_-]+)\.id\}$/;
-const ROUTE_TABLE_REFERENCE = /^\$\{(aws_route_table\.[A-Za-z0-9_-]+)\.id\}$/;
-const INTERNET_GATEWAY_REFERENCE = /^\$\{aws_internet_gateway\.[A-Za-z0-9_-]+\.id\}$/;
+import { blocks, isTrue, referencedAddress, strings, type ResolvedResource, type StackIndex } from "../stack-json";
 
 /** Why a subnet of this stack is public (public IPs, or a default route to an internet gateway), or undefined. */
 function publicSubnet(subnet: ResolvedResource, stack: StackIndex): string | undefined {
@@ -12,10 +7,10 @@ function publicSubnet(subnet: ResolvedResource, stack: StackIndex): string | und
   const tables = stack
     .ofType("aws_route_table_association")
     .filter((a) => a.config.subnet_id === `\${${subnet.address}.id}`)
-    .flatMap((a) => ROUTE_TABLE_REFERENCE.exec(String(a.config.route_table_id ?? ""))?.[1] ?? []);
+    .flatMap((a) => referencedAddress(a.config.route_table_id, "aws_route_table") ?? []);
   const viaGateway = stack
     .ofType("aws_route")
-    .some((r) => tables.some((t) => r.config.route_table_id === `\${${t}.id}`) && INTERNET_GATEWAY_REFERENCE.test(String(r.config.gateway_id ?? "")));
+    .some((r) => tables.some((t) => r.config.route_table_id === `\${${t}.id}`) && referencedAddress(r.config.gateway_id, "aws_internet_gateway") !== undefined);
   return viaGateway ? "routes to an internet gateway" : undefined;
 }
 
@@ -37,12 +32,12 @@ export const emrServerlessPrivateNetwork = defineRule({
       return fromProblems(["has no network_configuration with subnets and security groups; fix: the platform's private subnets and an egress-only security group"]);
     }
     const problems: string[] = [];
-    for (const address of subnets.flatMap((s) => SUBNET_REFERENCE.exec(s)?.[1] ?? [])) {
+    for (const address of subnets.flatMap((s) => referencedAddress(s, "aws_subnet") ?? [])) {
       const subnet = stack.get(address);
       const why = subnet && publicSubnet(subnet, stack);
       if (why) problems.push(`runs in ${address}, which ${why}; fix: the private subnets only`);
     }
-    for (const address of groups.flatMap((g) => GROUP_REFERENCE.exec(g)?.[1] ?? [])) {
+    for (const address of groups.flatMap((g) => referencedAddress(g, "aws_security_group") ?? [])) {
       const group = stack.get(address);
       if (!group) continue;
       const reference = `\${${address}.id}`;

@@ -1,9 +1,8 @@
 import { statementsOf } from "../policy-document";
 import { defineRule, fromProblems, NOT_APPLICABLE } from "../rule";
-import { strings } from "../stack-json";
+import { referencedAddress, strings } from "../stack-json";
 
 const EMR_SERVERLESS_PRINCIPAL = /^emr-serverless\.amazonaws\.com(\.cn)?$/;
-const POLICY_REFERENCE = /^\$\{(aws_iam_policy\.[A-Za-z0-9_-]+)\.arn\}$/;
 
 /**
  * A role EMR Serverless assumes (a job runtime role) is scoped two ways. Its trust names this account and the
@@ -30,7 +29,7 @@ export const emrServerlessRoleScoped = defineRule({
     const attached = stack
       .ofType("aws_iam_role_policy_attachment")
       .filter((a) => refersToRole(a.config.role))
-      .flatMap((a) => stack.get(POLICY_REFERENCE.exec(String(a.config.policy_arn ?? ""))?.[1] ?? "") ?? []);
+      .flatMap((a) => stack.get(referencedAddress(a.config.policy_arn, "aws_iam_policy", "arn") ?? "") ?? []);
     for (const policy of [...inline, ...attached]) {
       const statements = statementsOf(policy.config.policy, stack) ?? [];
       const open = statements.filter((s) => s.effect === "Allow" && s.actions.some((a) => a.startsWith("s3:")) && strings(s.resources).some((r) => r === "*" || r === "arn:aws:s3:::*"));

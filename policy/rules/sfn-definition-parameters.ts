@@ -45,7 +45,15 @@ export const INTEGRATIONS: Readonly<Record<string, string>> = {
   "aws-sdk:sfn:listExecutions": models.operations["stepfunctions:ListExecutions"],
   "aws-sdk:emr:describeCluster": models.operations["emr:DescribeCluster"],
   "aws-sdk:emr:setUnhealthyNodeReplacement": models.operations["emr:SetUnhealthyNodeReplacement"],
+  "emr-serverless:startJobRun": models.operations["emr-serverless:StartJobRun"],
 };
+
+/**
+ * Integrations whose Parameters name the API's camelCase fields in PascalCase: the AWS SDK integrations, and the
+ * optimized EMR Serverless integration ("ApplicationId", "ExecutionRoleArn", "JobDriver": {"SparkSubmit": …} in the
+ * examples of https://docs.aws.amazon.com/step-functions/latest/dg/connect-emr-serverless.html).
+ */
+const pascalCaseIntegration = (integration: string) => integration.startsWith("aws-sdk:") || integration.startsWith("emr-serverless:");
 
 /**
  * RunJobFlow fields Step Functions' createCluster does not model. Its schema lags the EMR API: AutoTerminationPolicy
@@ -200,7 +208,7 @@ export const sfnDefinitionParameters = defineRule({
         problems.push(`${where}: no API model for this integration; fix: add its operation to MODELLED_OPERATIONS in policy/api-models/extract.ts, regenerate, and map it in INTEGRATIONS (policy/rules/sfn-definition-parameters.ts)`);
         continue;
       }
-      problems.push(...checkValue(state.Parameters ?? {}, input, "Parameters", integration.startsWith("aws-sdk:")).map((p) => `${where} ${p}`));
+      problems.push(...checkValue(state.Parameters ?? {}, input, "Parameters", pascalCaseIntegration(integration)).map((p) => `${where} ${p}`));
       if (integration === "elasticmapreduce:createCluster") problems.push(...notModelledFields(state.Parameters).map((p) => `${where} ${p}`));
     }
     return fromProblems(problems);

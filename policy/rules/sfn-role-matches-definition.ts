@@ -34,15 +34,21 @@ function profileRole(stack: StackIndex): (profile: string) => string | undefined
   };
 }
 
-/** iam:PassRole exactly on the roles the definition's CreateCluster tasks pass (a missing one is an AccessDenied at RunJobFlow). */
+/**
+ * iam:PassRole exactly on the roles the definition's CreateCluster and StartJobRun tasks pass (a missing one is an
+ * AccessDenied at RunJobFlow or StartJobRun).
+ */
 function passRoleProblems(role: string, definition: Parameters<typeof taskStates>[0], statements: PolicyStatement[], stack: StackIndex): string[] {
   const passed = passedRoles(taskStates(definition), profileRole(stack));
-  const needed = new Set(passed.roles.map((r) => r.role));
+  // role → the task that passes it: StartJobRun passes the job role (ExecutionRoleArn), CreateCluster the others.
+  const passer = new Map(passed.roles.map((r) => [r.role, r.parameter === "ExecutionRoleArn" ? "StartJobRun" : "CreateCluster"]));
   const granted = new Set(statements.filter((s) => s.actions.includes("iam:PassRole")).flatMap((s) => s.resources));
   return [
     ...passed.problems,
-    ...[...needed].filter((r) => !granted.has(r)).map((r) => `${role} may not pass ${r}, which CreateCluster passes; fix: derive iam:PassRole from the definition's ServiceRole, JobFlowRole and AutoScalingRole`),
-    ...[...granted].filter((r) => !needed.has(r)).map((r) => `${role} may pass ${r}, which no CreateCluster passes; fix: remove it`),
+    ...[...passer]
+      .filter(([r]) => !granted.has(r))
+      .map(([r, task]) => `${role} may not pass ${r}, which ${task} passes; fix: derive iam:PassRole from the definition's ServiceRole, JobFlowRole, AutoScalingRole and ExecutionRoleArn`),
+    ...[...granted].filter((r) => !passer.has(r)).map((r) => `${role} may pass ${r}, which no CreateCluster or StartJobRun passes; fix: remove it`),
   ];
 }
 
@@ -51,7 +57,7 @@ const isWildcardResource = (r: string) => r === "*" || r.endsWith("/*") || r.end
 /**
  * The role's actions are exactly what the definition's Resource ARNs need (contracts/step-functions.ts
  * INTEGRATION_ACTIONS) plus log delivery and X-Ray; a wildcard resource appears only in a statement whose sid
- * WILDCARD_REASONS explains; iam:PassRole names exactly the roles its CreateCluster tasks pass.
+ * WILDCARD_REASONS explains; iam:PassRole names exactly the roles its CreateCluster and StartJobRun tasks pass.
  */
 export const sfnRoleMatchesDefinition = defineRule({
   id: "sfn-role-matches-definition",

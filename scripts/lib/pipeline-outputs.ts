@@ -4,7 +4,7 @@
  * clear line instead of a crash deep in a command.
  */
 import { z } from "zod";
-import { type EnvironmentConfig, PIPELINES } from "../../environments";
+import { type EnvironmentConfig, PIPELINE_RUNTIMES, PIPELINES } from "../../environments";
 import { resourcePrefix } from "../../contracts/stack-outputs";
 import { CliError } from "./errors";
 import type { PartialOutputs } from "./stack-outputs";
@@ -14,7 +14,7 @@ const STATE_MACHINE_ARN = /^arn:(aws[a-z-]*):states:([^:\s]+):(\d{12}):stateMach
 
 const PipelineSchema = z.object({
   stateMachineArn: z.string().regex(STATE_MACHINE_ARN, "a state machine ARN"),
-  runtime: z.enum(["transient", "cluster"]),
+  runtime: z.enum(PIPELINE_RUNTIMES),
   schedule: z.object({ cron: z.string(), timezone: z.string() }).nullable().optional(),
   trigger: z.object({ prefix: z.string(), marker: z.string() }).nullable().optional(),
   steps: z.array(z.string()),

@@ -9,10 +9,12 @@ import { capacityOfSpec } from "../../modules/emr-cluster/capacity-model";
 import { estimateCost, type CostEstimate } from "./cost";
 import { estimateFleetCost, type FleetCostRange } from "./fleet-cost";
 import type { PriceTable } from "../../environments/instance-types";
+import type { PipelineRuntime } from "../../environments/pipelines";
 
 export interface PipelineSummary {
   readonly name: string;
-  readonly runtime: "transient" | "cluster";
+  /** The runtime in this environment (`pipelines.<name>.runtime` overrides the declaration's). */
+  readonly runtime: PipelineRuntime;
   readonly steps: readonly string[];
   readonly schedule: { readonly cron: string; readonly timezone: string } | null;
   readonly trigger: { readonly prefix: string; readonly marker: string } | null;
@@ -59,7 +61,9 @@ export function formatPipeline(p: PipelineSummary): string[] {
   const cost =
     p.runtime === "cluster"
       ? "on the environment's cluster"
-      : p.clusterCost
+      : p.runtime === "serverless"
+        ? "job runs on the environment's EMR Serverless application (billed per vCPU-hour and GB-hour used)"
+        : p.clusterCost
         ? `transient cluster $${p.clusterCost.hourly.toFixed(3)}/h`
         : p.clusterCostRange
           ? `transient cluster $${p.clusterCostRange.cheapest.toFixed(3)}–$${p.clusterCostRange.dearest.toFixed(3)}/h`

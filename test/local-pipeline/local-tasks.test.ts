@@ -105,6 +105,42 @@ describe("tasks", () => {
     expect(tasks.steps[0].command).toEqual(["spark-submit", "--deploy-mode", "cluster", "--py-files", "/src", entrypoint, "--input", `${b.root}/data/raw/`]);
   });
 
+  test("an EMR Serverless job run runs the same spark-submit as the cluster step: parameters, entry point, then its arguments", async () => {
+    const b = root();
+    const entrypoint = path.join(b.root, "job.py");
+    writeFileSync(entrypoint, "import sys\nprint(sys.argv[1:])\n");
+    const tasks = new LocalTasks(b, () => new FreshProcessSpark({ python: "python3", pythonPath: [], cwd: b.root }));
+    const out = await tasks.handle(
+      call("emr-serverless:startJobRun.sync", {
+        ApplicationId: "app-1",
+        ExecutionRoleArn: "arn:aws:iam::123456789012:role/job",
+        Name: "p/aggregate",
+        ClientToken: "t",
+        JobDriver: { SparkSubmit: { EntryPoint: entrypoint, EntryPointArguments: ["--input", "s3://data/raw/"], SparkSubmitParameters: "--py-files /src" } },
+      }),
+    );
+    expect(out).toMatchObject({ ApplicationId: "app-1", Name: "p/aggregate", State: "SUCCESS" });
+    expect(tasks.steps).toHaveLength(1);
+    expect(tasks.steps[0].args).toEqual(["spark-submit", "--py-files", "/src", entrypoint, "--input", "s3://data/raw/"]);
+    expect(tasks.steps[0].command).toEqual(["spark-submit", "--py-files", "/src", entrypoint, "--input", `${b.root}/data/raw/`]);
+  });
+
+  test("a failing EMR Serverless job run is States.TaskFailed with the run's FAILED state and the stderr tail", async () => {
+    const b = root();
+    const entrypoint = path.join(b.root, "job.py");
+    writeFileSync(entrypoint, "import sys\nprint('job: ERROR: no pandas', file=sys.stderr)\nsys.exit(1)\n");
+    const tasks = new LocalTasks(b, () => new FreshProcessSpark({ python: "python3", pythonPath: [], cwd: b.root }));
+    const err = await raised(tasks.handle(call("emr-serverless:startJobRun.sync", { ApplicationId: "app-1", Name: "p/x", JobDriver: { SparkSubmit: { EntryPoint: entrypoint } } })));
+    expect(err.error).toBe("States.TaskFailed");
+    expect(JSON.parse(err.cause)).toMatchObject({ ApplicationId: "app-1", State: "FAILED", StateDetails: "job: ERROR: no pandas", LocalExitCode: 1 });
+  });
+
+  test("an EMR Serverless job run without a SparkSubmit entry point fails the run with one line", async () => {
+    const tasks = new LocalTasks(root(), noSpark);
+    const err = await raised(tasks.handle(call("emr-serverless:startJobRun.sync", { ApplicationId: "app-1", JobDriver: { Hive: { Query: "x" } } }, "Run q")));
+    expect([err.error, err.cause]).toEqual(["States.Runtime", 'state "Run q": the local runner runs SparkSubmit job drivers with an EntryPoint only']);
+  });
+
   test("spark-submit: options with values, flags, then the application and its args", () => {
     expect(parseSparkSubmit(["spark-submit", "--deploy-mode", "client", "--verbose", "--conf", "a=b", "app.py", "--x", "1"])).toEqual({
       options: { "--deploy-mode": ["client"], "--verbose": ["true"], "--conf": ["a=b"] },

@@ -4,7 +4,9 @@
  * - every day succeeds, and each step reads only what the seed, the deployed objects or an earlier step wrote;
  * - the third day's financial indicators equal one run of the processor over the three days (look-back);
  * - each day's archive holds only that day, and each day's metrics live under that day;
- * - a gate stop is a stop (exit 2, GATE_STOPPED, the gate ran once) and a failure is a failure (exit 1).
+ * - a gate stop is a stop (exit 2, GATE_STOPPED, the gate ran once) and a failure is a failure (exit 1);
+ * - local's trackerDaily runs on EMR Serverless: its job runs get the cluster step's arguments and write what dev's
+ *   cluster steps write.
  *
  * One real Spark worker serves the whole file (the CLI starts one per run); the gate and failure cases go through
  * the CLI itself for its exit codes.
@@ -16,6 +18,7 @@ import path from "node:path";
 import { LocalBuckets } from "../../scripts/lib/local-pipeline/buckets";
 import { addDays, type DayResult, defaultPython, localCode, runLocalPipeline } from "../../scripts/lib/local-pipeline/run";
 import { SharedSessionSpark } from "../../scripts/lib/local-pipeline/spark";
+import { parseSparkSubmit } from "../../scripts/lib/local-pipeline/tasks";
 import { type LocalStack, synthesizeStack } from "../../scripts/lib/local-pipeline/stack";
 import { runCaptured } from "../support/cli-harness";
 
@@ -32,7 +35,7 @@ const EXPECTED: Record<string, string[]> = {
   dev: ["claimsDaily", "financialDaily", "smokeNightly", "trackerDaily"],
   staging: ["claimsDaily", "financialDaily", "smokeNightly", "trackerDaily"],
   prod: ["financialDaily"],
-  local: ["financialDaily"],
+  local: ["financialDaily", "trackerDaily"],
 };
 
 /** Options whose value a job or copy reads (the rest are outputs or settings). */
@@ -190,6 +193,43 @@ print(len(a), "rows equal")`,
     const output = new LocalBuckets(rootOf(env)).path(`s3://${data()}/processed/financial/`);
     const runs = DATES.map((date) => existsSync(path.join(output, "_runs", `date=${date}`, "_metrics.json")));
     expect({ perDate: runs, atRoot: readdirSync(output).filter((f) => f === "_metrics.json" || f.endsWith(".png")) }).toEqual({ perDate: [true, true, true], atRoot: [] });
+  });
+});
+
+describe("trackerDaily on serverless (local) and on the cluster (dev)", () => {
+  /** Each step of the three days: its state and the job's own arguments (after the entry point), buckets generalized. */
+  const jobs = (env: string) => {
+    const buckets = (["data", "artifacts", "logs"] as const).map((role) => [`s3://${stackOf(env).bucketFor(role)}/`, `s3://{${role}}/`] as const);
+    const general = (arg: string) => buckets.reduce((a, [uri, placeholder]) => a.split(uri).join(placeholder), arg);
+    return results.get(`${env}/trackerDaily`)!.flatMap((d) => d.steps.map((s) => [s.state, parseSparkSubmit(s.args).args.map(general)]));
+  };
+
+  test("local's definition runs EMR Serverless job runs, dev's runs EMR steps", () => {
+    const definition = (env: string) => stackOf(env).stateMachines().find((m) => m.pipeline === "trackerDaily")!.definition;
+    expect(definition("local")).toContain("arn:aws:states:::emr-serverless:startJobRun.sync");
+    expect(definition("local")).not.toContain("elasticmapreduce");
+    expect(definition("dev")).toContain("arn:aws:states:::elasticmapreduce:addStep.sync");
+  });
+
+  test("every job run gets the arguments the cluster step gets, day by day", () => {
+    const local = jobs("local");
+    expect(local).toHaveLength(2 * DAYS);
+    expect(local).toEqual(jobs("dev"));
+  });
+
+  test("the job runs write into the same folders as the cluster steps", () => {
+    const written = (env: string) => {
+      const data = `s3://${stackOf(env).bucketFor("data")}/`;
+      const folders = results
+        .get(`${env}/trackerDaily`)!
+        .flatMap((d) => d.steps.flatMap((s) => s.written.files))
+        .filter((f) => f.startsWith(data))
+        // Folders, not files: Spark names its part files with a random id per run.
+        .map((f) => path.posix.dirname(f.slice(data.length)));
+      return [...new Set(folders)].sort();
+    };
+    expect(written("local").length).toBeGreaterThan(0);
+    expect(written("local")).toEqual(written("dev"));
   });
 });
 

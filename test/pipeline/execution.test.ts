@@ -24,12 +24,12 @@ import { useMoto } from "../support/moto-server";
 jest.setTimeout(120_000);
 const moto = useMoto();
 
-/** The dev stack's state-machine definitions by pipeline name, as synthesized. */
-function synthesizedDefinitions(): Record<string, string> {
-  const stack = new EmrPlatformStack(Testing.app(), "emr-dev", loadEnvironment("dev"));
+/** An environment's state-machine definitions by pipeline name, as synthesized. */
+function synthesizedDefinitions(env = "dev"): Record<string, string> {
+  const stack = new EmrPlatformStack(Testing.app(), `emr-${env}`, loadEnvironment(env));
   const json = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, any>>> };
   return Object.fromEntries(
-    Object.values(json.resource.aws_sfn_state_machine).map((sm) => [String(sm.name).replace(/^emr-platform-dev-/, ""), String(sm.definition)]),
+    Object.values(json.resource.aws_sfn_state_machine).map((sm) => [String(sm.name).replace(`emr-platform-${env}-`, ""), String(sm.definition)]),
   );
 }
 
@@ -54,6 +54,8 @@ const INPUT = {
 };
 
 let definitions: Record<string, string>;
+/** local runs trackerDaily on EMR Serverless (environments/local.ts). */
+let serverlessDefinitions: Record<string, string>;
 let sfn: SFNClient;
 let sqs: SQSClient;
 let s3: S3Client;
@@ -79,6 +81,7 @@ beforeAll(async () => {
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes?.QueueArn;
   await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: queueArn }));
   definitions = synthesizedDefinitions();
+  serverlessDefinitions = synthesizedDefinitions("local");
 });
 
 /** What a gate job writes with --verdict (the contract between the gate jobs and the state machine). */
@@ -105,8 +108,8 @@ interface Run {
   entered: string[];
 }
 
-async function createMachine(pipeline: string, options: RewriteOptions): Promise<string> {
-  const definition = await rewriteForMoto(definitions[pipeline], { ...options, references: reference });
+async function createMachine(pipeline: string, options: RewriteOptions, from = definitions): Promise<string> {
+  const definition = await rewriteForMoto(from[pipeline], { ...options, references: reference });
   const created = await sfn.send(
     new CreateStateMachineCommand({ name: `${pipeline}-${++counter}`, definition, roleArn: "arn:aws:iam::123456789012:role/pipeline" }),
   );
@@ -132,8 +135,8 @@ async function waitFor(executionArn: string): Promise<Run> {
   }
 }
 
-async function execute(pipeline: string, options: RewriteOptions = {}, input: object = INPUT): Promise<Run> {
-  const stateMachineArn = await createMachine(pipeline, options);
+async function execute(pipeline: string, options: RewriteOptions = {}, input: object = INPUT, from = definitions): Promise<Run> {
+  const stateMachineArn = await createMachine(pipeline, options, from);
   const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: `run-${++counter}`, input: JSON.stringify(input) }));
   const run = await waitFor(started.executionArn as string);
   return run;
@@ -412,5 +415,33 @@ describe("the workload pipelines under moto", () => {
     expect(run.output.status).toBe("GATE_STOPPED");
     expect(run.entered.some((s) => s.startsWith("Terminate"))).toBe(false);
     expect((await notifications()).map((m) => m.Subject)).toEqual(["emr-platform-dev-tracker-daily: quality gate stopped the run"]);
+  });
+});
+
+describe("serverless pipeline (tracker-daily on local's EMR Serverless application) under moto", () => {
+  test("success: no cluster states; both job runs in order, the gate's verdict read after compare; SUCCEEDED", async () => {
+    expect(serverlessDefinitions["tracker-daily"]).toContain("arn:aws:states:::emr-serverless:startJobRun.sync");
+    const run = await execute("tracker-daily", {}, INPUT, serverlessDefinitions);
+    expect(run.status).toBe("SUCCEEDED");
+    expect(run.entered.filter((s) => !s.endsWith("?"))).toEqual(["CheckConcurrency", "DateFromInput", "Run aggregate", "Run compare_official", "Read compare_official verdict", "Succeeded"]);
+    expect(run.output.status).toBe("SUCCEEDED");
+  });
+
+  test("a failing job run is retried `retries` times, then notified; the run fails without any terminate", async () => {
+    const run = await execute("tracker-daily", { fail: ["Run aggregate"] }, INPUT, serverlessDefinitions);
+    expect(run.status).toBe("FAILED");
+    expect(failedAttempts(run, "Run aggregate")).toBe(2); // 1 attempt + retries: 1
+    expect(run.entered.slice(-2)).toEqual(["NotifyFailure", "PipelineFailed"]);
+    expect(run.entered.some((s) => s.startsWith("Terminate") || s === "CreateCluster")).toBe(false);
+    expect((await notifications()).map((m) => m.Subject)).toEqual(["emr-platform-local-tracker-daily: pipeline failed"]);
+  });
+
+  test("a \"stop\" from compare stops cleanly: compare runs once, the verdict is read, GATE_STOPPED, notified", async () => {
+    await putVerdict("processed/tracker-diff/2026-02-03/verdict.json", "stop");
+    const run = await execute("tracker-daily", {}, { ...INPUT, date: "2026-02-03" }, serverlessDefinitions);
+    expect(run.status).toBe("SUCCEEDED");
+    expect(run.entered.slice(run.entered.indexOf("Run compare_official"))).toEqual(["Run compare_official", "Read compare_official verdict", "Gate compare_official passed?", "NotifyGateStopped", "GateStopped"]);
+    expect(run.output.status).toBe("GATE_STOPPED");
+    expect((await notifications()).map((m) => m.Subject)).toEqual(["emr-platform-local-tracker-daily: quality gate stopped the run"]);
   });
 });

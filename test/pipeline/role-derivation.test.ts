@@ -18,6 +18,10 @@ const CTX: RoleContext = {
   kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k",
 };
 
+const JOB_ROLE = "arn:aws:iam::123456789012:role/emr-serverless-job";
+/** StartJobRun Parameters as asl-builder.ts renders them for a serverless step. */
+const JOB_RUN = { ApplicationId: "00app", ExecutionRoleArn: JOB_ROLE, Name: "p/s", "ClientToken.$": "States.UUID()" };
+
 const task = (Resource: string, Parameters: Record<string, unknown> = {}) => ({ Type: "Task", Resource, Parameters });
 const definition = (...tasks: ReturnType<typeof task>[]) => ({ States: Object.fromEntries(tasks.map((t, i) => [`S${i}`, t])) });
 const bySid = (d: ReturnType<typeof definition>) => Object.fromEntries(deriveRoleStatements(d, CTX).map((s) => [s.sid, s]));
@@ -32,6 +36,7 @@ describe("deriveRoleStatements", () => {
     [RESOURCES.listExecutions, {}, ["ConcurrencyGuard", "Observability"]],
     [RESOURCES.getObject, { Bucket: "artifacts", Key: CODE_MANIFEST_KEY }, ["ReadObjects", "ListReadBuckets", "ReadObjectsKey", "Observability"]],
     [HEAD_OBJECT, { Bucket: "artifacts", Key: "jobs/rules/ohlcv.json" }, ["ReadObjects", "ListReadBuckets", "Observability"]],
+    [RESOURCES.startJobRun, JOB_RUN, ["PassJobRuntimeRole", "EmrServerlessStartJobRun", "EmrServerlessJobRuns", "EmrSyncEventRules", "Observability"]],
   ])("%s %j → %j", (resource, parameters, sids) => {
     expect(deriveRoleStatements(definition(task(resource, parameters)), CTX).map((s) => s.sid)).toEqual(sids);
   });
@@ -111,6 +116,35 @@ describe("deriveRoleStatements", () => {
     // Only RunJobFlow (no ARN before creation) and the observability actions take a bare "*".
     expect(wild.filter((s) => s.resources.includes("*")).flatMap((s) => s.actions).filter((a) => a.startsWith("elasticmapreduce:"))).toEqual(["elasticmapreduce:RunJobFlow"]);
     for (const s of wild) expect(WILDCARD_REASONS[s.sid]).toMatch(/\w/);
+  });
+
+  test("EMR Serverless: StartJobRun on the application, GetJobRun and CancelJobRun on its job runs, the .sync rule, PassRole of exactly the job role to EMR Serverless", () => {
+    const s = bySid(definition(task(RESOURCES.startJobRun, JOB_RUN), task(RESOURCES.startJobRun, { ...JOB_RUN, Name: "p/t" })));
+    expect(s.EmrServerlessStartJobRun).toEqual({ sid: "EmrServerlessStartJobRun", actions: ["emr-serverless:StartJobRun"], resources: ["arn:aws:emr-serverless:eu-west-1:123456789012:/applications/00app"] });
+    expect(s.EmrServerlessJobRuns).toEqual({
+      sid: "EmrServerlessJobRuns",
+      actions: ["emr-serverless:GetJobRun", "emr-serverless:CancelJobRun"],
+      resources: ["arn:aws:emr-serverless:eu-west-1:123456789012:/applications/00app/jobruns/*"],
+    });
+    expect(s.EmrSyncEventRules.resources).toEqual(["arn:aws:events:eu-west-1:123456789012:rule/StepFunctionsGetEventsForEMRServerlessJobRule"]);
+    expect(s.PassJobRuntimeRole).toEqual({
+      sid: "PassJobRuntimeRole",
+      actions: ["iam:PassRole"],
+      resources: [JOB_ROLE],
+      condition: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["emr-serverless.amazonaws.com"] }],
+    });
+    expect(s.PassClusterRoles).toBeUndefined();
+    expect(WILDCARD_REASONS.EmrServerlessJobRuns).toMatch(/\w/);
+    const d = definition(task(RESOURCES.startJobRun, JOB_RUN));
+    const derived = new Set(deriveRoleStatements(d, CTX).filter((st) => st.sid !== "Observability").flatMap((st) => st.actions));
+    expect([...derived].sort()).toEqual([...definitionActions(d).actions].sort());
+  });
+
+  test("fails if a StartJobRun's application or job role is known only at run time", () => {
+    const { ApplicationId: _a, ...noApplication } = JOB_RUN;
+    expect(() => deriveRoleStatements(definition(task(RESOURCES.startJobRun, { ...noApplication, "ApplicationId.$": "$.app" })), CTX)).toThrow(/names its ApplicationId only at run time/);
+    const { ExecutionRoleArn: _r, ...noRole } = JOB_RUN;
+    expect(() => deriveRoleStatements(definition(task(RESOURCES.startJobRun, { ...noRole, "ExecutionRoleArn.$": "$.role" })), CTX)).toThrow(/StartJobRun names no literal ExecutionRoleArn/);
   });
 
   test("tasks inside Parallel branches count", () => {

@@ -37,4 +37,14 @@ describe("pipelines in the plan summary", () => {
     expect(financial.clusterCost).toBeNull();
     expect(formatPipeline(financial)[1]).toContain("transient cluster (not billed)");
   });
+
+  test("a pipeline the environment moves to serverless is listed on serverless, without a cluster cost", () => {
+    const tracker = summarizePipelines(loadEnvironment("local"), prices).find((p) => p.name === "trackerDaily");
+    expect(tracker).toMatchObject({ runtime: "serverless", steps: ["aggregate", "compare_official"], clusterCost: null });
+    expect(formatPipeline(tracker!)).toEqual([
+      expect.stringMatching(/^ {4}trackerDaily {4}serverless aggregate → compare_official$/),
+      expect.stringMatching(/no schedule; job runs on the environment's EMR Serverless application/),
+    ]);
+    expect(summarizePipelines(loadEnvironment("dev"), prices).find((p) => p.name === "trackerDaily")?.runtime).toBe("cluster");
+  });
 });

@@ -158,6 +158,20 @@ describe("sfn-definition-parameters", () => {
     expect(found).toEqual([expect.stringMatching(expected)]);
   });
 
+  test("an EMR Serverless job run (local's tracker-daily) is checked against StartJobRun in PascalCase: a misspelt field fails at its path", () => {
+    const stack = structuredClone(STACKS.local);
+    const id = Object.keys(stack.resource.aws_sfn_state_machine).find((k) => k.includes("tracker-daily")) as string;
+    const definition = JSON.parse(stack.resource.aws_sfn_state_machine[id].definition);
+    const driver = definition.States["Run aggregate"].Parameters.JobDriver.SparkSubmit;
+    expect(definition.States["Run aggregate"].Resource).toBe("arn:aws:states:::emr-serverless:startJobRun.sync");
+    driver["SparkSubmitParameter.$"] = driver["SparkSubmitParameters.$"];
+    delete driver["SparkSubmitParameters.$"];
+    stack.resource.aws_sfn_state_machine[id].definition = JSON.stringify(definition);
+    expect(problems(stack, sfnDefinitionParameters)).toEqual([
+      expect.stringMatching(/^Task "Run aggregate" \(emr-serverless:startJobRun\) Parameters\.JobDriver\.SparkSubmit\.SparkSubmitParameter\.\$: unknown field "SparkSubmitParameter" \(nearest valid name: "SparkSubmitParameters"\)/),
+    ]);
+  });
+
   test("a misspelt `.$` field is checked by name only, and the field it should have been is then missing", () => {
     const found = problems(
       variant((d) => {

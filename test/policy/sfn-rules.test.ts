@@ -128,7 +128,7 @@ describe("sfn-role-matches-definition", () => {
     expect(reasons(stack, sfnRoleMatchesDefinition)).toEqual([expect.stringMatching(/may not pass \$\{aws_iam_role\.iam_autoscaling-role_.+\.arn\}, which CreateCluster passes/)]);
     doc.statement.push({ ...autoscaling, resources: ["arn:aws:iam::1:role/admin"] });
     expect(reasons(stack, sfnRoleMatchesDefinition)).toEqual([
-      expect.stringMatching(/may not pass \$\{aws_iam_role\.iam_autoscaling-role_.+\.arn\}, which CreateCluster passes.*; .*may pass arn:aws:iam::1:role\/admin, which no CreateCluster passes/),
+      expect.stringMatching(/may not pass \$\{aws_iam_role\.iam_autoscaling-role_.+\.arn\}, which CreateCluster passes.*; .*may pass arn:aws:iam::1:role\/admin, which no CreateCluster or StartJobRun passes/),
     ]);
   });
 
@@ -160,3 +160,29 @@ describe("sfn-role-matches-definition", () => {
     expect(reasons(stack, sfnRoleMatchesDefinition)).toEqual([expect.stringMatching(/lambda:invoke has no IAM mapping/)]);
   });
 });
+
+describe("a serverless pipeline (local's tracker-daily)", () => {
+  const LOCAL = JSON.parse(Testing.synth(new EmrPlatformStack(Testing.app(), "emr-local", loadEnvironment("local")))) as any;
+  const trackerRole = (stack: any) => {
+    const id = Object.keys(stack.data.aws_iam_policy_document).find((k) => k.includes("tracker-daily_role-policy-document")) as string;
+    return stack.data.aws_iam_policy_document[id];
+  };
+
+  test("satisfies every Step Functions rule; its role passes exactly the job runtime role, to EMR Serverless", () => {
+    const report = runPolicyGuard(LOCAL, { rules: [sfnFailuresTerminateCluster, sfnRetryBounded, sfnTimeoutSet, sfnLoggingOn, sfnRoleMatchesDefinition] });
+    expect(report.checked).toBe(2);
+    expect(report.violations).toEqual([]);
+    const pass = trackerRole(LOCAL).statement.find((s: any) => s.sid === "PassJobRuntimeRole");
+    expect(pass.resources).toEqual([expect.stringMatching(/^\$\{aws_iam_role\.emr-serverless_runtime-role_[^.]+\.arn\}$/)]);
+  });
+
+  test("fails when the role may not pass the job role StartJobRun passes", () => {
+    const stack = structuredClone(LOCAL);
+    const doc = trackerRole(stack);
+    doc.statement = doc.statement.filter((s: any) => s.sid !== "PassJobRuntimeRole");
+    expect(reasons(stack, sfnRoleMatchesDefinition)).toEqual([
+      expect.stringMatching(/lacks iam:PassRole, which the definition needs.*; .*may not pass \$\{aws_iam_role\.emr-serverless_runtime-role_.+\.arn\}, which StartJobRun passes/),
+    ]);
+  });
+});
+

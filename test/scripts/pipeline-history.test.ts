@@ -128,7 +128,7 @@ describe("the stack's pipelines output", () => {
 
   it.each([
     ["not JSON", "{", "the stack's pipelines output is not JSON; fix: redeploy the environment (npm run deploy -- <env>)"],
-    ["a wrong runtime", JSON.stringify({ p: { stateMachineArn: arn, runtime: "serverless", steps: [] } }), /^the stack's pipelines output is malformed at p\.runtime: /],
+    ["a wrong runtime", JSON.stringify({ p: { stateMachineArn: arn, runtime: "lambda", steps: [] } }), /^the stack's pipelines output is malformed at p\.runtime: /],
     ["missing steps", JSON.stringify({ p: { stateMachineArn: arn, runtime: "cluster" } }), /^the stack's pipelines output is malformed at p\.steps: /],
     ["a list instead of a map", "[]", /^the stack's pipelines output is malformed at \(root\): /],
   ])("rejects %s with one line", (_label, json, message) => {

@@ -1,7 +1,7 @@
 /**
  * Test-only rewrite of a generated definition so moto can execute it. moto runs Pass/Choice/Parallel/Retry/Catch,
- * sns:publish and aws-sdk:* tasks, but the optimized elasticmapreduce:* integrations fail with an uncatchable
- * States.Runtime. Each EMR task therefore becomes a Pass (success) or, for the states named in `fail`, a failing
+ * sns:publish and aws-sdk:* tasks, but the optimized elasticmapreduce:* and emr-serverless:* integrations fail with an
+ * uncatchable States.Runtime. Each EMR (or EMR Serverless job-run) task therefore becomes a Pass (success) or, for the states named in `fail`, a failing
  * aws-sdk:emr call that keeps the state's Retry and Catch (fault injection). Retry intervals shrink to 1 s.
  *
  * moto evaluates JSONata through jpype and a Java JSONata build, which this project does not install, so the two
@@ -28,7 +28,7 @@ export interface RewriteOptions {
 /** Stands in for $$.Execution.StartTime under moto. */
 export const MOTO_START_TIME = "2026-02-01T00:30:00.000Z";
 
-const EMR = /^arn:aws:states:::elasticmapreduce:/;
+const EMR = /^arn:aws:states:::(elasticmapreduce|emr-serverless):/;
 
 async function rewriteState(name: string, state: State, options: RewriteOptions): Promise<State> {
   const flow = { ...(state.Next ? { Next: state.Next } : {}), ...(state.End ? { End: true } : {}) };

@@ -1,6 +1,7 @@
 /**
  * Task resources mapped to local actions. EMR cluster tasks are recorded no-ops; addStep runs the step's Args
- * (spark-submit with local Spark, s3-dist-cp as a local copy); S3 reads the local buckets and fails with S3's error
+ * (spark-submit with local Spark, s3-dist-cp as a local copy); an EMR Serverless startJobRun runs the same
+ * spark-submit, rebuilt from its SparkSubmit job driver; S3 reads the local buckets and fails with S3's error
  * names; listExecutions sees no other run; SNS messages are recorded and printed. Anything else fails the run with
  * one line naming the state and the resource.
  */
@@ -98,6 +99,8 @@ export class LocalTasks {
         return {};
       case "elasticmapreduce:addStep.sync":
         return this.addStep(call, p);
+      case "emr-serverless:startJobRun.sync":
+        return this.startJobRun(call, p);
       case "aws-sdk:emr:describeCluster":
         return { Cluster: { Id: p.ClusterId ?? null, Name: "local", Status: { State: "WAITING", StateChangeReason: { Message: "local runner" } } } };
       case "aws-sdk:s3:getObject":
@@ -141,6 +144,40 @@ export class LocalTasks {
     const args = (jar.Args ?? []) as string[];
     const name = String(step.Name ?? call.state);
     if (jar.Jar !== "command-runner.jar") throw runtimeError(call.state, `the local runner runs command-runner.jar steps only, not ${String(jar.Jar)}`);
+    const record = await this.runStep(call, name, args);
+    const id = `s-LOCAL${String(++this.stepCounter).padStart(6, "0")}`;
+    if (record.exitCode === 0) return { Step: { Id: id, Name: name, Status: { State: "COMPLETED" } } };
+    // Shaped like the DescribeStep JSON Step Functions puts in the Cause of a failed addStep.sync; the exit code is
+    // a local extra (EMR reports none: https://docs.aws.amazon.com/emr/latest/APIReference/API_StepStateChangeReason.html).
+    const cause = {
+      Step: { Id: id, Name: name, ActionOnFailure: step.ActionOnFailure ?? null, Config: { Jar: "command-runner.jar", Args: args }, Status: { State: "FAILED", FailureDetails: { Reason: "Step failed on the local runner", Message: record.stderrTail } } },
+      LocalExitCode: record.exitCode,
+    };
+    throw new StatesError("States.TaskFailed", JSON.stringify(cause));
+  }
+
+  /**
+   * An EMR Serverless job run as the spark-submit the cluster step runs: `spark-submit <SparkSubmitParameters>
+   * <EntryPoint> <EntryPointArguments…>` (StartJobRun's SparkSubmit job driver,
+   * https://docs.aws.amazon.com/emr-serverless/latest/APIReference/API_SparkSubmit.html), so both runtimes run the
+   * same code with the same arguments on local Spark.
+   */
+  private async startJobRun(call: TaskCall, p: Record<string, Json>): Promise<Json> {
+    const driver = ((p.JobDriver ?? {}) as Record<string, Json>).SparkSubmit as Record<string, Json> | undefined;
+    if (!driver || typeof driver.EntryPoint !== "string") throw runtimeError(call.state, "the local runner runs SparkSubmit job drivers with an EntryPoint only");
+    const parameters = typeof driver.SparkSubmitParameters === "string" ? driver.SparkSubmitParameters.split(/\s+/).filter((t) => t !== "") : [];
+    const args = ["spark-submit", ...parameters, driver.EntryPoint, ...((driver.EntryPointArguments ?? []) as string[])];
+    const name = String(p.Name ?? call.state);
+    const record = await this.runStep(call, name, args);
+    const id = `local${String(++this.stepCounter).padStart(12, "0")}`;
+    const run = { ApplicationId: String(p.ApplicationId ?? ""), JobRunId: id, Name: name };
+    if (record.exitCode === 0) return { ...run, State: "SUCCESS" };
+    // A failed job run fails the Task with the run's state and details, as a failed addStep.sync does with its step's.
+    throw new StatesError("States.TaskFailed", JSON.stringify({ ...run, State: "FAILED", StateDetails: record.stderrTail, LocalExitCode: record.exitCode }));
+  }
+
+  /** Runs a step's argv (spark-submit with local Spark, or s3-dist-cp) and records it. */
+  private async runStep(call: TaskCall, name: string, args: string[]): Promise<StepRecord> {
     const before = this.buckets.list();
     let command: string[];
     let outcome: { exitCode: number; stderr: string; stdout?: string; seconds: number };
@@ -176,14 +213,6 @@ export class LocalTasks {
     };
     this.steps.push(record);
     this.events.stepEnded?.(record);
-    const id = `s-LOCAL${String(++this.stepCounter).padStart(6, "0")}`;
-    if (outcome.exitCode === 0) return { Step: { Id: id, Name: name, Status: { State: "COMPLETED" } } };
-    // Shaped like the DescribeStep JSON Step Functions puts in the Cause of a failed addStep.sync; the exit code is
-    // a local extra (EMR reports none: https://docs.aws.amazon.com/emr/latest/APIReference/API_StepStateChangeReason.html).
-    const cause = {
-      Step: { Id: id, Name: name, ActionOnFailure: step.ActionOnFailure ?? null, Config: { Jar: "command-runner.jar", Args: args }, Status: { State: "FAILED", FailureDetails: { Reason: "Step failed on the local runner", Message: record.stderrTail } } },
-      LocalExitCode: outcome.exitCode,
-    };
-    throw new StatesError("States.TaskFailed", JSON.stringify(cause));
+    return record;
   }
 }
