@@ -11,8 +11,8 @@ import { blockSize, canonical, coveredAddresses, networkAddress, parseCidr, type
 import { INSTANCE_TYPE_TABLE, instanceTypesIn } from "./instance-types";
 import { ENVIRONMENT_NAMES } from "./names";
 import { leafSteps, PIPELINES, pipelineSchema, type LeafStep } from "./pipelines";
-import { needsPandas } from "../contracts/jobs-needing-pandas";
 import type { Market } from "../contracts/emr";
+import { findJob } from "../contracts/job-catalog";
 import { managedScalingCeiling, taskGroupExists } from "./capacity-rules";
 
 /**
@@ -485,18 +485,23 @@ const pipelineChecks: ConfigCheck[] = [
     },
   },
   {
-    name: "serverlessPandasNeedsImage",
+    name: "serverlessJobsNeedImage",
     area: "pipelines",
     rule:
-      "A serverless pipeline whose jobs import pandas (contracts/jobs-needing-pandas.ts) needs `serverless.imageTag`: EMR Serverless's own image runs Python 3.9 without pandas, so such a job would fail on AWS with an ImportError.",
+      "A serverless pipeline whose jobs EMR Serverless's own image cannot run (`emrImageBlocker` in spark-jobs/catalog.json: pandas, or Python 3.10 syntax on its Python 3.9) needs `serverless.imageTag`, or the job would fail on AWS at import.",
     run(env, report) {
       if (at(env, "serverless", "enabled") !== true || str(at(env, "serverless", "imageTag")) !== undefined) return;
       for (const name of pipelinesOn(env, "serverless")) {
-        const jobs = [...new Set(declaredLeafSteps(name).flatMap(([step]) => ("job" in step && needsPandas(step.job) ? [step.job] : [])))];
-        if (jobs.length === 0) continue;
+        const blocked = new Map<string, string>();
+        for (const [step] of declaredLeafSteps(name)) {
+          const job = "job" in step ? findJob(step.job) : undefined;
+          if (job && typeof job !== "string" && job.emrImageBlocker !== null) blocked.set(job.name, job.emrImageBlocker);
+        }
+        if (blocked.size === 0) continue;
+        const [first, why] = [...blocked][0];
         report(
           ["pipelines", name, "runtime"],
-          `${name} runs ${jobs.join(", ")}, which ${jobs.length === 1 ? "needs" : "need"} pandas, and EMR Serverless's own image has none; fix: npm run emr -- image push ${str(at(env, "name")) ?? "<env>"} and set serverless.imageTag to the tag it prints, or another runtime for ${name}`,
+          `${name} runs ${[...blocked.keys()].join(", ")}, which EMR Serverless's own image (Python 3.9, no pandas) cannot run (${first}: ${why}); fix: npm run emr -- image push ${str(at(env, "name")) ?? "<env>"} and set serverless.imageTag to the tag it prints, or another runtime for ${name}`,
         );
       }
     },

@@ -19,7 +19,7 @@ export const local: EnvironmentInput = {
   alarms: { enabled: false },
   stateBackend: { type: "local" },
   // moto runs no containers and the local runner runs every job with the repository's venv (Python 3.11 with pandas),
-  // so this tag names no pushed image: it only states that the jobs' Python is there (serverlessPandasNeedsImage).
+  // so this tag names no pushed image: it only states that the jobs' Python is there (serverlessJobsNeedImage).
   serverless: { enabled: true, imageTag: "local-venv" },
   // trackerDaily runs on EMR Serverless here, so `pipeline run local trackerDaily --local` and the three-day test run a
   // serverless pipeline end to end.
