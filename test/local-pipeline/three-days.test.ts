@@ -261,7 +261,7 @@ describe("a gate stop is a stop, a failure is a failure (through the CLI)", () =
     const run = await runCaptured(["pipeline", "run", "dev", "claimsDaily", "--local", "--date", "2026-03-01", "--root", root], REPO);
     expect({ code: run.code, last: run.stdout.trim().split("\n").pop() }).toEqual({ code: 1, last: "claimsDaily (dev, local): 2026-03-01 FAILED" });
     expect(run.stdout.match(/^ {2}Run dedup_claims: /gm)).toHaveLength(2); // 1 attempt + retries: 1
-    expect(run.stdout).toMatch(/input not found: .*raw\/claims\/2026-03-01/);
+    expect(run.stdout).toMatch(/dedup: ERROR: --input \S*raw\/claims\/2026-03-01\/ not found/);
     expect(run.stdout).toContain('SNS "emr-platform-dev-claims-daily: pipeline failed"');
     expect(run.stdout).not.toMatch(/^ {2}Run detect_fraud: /m);
   });
