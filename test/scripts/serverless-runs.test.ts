@@ -125,8 +125,9 @@ describe("submit --serverless", () => {
     expect(tokens[0]).not.toBe(tokens[1]);
   });
 
-  it("--wait exits 0 when the run succeeds", async () => {
-    const run = await emr(["submit", "local", "smoke", "--serverless", "--wait", "--", "--output", "s3://emr-local-data/processed/s/"]);
+  it("--wait follows the financial job to SUCCESS and exits 0", async () => {
+    const args = ["--input", "s3://emr-local-data/raw/x.csv", "--input-format", "csv", "--output", "s3://emr-local-data/processed/y/"];
+    const run = await emr(["submit", "local", "financial", "--serverless", "--wait", "--", ...args]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/job run \w+ SUCCESS/);
