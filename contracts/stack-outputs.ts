@@ -33,6 +33,9 @@ export const STACK_OUTPUTS = {
    * `{}`. Read by `npm run emr -- submit --serverless`, `runs`, `logs`, `info` and `image`.
    */
   serverless: "serverless",
+  /** JSON-encoded CatalogOutput (modules/catalog/target.ts): the Glue database, Athena workgroup, results location
+   * and table names. Read by `npm run emr -- tables` and `query`. */
+  catalog: "catalog",
 } as const;
 
 export type StackOutputKey = keyof typeof STACK_OUTPUTS;

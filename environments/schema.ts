@@ -10,6 +10,7 @@ import { ENVIRONMENT_NAMES } from "./names";
 export { TYPES_WITHOUT_ALLOCATION_STRATEGY, TYPES_WITH_ALLOCATION_STRATEGY } from "./checks";
 import { environmentPipelinesSchema } from "./pipelines";
 import { serverlessSchema } from "./serverless";
+import { catalogSchema } from "./catalog";
 
 export { ENVIRONMENT_NAMES, type EnvironmentName } from "./names";
 
@@ -396,6 +397,7 @@ export const environmentSchema = z
       .default([]).describe("Kinesis stream ARNs the jobs may read."),
     tags: z.record(z.string(), z.string()).default({}).describe("Extra tags on every resource."),
     stateBackend: stateBackend.default({ type: "local" }).describe("Terraform state: s3 (with lockfile locking) or local."),
+    catalog: catalogSchema.prefault({}).describe("The Glue Data Catalog of the job outputs and the Athena workgroup (environments/catalog.ts)."),
     serverless: serverlessSchema.prefault({}).describe("EMR Serverless: a Spark application beside the cluster, off unless enabled (environments/serverless.ts)."),
     pipelines: environmentPipelinesSchema.default({}).describe("Pipelines (environments/pipelines.ts) this environment runs: schedule on/off, capacity."),
   })

@@ -125,6 +125,7 @@ export class EmrPlatformStack extends TerraformStack {
       terminationProtected: String(config.terminationProtection),
       pipelines: Fn.jsonencode(Object.fromEntries(Object.entries(this.pipelines.pipelines).map(([n, p]) => [n, p.output]))),
       serverless: this.serverless?.output ?? "{}",
+      catalog: "{}", // filled by modules/catalog (issue 19)
     });
 
     applyPlatformAspects(this, config);
