@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from emr_jobs.framework import args as arg_types
+from emr_jobs.generated_file import write_or_check
 from emr_jobs.runtime_needs import emr_image_blocker, needs_pandas
 
 
@@ -144,23 +145,8 @@ CATALOG_FILE = Path(__file__).resolve().parents[2] / "catalog.json"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="emr_jobs.catalog", description=__doc__)
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--write", action="store_true", help=f"write {CATALOG_FILE.name}")
-    mode.add_argument("--check", action="store_true", help=f"exit 1 when {CATALOG_FILE.name} is stale")
-    args = parser.parse_args(argv)
-    text = render()
-    if args.write:
-        CATALOG_FILE.write_text(text)
-        print(f"catalog: wrote {CATALOG_FILE} ({len(JOBS)} jobs)")
-    elif args.check:
-        if not CATALOG_FILE.exists() or CATALOG_FILE.read_text() != text:
-            print(f"catalog: {CATALOG_FILE} is stale; fix: npm run jobs:catalog", file=sys.stderr)
-            return 1
-        print(f"catalog: {CATALOG_FILE.name} is current ({len(JOBS)} jobs)")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return write_or_check(argv, prog="catalog", description=__doc__, path=CATALOG_FILE, text=render(),
+                          counted=f"{len(JOBS)} jobs", fix="npm run jobs:catalog")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ pytest runs it); with neither it prints the JSON. A test runs the jobs on their 
 dataset's parquet schema against its declaration.
 """
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ from emr_jobs.financial.tables import TABLES as FINANCIAL
 from emr_jobs.framework.runs_table import RUNS
 from emr_jobs.framework.tables import Table
 from emr_jobs.fraud.tables import TABLES as FRAUD
+from emr_jobs.generated_file import write_or_check
 from emr_jobs.tracker.tables import TABLES as TRACKER
 
 TABLES: tuple[Table, ...] = tuple(sorted((*FINANCIAL, *FRAUD, *DEDUP, *TRACKER, RUNS), key=lambda t: t.name))
@@ -35,23 +35,8 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="emr_jobs.tables", description=__doc__)
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--write", action="store_true", help=f"write {TABLES_FILE.name}")
-    mode.add_argument("--check", action="store_true", help=f"exit 1 when {TABLES_FILE.name} is stale")
-    args = parser.parse_args(argv)
-    text = render()
-    if args.write:
-        TABLES_FILE.write_text(text)
-        print(f"tables: wrote {TABLES_FILE} ({len(TABLES)} tables)")
-    elif args.check:
-        if not TABLES_FILE.exists() or TABLES_FILE.read_text() != text:
-            print(f"tables: {TABLES_FILE} is stale; fix: npm run jobs:tables", file=sys.stderr)
-            return 1
-        print(f"tables: {TABLES_FILE.name} is current ({len(TABLES)} tables)")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return write_or_check(argv, prog="tables", description=__doc__, path=TABLES_FILE, text=render(),
+                          counted=f"{len(TABLES)} tables", fix="npm run jobs:tables")  # fmt: skip
 
 
 if __name__ == "__main__":
