@@ -33,11 +33,11 @@ beforeEach(async () => {
 const PROJECTED: TableInput = {
   Name: "fraud_rejected",
   TableType: "EXTERNAL_TABLE",
-  PartitionKeys: [{ Name: "date", Type: "string" }],
+  PartitionKeys: [{ Name: "detection_date", Type: "string" }],
   Parameters: {
     "projection.enabled": "true",
-    "projection.date.type": "date",
-    "storage.location.template": "s3://emr-local-data/processed/fraud/rejected/date=${date}/",
+    "projection.detection_date.type": "date",
+    "storage.location.template": "s3://emr-local-data/processed/fraud/rejected/detection_date=${detection_date}/",
   },
   StorageDescriptor: {
     Columns: [
@@ -76,9 +76,9 @@ describe("tables", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout.split("\n")).toEqual([
-      "table           format   partitions   location",
-      "fraud_rejected  parquet  date:string  s3://emr-local-data/processed/fraud/rejected/date=${date}/",
-      "runs            json     -            s3://emr-local-data/processed/_runs/",
+      "table           format   partitions             location",
+      "fraud_rejected  parquet  detection_date:string  s3://emr-local-data/processed/fraud/rejected/detection_date=${detection_date}/",
+      "runs            json     -                      s3://emr-local-data/processed/_runs/",
       "",
     ]);
   });
@@ -89,7 +89,7 @@ describe("tables", () => {
     expect(JSON.parse(run.stdout)).toEqual({
       database: DATABASE,
       tables: [
-        { name: "fraud_rejected", format: "parquet", partitionKeys: ["date:string"], location: "s3://emr-local-data/processed/fraud/rejected/date=${date}/" },
+        { name: "fraud_rejected", format: "parquet", partitionKeys: ["detection_date:string"], location: "s3://emr-local-data/processed/fraud/rejected/detection_date=${detection_date}/" },
         { name: "runs", format: "json", partitionKeys: [], location: "s3://emr-local-data/processed/_runs/" },
       ],
     });
