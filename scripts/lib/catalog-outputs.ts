@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { CatalogOutput } from "../../modules/catalog/target";
 import { CliError } from "./errors";
+import { parseJsonOutput } from "./json-output";
 import type { PartialOutputs } from "./stack-outputs";
 
 const CatalogOutputSchema = z.object({
@@ -19,21 +20,11 @@ const redeploy = (environment: string) => `fix: deploy the environment (npm run 
 
 /** Parses the output's value; `{}` (a stack deployed before the catalog existed) throws the deploy hint. */
 export function parseCatalogOutput(environment: string, json: string): CatalogOutput {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    throw new CliError(`the stack's catalog output is not JSON; ${redeploy(environment)}`);
-  }
-  if (typeof raw === "object" && raw !== null && !Array.isArray(raw) && Object.keys(raw).length === 0) {
-    throw new CliError(`${environment} has no Glue catalog yet (the stack's catalog output is empty); ${redeploy(environment)}`);
-  }
-  const parsed = CatalogOutputSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new CliError(`the stack's catalog output is malformed at ${issue.path.join(".") || "(root)"}: ${issue.message}; ${redeploy(environment)}`);
-  }
-  return parsed.data;
+  return parseJsonOutput(json, CatalogOutputSchema, {
+    output: "catalog",
+    whenEmpty: () => new CliError(`${environment} has no Glue catalog yet (the stack's catalog output is empty); ${redeploy(environment)}`),
+    fix: redeploy(environment),
+  });
 }
 
 /** The catalog of `environment` from the outputs, or why the outputs cannot say. */

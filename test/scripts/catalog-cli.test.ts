@@ -6,6 +6,7 @@ import { CreateDatabaseCommand, CreateTableCommand, GlueClient, type TableInput 
 import type { CatalogOutput } from "../../modules/catalog/target";
 import { runCaptured, tempRepo } from "../support/cli-harness";
 import { useMoto } from "../support/moto-server";
+import { spiedClient } from "../support/spied-client";
 import { recordedEmr } from "../support/recorded-emr";
 import { outputJson, RecordingRunner } from "../support/recording-runner";
 
@@ -131,18 +132,7 @@ async function seedAthenaResult(columns: string[], rows: (string | undefined)[][
   expect(response.status).toBe(201);
 }
 
-/** The real moto client, with every request it sends kept. */
-function spiedAthena() {
-  const client = athena();
-  const sent: { name: string; input: Record<string, unknown> }[] = [];
-  const spy = {
-    send: (command: { constructor: { name: string }; input: Record<string, unknown> }, options?: unknown) => {
-      sent.push({ name: command.constructor.name, input: command.input });
-      return (client.send as (c: unknown, o?: unknown) => Promise<unknown>)(command, options);
-    },
-  } as unknown as AthenaClient;
-  return { spy, sent };
-}
+const spiedAthena = () => spiedClient(athena());
 
 const SQL = "SELECT reject_reason, count(*) AS claims FROM fraud_rejected GROUP BY 1 ORDER BY 2 DESC";
 
