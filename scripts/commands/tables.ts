@@ -2,12 +2,18 @@
 import type { Command } from "commander";
 import { type CommandRunner, envCommand } from "../lib/cli-args";
 import type { CommandContext } from "../lib/context";
+import { CliError } from "../lib/errors";
 import { listGlueTables, tableRows } from "../lib/glue-tables";
 import { table } from "../lib/output";
 
 export async function tablesCommand(ctx: CommandContext, options: { json?: boolean }): Promise<number> {
   const catalog = await ctx.catalog();
-  const rows = tableRows(await listGlueTables(ctx.clients.glue, catalog.database));
+  const tables = await listGlueTables(ctx.clients.glue, catalog.database).catch((err: Error) => {
+    // The output names a database Glue does not have: the stack was destroyed or the apply did not finish.
+    if (err.name === "EntityNotFoundException") throw new CliError(`the Glue database ${catalog.database} of ${ctx.name} does not exist; fix: npm run deploy -- ${ctx.name}`);
+    throw err;
+  });
+  const rows = tableRows(tables);
   if (options.json) {
     ctx.out.line(JSON.stringify({ database: catalog.database, tables: rows }, null, 2));
     return 0;

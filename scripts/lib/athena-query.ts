@@ -74,6 +74,8 @@ export async function waitForQuery(athena: AthenaClient, id: string, options: Wa
   } catch (err) {
     if (err instanceof Interrupted) throw new Interrupted(`interrupted (Ctrl-C); ${await stopQuery(athena, id)}`);
     if (err instanceof WaitTimeout) throw new CliError(`${err.message}; ${await stopQuery(athena, id)}. fix: rerun with a larger --timeout, or narrow the query (a WHERE on the partition keys)`);
+    // A lost connection or an AWS error ends the wait, not the query: keep the way back to it.
+    if (!(err instanceof CliError)) throw new CliError(`${describeError(err)}; query ${id} may still be running: aws athena get-query-execution --query-execution-id ${id}`);
     throw err;
   } finally {
     options.reporter.endStatus();

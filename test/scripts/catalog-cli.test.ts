@@ -96,6 +96,12 @@ describe("tables", () => {
     });
   });
 
+  it("fails with one line naming deploy if the output's database is not in Glue", async () => {
+    const run = await emr(["tables", "local"], {}, JSON.stringify({ ...CATALOG, database: "emr_platform_gone" }));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("error: the Glue database emr_platform_gone of local does not exist; fix: npm run deploy -- local\n");
+  });
+
   it("fails with one line naming deploy if the catalog output is {} (a stack from before the catalog)", async () => {
     const run = await emr(["tables", "local"], {}, "{}");
     expect(run.code).toBe(1);
@@ -238,6 +244,16 @@ describe("query on recorded Athena answers", () => {
     expect(run.stdout).toMatch(/query q-0001: RUNNING · \d+\.\ds · 1\.5 MiB scanned/);
     expect(run.stderr).toBe("error: query q-0001 FAILED: COLUMN_NOT_FOUND: line 1:8: Column 'reason' cannot be resolved\n");
     expect(calls.map((c) => c.command)).not.toContain("GetQueryResultsCommand");
+  });
+
+  it("fails with the query id and how to follow it if polling fails (the query may still run)", async () => {
+    const lost = Object.assign(new Error("We encountered an internal error. Please try again."), { name: "InternalServerException", $metadata: { httpStatusCode: 500 } });
+    const { client } = recordedAthena({ GetQueryExecutionCommand: [lost] });
+    const run = await emr(["query", "local", SQL], { clients: { athena: client } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      "error: AWS error InternalServerException (HTTP 500): We encountered an internal error. Please try again.; query q-0001 may still be running: aws athena get-query-execution --query-execution-id q-0001\n",
+    );
   });
 
   it("Ctrl-C stops the query (StopQueryExecution) and exits 130", async () => {
