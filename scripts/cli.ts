@@ -12,9 +12,11 @@ import { defineImage } from "./commands/image";
 import { defineInfo } from "./commands/info";
 import { definePipeline } from "./commands/pipeline";
 import { definePlan } from "./commands/plan";
+import { defineQuery } from "./commands/query";
 import { defineRuns } from "./commands/runs";
 import { defineLogs, defineSteps } from "./commands/steps";
 import { defineSubmit } from "./commands/submit";
+import { defineTables } from "./commands/tables";
 import { defineUpload } from "./commands/upload";
 import type { CommandRunner } from "./lib/cli-args";
 import { type CliDeps, CommandContext, type CommonOptions } from "./lib/context";
@@ -32,7 +34,7 @@ Environment variables:
   TERRAFORM_BIN                     terraform or tofu binary (default: terraform, then tofu, on PATH)
   AWS_PROFILE, AWS_ACCESS_KEY_ID …  AWS credentials (the SDK's standard chain)
   AWS_ENDPOINT_URL[_<SERVICE>]      send AWS calls to another endpoint (e.g. moto's server); SERVICE: EMR, S3, STS,
-                                    SFN, EMR_SERVERLESS, ECR
+                                    SFN, EMR_SERVERLESS, ECR, GLUE, ATHENA
   EMR_LOCAL_ENDPOINT                the local environment's endpoint (default http://localhost:5000)
   CI                                plain progress lines instead of an updating status line`;
 
@@ -47,6 +49,8 @@ const COMMANDS: readonly ((run: CommandRunner) => Command)[] = [
   defineLogs,
   defineRuns,
   defineInfo,
+  defineTables,
+  defineQuery,
   defineDestroy,
   defineBootstrap,
   definePipeline,

@@ -3,9 +3,11 @@
  * the shared config file) and fall back to the environment's `endpoint` (only `local` has one), so the same code
  * talks to AWS or to moto's server on loopback.
  */
+import { AthenaClient } from "@aws-sdk/client-athena";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { EMRClient } from "@aws-sdk/client-emr";
 import { EMRServerlessClient } from "@aws-sdk/client-emr-serverless";
+import { GlueClient } from "@aws-sdk/client-glue";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -21,10 +23,14 @@ export interface AwsClients {
   emrServerless: EMRServerlessClient;
   /** ECR: the registry login `image push` needs. */
   ecr: ECRClient;
+  /** Glue Data Catalog: the environment's tables (`tables`). */
+  glue: GlueClient;
+  /** Athena: queries in the environment's workgroup (`query`). */
+  athena: AthenaClient;
 }
 
 /** The SDK's service ids, as used in AWS_ENDPOINT_URL_<ID>. */
-const SERVICE_IDS = { emr: "EMR", s3: "S3", sts: "STS", sfn: "SFN", emrServerless: "EMR_SERVERLESS", ecr: "ECR" } as const;
+const SERVICE_IDS = { emr: "EMR", s3: "S3", sts: "STS", sfn: "SFN", emrServerless: "EMR_SERVERLESS", ecr: "ECR", glue: "GLUE", athena: "ATHENA" } as const;
 type Service = keyof typeof SERVICE_IDS;
 
 /** The endpoint the SDK will pick up from the environment for `service`, if any (mirrors its precedence). */
@@ -48,7 +54,7 @@ export function clientSettings(config: EnvironmentConfig, service: Service, env:
 }
 
 /** Names for people, in messages. */
-const SERVICE_LABELS: Record<Service, string> = { emr: "EMR", s3: "S3", sts: "STS", sfn: "Step Functions", emrServerless: "EMR Serverless", ecr: "ECR" };
+const SERVICE_LABELS: Record<Service, string> = { emr: "EMR", s3: "S3", sts: "STS", sfn: "Step Functions", emrServerless: "EMR Serverless", ecr: "ECR", glue: "Glue", athena: "Athena" };
 
 /** Which endpoint a client talks to and which setting chose it: what an unreachable-endpoint message must name. */
 export interface EndpointOrigin {
@@ -126,5 +132,7 @@ export function createAwsClients(config: EnvironmentConfig, env: NodeJS.ProcessE
     sfn: annotated(new SFNClient({ ...common, ...settings("sfn") }), "sfn"),
     emrServerless: annotated(new EMRServerlessClient({ ...common, ...settings("emrServerless") }), "emrServerless"),
     ecr: annotated(new ECRClient({ ...common, ...settings("ecr") }), "ecr"),
+    glue: annotated(new GlueClient({ ...common, ...settings("glue") }), "glue"),
+    athena: annotated(new AthenaClient({ ...common, ...settings("athena") }), "athena"),
   };
 }

@@ -13,7 +13,9 @@ import { CliError } from "./errors";
 import { Reporter, type TextSink } from "./output";
 import type { PollOptions } from "./poll";
 import type { ProcessRunner } from "./process-runner";
+import type { CatalogOutput } from "../../modules/catalog/target";
 import type { ServerlessOutput } from "../../modules/serverless/target";
+import { catalogFromOutputs } from "./catalog-outputs";
 import { serverlessFromOutputs } from "./serverless-outputs";
 import { type OutputsResult, readStackOutputs } from "./stack-outputs";
 import { resolveTerraformBinary, Terraform } from "./terraform";
@@ -148,6 +150,12 @@ export class CommandContext {
   async serverless(): Promise<ServerlessOutput> {
     const { outputs, unavailable } = await this.outputs();
     return serverlessFromOutputs(this.name, this.config.serverless.enabled, outputs, unavailable);
+  }
+
+  /** The environment's Glue database and Athena workgroup from the `catalog` output; one line when it is missing. */
+  async catalog(): Promise<CatalogOutput> {
+    const { outputs, unavailable } = await this.outputs();
+    return catalogFromOutputs(this.name, outputs, unavailable);
   }
 
   /** A bucket from --<kind>-bucket or the outputs; never guessed. */

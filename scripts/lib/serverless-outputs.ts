@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { ServerlessOutput } from "../../modules/serverless/target";
 import { CliError } from "./errors";
+import { parseJsonOutput } from "./json-output";
 import type { PartialOutputs } from "./stack-outputs";
 
 const ServerlessOutputSchema = z.object({
@@ -27,19 +28,11 @@ function notEnabled(environment: string): CliError {
 
 /** Parses the output's value (`{}` when the environment does not enable EMR Serverless); throws one line. */
 export function parseServerlessOutput(environment: string, json: string): ServerlessOutput {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    throw new CliError(`the stack's serverless output is not JSON; fix: redeploy the environment (npm run deploy -- ${environment})`);
-  }
-  if (typeof raw === "object" && raw !== null && !Array.isArray(raw) && Object.keys(raw).length === 0) throw notEnabled(environment);
-  const parsed = ServerlessOutputSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new CliError(`the stack's serverless output is malformed at ${issue.path.join(".") || "(root)"}: ${issue.message}; fix: redeploy the environment (npm run deploy -- ${environment})`);
-  }
-  return parsed.data;
+  return parseJsonOutput(json, ServerlessOutputSchema, {
+    output: "serverless",
+    whenEmpty: () => notEnabled(environment),
+    fix: `fix: redeploy the environment (npm run deploy -- ${environment})`,
+  });
 }
 
 /**

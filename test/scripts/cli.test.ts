@@ -6,7 +6,7 @@ import { runCaptured, tempRepo } from "../support/cli-harness";
 import { REPO_ROOT } from "../support/moto-server";
 
 const exec = promisify(execFile);
-const COMMANDS = ["deploy", "plan", "upload", "test", "submit", "steps", "logs", "runs", "info", "destroy", "bootstrap"];
+const COMMANDS = ["deploy", "plan", "upload", "test", "submit", "steps", "logs", "runs", "info", "tables", "query", "destroy", "bootstrap"];
 
 describe("help", () => {
   it("lists every command and documents the exit codes", async () => {
@@ -24,6 +24,8 @@ describe("help", () => {
     ["submit", ["<env> <job> [jobArgs...]", "--action-on-failure <action>", "--wait", "--serverless"]],
     ["runs", ["<env>", "--limit <n>", "--state <state>", "FAILED"]],
     ["info", ["--json", "--cluster-id <id>"]],
+    ["tables", ["<env>", "--json"]],
+    ["query", ["<env> <sql>", "--output <format>", 'choices: "table", "csv", "json"', "--timeout <seconds>"]],
     ["destroy", ["--yes", "--force"]],
     ["logs", ["<id>", "job run id", "--stream <stream>", "--tail <lines>"]],
   ])("%s --help shows its arguments and options", async (command, expected) => {

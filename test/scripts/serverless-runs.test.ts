@@ -19,6 +19,7 @@ import { runCaptured, tempRepo } from "../support/cli-harness";
 import { EMRClient } from "@aws-sdk/client-emr";
 import { createBuckets, createCluster } from "../support/emr-fixture";
 import { useMoto } from "../support/moto-server";
+import { spiedClient } from "../support/spied-client";
 import { outputJson, RecordingRunner } from "../support/recording-runner";
 
 const moto = useMoto();
@@ -65,18 +66,7 @@ function stackOutputs(serverlessValue: string = JSON.stringify(serverlessOutput(
   return { artifacts_bucket: "emr-local-artifacts", logs_bucket: "emr-local-logs", jobs_prefix: "jobs/", serverless: serverlessValue };
 }
 
-/** The real moto client, with every request it sends kept (what StartJobRun was asked, clientToken included). */
-function spiedServerless() {
-  const client = serverless();
-  const sent: { name: string; input: Record<string, unknown> }[] = [];
-  const spy = {
-    send: (command: { constructor: { name: string }; input: Record<string, unknown> }, options?: unknown) => {
-      sent.push({ name: command.constructor.name, input: command.input });
-      return (client.send as (c: unknown, o?: unknown) => Promise<unknown>)(command, options);
-    },
-  } as unknown as EMRServerlessClient;
-  return { spy, sent };
-}
+const spiedServerless = () => spiedClient(serverless());
 
 async function emr(argv: string[], overrides: Parameters<typeof runCaptured>[2] = {}, outputs = stackOutputs()) {
   const { root, terraformBin } = tempRepo({ stacks: ["local"] });
