@@ -93,7 +93,13 @@ export class EmrPlatformStack extends TerraformStack {
     }
 
     // Every environment catalogs its outputs; the jobs' roles only read the catalog.
-    this.catalog = new PlatformCatalog(this, "catalog", { config, name, account, storage: this.storage, pipelines: declaredPipelines() });
+    this.catalog = new PlatformCatalog(this, "glue-catalog", { // not "catalog": the output of that name is a sibling
+      config,
+      name,
+      account,
+      storage: this.storage,
+      pipelines: declaredPipelines(),
+    });
     this.catalog.grantRead(this.iam.instancePolicy, "GlueCatalogRead");
     if (this.serverless) this.catalog.grantRead(this.serverless.runtimeRole.policy, "GlueCatalogRead");
 

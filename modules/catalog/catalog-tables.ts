@@ -54,6 +54,8 @@ export class CatalogTables extends Construct {
         parameters: {
           EXTERNAL: "TRUE",
           classification: table.format,
+          // The jobs' csv files start with a header line.
+          ...(table.format === "csv" ? { "skip.header.line.count": "1" } : {}),
           ...projectionParameters(location, `${props.bucketUri}${terraformLiteral(location.template)}`),
         },
         partitionKeys: location.keys.map((k) => ({ name: k.name, type: k.type })),

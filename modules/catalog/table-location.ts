@@ -48,6 +48,11 @@ function projectionOf(name: string, type: string): Record<string, string> {
     : { type: "injected" };
 }
 
+/** `<dataset>/` and a `k=${k}/` folder per declared partition, below a job's output. */
+function datasetPath(table: TableDeclaration): string {
+  return `${table.dataset.replace(/^\/+|\/+$/g, "")}/${table.partitions.map((p) => `${p.name}=\${${p.name}}/`).join("")}`;
+}
+
 /** Every (pipeline, step) whose job is `job` (name or alias) with a string `output` argument, in declaration order. */
 function outputsOf(job: string, pipelines: Readonly<Record<string, Pipeline>>, catalog: JobCatalog): { output: string; source: string }[] {
   const wanted = findJob(job, catalog);
@@ -63,8 +68,45 @@ function outputsOf(job: string, pipelines: Readonly<Record<string, Pipeline>>, c
   );
 }
 
+/** The `job` of a table over every dated job run (the `runs` table over `<output>/_runs/date=D/_metrics.json`). */
+export const EVERY_DATED_JOB = "*";
+/** The partition key that tells the dated outputs apart in the runs table (`job` is one of its columns). */
+export const OUTPUT_KEY = "output";
+
+/**
+ * The runs table: one `output` key whose values are the last folder of every pipeline output a job writes with
+ * `--date` (README "Output": such a run writes `_metrics.json` under `<output>/_runs/date=D/`), all under one
+ * parent, e.g. processed/{financial,fraud}/. An enum projection: Athena reads each listed output without a WHERE.
+ */
+function everyDatedRunLocation(table: TableDeclaration, pipelines: Readonly<Record<string, Pipeline>>): TableLocation {
+  const outputs = Object.entries(pipelines).flatMap(([, declared]) =>
+    leafSteps(declared.steps).flatMap(([step]) => {
+      if (!("job" in step)) return [];
+      const { output, date } = step.args;
+      if (typeof output !== "string" || date === undefined || !output.startsWith(DATA_BUCKET_URI)) return [];
+      const key = output.slice(DATA_BUCKET_URI.length).replace(/\/*$/, "/");
+      return key.includes("{") ? [] : [key];
+    }),
+  );
+  const parents = [...new Set(outputs.map((o) => o.slice(0, o.slice(0, -1).lastIndexOf("/") + 1)))];
+  if (outputs.length === 0 || parents.length !== 1) {
+    throw new Error(`table ${table.name}: the dated job outputs (${outputs.join(", ") || "none"}) do not share one parent folder; fix: dated outputs under one prefix, e.g. processed/<area>/`);
+  }
+  const values = [...new Set(outputs.map((o) => o.slice(parents[0].length, -1)))].sort();
+  return {
+    prefix: parents[0],
+    template: `${parents[0]}\${${OUTPUT_KEY}}/${datasetPath(table)}`,
+    keys: [
+      { name: OUTPUT_KEY, type: "string", projection: { type: "enum", values: values.join(",") } },
+      ...table.partitions.map((p) => ({ name: p.name, type: p.type, projection: projectionOf(p.name, p.type) })),
+    ],
+    source: `every dated job output of the pipelines (${values.join(", ")})`,
+  };
+}
+
 /** The table's location in the data bucket; throws one line naming the table and the fix when it cannot be derived. */
 export function tableLocation(table: TableDeclaration, pipelines: Readonly<Record<string, Pipeline>>, catalog: JobCatalog = loadJobCatalog()): TableLocation {
+  if (table.job === EVERY_DATED_JOB) return everyDatedRunLocation(table, pipelines);
   const outputs = outputsOf(table.job, pipelines, catalog);
   const distinct = [...new Set(outputs.map((o) => o.output))];
   if (distinct.length > 1) {
@@ -94,9 +136,7 @@ export function tableLocation(table: TableDeclaration, pipelines: Readonly<Recor
   }
   for (const p of table.partitions) keys.push({ name: p.name, type: p.type, projection: projectionOf(p.name, p.type) });
 
-  const dataset = `${table.dataset.replace(/^\/+|\/+$/g, "")}/`;
-  const declared = table.partitions.map((p) => `${p.name}=\${${p.name}}/`).join("");
-  const template = `${base.replace("{date}", "${date}")}${dataset}${declared}`;
+  const template = `${base.replace("{date}", "${date}")}${datasetPath(table)}`;
   const firstKey = template.indexOf("${");
   const prefix = firstKey < 0 ? template : template.slice(0, template.lastIndexOf("/", firstKey) + 1);
   return { prefix, template, keys, source };
