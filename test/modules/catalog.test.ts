@@ -1,4 +1,7 @@
 /** The catalog (modules/catalog): Glue database and tables from spark-jobs/tables.json, Athena workgroup, metastore, grants. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Testing } from "cdktf";
 import { declaredPipelines, loadEnvironment } from "../../environments";
 import { STACK_OUTPUTS } from "../../contracts/stack-outputs";
@@ -24,6 +27,27 @@ const only = (type: string) => {
 
 const table = (name: string, job: string, dataset: string, partitions: { name: string; type: string }[] = []): TableDeclaration => ({
   name, job, dataset, format: "parquet", comment: "", columns: [{ name: "x", type: "string", comment: "" }], partitions,
+});
+
+describe("loadTableDeclarations (spark-jobs/tables.json)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tables-"));
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+
+  test("reads the checked-in file sorted by name, each with columns", () => {
+    const names = nonEmpty(declarations).map((d) => d.name);
+    expect(names).toEqual([...names].sort());
+    expect(names).toEqual(expect.arrayContaining(["fraud_scored", "runs", "tracker_state_daily"]));
+  });
+
+  test("fails if the file is missing, not JSON, or off the contract — one line naming the fix", () => {
+    expect(() => loadTableDeclarations(join(dir, "absent.json"))).toThrow(/absent\.json not found; fix: cd spark-jobs && python -m emr_jobs\.tables --write/);
+    expect(() => loadTableDeclarations(file("bad.json", "{"))).toThrow(/bad\.json is not JSON .*; fix:/);
+    const noColumns = JSON.stringify({ tables: [{ name: "Bad-Name", job: "dedup", dataset: "kept", columns: [] }] });
+    expect(() => loadTableDeclarations(file("off.json", noColumns))).toThrow(/does not match the tables contract \(tables\.0\.name: not a Glue table name.*tables\.0\.columns: .*\); fix:/);
+  });
 });
 
 describe("tableLocation (from the pipelines)", () => {
