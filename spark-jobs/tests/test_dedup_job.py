@@ -2,12 +2,15 @@
 determinism under shuffled input and partitioning, and agreement with the independent pandas reference."""
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from dedup_support import load_reference, read, run
+from table_agreement import assert_table_agrees
 
 from emr_jobs.dedup.datagen import JOB_ARGS, generate_events, write_events
+from emr_jobs.dedup.tables import TABLES
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +172,22 @@ def test_json_input_needs_declared_columns(tmp_path, capsys):
         "c1",
         "d1",
     ]  # b1, b2: same instant, the id decides
+
+
+# The claimsDaily pipeline's dedup step (environments/pipelines.ts), which the dedup tables describe.
+CLAIMS_SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "claims.csv"
+PIPELINE_ARGS = ("--input-format", "csv", "--keys", "claim_id", "--order-by", "submitted_at",
+                 "--strategy", "latest_timestamp")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def claims_output(tmp_path_factory):
+    output = tmp_path_factory.mktemp("dedup_claims") / "out"
+    code, _ = run("--input", CLAIMS_SAMPLE, "--output", output, *PIPELINE_ARGS)
+    assert code == 0
+    return output
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda table: table.name)
+def test_each_dataset_is_written_as_its_table_declares(claims_output, table):
+    assert_table_agrees(table, claims_output)

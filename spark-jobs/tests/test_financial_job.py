@@ -10,8 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from chispa import assert_df_equality
+from table_agreement import assert_table_agrees
 
 from emr_jobs.datagen import generate_bars, write_bars
+from emr_jobs.financial.tables import TABLES
 from emr_jobs.jobs import financial_data_processor
 
 SYMBOLS, ROWS = 4, 720
@@ -208,3 +210,8 @@ def test_each_input_format_gives_the_same_indicators(spark, full, data, input_fo
     assert_df_equality(_sorted(written["indicators"]), _sorted(full["frames"]["indicators"]))
     generated = data["generated"] if input_format == "json" else data["typed"]
     assert _metrics(output)["rejected_by_reason"] == generated.bad_rows["kind"].value_counts().to_dict()
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda table: table.name)
+def test_each_dataset_is_written_as_its_table_declares(full, table):
+    assert_table_agrees(table, full["output"])

@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 from fraud_support import run_job
 from pyspark.sql import functions as F
+from table_agreement import assert_record_agrees, assert_table_agrees
 
+from emr_jobs.framework.runs_table import RUNS
 from emr_jobs.fraud.datagen import generate_claims, write_claims
 from emr_jobs.fraud.picture import render
 from emr_jobs.fraud.scoring import (
@@ -24,6 +26,7 @@ from emr_jobs.fraud.scoring import (
     UNITS_PER_STATISTICAL_FLAG,
 )
 from emr_jobs.fraud.statistics import first_significant_digit
+from emr_jobs.fraud.tables import TABLES
 
 ROWS, DAY, OTHER_DAY = 2400, "2025-01-15", "2025-01-16"
 DATASETS = ("scored", "flagged", "high_risk", "provider_summary", "rejected")
@@ -226,3 +229,14 @@ def test_first_significant_digit_across_powers_of_ten(spark):
     frame = spark.createDataFrame([(v,) for v in values], "charge double")
     digits = [r[0] for r in frame.select(first_significant_digit(F.col("charge"))).collect()]
     assert digits == [3, 2, 7, 1, 1, 9, 1, 9, 1, 7]
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda table: table.name)
+def test_each_dataset_is_written_as_its_table_declares(full, table):
+    assert_table_agrees(table, full["output"])
+
+
+def test_a_dated_run_record_is_a_row_of_the_runs_table(full):
+    record = full["output"] / "_runs" / f"date={DAY}" / "_metrics.json"
+    assert_record_agrees(RUNS, record, absent_when_succeeded=frozenset({"error"}))
+    assert len(record.read_text().splitlines()) == 1  # Athena's JSON SerDe reads one record per line

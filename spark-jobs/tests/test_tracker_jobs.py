@@ -11,11 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from PIL import Image
+from table_agreement import assert_table_agrees
 
 from emr_jobs.framework.png import png_bytes
 from emr_jobs.jobs import aggregate, compare
 from emr_jobs.tracker.datagen import generate_tracker, write_table
 from emr_jobs.tracker.picture import MISSING_MARKERS, deltas_figure, states_to_draw
+from emr_jobs.tracker.tables import TABLES
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "emr_jobs"
 REFERENCE_PATH = Path(__file__).resolve().parents[1] / "bench" / "tracker_reference.py"
@@ -257,3 +259,9 @@ def test_agrees_with_the_pandas_reference(runs, tmp_path):
     actual = pd.read_parquet(tmp_path / "cmp" / "comparison").sort_values(["date", "state"]).reset_index(drop=True)
     expected["region"] = expected["region"].astype(object).where(expected["region"].notna(), None)
     pd.testing.assert_frame_equal(actual, expected[actual.columns], check_dtype=False)
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda table: table.name)
+def test_each_dataset_is_written_as_its_table_declares(runs, table):
+    outputs = {"aggregate": runs["root"] / "agg", "compare": runs["root"] / "cmp"}
+    assert_table_agrees(table, outputs[table.job])

@@ -70,7 +70,9 @@ class JobMetrics:
         return self.record
 
     def to_json(self) -> str:
-        return json.dumps(self.record, indent=2, sort_keys=True, default=str)
+        # One line, not pretty-printed: the `runs` table reads these files with Athena's JSON SerDe, which expects
+        # each record on a single line ("JSON SerDe libraries", docs.aws.amazon.com/athena/latest/ug/json-serde.html).
+        return json.dumps(self.record, sort_keys=True, default=str)
 
     def write(self, spark: SparkSession, uri: str) -> None:
         write_text(spark, uri, self.to_json() + "\n")
