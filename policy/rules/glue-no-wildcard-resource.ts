@@ -1,5 +1,5 @@
 import { defineRule, fromProblems } from "../rule";
-import { POLICY_ATTRIBUTES, policyValues, resolvePolicy, statementsOfDocument, type PolicyStatement } from "../policy-document";
+import { POLICY_ATTRIBUTES, policyProblems, type PolicyStatement } from "../policy-document";
 
 const isGlueAction = (action: string): boolean => /^glue:/i.test(action.trim());
 
@@ -22,12 +22,8 @@ export const glueNoWildcardResource = defineRule({
   description: "Policies grant no Glue action on Resource `*`",
   appliesTo: Object.keys(POLICY_ATTRIBUTES),
   check: (resource, stack) => {
-    const problems = resource.mode === "data" ? glueWildcardProblems(statementsOfDocument(resource), "statement block") : [];
-    for (const [attribute, value] of policyValues(resource)) {
-      const source = resolvePolicy(value, stack);
-      // A referenced document is checked as its own resource; an unreadable string is iam-no-wildcard-actions' finding.
-      if (source.kind === "statements") problems.push(...glueWildcardProblems(source.statements, attribute));
-    }
+    // An unreadable policy string is iam-no-wildcard-actions' finding.
+    const problems = policyProblems(resource, stack, glueWildcardProblems, { reportUnreadable: false });
     return fromProblems(problems.length ? [`${problems.join("; ")}; fix: the catalog, database/<db> and table/<db>/* ARNs`] : []);
   },
 });
