@@ -54,6 +54,8 @@ export const PREFIXES = {
   flowLogs: "vpc-flow-logs/",
   /** EMR Serverless job runs' driver and executor logs (logs bucket; the application's S3 monitoring configuration). */
   serverlessLogs: "emr-serverless/",
+  /** Athena query results of the environment's workgroup (logs bucket; expired after catalog.athena.resultsRetentionDays). */
+  athenaResults: "athena-results/",
 } as const;
 
 /**

@@ -54,6 +54,14 @@ export function loadPipelines(config: EnvironmentConfig, declared: Record<string
   return out;
 }
 
+/**
+ * Every declared pipeline, validated, whatever an environment enables: what the catalog derives table locations from,
+ * so a table's location is the same in every environment.
+ */
+export function declaredPipelines(declared: Record<string, unknown> = PIPELINES): Record<string, Pipeline> {
+  return Object.fromEntries(Object.entries(declared).map(([name, input]) => [name, parsePipeline(name, input)]));
+}
+
 /** The raw (unvalidated) input of a named environment, for tests and tooling that derive variants. */
 export function environmentInput(name: EnvironmentName): EnvironmentInput {
   return structuredClone(ENVIRONMENTS[name]);

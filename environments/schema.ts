@@ -250,7 +250,6 @@ const classifications = z
     sparkEnv: z.record(z.string(), z.string()).default({}),
     yarnSite: z.record(z.string(), z.string()).default({}),
     capacityScheduler: z.record(z.string(), z.string()).default({}),
-    glueCatalog: z.boolean().default(false).describe("Use the AWS Glue Data Catalog as the Hive metastore for Spark SQL."),
   })
   .strict();
 

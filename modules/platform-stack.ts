@@ -1,9 +1,10 @@
 import { Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
-import { loadPipelines } from "../environments";
+import { declaredPipelines, loadPipelines } from "../environments";
 import type { EnvironmentConfig } from "../environments/schema";
 import { AccountContext } from "./core/account-context";
+import { PlatformCatalog } from "./catalog/platform-catalog";
 import { applyPlatformAspects } from "./aspects";
 import { PlatformCluster } from "./emr-cluster";
 import { PlatformIam } from "./iam/platform-iam";
@@ -33,6 +34,7 @@ export class EmrPlatformStack extends TerraformStack {
   readonly pipelines: PlatformPipelines;
   /** Only when config.serverless.enabled. */
   readonly serverless?: PlatformServerless;
+  readonly catalog: PlatformCatalog;
 
   constructor(scope: Construct, id: string, config: EnvironmentConfig) {
     super(scope, id);
@@ -90,6 +92,17 @@ export class EmrPlatformStack extends TerraformStack {
       });
     }
 
+    // Every environment catalogs its outputs; the jobs' roles only read the catalog.
+    this.catalog = new PlatformCatalog(this, "glue-catalog", { // not "catalog": the output of that name is a sibling
+      config,
+      name,
+      account,
+      storage: this.storage,
+      pipelines: declaredPipelines(),
+    });
+    this.catalog.grantRead(this.iam.instancePolicy, "GlueCatalogRead");
+    if (this.serverless) this.catalog.grantRead(this.serverless.runtimeRole.policy, "GlueCatalogRead");
+
     this.pipelines = new PlatformPipelines(this, "pipeline", {
       config,
       name,
@@ -125,7 +138,7 @@ export class EmrPlatformStack extends TerraformStack {
       terminationProtected: String(config.terminationProtection),
       pipelines: Fn.jsonencode(Object.fromEntries(Object.entries(this.pipelines.pipelines).map(([n, p]) => [n, p.output]))),
       serverless: this.serverless?.output ?? "{}",
-      catalog: "{}", // filled by modules/catalog (issue 19)
+      catalog: this.catalog.output,
     });
 
     applyPlatformAspects(this, config);

@@ -156,3 +156,23 @@ export function policyValues(resource: ResolvedResource): Array<[string, unknown
   }
   return out;
 }
+
+/**
+ * `problemsOf` over every policy a resource carries: a policy document's own statement blocks, and each policy JSON
+ * string (a string referencing a document is skipped: the document is checked as its own resource, so its findings
+ * land on the construct that declares it). `unreadable` names a string that is neither, when the rule reports those.
+ */
+export function policyProblems(
+  resource: ResolvedResource,
+  stack: StackIndex,
+  problemsOf: (statements: readonly PolicyStatement[], where: string) => string[],
+  options: { readonly reportUnreadable: boolean },
+): string[] {
+  const problems = resource.mode === "data" ? problemsOf(statementsOfDocument(resource), "statement block") : [];
+  for (const [attribute, value] of policyValues(resource)) {
+    const source = resolvePolicy(value, stack);
+    if (source.kind === "statements") problems.push(...problemsOf(source.statements, attribute));
+    if (source.kind === "unreadable" && options.reportUnreadable) problems.push(`${attribute} ${source.reason}`);
+  }
+  return problems;
+}

@@ -12,7 +12,23 @@ import type { ClassificationsConfig } from "../../environments/schema";
 /** The Python the jobs' dependencies are installed for (EMR 7 / Amazon Linux 2023 nodes). */
 export const CLUSTER_PYTHON = "/usr/bin/python3.11";
 
-const GLUE_CATALOG_FACTORY = "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory";
+/**
+ * Spark's Hive client reads table definitions from the AWS Glue Data Catalog (EMR guide "Use the AWS Glue Data Catalog
+ * as the Apache Spark metastore"; EMR Serverless guide "Metastore configuration"). Always on: every environment has
+ * its catalog (modules/catalog).
+ */
+export const GLUE_CATALOG_FACTORY = "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory";
+const GLUE_METASTORE: Record<string, string> = { "hive.metastore.client.factory.class": GLUE_CATALOG_FACTORY };
+
+/**
+ * The same metastore for an EMR Serverless application: its runtime configuration takes no spark-hive-site, so the
+ * property goes to spark-defaults with Spark's `spark.hadoop.` prefix (EMR Serverless guide, "Using the AWS Glue Data
+ * Catalog as a metastore").
+ */
+export const SERVERLESS_GLUE_METASTORE: { readonly classification: string; readonly properties: Record<string, string> } = {
+  classification: "spark-defaults",
+  properties: Object.fromEntries(Object.entries(GLUE_METASTORE).map(([k, v]) => [`spark.hadoop.${k}`, v])),
+};
 
 /** One EMR Configuration object (API shape). */
 export interface EmrConfiguration {
@@ -86,10 +102,8 @@ export function buildClassifications(config: ClassificationsConfig, options: Cla
     },
     leaf("yarn-site", yarnSite),
     leaf("capacity-scheduler", { ...CAPACITY_SCHEDULER, ...config.capacityScheduler }),
+    leaf("spark-hive-site", GLUE_METASTORE),
   ];
-  if (config.glueCatalog) {
-    configurations.push(leaf("spark-hive-site", { "hive.metastore.client.factory.class": GLUE_CATALOG_FACTORY }));
-  }
   return configurations.sort(byClassification);
 }
 

@@ -82,8 +82,6 @@ export class PlatformIam extends Construct {
   constructor(scope: Construct, id: string, props: PlatformIamProps) {
     super(scope, id);
     const { config, name, account, storage } = props;
-    const arn = (service: string, resource: string, region = account.region) =>
-      `arn:${account.partition}:${service}:${region}:${account.accountId}:${resource}`;
     const managed = (policy: string) => `arn:${account.partition}:iam::aws:policy/service-role/${policy}`;
 
     // --- EC2 instance profile ---------------------------------------------------------------------------------
@@ -137,17 +135,6 @@ export class PlatformIam extends Construct {
           "kinesis:ListShards", "kinesis:SubscribeToShard",
         ],
         resources: config.kinesisStreamArns,
-      });
-    }
-    if (config.classifications.glueCatalog) {
-      this.instancePolicy.addStatements({
-        sid: "GlueCatalog",
-        actions: [
-          "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetPartition",
-          "glue:GetPartitions", "glue:BatchGetPartition", "glue:CreateTable", "glue:UpdateTable", "glue:CreatePartition",
-          "glue:BatchCreatePartition", "glue:UpdatePartition",
-        ],
-        resources: [arn("glue", "catalog"), arn("glue", "database/*"), arn("glue", "table/*/*")],
       });
     }
     this.attach("instance", this.instanceRole, new IamPolicy(this, "instance-policy", {

@@ -13,6 +13,7 @@ import type { ServerlessWorker } from "../../environments/serverless";
 import type { AccountContext } from "../core/account-context";
 import type { PlatformStorage } from "../storage/platform-storage";
 import { ImageRepository } from "./image-repository";
+import { SERVERLESS_GLUE_METASTORE } from "../emr-cluster/classifications";
 import { ServerlessRuntimeRole } from "./runtime-role";
 import type { ServerlessOutput, ServerlessTarget } from "./target";
 
@@ -119,6 +120,8 @@ export class PlatformServerless extends Construct {
         queueTimeoutMinutes: serverless.scheduler.queueTimeoutMinutes,
       },
       ...(imageUri ? { imageConfiguration: { imageUri } } : {}),
+      // Glue Data Catalog as the metastore, as on the clusters (one source: emr-cluster/classifications.ts).
+      runtimeConfiguration: [SERVERLESS_GLUE_METASTORE],
       dependsOn: [this.images.policy],
     });
 

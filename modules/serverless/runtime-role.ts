@@ -29,8 +29,8 @@ export interface ServerlessRuntimeRoleProps {
  * Amazon EMR Serverless" and the IAM guide's "The confused deputy problem"). The application does not reference the
  * role (the role is named per job run), so the trust can name the application's ARN without a cycle.
  *
- * A Glue Data Catalog is not used on serverless yet: a catalog would add its statements to `policy` (the hook), as
- * the EC2 role's GlueCatalog statement does for the cluster.
+ * The Glue Data Catalog's read-only grant is added to `policy` by the catalog (PlatformCatalog.grantRead), as for the
+ * cluster's EC2 role.
  */
 export class ServerlessRuntimeRole extends Construct {
   readonly role: IamRole;

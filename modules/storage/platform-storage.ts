@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/schema";
 
 /** The part of the environment config storage reads. */
-export type StorageConfig = Pick<EnvironmentConfig, "storage" | "logging">;
+export type StorageConfig = Pick<EnvironmentConfig, "storage" | "logging" | "catalog">;
 import type { AccountContext } from "../core/account-context";
 import { PREFIXES } from "../../contracts/stack-outputs";
 import { PlatformKey } from "./platform-key";
@@ -38,6 +38,7 @@ export class PlatformStorage extends Construct {
       ...common,
       namePrefix: `${name}-logs-`,
       expireAfterDays: config.logging.retentionDays,
+      prefixExpirations: [{ prefix: PREFIXES.athenaResults, days: config.catalog.athena.resultsRetentionDays }],
       noncurrentVersionDays: Math.min(config.logging.retentionDays, config.storage.noncurrentVersionDays),
     });
     this.data = new SecureBucket(this, "data", {

@@ -22,6 +22,8 @@ export interface SecureBucketProps {
   readonly noncurrentVersionDays?: number;
   /** Expire current objects after this many days (log buckets). @default never */
   readonly expireAfterDays?: number;
+  /** Prefixes whose objects expire sooner than the rest, e.g. Athena results. @default none */
+  readonly prefixExpirations?: readonly { readonly prefix: string; readonly days: number }[];
   /** Deliver this bucket's S3 server access logs to another bucket. @default none */
   readonly accessLogs?: { readonly bucket: SecureBucket; readonly prefix: string };
 }
@@ -107,6 +109,13 @@ export class SecureBucket extends Construct implements Grantee {
         ...(props.expireAfterDays
           ? [{ id: "expire-current", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: props.expireAfterDays }] }]
           : []),
+        // Where rules overlap, S3 applies the earliest expiration ("Lifecycle configuration elements" > conflicts).
+        ...(props.prefixExpirations ?? []).map(({ prefix, days }) => ({
+          id: `expire-${prefix.replace(/[^A-Za-z0-9-]+/g, "-").replace(/-+$/, "")}`,
+          status: "Enabled",
+          filter: [{ prefix }],
+          expiration: [{ days }],
+        })),
       ],
     });
 

@@ -1,5 +1,5 @@
 import { defineRule, fromProblems } from "../rule";
-import { POLICY_ATTRIBUTES, policyValues, resolvePolicy, statementsOfDocument, type PolicyStatement } from "../policy-document";
+import { POLICY_ATTRIBUTES, policyProblems, type PolicyStatement } from "../policy-document";
 
 /** `*` or `<service>:*`. Narrower patterns such as `s3:Get*` are allowed. */
 export const isWildcardAction = (action: string): boolean => /^(\*|[A-Za-z0-9-]+:\*)$/.test(action.trim());
@@ -27,13 +27,7 @@ export const iamNoWildcardActions = defineRule({
   description: "Policies allow no `*` or `service:*` actions (policy documents and policy JSON strings)",
   appliesTo: Object.keys(POLICY_ATTRIBUTES),
   check: (resource, stack) => {
-    const problems = resource.mode === "data" ? wildcardProblems(statementsOfDocument(resource), "statement block") : [];
-    for (const [attribute, value] of policyValues(resource)) {
-      const source = resolvePolicy(value, stack);
-      // A referenced document is checked as its own resource, so its findings land on the construct that declares it.
-      if (source.kind === "statements") problems.push(...wildcardProblems(source.statements, attribute));
-      if (source.kind === "unreadable") problems.push(`${attribute} ${source.reason}`);
-    }
+    const problems = policyProblems(resource, stack, wildcardProblems, { reportUnreadable: true });
     return fromProblems(problems.length ? [`${problems.join("; ")}; fix: list the actions the principal needs`] : []);
   },
 });

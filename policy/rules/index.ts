@@ -1,4 +1,5 @@
 /** Every rule the policy guard runs, in report order. Add a rule: one file here, one entry below, tests in test/aspects. */
+import { athenaWorkgroupEncrypted } from "./athena-workgroup-encrypted";
 import { cloudwatchLogGroupKms } from "./cloudwatch-log-group-kms";
 import { ec2TrustWithoutCondition } from "./ec2-trust-without-condition";
 import { emrBlockPublicAccess } from "./emr-block-public-access";
@@ -11,6 +12,7 @@ import { emrSecurityConfigurationEncryption } from "./emr-security-configuration
 import { emrServerlessLogsEncrypted } from "./emr-serverless-logs-encrypted";
 import { emrServerlessPrivateNetwork } from "./emr-serverless-private-network";
 import { emrServerlessRoleScoped } from "./emr-serverless-role-scoped";
+import { glueNoWildcardResource } from "./glue-no-wildcard-resource";
 import { iamNoWildcardActions } from "./iam-no-wildcard-actions";
 import { kmsKeyRotation } from "./kms-key-rotation";
 import { s3BucketPublicAccessBlock } from "./s3-bucket-public-access-block";
@@ -55,6 +57,8 @@ export const POLICY_RULES = [
   sfnRoleMatchesDefinition,
   sfnDefinitionAsl,
   sfnDefinitionParameters,
+  athenaWorkgroupEncrypted,
+  glueNoWildcardResource,
 ] as const;
 
 export type RuleId = (typeof POLICY_RULES)[number]["id"];

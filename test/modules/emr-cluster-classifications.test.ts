@@ -58,10 +58,8 @@ describe("buildClassifications", () => {
     });
   });
 
-  test("the Glue Data Catalog is the Hive metastore only when classifications.glueCatalog is on", () => {
-    expect(buildClassifications(defaults).map((c) => c.Classification)).not.toContain("spark-hive-site");
-    const withGlue = buildClassifications({ ...defaults, glueCatalog: true });
-    expect(classification(withGlue, "spark-hive-site").Properties).toEqual({
+  test("the Glue Data Catalog is always the Hive metastore (every environment has its catalog)", () => {
+    expect(classification(buildClassifications(defaults), "spark-hive-site").Properties).toEqual({
       "hive.metastore.client.factory.class": "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory",
     });
   });
@@ -100,10 +98,8 @@ describe("renderConfigurationsJson", () => {
       ...defaults,
       sparkDefaults: { "spark.z": "1", "spark.a": "2", "spark.m": "3" },
       yarnSite: { "yarn.b": "1", "yarn.a": "2" },
-      glueCatalog: true,
     };
     const b: ClassificationsConfig = {
-      glueCatalog: true,
       capacityScheduler: {},
       yarnSite: { "yarn.a": "2", "yarn.b": "1" },
       sparkEnv: {},
@@ -113,7 +109,7 @@ describe("renderConfigurationsJson", () => {
   });
 
   test("classifications and property keys come out sorted", () => {
-    const parsed = JSON.parse(renderConfigurationsJson({ ...defaults, glueCatalog: true, sparkDefaults: { "a.first": "1" } })) as EmrConfiguration[];
+    const parsed = JSON.parse(renderConfigurationsJson({ ...defaults, sparkDefaults: { "a.first": "1" } })) as EmrConfiguration[];
     const names = parsed.map((c) => c.Classification);
     expect(names).toEqual(["capacity-scheduler", "spark-defaults", "spark-env", "spark-hive-site", "yarn-site"]);
     const keys = Object.keys(parsed[1].Properties ?? {});

@@ -102,13 +102,12 @@ describe("PlatformIam", () => {
     expect(tls.resources).toEqual([expect.stringMatching(/^arn:\$\{data\.aws_partition\..*\}:s3:::emr-platform-prod-certificates\/emr\/certs\.zip$/)]);
   });
 
-  test("Kinesis and Glue access appear only when configured", () => {
+  test("Kinesis access appears only when configured", () => {
     const sids = (config: EnvironmentConfig) => documentStatements(iam(config).parsed, "instance-policy-document").map((s) => s.sid);
     expect(sids(loadEnvironment("dev"))).not.toEqual(expect.arrayContaining(["KinesisRead"]));
     const arn = "arn:aws:kinesis:eu-west-1:123456789012:stream/ticks";
-    const config = parseEnvironment({ ...environmentInput("dev"), kinesisStreamArns: [arn], classifications: { glueCatalog: true } });
+    const config = parseEnvironment({ ...environmentInput("dev"), kinesisStreamArns: [arn] });
     const statements = documentStatements(iam(config).parsed, "instance-policy-document");
     expect(statements.find((s) => s.sid === "KinesisRead")!.resources).toEqual([arn]);
-    expect(statements.find((s) => s.sid === "GlueCatalog")!.actions).toContain("glue:GetTable");
   });
 });

@@ -88,7 +88,8 @@ describe("dev (serverless enabled, defaults)", () => {
     expect(resourcesOf("ArtifactsObjects").map((r) => r.split("}/")[1])).toEqual(["jobs/*"]);
     expect(resourcesOf("JobLogsObjects").map((r) => r.split("}/")[1])).toEqual(["emr-serverless/*"]);
     expect(statements.find((s) => s.sid === "ArtifactsObjects")!.actions).not.toContain("s3:PutObject");
-    expect(statements.filter((s) => s.sid.startsWith("Glue"))).toEqual([]);
+    // The catalog is read-only for jobs (modules/catalog): only the GlueCatalogRead statements name Glue.
+    expect(statements.filter((s) => s.sid.startsWith("Glue")).map((s) => s.sid)).toEqual(["GlueCatalogRead", "GlueCatalogReadKey"]);
     const s3Resources = nonEmpty(statements.filter((s) => s.actions.some((a: string) => a.startsWith("s3:"))).flatMap((s) => s.resources));
     expect(s3Resources.filter((r: string) => r === "*" || r.startsWith("arn:aws:s3:::*"))).toEqual([]);
   });
