@@ -68,14 +68,14 @@ function outputsOf(job: string, pipelines: Readonly<Record<string, Pipeline>>, c
   );
 }
 
-/** The `job` of a table over every dated job run (the `runs` table over `<output>/_runs/date=D/_metrics.json`). */
+/** The `job` of a table over every dated job run (the `runs` table over `<output>/_runs/records/date=D/run.json`, a dated run's record). */
 export const EVERY_DATED_JOB = "*";
 /** The partition key that tells the dated outputs apart in the runs table (`job` is one of its columns). */
 export const OUTPUT_KEY = "output";
 
 /**
  * The runs table: one `output` key whose values are the last folder of every pipeline output a job writes with
- * `--date` (README "Output": such a run writes `_metrics.json` under `<output>/_runs/date=D/`), all under one
+ * `--date` (README "Output": such a run writes its record to `<output>/_runs/records/date=D/run.json`), all under one
  * parent, e.g. processed/{financial,fraud}/. An enum projection: Athena reads each listed output without a WHERE.
  */
 function everyDatedRunLocation(table: TableDeclaration, pipelines: Readonly<Record<string, Pipeline>>): TableLocation {

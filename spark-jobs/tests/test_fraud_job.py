@@ -237,6 +237,10 @@ def test_each_dataset_is_written_as_its_table_declares(full, table):
 
 
 def test_a_dated_run_record_is_a_row_of_the_runs_table(full):
-    record = full["output"] / "_runs" / f"date={DAY}" / "_metrics.json"
+    # The table reads the record alone under a name Athena does not skip (_-prefixed files are hidden to it).
+    record = full["output"] / "_runs" / "records" / f"date={DAY}" / "run.json"
+    assert [p.name for p in record.parent.iterdir() if not p.name.startswith(".")] == ["run.json"]
     assert_record_agrees(RUNS, record, absent_when_succeeded=frozenset({"error"}))
     assert len(record.read_text().splitlines()) == 1  # Athena's JSON SerDe reads one record per line
+    operators_copy = json.loads((full["output"] / "_runs" / f"date={DAY}" / "_metrics.json").read_text())
+    assert json.loads(record.read_text()) == operators_copy

@@ -82,8 +82,8 @@ describe("tableLocation (from the pipelines)", () => {
   });
 
   test("the runs table spans every dated output through an enum key", () => {
-    const loc = tableLocation({ ...table("runs", "*", "_runs", [{ name: "date", type: "string" }]), format: "json" }, pipelines);
-    expect(loc.template).toBe("processed/${output}/_runs/date=${date}/");
+    const loc = tableLocation({ ...table("runs", "*", "_runs/records", [{ name: "date", type: "string" }]), format: "json" }, pipelines);
+    expect(loc.template).toBe("processed/${output}/_runs/records/date=${date}/");
     expect(loc.keys[0]).toEqual({ name: "output", type: "string", projection: { type: "enum", values: "financial,fraud" } });
   });
 

@@ -18,7 +18,7 @@ from pyspark.sql import SparkSession
 from emr_jobs.framework.exit_codes import ExitCode
 from emr_jobs.framework.metrics import JobMetrics
 from emr_jobs.framework.outputs import check_output_root
-from emr_jobs.framework.run_output import RunOutput, metrics_path
+from emr_jobs.framework.run_output import RunOutput, metrics_path, run_record_path
 from emr_jobs.framework.runner import error_line, run_job
 from emr_jobs.framework.session import build_spark_session
 
@@ -30,8 +30,10 @@ def run_with_metrics(
     metrics_uri: str,
     start_spark: Callable[[], SparkSession],
     process: Callable[[SparkSession], int],
+    record_uri: str | None = None,
 ) -> int:
-    """Runs `process`, then writes the full record to `metrics_uri` and prints metrics.summary() (not the JSON).
+    """Runs `process`, then writes the full record to `metrics_uri` (and the same to `record_uri`, the `runs`
+    table's copy, when given) and prints metrics.summary() (not the JSON).
 
     When `process` fails, the record is still written (status failed, and `error`: the one line the runner prints)
     but a failure to write it is only noted: the exception that propagates, and becomes the job's one error line,
@@ -43,6 +45,8 @@ def run_with_metrics(
         exit_code = int(process(spark))
     except BaseException as error:
         metrics.set("error", error_line(error))
+        if record_uri:  # first, so the summary and record_path name _metrics.json, the operators' copy
+            metrics.write_keeping_error(spark, record_uri)
         metrics.write_keeping_error(spark, metrics_uri)
         raise
     status = STATUS_BY_EXIT_CODE.get(exit_code, "failed")
@@ -50,6 +54,8 @@ def run_with_metrics(
         status = "gate_failed"  # a gate that wrote its stop verdict (--verdict) exits 0 but did stop
     metrics.set("status", status)
     metrics.finish(spark)
+    if record_uri:  # first, so the summary and record_path name _metrics.json, the operators' copy
+        metrics.write(spark, record_uri)
     metrics.write(spark, metrics_uri)  # after a successful run, failing to record it is the job's error
     print(metrics.summary(), flush=True)
     return exit_code
@@ -81,7 +87,11 @@ def run_output_job(
                 raise
 
         return run_with_metrics(
-            metrics, metrics_path(args.output, date), lambda: build_spark_session(job_name), process_owning_outputs
+            metrics,
+            metrics_path(args.output, date),
+            lambda: build_spark_session(job_name),
+            process_owning_outputs,
+            record_uri=run_record_path(args.output, date),
         )
 
     return run_job(job_name, body)

@@ -20,11 +20,23 @@ from pyspark.sql import functions as F
 
 from emr_jobs.framework.filesystem import filesystem_and_path, join_uri, write_bytes
 from emr_jobs.framework.metrics import JobMetrics
-from emr_jobs.framework.outputs import clear_partitions, run_files_root
+from emr_jobs.framework.outputs import RUNS_DIRECTORY, clear_partitions, run_files_root
 from emr_jobs.framework.png import png_bytes
 
 METRICS_FILE = "_metrics.json"
 OUTPUT_FORMATS = ("parquet", "csv", "json")
+
+
+# Athena skips files whose names start with _ or . and would read the picture beside _metrics.json, so a dated run
+# also writes its record alone, under a name it reads: the `runs` table (framework/runs_table.py) reads these.
+RUN_RECORD_FILE = "run.json"
+
+
+def run_record_path(root: str, date: dt.date | None) -> str | None:
+    """<root>/_runs/records/date=D/run.json for a dated run (the `runs` table's row), else None."""
+    if date is None:
+        return None
+    return join_uri(root, RUNS_DIRECTORY, "records", f"date={date.isoformat()}", RUN_RECORD_FILE)
 
 
 def metrics_path(root: str, date: dt.date | None) -> str:

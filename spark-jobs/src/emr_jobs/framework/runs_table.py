@@ -1,9 +1,11 @@
-"""The `runs` table: one row per job run, read from the runs' _metrics.json (metrics.JobMetrics' record), so "how
+"""The `runs` table: one row per dated job run, read from the run's record (metrics.JobMetrics' record), so "how
 many claims did we reject last week, and why" is one query.
 
-Where the records are (run_output.metrics_path): a dated run (--date D) writes <output>/_runs/date=D/_metrics.json,
-so `date` is that directory's partition key; an undated run overwrites <output>/_metrics.json, outside any
-partition. The table's LOCATION (one per job's --output) is the infrastructure's to derive, as for the datasets.
+Where the rows are (run_output.run_record_path): a dated run (--date D) writes its record twice, as
+<output>/_runs/date=D/_metrics.json for operators and alone as <output>/_runs/records/date=D/run.json for this table:
+Athena skips files whose names start with _ (Hive's hidden files) and would read the PNG beside _metrics.json. So
+`date` is that directory's partition key; an undated run writes only <output>/_metrics.json, outside any partition.
+The table's LOCATION (one per job's --output) is the infrastructure's to derive, as for the datasets.
 Columns are the record keys every job writes; job-specific keys (parameters, picture, ...) are left out, and a key
 a run did not write reads as null.
 """
@@ -13,7 +15,7 @@ from emr_jobs.framework.tables import Column, Table
 RUNS = Table(
     "runs",
     "*",
-    "_runs",
+    "_runs/records",
     (
         Column("job", "string", "the catalogue job name"),
         Column("status", "string", "succeeded or failed"),
@@ -28,7 +30,7 @@ RUNS = Table(
         Column("outputs", "map<string,struct<path:string,rows:bigint,rolled_back:boolean>>", "dataset -> where"),
         Column("error", "string", "the one line a failed run printed on stderr"),
     ),
-    (Column("date", "string", "the run's --date, yyyy-MM-dd (from _runs/date=D/)"),),
-    "one row per dated job run, from its _metrics.json",
+    (Column("date", "string", "the run's --date, yyyy-MM-dd (from _runs/records/date=D/)"),),
+    "one row per dated job run, from its record (_runs/records/date=D/run.json)",
     format="json",
 )
