@@ -36,6 +36,9 @@ export const STACK_OUTPUTS = {
   /** JSON-encoded CatalogOutput (modules/catalog/target.ts): the Glue database, Athena workgroup, results location
    * and table names. Read by `npm run emr -- tables` and `query`. */
   catalog: "catalog",
+  /** JSON-encoded StreamingOutput (modules/streaming/target.ts) when streaming is enabled, else `{}`. Read by
+   * `npm run emr -- stream start|status|stop|put`. */
+  streaming: "streaming",
 } as const;
 
 export type StackOutputKey = keyof typeof STACK_OUTPUTS;

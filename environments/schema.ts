@@ -11,6 +11,7 @@ export { TYPES_WITHOUT_ALLOCATION_STRATEGY, TYPES_WITH_ALLOCATION_STRATEGY } fro
 import { environmentPipelinesSchema } from "./pipelines";
 import { serverlessSchema } from "./serverless";
 import { catalogSchema } from "./catalog";
+import { streamingSchema } from "./streaming";
 
 export { ENVIRONMENT_NAMES, type EnvironmentName } from "./names";
 
@@ -397,6 +398,7 @@ export const environmentSchema = z
     tags: z.record(z.string(), z.string()).default({}).describe("Extra tags on every resource."),
     stateBackend: stateBackend.default({ type: "local" }).describe("Terraform state: s3 (with lockfile locking) or local."),
     catalog: catalogSchema.prefault({}).describe("The Glue Data Catalog of the job outputs and the Athena workgroup (environments/catalog.ts)."),
+    streaming: streamingSchema.prefault({}).describe("Market ticks on Kinesis, processed by Structured Streaming on the cluster; off unless enabled (environments/streaming.ts)."),
     serverless: serverlessSchema.prefault({}).describe("EMR Serverless: a Spark application beside the cluster, off unless enabled (environments/serverless.ts)."),
     pipelines: environmentPipelinesSchema.default({}).describe("Pipelines (environments/pipelines.ts) this environment runs: schedule on/off, capacity."),
   })

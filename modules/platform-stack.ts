@@ -138,6 +138,7 @@ export class EmrPlatformStack extends TerraformStack {
       terminationProtected: String(config.terminationProtection),
       pipelines: Fn.jsonencode(Object.fromEntries(Object.entries(this.pipelines.pipelines).map(([n, p]) => [n, p.output]))),
       serverless: this.serverless?.output ?? "{}",
+      streaming: "{}", // filled by modules/streaming (issue 20)
       catalog: this.catalog.output,
     });
 
