@@ -59,6 +59,10 @@ export const PREFIXES = {
   serverlessLogs: "emr-serverless/",
   /** Athena query results of the environment's workgroup (logs bucket; expired after catalog.athena.resultsRetentionDays). */
   athenaResults: "athena-results/",
+  /** Streaming jobs' results (data bucket): `financial/` below it holds bars, indicators, rejected, progress, _control. */
+  streaming: "streaming/",
+  /** Structured Streaming checkpoints (data bucket), one folder per query. */
+  checkpoints: "checkpoints/",
 } as const;
 
 /**

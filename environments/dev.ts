@@ -21,5 +21,6 @@ export const dev: EnvironmentInput = {
   stateBackend: { type: "s3", bucket: "emr-platform-terraform-state", region: "eu-west-1" },
   tags: { CostCenter: "data-platform-dev" },
   serverless: { enabled: true, autoStopIdleMinutes: 15 },
+  streaming: { enabled: true },
   pipelines: { financialDaily: { schedule: false, capacity: { coreCount: 1 } }, smokeNightly: { schedule: false }, claimsDaily: { capacity: { coreCount: 1 } }, trackerDaily: { schedule: false } },
 };

@@ -21,6 +21,8 @@ export const local: EnvironmentInput = {
   // moto runs no containers and the local runner runs every job with the repository's venv (Python 3.11 with pandas),
   // so this tag names no pushed image: it only states that the jobs' Python is there (serverlessJobsNeedImage).
   serverless: { enabled: true, imageTag: "local-venv" },
+  // The stream exists on moto's Kinesis, so `stream put local` has somewhere to write.
+  streaming: { enabled: true },
   // trackerDaily runs on EMR Serverless here, so `pipeline run local trackerDaily --local` and the three-day test run a
   // serverless pipeline end to end.
   pipelines: { financialDaily: { schedule: false, trigger: false }, trackerDaily: { schedule: false, runtime: "serverless" } },

@@ -17,6 +17,7 @@ import { localProviderSettings } from "./core/local-endpoint";
 import { EmrEncryption } from "./security/emr-encryption";
 import { ClusterSecurityGroups } from "./security/cluster-security-groups";
 import { PlatformStorage } from "./storage/platform-storage";
+import { PlatformStreaming } from "./streaming/platform-streaming";
 
 /**
  * One environment's EMR platform: wires the modules in dependency order and declares the outputs the operator CLI
@@ -35,6 +36,8 @@ export class EmrPlatformStack extends TerraformStack {
   /** Only when config.serverless.enabled. */
   readonly serverless?: PlatformServerless;
   readonly catalog: PlatformCatalog;
+  /** Only when config.streaming.enabled. */
+  readonly streaming?: PlatformStreaming;
 
   constructor(scope: Construct, id: string, config: EnvironmentConfig) {
     super(scope, id);
@@ -117,6 +120,17 @@ export class EmrPlatformStack extends TerraformStack {
       serverless: this.serverless?.target,
     });
 
+    if (config.streaming.enabled) {
+      this.streaming = new PlatformStreaming(this, "stream", { // not "streaming": the output of that name is a sibling
+        config,
+        name,
+        storage: this.storage,
+        instancePolicy: this.iam.instancePolicy,
+        topicArn: this.monitoring.topic.arn,
+        topicAccess: this.monitoring,
+      });
+    }
+
     this.declareOutputs({
       environment: config.name,
       region: config.region,
@@ -138,7 +152,7 @@ export class EmrPlatformStack extends TerraformStack {
       terminationProtected: String(config.terminationProtection),
       pipelines: Fn.jsonencode(Object.fromEntries(Object.entries(this.pipelines.pipelines).map(([n, p]) => [n, p.output]))),
       serverless: this.serverless?.output ?? "{}",
-      streaming: "{}", // filled by modules/streaming (issue 20)
+      streaming: this.streaming?.output ?? "{}",
       catalog: this.catalog.output,
     });
 

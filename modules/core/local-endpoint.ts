@@ -1,7 +1,7 @@
 import type { AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 
 /** Services the stack touches; each is pointed at the local endpoint in the `local` environment. */
-const SERVICES = ["cloudwatch", "ec2", "ecr", "emr", "emrserverless", "events", "iam", "kms", "logs", "s3", "sns", "sts"] as const;
+const SERVICES = ["cloudwatch", "ec2", "ecr", "emr", "emrserverless", "events", "iam", "kinesis", "kms", "logs", "s3", "sns", "sts"] as const;
 
 /**
  * Provider settings for a local AWS endpoint (moto's server): every service at the endpoint, path-style S3, and no

@@ -1,0 +1,98 @@
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import { PREFIXES } from "../../contracts/stack-outputs";
+import type { EnvironmentConfig } from "../../environments/schema";
+import type { Grantee } from "../core/policy-statements";
+import { JOB_METRICS_NAMESPACE } from "../iam/platform-iam";
+import { alarm } from "../pipeline/pipeline-state-machine";
+import type { TopicAccess } from "../pipeline/platform-pipelines";
+import type { PlatformStorage } from "../storage/platform-storage";
+import { buildStreamAlarms } from "./stream-alarms";
+import type { StreamingOutput } from "./target";
+import { TicksStream } from "./ticks-stream";
+
+/** The part of the environment config streaming reads. */
+export type PlatformStreamingConfig = Pick<EnvironmentConfig, "streaming" | "alarms">;
+
+/** The metric the `financial_stream` job publishes after each batch, in the namespace its instance profile may write. */
+export const PROGRESS_METRIC_NAME = "StreamBatchesCompleted";
+
+/** Below PREFIXES.streaming / PREFIXES.checkpoints: the financial_stream job's results and its query's checkpoint. */
+const JOB_OUTPUT = `${PREFIXES.streaming}financial/`;
+const JOB_CHECKPOINT = `${PREFIXES.checkpoints}financial_stream/`;
+
+export interface PlatformStreamingProps {
+  readonly config: PlatformStreamingConfig;
+  /** Resource name prefix, e.g. "emr-platform-dev". */
+  readonly name: string;
+  readonly storage: PlatformStorage;
+  /** The cluster's instance-profile policy: the job runs as a step on the long-running cluster. */
+  readonly instancePolicy: Grantee;
+  /** The platform SNS topic: alarms and the job's anomaly alerts go there. */
+  readonly topicArn: string;
+  readonly topicAccess: Pick<TopicAccess, "allowAlarms">;
+}
+
+/**
+ * Streaming (issue 20): the ticks stream, the cluster's access to it and to the job's prefixes of the data bucket, the
+ * alarms, and the `streaming` stack output. Created only when `streaming.enabled`; the step itself is added by the CLI.
+ */
+export class PlatformStreaming extends Construct {
+  readonly ticks: TicksStream;
+  /** Empty when config.alarms.enabled is false. */
+  readonly alarms: readonly CloudwatchMetricAlarm[];
+  /** The `streaming` stack output: a Terraform expression rendering StreamingOutput as JSON. */
+  readonly output: string;
+
+  constructor(scope: Construct, id: string, props: PlatformStreamingProps) {
+    super(scope, id);
+    const { config, name, storage, instancePolicy } = props;
+    const streaming = config.streaming;
+
+    this.ticks = new TicksStream(this, "ticks", { name, stream: streaming.stream, key: storage.key });
+    this.ticks.grantRead(instancePolicy, "TicksRead");
+    storage.data.grantReadWrite(instancePolicy, [PREFIXES.streaming, PREFIXES.checkpoints], "Streaming");
+    // The job sends anomalies to the topic (--alerts-topic). Same account, and the topic policy denies only non-TLS
+    // publishing, so the identity policy suffices; the topic key's GenerateDataKey*/Decrypt the profile already has.
+    instancePolicy.addStatements({ sid: "StreamAlerts", actions: ["sns:Publish"], resources: [props.topicArn] });
+
+    const progressMetric = { namespace: JOB_METRICS_NAMESPACE, name: PROGRESS_METRIC_NAME, dimensions: { StreamName: this.ticks.streamName } };
+    this.alarms = config.alarms.enabled
+      ? buildStreamAlarms({ streamName: this.ticks.streamName, alarms: streaming.alarms, progressMetric }).map(
+          (spec) =>
+            alarm(this, spec.id, {
+              alarmName: `${name}-stream-${spec.id}`,
+              alarmDescription: spec.description,
+              namespace: spec.namespace,
+              metricName: spec.metricName,
+              dimensions: { ...spec.dimensions },
+              statistic: spec.statistic,
+              comparisonOperator: spec.comparisonOperator,
+              threshold: spec.threshold,
+              period: spec.period,
+              evaluationPeriods: spec.evaluationPeriods,
+              alarmActions: [props.topicArn],
+              okActions: [props.topicArn],
+            }),
+        )
+      : [];
+    // The topic policy replaces SNS's default: an alarm it does not list fires, but its notification is denied.
+    props.topicAccess.allowAlarms("AllowStreamingAlarms", this.alarms.map((a) => a.arn));
+
+    const outputUri = storage.data.s3Uri(JOB_OUTPUT);
+    const output: StreamingOutput = {
+      streamName: this.ticks.streamName,
+      streamArn: this.ticks.arn,
+      outputUri,
+      checkpointUri: storage.data.s3Uri(JOB_CHECKPOINT),
+      stopMarkerUri: `${outputUri}_control/stop`,
+      alertsTopicArn: props.topicArn,
+      progressMetric,
+      barSeconds: streaming.barSeconds,
+      watermarkSeconds: streaming.watermarkSeconds,
+      triggerSeconds: streaming.triggerSeconds,
+    };
+    this.output = Fn.jsonencode(output);
+  }
+}
