@@ -14,6 +14,8 @@ import { emrServerlessPrivateNetwork } from "./emr-serverless-private-network";
 import { emrServerlessRoleScoped } from "./emr-serverless-role-scoped";
 import { glueNoWildcardResource } from "./glue-no-wildcard-resource";
 import { iamNoWildcardActions } from "./iam-no-wildcard-actions";
+import { kinesisNoWildcardResource } from "./kinesis-no-wildcard-resource";
+import { kinesisStreamEncrypted } from "./kinesis-stream-encrypted";
 import { kmsKeyRotation } from "./kms-key-rotation";
 import { s3BucketPublicAccessBlock } from "./s3-bucket-public-access-block";
 import { s3BucketSseKms } from "./s3-bucket-sse-kms";
@@ -59,6 +61,8 @@ export const POLICY_RULES = [
   sfnDefinitionParameters,
   athenaWorkgroupEncrypted,
   glueNoWildcardResource,
+  kinesisStreamEncrypted,
+  kinesisNoWildcardResource,
 ] as const;
 
 export type RuleId = (typeof POLICY_RULES)[number]["id"];
