@@ -11,6 +11,7 @@ import type { TextSink } from "../lib/output";
 import { formatSummaries } from "./format";
 import { DEFAULT_PRICES_PATH, loadPriceTable, PriceTableError } from "../../environments/instance-types";
 import { DEFAULT_SERVERLESS_PRICES_PATH, loadServerlessPriceTable } from "../../environments/serverless-prices";
+import { DEFAULT_KINESIS_PRICES_PATH, loadKinesisPriceTable } from "../../environments/kinesis-prices";
 import { readStackFile } from "../../policy/stack-file";
 import { summarizeEnvironment, type EnvironmentSummary } from "./summary";
 
@@ -25,6 +26,7 @@ interface Options {
   outdir: string;
   prices: string;
   serverlessPrices: string;
+  kinesisPrices: string;
 }
 
 function summarize(options: Options, deps: SummaryDeps): number {
@@ -34,12 +36,14 @@ function summarize(options: Options, deps: SummaryDeps): number {
   const configs = names.map((name) => loadEnvironment(name));
   const prices = loadPriceTable(options.prices);
   const serverlessPrices = loadServerlessPriceTable(options.serverlessPrices);
+  const kinesisPrices = loadKinesisPriceTable(options.kinesisPrices);
   const summaries: EnvironmentSummary[] = configs.map((config) => {
     const file = readStackFile(options.outdir, config.name);
     return summarizeEnvironment({
       config,
       prices,
       serverlessPrices,
+      kinesisPrices,
       stack: file.status === "ok" ? { json: file.json } : { problem: file.message },
     });
   });
@@ -47,9 +51,10 @@ function summarize(options: Options, deps: SummaryDeps): number {
   if (options.json) {
     const { source, compiled, accuracy, spot, excludes, currency } = prices;
     const serverless = { source: serverlessPrices.source, compiled: serverlessPrices.compiled, accuracy: serverlessPrices.accuracy, excludes: serverlessPrices.excludes };
-    out(JSON.stringify({ prices: { source, compiled, accuracy, currency, spot, excludes, serverless }, environments: summaries }, null, 2));
+    const kinesis = { source: kinesisPrices.source, compiled: kinesisPrices.compiled, accuracy: kinesisPrices.accuracy, excludes: kinesisPrices.excludes };
+    out(JSON.stringify({ prices: { source, compiled, accuracy, currency, spot, excludes, serverless, kinesis }, environments: summaries }, null, 2));
   } else {
-    out(formatSummaries(summaries, prices, serverlessPrices));
+    out(formatSummaries(summaries, prices, serverlessPrices, kinesisPrices));
   }
   const missing = summaries.filter((s) => s.stackProblem);
   const violating = summaries.filter((s) => (s.policyGuard?.violations.length ?? 0) > 0);
@@ -62,12 +67,13 @@ export async function run(argv: readonly string[], deps: SummaryDeps): Promise<n
   let exitCode = 0;
   const program = new Command()
     .name("summary")
-    .description("Plan summary per environment: resources, instance groups, scaling, estimated hourly cost, EMR Serverless cost ceiling, policy guard")
+    .description("Plan summary per environment: resources, instance groups, scaling, estimated hourly cost, EMR Serverless cost ceiling, Kinesis stream cost, policy guard")
     .option("--env <name>", `one environment (${ENVIRONMENT_NAMES.join(", ")}); default: all`)
     .option("--json", "machine-readable output")
     .option("--outdir <dir>", "cdktf output directory", "cdktf.out")
     .option("--prices <file>", "price table", DEFAULT_PRICES_PATH)
     .option("--serverless-prices <file>", "EMR Serverless price table", DEFAULT_SERVERLESS_PRICES_PATH)
+    .option("--kinesis-prices <file>", "Kinesis Data Streams price table", DEFAULT_KINESIS_PRICES_PATH)
     .exitOverride()
     .configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) })
     .action((options: Options) => {

@@ -7,6 +7,8 @@ import { formatPipeline } from "./pipelines";
 import type { PriceTable } from "../../environments/instance-types";
 import { SERVERLESS_PRICE_TABLE, type ServerlessPriceTable } from "../../environments/serverless-prices";
 import type { ServerlessCostEstimate } from "./serverless-cost";
+import { KINESIS_PRICE_TABLE, type KinesisPriceTable } from "../../environments/kinesis-prices";
+import type { StreamingCostEstimate } from "./streaming-cost";
 import type { EnvironmentSummary } from "./summary";
 
 const LABEL_WIDTH = 16;
@@ -104,6 +106,7 @@ export function formatEnvironment(summary: EnvironmentSummary): string {
   }
 
   if (summary.serverless) out.push(...formatServerless(summary.serverless.cost));
+  if (summary.streaming) out.push(formatStreaming(summary.streaming.cost));
 
   if (summary.pipelines.length > 0) {
     out.push("  pipelines");
@@ -131,6 +134,16 @@ export function formatServerless(estimate: ServerlessCostEstimate | null): strin
   ];
 }
 
+/** The ticks stream's line: its cost per hour by capacity mode. */
+export function formatStreaming(estimate: StreamingCostEstimate | null): string {
+  if (estimate === null) return line("streaming", "n/a (local endpoint: nothing is billed)");
+  if ("unknown" in estimate) return line("streaming", `unknown price: ${estimate.unknown}`);
+  const cost = estimate.cost;
+  return cost.mode === "ON_DEMAND"
+    ? line("streaming", `ON_DEMAND Kinesis stream ${formatUsd(cost.hourly)}/h + ${formatUsd(cost.perGbWritten)} per GB written`)
+    : line("streaming", `PROVISIONED Kinesis stream, ${cost.shards} shard${cost.shards === 1 ? "" : "s"}: ${formatUsd(cost.hourly)}/h`);
+}
+
 export function formatPriceNote(prices: PriceTable): string {
   const discount = Math.round(prices.spot.discountOffOnDemand * 100);
   return [
@@ -149,7 +162,18 @@ export function formatServerlessPriceNote(prices: ServerlessPriceTable): string 
   ].join("\n");
 }
 
-export function formatSummaries(summaries: readonly EnvironmentSummary[], prices: PriceTable, serverlessPrices?: ServerlessPriceTable): string {
+export function formatSummaries(
+  summaries: readonly EnvironmentSummary[],
+  prices: PriceTable,
+  serverlessPrices?: ServerlessPriceTable,
+  kinesisPrices?: KinesisPriceTable,
+): string {
   const serverlessNote = serverlessPrices && summaries.some((s) => s.serverless) ? [formatServerlessPriceNote(serverlessPrices)] : [];
-  return [...summaries.map(formatEnvironment), formatPriceNote(prices), ...serverlessNote].join("\n\n");
+  const kinesisNote = kinesisPrices && summaries.some((s) => s.streaming) ? [formatKinesisPriceNote(kinesisPrices)] : [];
+  return [...summaries.map(formatEnvironment), formatPriceNote(prices), ...serverlessNote, ...kinesisNote].join("\n\n");
+}
+
+/** Where the Kinesis prices come from, printed when an environment enables streaming. */
+export function formatKinesisPriceNote(prices: KinesisPriceTable): string {
+  return `Kinesis: ON_DEMAND per stream-hour plus per GB written, PROVISIONED per shard-hour. Prices: ${prices.source}; compiled ${prices.compiled}, approximate, not fetched live (see ${KINESIS_PRICE_TABLE}). Excludes ${prices.excludes}.`;
 }

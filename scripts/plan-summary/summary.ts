@@ -15,6 +15,8 @@ import { countResources, type ResourceCounts } from "./resources";
 import { summarizePipelines, type PipelineSummary } from "./pipelines";
 import { estimateServerlessCost, type ServerlessCostEstimate } from "./serverless-cost";
 import { loadServerlessPriceTable, type ServerlessPriceTable } from "../../environments/serverless-prices";
+import { estimateStreamingCost, type StreamingCostEstimate } from "./streaming-cost";
+import { loadKinesisPriceTable, type KinesisPriceTable } from "../../environments/kinesis-prices";
 
 export interface InstanceGroupSummary {
   readonly role: NodeRole;
@@ -58,6 +60,8 @@ export interface EnvironmentSummary {
    * Absent when the environment does not enable EMR Serverless; `cost: null` on a local endpoint (nothing is billed).
    */
   readonly serverless?: { readonly cost: ServerlessCostEstimate | null };
+  /** Absent when the environment does not enable streaming; `cost: null` on a local endpoint (nothing is billed). */
+  readonly streaming?: { readonly cost: StreamingCostEstimate | null };
 }
 
 export interface SummaryInput {
@@ -69,6 +73,8 @@ export interface SummaryInput {
   readonly exemptions?: readonly Exemption[];
   /** @default the checked-in environments/serverless-prices.json */
   readonly serverlessPrices?: ServerlessPriceTable;
+  /** @default the checked-in environments/kinesis-prices.json */
+  readonly kinesisPrices?: KinesisPriceTable;
 }
 
 export function summarizeEnvironment(input: SummaryInput): EnvironmentSummary {
@@ -129,6 +135,9 @@ export function summarizeEnvironment(input: SummaryInput): EnvironmentSummary {
     pipelines: summarizePipelines(config, prices),
     ...(config.serverless.enabled
       ? { serverless: { cost: billed ? estimateServerlessCost(input.serverlessPrices ?? loadServerlessPriceTable(), config) : null } }
+      : {}),
+    ...(config.streaming.enabled
+      ? { streaming: { cost: billed ? estimateStreamingCost(input.kinesisPrices ?? loadKinesisPriceTable(), config) : null } }
       : {}),
   };
 }
