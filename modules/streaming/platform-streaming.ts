@@ -1,14 +1,13 @@
-import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { PREFIXES } from "../../contracts/stack-outputs";
 import type { EnvironmentConfig } from "../../environments/schema";
 import type { Grantee } from "../core/policy-statements";
 import { JOB_METRICS_NAMESPACE } from "../iam/platform-iam";
-import { alarm } from "../pipeline/pipeline-state-machine";
 import type { TopicAccess } from "../pipeline/platform-pipelines";
 import type { PlatformStorage } from "../storage/platform-storage";
-import { buildStreamAlarms } from "./stream-alarms";
+import { buildStreamAlarms, STREAM_METRIC_PERIOD_SECONDS, type StreamAlarmSpec } from "./stream-alarms";
 import type { StreamingOutput } from "./target";
 import { TicksStream } from "./ticks-stream";
 
@@ -57,23 +56,20 @@ export class PlatformStreaming extends Construct {
     // publishing, so the identity policy suffices; the topic key's GenerateDataKey*/Decrypt the profile already has.
     instancePolicy.addStatements({ sid: "StreamAlerts", actions: ["sns:Publish"], resources: [props.topicArn] });
 
-    const progressMetric = { namespace: JOB_METRICS_NAMESPACE, name: PROGRESS_METRIC_NAME, dimensions: { StreamName: this.ticks.streamName } };
+    const progressMetric = { namespace: JOB_METRICS_NAMESPACE, name: PROGRESS_METRIC_NAME };
     this.alarms = config.alarms.enabled
       ? buildStreamAlarms({ streamName: this.ticks.streamName, alarms: streaming.alarms, progressMetric }).map(
           (spec) =>
-            alarm(this, spec.id, {
+            new CloudwatchMetricAlarm(this, spec.id, {
               alarmName: `${name}-stream-${spec.id}`,
               alarmDescription: spec.description,
-              namespace: spec.namespace,
-              metricName: spec.metricName,
-              dimensions: { ...spec.dimensions },
-              statistic: spec.statistic,
               comparisonOperator: spec.comparisonOperator,
               threshold: spec.threshold,
-              period: spec.period,
               evaluationPeriods: spec.evaluationPeriods,
+              treatMissingData: "notBreaching",
               alarmActions: [props.topicArn],
               okActions: [props.topicArn],
+              ...watched(spec.watch),
             }),
         )
       : [];
@@ -95,4 +91,28 @@ export class PlatformStreaming extends Construct {
     };
     this.output = Fn.jsonencode(output);
   }
+}
+
+/** The alarm's metric fields: one metric at the top level, or metric queries for an expression (never both). */
+function watched(watch: StreamAlarmSpec["watch"]): Partial<CloudwatchMetricAlarmConfig> {
+  const period = STREAM_METRIC_PERIOD_SECONDS;
+  if ("metric" in watch) {
+    const { namespace, metricName, dimensions, statistic } = watch.metric;
+    return { namespace, metricName, dimensions: { ...dimensions }, statistic, period };
+  }
+  return {
+    metricQuery: [
+      { id: "stalled", expression: watch.expression, label: "minutes read without a completed batch", returnData: true },
+      ...Object.entries(watch.metrics).map(([id, m]) => ({
+        id,
+        metric: {
+          namespace: m.namespace,
+          metricName: m.metricName,
+          ...(Object.keys(m.dimensions).length > 0 ? { dimensions: { ...m.dimensions } } : {}),
+          stat: m.statistic,
+          period,
+        },
+      })),
+    ],
+  };
 }

@@ -16,12 +16,8 @@ export interface StreamingOutput {
   readonly stopMarkerUri: string;
   /** The platform SNS topic anomalies are sent to (`--alerts-topic`). */
   readonly alertsTopicArn: string;
-  /**
-   * CloudWatch namespace and metric the job publishes after each batch (the "no progress" alarm watches it): the
-   * batches completed since the last datum, at least once a minute while the query runs (0 when none completed).
-   * `dimensions`, when present, are the exact dimensions to publish it with (an alarm matches dimensions exactly).
-   */
-  readonly progressMetric: { readonly namespace: string; readonly name: string; readonly dimensions?: Readonly<Record<string, string>> };
+  /** CloudWatch namespace and metric the job publishes after each batch (the "no progress" alarm watches it). */
+  readonly progressMetric: { readonly namespace: string; readonly name: string };
   readonly barSeconds: number;
   readonly watermarkSeconds: number;
   readonly triggerSeconds: number;

@@ -76,16 +76,14 @@ describe("dev (streaming enabled, defaults)", () => {
       alarm_actions: [TOPIC_ARN],
     });
     expect(byName["emr-platform-dev-stream-write-throttled"]).toMatchObject({ metric_name: "WriteProvisionedThroughputExceeded", statistic: "Sum", threshold: 0 });
-    expect(byName["emr-platform-dev-stream-no-progress"]).toMatchObject({
-      namespace: "EMRPlatform/Jobs",
-      metric_name: "StreamBatchesCompleted",
-      dimensions: { StreamName: "emr-platform-dev-ticks" },
-      comparison_operator: "LessThanThreshold",
-      threshold: 1,
-      period: 60,
-      evaluation_periods: 10,
-      treat_missing_data: "notBreaching",
-    });
+    const noProgress = byName["emr-platform-dev-stream-no-progress"];
+    expect(noProgress).toMatchObject({ comparison_operator: "GreaterThanOrEqualToThreshold", threshold: 1, evaluation_periods: 10, treat_missing_data: "notBreaching" });
+    expect(noProgress.metric_name).toBeUndefined(); // metric math: the metrics are in metric_query only
+    expect(noProgress.metric_query).toEqual([
+      expect.objectContaining({ id: "stalled", expression: "IF(FILL(reads, 0) > 0 AND FILL(batches, 0) == 0, 1, 0)", return_data: true }),
+      { id: "reads", metric: { namespace: "AWS/Kinesis", metric_name: "GetRecords.Success", dimensions: { StreamName: "emr-platform-dev-ticks" }, stat: "Sum", period: 60 } },
+      { id: "batches", metric: { namespace: "EMRPlatform/Jobs", metric_name: "StreamBatchesCompleted", stat: "Sum", period: 60 } },
+    ]);
     const allow = documentStatements(json, "topic-policy-document").find((s) => s.sid === "AllowStreamingAlarms")!;
     expect(allow.principals).toEqual([{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }]);
     expect(allow.condition[0].values.sort()).toEqual(alarms.map(([id]) => `\${aws_cloudwatch_metric_alarm.${id}.arn}`).sort());
@@ -104,7 +102,7 @@ describe("dev (streaming enabled, defaults)", () => {
     expect(value).toContain('"checkpointUri" = "s3://${aws_s3_bucket.storage_data_bucket_77B590E3.bucket}/checkpoints/financial_stream/"');
     expect(value).toContain('"stopMarkerUri" = "s3://${aws_s3_bucket.storage_data_bucket_77B590E3.bucket}/streaming/financial/_control/stop"');
     expect(value).toContain(`"alertsTopicArn" = ${reference(TOPIC_ARN)},`);
-    expect(value).toContain('"progressMetric" = {"namespace" = "EMRPlatform/Jobs", "name" = "StreamBatchesCompleted", "dimensions" = {"StreamName" = "emr-platform-dev-ticks"}}');
+    expect(value).toContain('"progressMetric" = {"namespace" = "EMRPlatform/Jobs", "name" = "StreamBatchesCompleted"}');
     expect(value).toMatch(/"barSeconds" = 60[,\s}]/);
   });
 });
@@ -139,13 +137,21 @@ describe("staging (streaming off)", () => {
 });
 
 describe("buildStreamAlarms", () => {
+  const specs = buildStreamAlarms({ streamName: "s", alarms: { iteratorAgeMs: 5000, noProgressMinutes: 3 }, progressMetric: { namespace: "N", name: "M" } });
+  const byId = (id: string) => specs.find((s) => s.id === id)!;
+
   test("thresholds and the no-progress window come from config", () => {
-    const specs = buildStreamAlarms({
-      streamName: "s",
-      alarms: { iteratorAgeMs: 5000, noProgressMinutes: 3 },
-      progressMetric: { namespace: "N", name: "M", dimensions: { StreamName: "s" } },
+    expect(byId("iterator-age")).toMatchObject({ threshold: 5000, watch: { metric: { metricName: "GetRecords.IteratorAgeMilliseconds", statistic: "Maximum" } } });
+    expect(byId("no-progress").evaluationPeriods).toBe(3);
+  });
+
+  test("no progress watches the job's metric as published (no dimensions) beside the stream's reads", () => {
+    expect(byId("no-progress").watch).toEqual({
+      expression: expect.stringContaining("FILL(batches, 0) == 0"),
+      metrics: {
+        reads: { namespace: "AWS/Kinesis", metricName: "GetRecords.Success", dimensions: { StreamName: "s" }, statistic: "Sum" },
+        batches: { namespace: "N", metricName: "M", dimensions: {}, statistic: "Sum" },
+      },
     });
-    expect(specs.find((s) => s.id === "iterator-age")).toMatchObject({ threshold: 5000 });
-    expect(specs.find((s) => s.id === "no-progress")).toMatchObject({ namespace: "N", metricName: "M", evaluationPeriods: 3, dimensions: { StreamName: "s" } });
   });
 });

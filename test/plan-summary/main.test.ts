@@ -1,5 +1,5 @@
 /** `npm run summary` end to end: the real script in a child process, over a stack synthesized into a temp dir. */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { POLICY_RULES } from "../../policy";
@@ -33,6 +33,7 @@ describe("npm run summary", () => {
     expect(result.exitCode).toBe(0);
     const parsed = JSON.parse(result.stdout);
     expect(parsed.prices).toEqual(expect.objectContaining({ currency: "USD", spot: expect.objectContaining({ discountOffOnDemand: expect.any(Number) }) }));
+    expect(parsed.prices.kinesis.source).toMatch(/aws\.amazon\.com\/kinesis\/data-streams\/pricing/);
     expect(parsed.environments).toHaveLength(1);
     expect(parsed.environments[0]).toMatchObject({ stackId: "emr-dev", resources: { total: 6 }, policyGuard: { violations: [] } });
     expect(parsed.environments[0].cost.max.hourly).toBeGreaterThan(parsed.environments[0].cost.min.hourly);
@@ -44,6 +45,14 @@ describe("npm run summary", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain("resources       not synthesized:");
     expect(result.stderr).toMatch(/emr-staging: .*stacks\/emr-staging\/cdk\.tf\.json not found; fix: run `npm run synth` first/);
+  });
+
+  it("fails if the Kinesis price table is not JSON, naming the file in one line", async () => {
+    const bad = join(mkdtempSync(join(tmpdir(), "summary-prices-")), "kinesis-prices.json");
+    writeFileSync(bad, "{");
+    const result = await summary(["--env", "dev", "--outdir", outdir, "--kinesis-prices", bad]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe(`summary: ${bad}: not valid JSON`);
   });
 
   it("fails if the environment is unknown, with one line and no stack trace", async () => {
