@@ -111,11 +111,14 @@ test("every alarm that notifies the platform topic is an allowed source of the t
       if (!(alarm.alarm_actions ?? []).some((a: string) => topics.includes(a))) continue;
       const arn = `\${aws_cloudwatch_metric_alarm.${id}.arn}`;
       expect([name, arn, allowed.has(arn)]).toEqual([name, arn, true]);
-      checked.push(`${name}:${alarm.namespace}`);
+      checked.push(`${name}:${alarm.namespace ?? "metric math"}`);
     }
   }
-  // The pipelines' alarms (AWS/States, AWS/SQS, AWS/Events, AWS/Scheduler) are among those checked, not only the cluster's.
-  expect(new Set(checked.map((c) => c.split(":")[1]))).toEqual(new Set(["AWS/ElasticMapReduce", "AWS/States", "AWS/SQS", "AWS/Events", "AWS/Scheduler"]));
+  // The pipelines' alarms (AWS/States, AWS/SQS, AWS/Events, AWS/Scheduler) and the stream's (AWS/Kinesis, and the
+  // no-progress metric-math alarm) are among those checked, not only the cluster's.
+  expect(new Set(checked.map((c) => c.split(":")[1]))).toEqual(
+    new Set(["AWS/ElasticMapReduce", "AWS/States", "AWS/SQS", "AWS/Events", "AWS/Scheduler", "AWS/Kinesis", "metric math"]),
+  );
 });
 
 describe("per-environment posture", () => {
@@ -154,7 +157,7 @@ describe("per-environment posture", () => {
     expect(aws.skip_credentials_validation).toBe(true);
     expect(aws.skip_requesting_account_id).toBe(true);
     expect(Object.values(aws.endpoints[0])).toEqual(expect.arrayContaining(["http://localhost:5000"]));
-    expect(Object.keys(aws.endpoints[0])).toEqual(expect.arrayContaining(["emr", "s3", "sts", "iam", "ec2", "kms"]));
+    expect(Object.keys(aws.endpoints[0])).toEqual(expect.arrayContaining(["emr", "s3", "sts", "iam", "ec2", "kms", "kinesis"]));
     expect(aws.access_key).toBeUndefined();
     expect((stacks.local as any).terraform.backend.local.path).toBe("../../../terraform.emr-local.tfstate");
   });
