@@ -13,6 +13,16 @@ export const INSTANCE_TYPE_TABLE = "environments/instance-types.json";
 
 const hourly = z.number().positive();
 
+/** What every price table says about itself: where its prices come from, when, how exact, and what they leave out. */
+export const PRICE_TABLE_PROVENANCE = {
+  about: z.string().min(1),
+  source: z.string().min(1),
+  compiled: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "not a date; fix: YYYY-MM-DD"),
+  accuracy: z.string().min(1),
+  currency: z.literal("USD"),
+  excludes: z.string().min(1),
+};
+
 export const priceTableSchema = z
   .object({
     about: z.string().min(1),

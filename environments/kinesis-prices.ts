@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import { parseTable, readPriceTable } from "./instance-types";
+import { parseTable, PRICE_TABLE_PROVENANCE, readPriceTable } from "./instance-types";
 
 export const KINESIS_PRICE_TABLE = "environments/kinesis-prices.json";
 export const DEFAULT_KINESIS_PRICES_PATH = join(__dirname, "kinesis-prices.json");
@@ -13,12 +13,7 @@ const usd = z.number().positive();
 
 export const kinesisPriceTableSchema = z
   .object({
-    about: z.string().min(1),
-    source: z.string().min(1),
-    compiled: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "not a date; fix: YYYY-MM-DD"),
-    accuracy: z.string().min(1),
-    currency: z.literal("USD"),
-    excludes: z.string().min(1),
+    ...PRICE_TABLE_PROVENANCE,
     regions: z.record(
       z.string(),
       z

@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import { parseTable, readPriceTable } from "./instance-types";
+import { parseTable, PRICE_TABLE_PROVENANCE, readPriceTable } from "./instance-types";
 import type { ServerlessConfig } from "./serverless";
 
 export const SERVERLESS_PRICE_TABLE = "environments/serverless-prices.json";
@@ -15,14 +15,9 @@ const architecturePrice = z.object({ vcpuHour: hourly, memoryGbHour: hourly }).s
 
 export const serverlessPriceTableSchema = z
   .object({
-    about: z.string().min(1),
-    source: z.string().min(1),
-    compiled: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "not a date; fix: YYYY-MM-DD"),
-    accuracy: z.string().min(1),
-    currency: z.literal("USD"),
+    ...PRICE_TABLE_PROVENANCE,
     /** Ephemeral storage every worker includes; only the rest is billed. */
     freeStorageGbPerWorker: z.number().int().nonnegative(),
-    excludes: z.string().min(1),
     regions: z.record(z.string(), z.object({ X86_64: architecturePrice, ARM64: architecturePrice, storageGbHour: hourly }).strict()),
   })
   .strict();
