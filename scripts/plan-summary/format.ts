@@ -175,5 +175,8 @@ export function formatSummaries(
 
 /** Where the Kinesis prices come from, printed when an environment enables streaming. */
 export function formatKinesisPriceNote(prices: KinesisPriceTable): string {
-  return `Kinesis: ON_DEMAND per stream-hour plus per GB written, PROVISIONED per shard-hour. Prices: ${prices.source}; compiled ${prices.compiled}, approximate, not fetched live (see ${KINESIS_PRICE_TABLE}). Excludes ${prices.excludes}.`;
+  return [
+    "Kinesis: ON_DEMAND per stream-hour plus per GB written, PROVISIONED per shard-hour.",
+    `Prices: ${prices.source}; compiled ${prices.compiled}, approximate, not fetched live (see ${KINESIS_PRICE_TABLE}). Excludes ${prices.excludes}.`,
+  ].join("\n");
 }

@@ -58,7 +58,7 @@ describe("the checked-in table and the summary", () => {
     expect(dev.streaming?.cost).toEqual({ cost: { mode: "ON_DEMAND", hourly: 0.05, perGbWritten: 0.1 } });
     const text = formatSummaries([dev], loadPriceTable(), undefined, table);
     expect(text).toContain("  streaming       ON_DEMAND Kinesis stream $0.050/h + $0.100 per GB written");
-    expect(text).toMatch(/^Kinesis: ON_DEMAND per stream-hour .*Prices: test source; compiled 2026-12-04/m);
+    expect(text).toMatch(/^Kinesis: ON_DEMAND per stream-hour plus per GB written, PROVISIONED per shard-hour\.\nPrices: test source; compiled 2026-12-04/m);
     expect(summarize("staging").streaming).toBeUndefined();
     expect(formatSummaries([summarize("staging")], loadPriceTable(), undefined, table)).not.toContain("Kinesis");
     expect(summarize("local").streaming).toEqual({ cost: null });
