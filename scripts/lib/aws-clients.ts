@@ -12,6 +12,7 @@ import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { STSClient } from "@aws-sdk/client-sts";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { EnvironmentConfig } from "../../environments";
 
 export interface AwsClients {
@@ -137,6 +138,8 @@ export function createAwsClients(config: EnvironmentConfig, env: NodeJS.ProcessE
     ecr: annotated(new ECRClient({ ...common, ...settings("ecr") }), "ecr"),
     glue: annotated(new GlueClient({ ...common, ...settings("glue") }), "glue"),
     athena: annotated(new AthenaClient({ ...common, ...settings("athena") }), "athena"),
-    kinesis: annotated(new KinesisClient({ ...common, ...settings("kinesis") }), "kinesis"),
+    // The Kinesis client defaults to HTTP/2 (for SubscribeToShard's event stream, which we never call); PutRecords is
+    // plain HTTP/1.1 JSON, which moto's server and HTTP proxies speak too.
+    kinesis: annotated(new KinesisClient({ ...common, ...settings("kinesis"), requestHandler: new NodeHttpHandler(common.requestHandler) }), "kinesis"),
   };
 }
