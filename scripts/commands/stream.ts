@@ -56,11 +56,9 @@ export async function streamStatus(ctx: CommandContext): Promise<number> {
     const age = progress.lastModified ? `, written ${formatDuration(Math.max(0, ctx.deps.now() - progress.lastModified.getTime()))} ago` : "";
     ctx.out.line(`progress: ${describeProgress(progress.record)} (${progress.uri}${age})`);
   }
-  if (step?.Status?.State === "FAILED") {
-    const described = (await ctx.clients.emr.send(new DescribeStepCommand({ ClusterId: clusterId, StepId: step.Id }))).Step;
-    const verdict = described ? classifyStep(described) : undefined;
-    throw new CliError(`${verdict?.kind === "failed" ? verdict.message : `step ${step.Id} FAILED`}; its log: npm run emr -- logs ${ctx.name} ${step.Id}`);
-  }
+  // ListSteps' summary carries the same FailureDetails as DescribeStep (EMR API reference, StepStatus).
+  const verdict = step?.Status?.State === "FAILED" ? classifyStep(step) : undefined;
+  if (verdict?.kind === "failed") throw new CliError(`${verdict.message}; its log: npm run emr -- logs ${ctx.name} ${step!.Id}`);
   return EXIT.ok;
 }
 

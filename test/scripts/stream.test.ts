@@ -179,9 +179,19 @@ describe("stream status", () => {
     );
   });
 
+  it("fails with one line naming the object and the field when the newest progress record is not one", async () => {
+    await createCluster(emr(), { environment: "local" });
+    await writeProgress(1, 10);
+    const key = "streaming/financial/progress/batch=2.json";
+    await s3().send(new PutObjectCommand({ Bucket: "emr-local-data", Key: key, Body: JSON.stringify({ batch_id: 2, input_rows: "many" }) }));
+    const run = await cli(["stream", "status", "local"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^error: s3://emr-local-data/${key.replace(/[.=]/g, "\\$&")} is not a progress record: input_rows: .*; fix: check that the stream step runs this checkout's financial_stream\n$`));
+  });
+
   it("exits 1 with EMR's failure reason when the newest stream step FAILED", async () => {
     const failed = { ...FAILED_STEP.Step, Name: `financial_stream ${RUN_ID}`, Config: { Jar: "command-runner.jar", Args: streamStepArgs() } };
-    const recorded = recordedEmr({ ListStepsCommand: [{ Steps: [failed] }], DescribeStepCommand: [{ Step: failed }] });
+    const recorded = recordedEmr({ ListStepsCommand: [{ Steps: [failed] }] });
     const run = await cli(["stream", "status", "local"], { clients: { emr: recorded.client } }, stackOutputs(undefined, { cluster_id: CLUSTER }));
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
