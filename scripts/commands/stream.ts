@@ -103,7 +103,7 @@ export async function streamStop(ctx: CommandContext, options: StreamStopOptions
   } else {
     const { outputs } = await ctx.outputs();
     await writeStopMarker(ctx.clients.s3, streaming.stopMarkerUri, new Date(ctx.deps.now()), outputs.kmsKeyArn);
-    ctx.out.line(`  stop marker written: ${streaming.stopMarkerUri}; the job finishes its current batch and stops (it looks every ${streaming.triggerSeconds}s)`);
+    ctx.out.line(`  stop marker written: ${streaming.stopMarkerUri}; the job checks for it between micro-batches (trigger ${streaming.triggerSeconds}s), finishes the batch in flight and stops`);
   }
   const resume = options.force
     ? `Check it with: npm run emr -- stream status ${ctx.name}`

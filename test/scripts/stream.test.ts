@@ -228,7 +228,7 @@ describe("stream stop", () => {
     expect(JSON.parse(await marker.Body!.transformToString())).toEqual({ requestedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), by: "npm run emr -- stream stop" });
     expect(recorded.calls.find((c) => c.command === "ListStepsCommand")?.input).toEqual({ ClusterId: CLUSTER, StepStates: ["PENDING", "RUNNING", "CANCEL_PENDING"], Marker: undefined });
     expect(recorded.calls.some((c) => c.command === "CancelStepsCommand")).toBe(false);
-    expect(run.stdout).toContain(`  stop marker written: ${STREAMING.stopMarkerUri}; the job finishes its current batch and stops (it looks every 10s)\n`);
+    expect(run.stdout).toContain(`  stop marker written: ${STREAMING.stopMarkerUri}; the job checks for it between micro-batches (trigger 10s), finishes the batch in flight and stops\n`);
     expect(run.stdout).toMatch(/ {2}step s-3RXXXXXXXXXXX: RUNNING · batch 41 · 500 rows · 50\.0 rows\/s · watermark 2026-01-02T14:31:00Z · latency p50 850 ms, p95 2,300 ms · [\d.]+s\n/);
     expect(run.stdout).toContain(`  step s-3RXXXXXXXXXXX COMPLETED: the checkpoint (${STREAMING.checkpointUri}) is where the next stream start resumes\n`);
   });
