@@ -9,8 +9,8 @@ import path from "node:path";
 import { ENVIRONMENT_NAMES } from "../../environments";
 import { type CommandRunner, envCommand, positiveNumber, withBucketOptions } from "../lib/cli-args";
 import type { CommandContext } from "../lib/context";
-import { CliError, EXIT } from "../lib/errors";
-import { parseTicks, putRecords } from "../lib/kinesis-producer";
+import { CliError, describeError, EXIT } from "../lib/errors";
+import { emptyPutSummary, parseTicks, putRecords } from "../lib/kinesis-producer";
 import { formatDuration, table } from "../lib/output";
 import { followUntilEnded } from "../lib/poll";
 import { classifyStep, stepRow } from "../lib/steps";
@@ -132,18 +132,21 @@ export async function streamPut(ctx: CommandContext, file: string, options: { pa
   }
   const records = parseTicks(text, file, options.partitionKey);
   const streaming = await ctx.streaming();
-  let summary;
+  const summary = emptyPutSummary();
   try {
-    summary = await putRecords(ctx.clients.kinesis, records, {
+    await putRecords(ctx.clients.kinesis, records, {
       streamArn: streaming.streamArn,
       signal: ctx.deps.signal,
+      summary,
       onBatch: (index, total, soFar) => ctx.out.status(String(index), `  request batch ${index}/${total}: ${soFar.sent} sent, ${soFar.retried} retried, ${soFar.failed} failed`),
     });
   } catch (err) {
     if ((err as Error).name === "ResourceNotFoundException") {
       throw new CliError(`the stream ${streaming.streamName} does not exist in ${ctx.config.region}; fix: deploy the environment (npm run deploy -- ${ctx.name})`);
     }
-    throw err;
+    if (err instanceof CliError) throw err;
+    // A request that failed as a whole (after the SDK's own retries): say what had been sent, as a rerun resends it.
+    throw new CliError(`${describeError(err)}; ${summary.sent} of ${records.length} records had been sent (rerunning sends every record again)`);
   } finally {
     ctx.out.endStatus();
   }

@@ -107,13 +107,19 @@ export interface PutOptions {
   signal?: AbortSignal;
   /** After each batch ends (all its records accepted or given up). */
   onBatch?: (index: number, total: number, summary: PutSummary) => void;
+  /** Counted into as records go, so a caller still knows what was sent when a request fails. */
+  summary?: PutSummary;
+}
+
+export function emptyPutSummary(): PutSummary {
+  return { sent: 0, retried: 0, failed: 0, requests: 0, failures: {} };
 }
 
 /** Sends every record, retrying only the failed entries; never throws for refused entries (they are counted). */
 export async function putRecords(kinesis: Pick<KinesisClient, "send">, records: readonly TickRecord[], options: PutOptions): Promise<PutSummary> {
   const maxAttempts = options.maxAttempts ?? 5;
   const backoffMs = options.backoffMs ?? 100;
-  const summary: PutSummary = { sent: 0, retried: 0, failed: 0, requests: 0, failures: {} };
+  const summary = options.summary ?? emptyPutSummary();
   const batches = batchRecords(records);
   for (const [index, batch] of batches.entries()) {
     let pending: readonly TickRecord[] = batch;

@@ -383,6 +383,24 @@ describe("stream put", () => {
     expect(await streamContents()).toHaveLength(9);
   });
 
+  it("when a whole request fails, says how many records had been sent", async () => {
+    const real = kinesis();
+    let calls = 0;
+    const throttled = {
+      send: async (command: PutRecordsCommand, options?: unknown) => {
+        if (++calls === 2) {
+          throw Object.assign(new Error(`Rate exceeded for stream ${STREAM} under account 123456789012.`), { name: "ProvisionedThroughputExceededException", $metadata: { httpStatusCode: 400, attempts: 5 } });
+        }
+        return (real.send as (c: unknown, o?: unknown) => Promise<unknown>)(command, options);
+      },
+    } as unknown as KinesisClient;
+    const { root } = tempRepo({ jobs: false });
+    const run = await cli(["stream", "put", "local", "--file", ticksFile(root, TICKS)], { clients: { kinesis: throttled } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: AWS kept throttling the requests \(ProvisionedThroughputExceededException: Rate exceeded .*\) after 5 attempts; .*; 500 of 1203 records had been sent \(rerunning sends every record again\)\n$/);
+    expect(await streamContents()).toHaveLength(500);
+  });
+
   it("fails on a line that is not JSON, naming its number, before sending anything", async () => {
     const { spy, sent } = spiedClient(kinesis());
     const { root } = tempRepo({ jobs: false });
