@@ -259,6 +259,14 @@ describe("stream stop", () => {
     );
   });
 
+  it("accepts a step someone cancelled meanwhile (it stopped), with a warning", async () => {
+    const recorded = recordedEmr({ ListStepsCommand: [{ Steps: [streamStep("RUNNING")] }], DescribeStepCommand: [{ Step: streamStep("CANCELLED") }] });
+    const run = await cli(["stream", "stop", "local"], { clients: { emr: recorded.client } }, outputs);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("warning: step s-3RXXXXXXXXXXX was cancelled before it saw the stop marker; the batch in flight is redone at the next start\n");
+    expect(run.stdout).toContain("  step s-3RXXXXXXXXXXX CANCELLED: the checkpoint");
+  });
+
   it("exits 1 when the step FAILS instead of stopping", async () => {
     const recorded = recordedEmr({ ListStepsCommand: [{ Steps: [streamStep("RUNNING")] }], DescribeStepCommand: [{ Step: streamStep("FAILED") }] });
     const run = await cli(["stream", "stop", "local"], { clients: { emr: recorded.client } }, outputs);
