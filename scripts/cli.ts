@@ -15,6 +15,7 @@ import { definePlan } from "./commands/plan";
 import { defineQuery } from "./commands/query";
 import { defineRuns } from "./commands/runs";
 import { defineLogs, defineSteps } from "./commands/steps";
+import { defineStream } from "./commands/stream";
 import { defineSubmit } from "./commands/submit";
 import { defineTables } from "./commands/tables";
 import { defineUpload } from "./commands/upload";
@@ -34,7 +35,7 @@ Environment variables:
   TERRAFORM_BIN                     terraform or tofu binary (default: terraform, then tofu, on PATH)
   AWS_PROFILE, AWS_ACCESS_KEY_ID …  AWS credentials (the SDK's standard chain)
   AWS_ENDPOINT_URL[_<SERVICE>]      send AWS calls to another endpoint (e.g. moto's server); SERVICE: EMR, S3, STS,
-                                    SFN, EMR_SERVERLESS, ECR, GLUE, ATHENA
+                                    SFN, EMR_SERVERLESS, ECR, GLUE, ATHENA, KINESIS
   EMR_LOCAL_ENDPOINT                the local environment's endpoint (default http://localhost:5000)
   CI                                plain progress lines instead of an updating status line`;
 
@@ -55,6 +56,7 @@ const COMMANDS: readonly ((run: CommandRunner) => Command)[] = [
   defineBootstrap,
   definePipeline,
   defineImage,
+  defineStream,
 ];
 
 export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void): Command {

@@ -8,9 +8,11 @@ import { ECRClient } from "@aws-sdk/client-ecr";
 import { EMRClient } from "@aws-sdk/client-emr";
 import { EMRServerlessClient } from "@aws-sdk/client-emr-serverless";
 import { GlueClient } from "@aws-sdk/client-glue";
+import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { STSClient } from "@aws-sdk/client-sts";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { EnvironmentConfig } from "../../environments";
 
 export interface AwsClients {
@@ -27,10 +29,12 @@ export interface AwsClients {
   glue: GlueClient;
   /** Athena: queries in the environment's workgroup (`query`). */
   athena: AthenaClient;
+  /** Kinesis Data Streams: the ticks stream `stream put` writes to. */
+  kinesis: KinesisClient;
 }
 
 /** The SDK's service ids, as used in AWS_ENDPOINT_URL_<ID>. */
-const SERVICE_IDS = { emr: "EMR", s3: "S3", sts: "STS", sfn: "SFN", emrServerless: "EMR_SERVERLESS", ecr: "ECR", glue: "GLUE", athena: "ATHENA" } as const;
+const SERVICE_IDS = { emr: "EMR", s3: "S3", sts: "STS", sfn: "SFN", emrServerless: "EMR_SERVERLESS", ecr: "ECR", glue: "GLUE", athena: "ATHENA", kinesis: "KINESIS" } as const;
 type Service = keyof typeof SERVICE_IDS;
 
 /** The endpoint the SDK will pick up from the environment for `service`, if any (mirrors its precedence). */
@@ -54,7 +58,7 @@ export function clientSettings(config: EnvironmentConfig, service: Service, env:
 }
 
 /** Names for people, in messages. */
-const SERVICE_LABELS: Record<Service, string> = { emr: "EMR", s3: "S3", sts: "STS", sfn: "Step Functions", emrServerless: "EMR Serverless", ecr: "ECR", glue: "Glue", athena: "Athena" };
+const SERVICE_LABELS: Record<Service, string> = { emr: "EMR", s3: "S3", sts: "STS", sfn: "Step Functions", emrServerless: "EMR Serverless", ecr: "ECR", glue: "Glue", athena: "Athena", kinesis: "Kinesis" };
 
 /** Which endpoint a client talks to and which setting chose it: what an unreachable-endpoint message must name. */
 export interface EndpointOrigin {
@@ -134,5 +138,8 @@ export function createAwsClients(config: EnvironmentConfig, env: NodeJS.ProcessE
     ecr: annotated(new ECRClient({ ...common, ...settings("ecr") }), "ecr"),
     glue: annotated(new GlueClient({ ...common, ...settings("glue") }), "glue"),
     athena: annotated(new AthenaClient({ ...common, ...settings("athena") }), "athena"),
+    // The Kinesis client defaults to HTTP/2 (for SubscribeToShard's event stream, which we never call); PutRecords is
+    // plain HTTP/1.1 JSON, which moto's server and HTTP proxies speak too.
+    kinesis: annotated(new KinesisClient({ ...common, ...settings("kinesis"), requestHandler: new NodeHttpHandler(common.requestHandler) }), "kinesis"),
   };
 }

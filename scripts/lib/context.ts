@@ -15,8 +15,10 @@ import type { PollOptions } from "./poll";
 import type { ProcessRunner } from "./process-runner";
 import type { CatalogOutput } from "../../modules/catalog/target";
 import type { ServerlessOutput } from "../../modules/serverless/target";
+import type { StreamingOutput } from "../../modules/streaming/target";
 import { catalogFromOutputs } from "./catalog-outputs";
 import { serverlessFromOutputs } from "./serverless-outputs";
+import { streamingFromOutputs } from "./streaming-outputs";
 import { type OutputsResult, readStackOutputs } from "./stack-outputs";
 import { resolveTerraformBinary, Terraform } from "./terraform";
 
@@ -150,6 +152,12 @@ export class CommandContext {
   async serverless(): Promise<ServerlessOutput> {
     const { outputs, unavailable } = await this.outputs();
     return serverlessFromOutputs(this.name, this.config.serverless.enabled, outputs, unavailable);
+  }
+
+  /** The environment's ticks stream and the stream job's S3 locations from the `streaming` output; one line when off. */
+  async streaming(): Promise<StreamingOutput> {
+    const { outputs, unavailable } = await this.outputs();
+    return streamingFromOutputs(this.name, this.config.streaming.enabled, outputs, unavailable);
   }
 
   /** The environment's Glue database and Athena workgroup from the `catalog` output; one line when it is missing. */

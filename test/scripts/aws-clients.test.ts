@@ -1,5 +1,8 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 import { parseEnvironment, environmentInput, loadEnvironment } from "../../environments";
+import { ListStreamsCommand } from "@aws-sdk/client-kinesis";
+import { NodeHttp2Handler, NodeHttpHandler } from "@smithy/node-http-handler";
+import { silentServer } from "../support/loopback-faults";
 import { clientSettings, createAwsClients, endpointFromEnv, endpointOrigin } from "../../scripts/lib/aws-clients";
 
 const dev = parseEnvironment(environmentInput("dev"));
@@ -28,11 +31,23 @@ describe("client endpoints", () => {
 
   it("configures adaptive retries on every client", async () => {
     const clients = createAwsClients(local, {});
-    for (const client of [clients.emr, clients.s3, clients.sts]) {
+    for (const client of [clients.emr, clients.s3, clients.sts, clients.kinesis]) {
       expect(await client.config.retryStrategy()).toMatchObject({ mode: "adaptive" });
       expect(await client.config.maxAttempts()).toBe(5);
     }
     expect(clients.s3.config.forcePathStyle).toBe(true);
+  });
+
+  it("gives the Kinesis client HTTP/1.1 (its default is HTTP/2, which moto's server does not speak) with the same request timeout", async () => {
+    const server = await silentServer();
+    try {
+      const kinesis = createAwsClients(loadEnvironment("local", { EMR_LOCAL_ENDPOINT: server.endpoint }), { AWS_MAX_ATTEMPTS: "1" }, 300).kinesis;
+      expect(kinesis.config.requestHandler).toBeInstanceOf(NodeHttpHandler);
+      expect(kinesis.config.requestHandler).not.toBeInstanceOf(NodeHttp2Handler);
+      await expect(kinesis.send(new ListStreamsCommand({}))).rejects.toThrow(/300 ms requestTimeout/);
+    } finally {
+      await server.close();
+    }
   });
 });
 

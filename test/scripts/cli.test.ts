@@ -28,6 +28,7 @@ describe("help", () => {
     ["query", ["<env> <sql>", "--output <format>", 'choices: "table", "csv", "json"', "--timeout <seconds>"]],
     ["destroy", ["--yes", "--force"]],
     ["logs", ["<id>", "job run id", "--stream <stream>", "--tail <lines>"]],
+    ["stream", ["start [options] <env>", "status [options] <env>", "stop [options] <env>", "put [options] <env>", "KINESIS"]],
   ])("%s --help shows its arguments and options", async (command, expected) => {
     const run = await runCaptured([command, "--help"], tempRepo().root);
     expect(run.code).toBe(0);

@@ -84,7 +84,7 @@ export function motoEnvironment(endpoint: string): Record<string, string> {
   };
 }
 
-const UNSET = ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_EMR", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_SFN", "TERRAFORM_BIN", "CI"];
+const UNSET = ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_EMR", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_SFN", "AWS_ENDPOINT_URL_KINESIS", "TERRAFORM_BIN", "CI"];
 
 /**
  * Starts moto for the calling test file (beforeAll) and stops it (afterAll); returns a getter for the server.

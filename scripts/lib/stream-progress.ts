@@ -1,0 +1,99 @@
+/**
+ * The `financial_stream` job's progress records: after each micro-batch it writes one JSON line to
+ * `<outputUri>progress/batch=<id>.json` (batch id, input rows, rows per second, watermark, tick→bar latency p50/p95).
+ * `stream status` and `stream stop` read the newest. Batch ids are integers, so "newest" is the highest id, not the
+ * last key in S3's lexicographic listing (batch=10 sorts before batch=9).
+ */
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { z } from "zod";
+import { CliError, isNotFound } from "./errors";
+import { parseS3Uri } from "./step-logs";
+
+const ProgressSchema = z.object({
+  batch_id: z.number().int().min(0),
+  input_rows: z.number().int().min(0),
+  rows_per_second: z.number().min(0),
+  /** The query's event-time watermark after the batch (ISO 8601); null before the first event. */
+  watermark: z.string().nullable(),
+  /** Tick→bar latency in milliseconds; null when the batch closed no bar. */
+  latency_ms: z.object({ p50: z.number().nullable(), p95: z.number().nullable() }).nullable(),
+});
+
+export type ProgressRecord = z.infer<typeof ProgressSchema>;
+
+export interface NewestProgress {
+  uri: string;
+  record: ProgressRecord;
+  /** When S3 received it: how stale the stream's progress is. */
+  lastModified?: Date;
+}
+
+const PROGRESS_KEY = /(?:^|\/)batch=(\d+)\.json$/;
+
+/** `<outputUri>progress/`: where the job writes its records. */
+export function progressPrefix(outputUri: string): { bucket: string; prefix: string } {
+  const { bucket, key } = parseS3Uri(outputUri);
+  return { bucket, prefix: `${key}progress/` };
+}
+
+/** The batch id a progress key names, or undefined for any other object under the prefix. */
+export function progressBatchId(key: string): number | undefined {
+  const match = PROGRESS_KEY.exec(key);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Parses one record; throws one line naming the object and the field that is wrong. */
+export function parseProgressRecord(uri: string, text: string): ProgressRecord {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new CliError(`${uri} is not JSON; fix: check that the stream step runs this checkout's financial_stream (npm run emr -- stream start)`);
+  }
+  const parsed = ProgressSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CliError(`${uri} is not a progress record: ${issue.path.join(".") || "(root)"}: ${issue.message}; fix: check that the stream step runs this checkout's financial_stream`);
+  }
+  return parsed.data;
+}
+
+/** The highest-numbered progress record under `<outputUri>progress/`, or undefined before the first batch ends. */
+export async function newestProgress(s3: Pick<S3Client, "send">, outputUri: string, abortSignal?: AbortSignal): Promise<NewestProgress | undefined> {
+  const { bucket, prefix } = progressPrefix(outputUri);
+  let newest: { key: string; id: number; lastModified?: Date } | undefined;
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }), { abortSignal });
+    for (const object of page.Contents ?? []) {
+      const id = object.Key === undefined ? undefined : progressBatchId(object.Key);
+      if (id !== undefined && (!newest || id > newest.id)) newest = { key: object.Key!, id, lastModified: object.LastModified };
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  if (!newest) return undefined;
+  const uri = `s3://${bucket}/${newest.key}`;
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: newest.key }), { abortSignal });
+    const text = await object.Body!.transformToString("utf8");
+    return { uri, record: parseProgressRecord(uri, text), lastModified: newest.lastModified };
+  } catch (err) {
+    // Listed, then gone (a lifecycle rule, a cleanup): report no record rather than fail the status.
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** "batch 42 · 1,200 rows · 120.5 rows/s · watermark 2026-01-01T10:00:00Z · latency p50 850 ms, p95 2,300 ms". */
+export function describeProgress(record: ProgressRecord): string {
+  const count = (n: number) => n.toLocaleString("en-US");
+  const ms = (n: number | null) => (n === null ? "-" : `${count(Math.round(n))} ms`);
+  const latency = record.latency_ms ? `latency p50 ${ms(record.latency_ms.p50)}, p95 ${ms(record.latency_ms.p95)}` : "no bar closed";
+  return [
+    `batch ${record.batch_id}`,
+    `${count(record.input_rows)} rows`,
+    `${record.rows_per_second.toFixed(1)} rows/s`,
+    `watermark ${record.watermark ?? "none yet"}`,
+    latency,
+  ].join(" · ");
+}
