@@ -16,8 +16,9 @@ import pytest
 
 from emr_jobs.jobs import financial_data_processor, financial_stream
 from emr_jobs.streaming.batch_output import BARS
-from emr_jobs.streaming.progress import PROGRESS_DATASET
+from emr_jobs.streaming.progress import PROGRESS_DATASET, percentile
 from emr_jobs.streaming.summary import StreamSummary
+from emr_jobs.streaming.symbol_bars import SymbolBars
 from emr_jobs.streaming.tick_replay import tick_lines, write_tick_files
 
 BAR_SECONDS, WATERMARK_SECONDS = 60, 120
@@ -201,6 +202,41 @@ def test_the_stop_marker_ends_a_running_stream_after_its_batch(spark, tmp_path):
     commits = {p.name for p in (tmp_path / "checkpoint" / "commits").iterdir() if p.name.isdigit()}
     offsets = {p.name for p in (tmp_path / "checkpoint" / "offsets").iterdir() if p.name.isdigit()}
     assert commits and offsets - commits <= {max(offsets, key=int)}
+
+
+def ticks_frame(rows: list[tuple[int, float, float]], first_arrival_ms: int = 0) -> pd.DataFrame:
+    ts_us, prices, volumes = zip(*rows, strict=True)
+    arrivals = range(first_arrival_ms, first_arrival_ms + len(rows))
+    return pd.DataFrame({"ts_us": ts_us, "price": prices, "volume": volumes, "arrival_ms": arrivals, "market": "X"})
+
+
+def test_a_bar_built_over_two_batches_and_a_state_round_trip_equals_the_bar_of_one_batch():
+    bar_us = 60_000_000
+    # Two ticks share the bar's first instant and two its last: the first-arrived opens, the last-arrived closes.
+    rows = [(0, 10.0, 1.0), (20_000_000, 14.0, 2.0), (0, 11.0, 1.0), (50_000_000, 9.0, 1.0), (50_000_000, 12.0, 3.0)]
+    whole = SymbolBars()
+    whole.add_ticks(ticks_frame(rows), bar_us)
+    split = SymbolBars()
+    split.add_ticks(ticks_frame(rows[:2]), bar_us)
+    split = SymbolBars.from_json(split.to_json())
+    split.add_ticks(ticks_frame(rows[2:], first_arrival_ms=2), bar_us)
+    assert split.open_bars == whole.open_bars
+    closed = split.close_bars(watermark_us=bar_us, bar_us=bar_us)
+    assert closed[["open", "high", "low", "close", "volume", "ticks"]].values.tolist() == [[10, 14, 9, 12, 8, 5]]
+    assert split.open_bars == {}
+
+
+def test_a_bar_stays_open_until_the_watermark_reaches_its_end():
+    bars = SymbolBars()
+    bars.add_ticks(ticks_frame([(0, 1.0, 1.0), (60_000_000, 2.0, 1.0)]), 60_000_000)
+    assert bars.close_bars(watermark_us=59_999_999, bar_us=60_000_000).empty
+    assert bars.close_bars(watermark_us=60_000_000, bar_us=60_000_000)["timestamp"].tolist() == [0]
+    assert list(bars.open_bars) == [60_000_000]
+
+
+def test_latency_percentiles_interpolate_and_are_none_without_bars():
+    assert percentile([10.0, 20.0, 30.0, 40.0], 0.5) == 25.0
+    assert percentile([], 0.95) is None
 
 
 def test_kinesis_without_the_connector_says_so_in_one_line(tmp_path, capsys):

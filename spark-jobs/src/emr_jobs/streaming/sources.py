@@ -52,7 +52,7 @@ def kinesis_lines(
 
 def _is_missing_source(error: Exception) -> bool:
     text = str(error)
-    return KINESIS_FORMAT in text and ("DATA_SOURCE_NOT_FOUND" in text or "Failed to find data source" in text)
+    return KINESIS_FORMAT in text and ("DATA_SOURCE_NOT_FOUND" in text or "Failed to find" in text)
 
 
 def default_endpoint(region: str) -> str:
