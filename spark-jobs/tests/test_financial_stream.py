@@ -239,6 +239,30 @@ def test_latency_percentiles_interpolate_and_are_none_without_bars():
     assert percentile([], 0.95) is None
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--source", "files"], "--source files needs --input DIR"),
+        (["--source", "kinesis", "--region", "eu-west-1"], "--source kinesis needs --stream-name"),
+        (["--source", "kinesis", "--stream-name", "t", "--region", "r", "--available-now"],
+         "--available-now works with --source files only"),
+        (["--source", "files", "--input", "{tmp}", "--bar-seconds", "0"], "--bar-seconds: expected a positive integer"),
+        (["--source", "files", "--input", "{tmp}/missing"], "--input {tmp}/missing not found"),
+        (["--source", "files", "--input", "{tmp}", "--output", "{tmp}/out"], "lies inside --input"),
+    ],
+)  # fmt: skip
+def test_bad_arguments_end_in_one_line_naming_the_fix(spark, tmp_path, capsys, args, message):
+    defaults = {"--output": str(tmp_path.parent / "out"), "--checkpoint": str(tmp_path.parent / "checkpoint")}
+    given = [arg.format(tmp=tmp_path) for arg in args]
+    for flag, value in defaults.items():
+        if flag not in given:
+            given += [flag, value]
+    assert financial_stream.main(given) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("financial_stream: ERROR: ")
+    assert message.format(tmp=tmp_path) in err[0]
+
+
 def test_kinesis_without_the_connector_says_so_in_one_line(tmp_path, capsys):
     code = financial_stream.main(["--source", "kinesis", "--stream-name", "ticks", "--region", "eu-west-1",
                                   "--output", str(tmp_path / "o"), "--checkpoint", str(tmp_path / "c")])  # fmt: skip
