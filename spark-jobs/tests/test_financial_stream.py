@@ -199,6 +199,7 @@ def test_the_stop_marker_ends_a_running_stream_after_its_batch(spark, tmp_path):
     assert not thread.is_alive()
     assert result["code"] == 0
     assert "stop marker" in result["stdout"]
+    assert not marker.exists()  # deleted, so the next start is not stopped at once
     commits = {p.name for p in (tmp_path / "checkpoint" / "commits").iterdir() if p.name.isdigit()}
     offsets = {p.name for p in (tmp_path / "checkpoint" / "offsets").iterdir() if p.name.isdigit()}
     assert commits and offsets - commits <= {max(offsets, key=int)}

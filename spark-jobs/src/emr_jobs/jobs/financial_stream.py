@@ -8,7 +8,8 @@ progress/batch=<id>.json (batch_id, input_rows, rows_per_second, watermark, late
 A bar is written once the watermark (newest tick time - --watermark-seconds) passes its end, so the newest bars
 stay open until later ticks arrive. --checkpoint keeps the stream's position and every symbol's state: restart
 with the same --checkpoint and --output to continue where the stream stopped.
-Stop: create the --stop-marker file (any content); the batch in progress finishes and the job exits 0.
+Stop: create the --stop-marker file (any content); the batch in progress finishes, the job deletes the marker
+and exits 0.
 Exit codes: 0 stopped or ran out of input (--available-now), 1 bad arguments or the query failed.
 """
 

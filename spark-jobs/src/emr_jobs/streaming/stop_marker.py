@@ -1,6 +1,7 @@
 """Graceful stop: the driver polls a marker file (the connector README's "Gracefully Shutdown Query" pattern:
 https://github.com/awslabs/spark-sql-kinesis-connector#gracefully-shutdown-query); when it exists, the batch
-in progress finishes and the query stops. A batch cut short anyway (a stop racing a trigger) is replayed from the
+in progress finishes, the query stops and the marker is deleted (as in that pattern), so the next start runs.
+A batch cut short anyway (a stop racing a trigger) is replayed from the
 checkpoint on restart, and replaces its own files (batch_output), so the outputs stay exactly once."""
 
 import time
@@ -8,7 +9,7 @@ import time
 from pyspark.sql import SparkSession
 from pyspark.sql.streaming import StreamingQuery
 
-from emr_jobs.framework.filesystem import path_exists
+from emr_jobs.framework.filesystem import filesystem_and_path, path_exists
 
 BETWEEN_BATCHES_POLL_SECONDS = 0.2
 
@@ -22,5 +23,7 @@ def wait_for_stop(spark: SparkSession, query: StreamingQuery, marker: str | None
                 time.sleep(BETWEEN_BATCHES_POLL_SECONDS)
             query.stop()
             query.awaitTermination()
+            filesystem, path = filesystem_and_path(spark, marker)
+            filesystem.delete(path, False)
             return "stop marker"
     return "finished"
