@@ -249,7 +249,9 @@ def test_latency_percentiles_interpolate_and_are_none_without_bars():
          "--available-now works with --source files only"),
         (["--source", "files", "--input", "{tmp}", "--bar-seconds", "0"], "--bar-seconds: expected a positive integer"),
         (["--source", "files", "--input", "{tmp}/missing"], "--input {tmp}/missing not found"),
-        (["--source", "files", "--input", "{tmp}", "--output", "{tmp}/out"], "lies inside --input"),
+        (["--source", "files", "--input", "{tmp}", "--output", "{tmp}/out"], "--output {tmp}/out lies inside --input"),
+        (["--source", "files", "--input", "{tmp}", "--checkpoint", "{tmp}"],
+         "--checkpoint {tmp} is the same path as --input"),
     ],
 )  # fmt: skip
 def test_bad_arguments_end_in_one_line_naming_the_fix(spark, tmp_path, capsys, args, message):

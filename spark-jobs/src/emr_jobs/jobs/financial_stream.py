@@ -94,7 +94,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         raise JobError("invalid arguments: " + "; ".join(problems))
     if args.input:
         check_output_outside_input(args.output, {"--input": args.input})
-        check_output_outside_input(args.checkpoint, {"--input": args.input})
+        check_output_outside_input(args.checkpoint, {"--input": args.input}, output_option="--checkpoint")
     return args
 
 

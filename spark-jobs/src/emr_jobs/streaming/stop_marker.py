@@ -1,8 +1,8 @@
 """Graceful stop: the driver polls a marker file (the connector README's "Gracefully Shutdown Query" pattern:
 https://github.com/awslabs/spark-sql-kinesis-connector#gracefully-shutdown-query); when it exists, the batch
 in progress finishes, the query stops and the marker is deleted (as in that pattern), so the next start runs.
-A batch cut short anyway (a stop racing a trigger) is replayed from the
-checkpoint on restart, and replaces its own files (batch_output), so the outputs stay exactly once."""
+A batch cut short anyway (a stop racing a trigger) is replayed from the checkpoint on restart and replaces its
+own files (batch_output), so the outputs stay exactly once."""
 
 import time
 
