@@ -22,7 +22,8 @@ from emr_jobs.streaming.symbol_bars import SymbolBars
 from emr_jobs.streaming.tick_replay import tick_lines, write_tick_files
 
 BAR_SECONDS, WATERMARK_SECONDS = 60, 120
-BARS_PER_SYMBOL, BARS_PER_FILE = 90, 30
+BARS_PER_SYMBOL, BARS_PER_FILE = 120, 30  # four files: four micro-batches
+SPIKE = 45  # the bar with a volume spike: it closes in batch 2
 START = dt.datetime(2024, 3, 1, 9, 30, tzinfo=dt.UTC)
 INDICATOR_COLUMNS = ("ema_12", "ema_26", "rsi", "price_change_pct", "sma_20", "sma_50", "bb_upper", "bb_lower",
                      "volatility_20", "return_zscore", "volume_zscore")  # fmt: skip
@@ -37,7 +38,7 @@ def source_bars() -> pd.DataFrame:
         closes = 100 * np.exp(np.cumsum(rng.normal(0, 0.004, BARS_PER_SYMBOL)))
         opens = np.concatenate([[closes[0]], closes[:-1]])
         volumes = 1000.0 + rng.integers(0, 50, BARS_PER_SYMBOL)
-        volumes[70] = 90_000.0
+        volumes[SPIKE] = 90_000.0
         frames.append(pd.DataFrame({
             "symbol": symbol, "market": market,
             "timestamp": [START + dt.timedelta(seconds=BAR_SECONDS * i) for i in range(BARS_PER_SYMBOL)],
@@ -140,20 +141,27 @@ class CrashAfter(StreamSummary):
             raise RuntimeError("simulated crash")
 
 
-def test_a_crash_and_restart_from_the_checkpoint_loses_and_doubles_no_bar(spark, replay, tmp_path):
+def test_a_crash_and_restart_from_the_checkpoint_loses_and_doubles_no_bar_nor_alert(spark, replay, tmp_path):
     write_ticks(tmp_path / "ticks")
     args = financial_stream.parse_args(stream_args(tmp_path / "ticks", tmp_path, "--available-now"))
-    query = financial_stream.start_query(spark, args, CrashAfter(batch_id=1))
+    published: list[tuple[str, str]] = []
+
+    def publish(subject: str, message: str) -> None:  # stands in for SNS
+        published.append((subject, message))
+
+    query = financial_stream.start_query(spark, args, CrashAfter(batch_id=2), publish)
     with pytest.raises(Exception, match="simulated crash"):
         query.awaitTermination()
     before = read_bars(spark, tmp_path / "output")
     assert 0 < len(before) < len(replay["bars"])
+    assert len(published) == 2  # the spike of each symbol, sent in batch 2 before the crash
 
-    code, _ = run_stream(stream_args(tmp_path / "ticks", tmp_path, "--available-now"))
-    assert code == 0
+    financial_stream.start_query(spark, args, StreamSummary(), publish).awaitTermination()
     after = read_bars(spark, tmp_path / "output")
     assert not after.duplicated(["symbol", "timestamp"]).any()
     pd.testing.assert_frame_equal(after, replay["bars"])
+    assert len(published) == 2  # batch 2 replayed: its alerts were not sent again
+    assert sorted(json.loads(message)["symbol"] for _, message in published) == ["AAA", "BBB"]
 
 
 def test_bad_and_late_ticks_go_to_rejected_with_their_reason(spark, tmp_path):

@@ -22,6 +22,7 @@ from emr_jobs.framework.exit_codes import ExitCode, JobError
 from emr_jobs.framework.intake import check_output_outside_input
 from emr_jobs.framework.runner import run_job
 from emr_jobs.framework.session import build_spark_session
+from emr_jobs.streaming.alerts import Publish, sns_publisher
 from emr_jobs.streaming.batch_output import batch_writer
 from emr_jobs.streaming.pipeline import StreamSettings, transform_ticks
 from emr_jobs.streaming.sources import default_endpoint, file_lines, kinesis_lines
@@ -60,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--trigger-seconds", type=positive_int, default=10, help="micro-batch interval (default 10)")
     parser.add_argument("--stop-marker", help="path or URI polled every 2 s: when it exists, the job stops")
     parser.add_argument(
-        "--alerts-topic", help="SNS topic ARN for anomalies (accepted; publishing is not implemented yet)"
+        "--alerts-topic",
+        help="SNS topic ARN: each anomaly is published once (markers under <output>/_alerts/); needs boto3",
     )
     parser.add_argument(
         "--available-now",
@@ -104,7 +106,7 @@ def settings_from(args: argparse.Namespace) -> StreamSettings:
     )
 
 
-def start_query(spark: SparkSession, args: argparse.Namespace, summary: StreamSummary):
+def start_query(spark: SparkSession, args: argparse.Namespace, summary: StreamSummary, publish: Publish | None = None):
     settings = settings_from(args)
     if args.source == "files":
         lines = file_lines(spark, args.input, args.max_files_per_trigger)
@@ -114,7 +116,7 @@ def start_query(spark: SparkSession, args: argparse.Namespace, summary: StreamSu
     writer = (
         transform_ticks(lines, settings)
         .writeStream.queryName(JOB_NAME)
-        .foreachBatch(batch_writer(spark, args.output, settings, summary.add))
+        .foreachBatch(batch_writer(spark, args.output, settings, summary.add, publish))
         .option("checkpointLocation", args.checkpoint)
     )
     if args.available_now:
@@ -123,9 +125,10 @@ def start_query(spark: SparkSession, args: argparse.Namespace, summary: StreamSu
 
 
 def run(args: argparse.Namespace) -> int:
+    publish = sns_publisher(args.alerts_topic) if args.alerts_topic else None
     spark = build_spark_session(JOB_NAME)
     summary = StreamSummary()
-    query = start_query(spark, args, summary)
+    query = start_query(spark, args, summary, publish)
     why = wait_for_stop(spark, query, args.stop_marker, STOP_POLL_SECONDS)
     print(summary.text(why), flush=True)
     return ExitCode.OK

@@ -16,6 +16,7 @@ from pyspark.sql import functions as F
 from emr_jobs.financial.symbol_indicators import added_columns
 from emr_jobs.framework.filesystem import filesystem_and_path, join_uri
 from emr_jobs.framework.intake import RAW_RECORD_COLUMN, REJECT_REASON_COLUMN
+from emr_jobs.streaming.alerts import Publish, send_alerts
 from emr_jobs.streaming.pipeline import StreamSettings
 from emr_jobs.streaming.progress import progress_record, write_progress
 from emr_jobs.streaming.stateful_bars import BAR, KIND, REJECTED, SEEN
@@ -49,10 +50,19 @@ def replace_dataset(spark: SparkSession, frame: DataFrame, path: str) -> int:
     return rows
 
 
+_ALERT_COLUMNS = ("symbol", "market", "timestamp_us", "anomaly_type", "risk_level", "close", "volume",
+                  "return_zscore", "volume_zscore")  # fmt: skip
+
+
 def batch_writer(
-    spark: SparkSession, output: str, settings: StreamSettings, after_batch: Callable[[dict], None]
+    spark: SparkSession,
+    output: str,
+    settings: StreamSettings,
+    after_batch: Callable[[dict], None],
+    publish: Publish | None = None,
 ) -> Callable[[DataFrame, int], None]:
-    """The foreachBatch function; `after_batch` gets each batch's progress record once it is written."""
+    """The foreachBatch function; `after_batch` gets each batch's progress record once it is written. With
+    `publish`, the batch's anomalies are sent once their files are written (alerts.send_alerts)."""
 
     def write_batch(frame: DataFrame, batch_id: int) -> None:
         started = time.monotonic()
@@ -61,7 +71,7 @@ def batch_writer(
             bars = frame.filter(F.col(KIND) == BAR).withColumn("timestamp", F.timestamp_micros("timestamp_us"))
             written = replace_dataset(spark, bars.select(*bar_columns(settings)), batch_path(output, BARS, batch_id))
             anomalies = bars.filter(F.col("anomaly_type").isNotNull()).select(*bar_columns(settings))
-            replace_dataset(spark, anomalies, batch_path(output, ANOMALIES, batch_id))
+            anomaly_rows = replace_dataset(spark, anomalies, batch_path(output, ANOMALIES, batch_id))
             rejected = frame.filter(F.col(KIND) == REJECTED).select(
                 *[F.col(text).alias(text[len(TEXT_PREFIX) :]) for text in TEXT_COLUMNS],
                 RAW_RECORD_COLUMN,
@@ -69,6 +79,10 @@ def batch_writer(
             )
             replace_dataset(spark, rejected, batch_path(output, REJECTED_DATASET, batch_id))
             written_ms = time.time() * 1000
+            alerts_sent = 0
+            if publish is not None and anomaly_rows:
+                found = bars.filter(F.col("anomaly_type").isNotNull()).select(*_ALERT_COLUMNS).collect()
+                alerts_sent = send_alerts(spark, output, [row.asDict() for row in found], publish)
             arrivals = [row[0] for row in bars.select("last_arrival_ms").collect()]
             seen = frame.filter(F.col(KIND) == SEEN).agg(F.sum("seen_rows"), F.max("watermark_ms")).first()
             by_reason = {row[0]: row[1] for row in rejected.groupBy(REJECT_REASON_COLUMN).count().collect()}
@@ -82,6 +96,7 @@ def batch_writer(
             latencies_ms=[written_ms - arrival for arrival in arrivals],
             bars=written,
             rejected_by_reason=by_reason,
+            alerts_sent=alerts_sent,
         )
         write_progress(spark, output, record)
         after_batch(record)

@@ -29,10 +29,11 @@ def progress_record(
     latencies_ms: list[float],
     bars: int,
     rejected_by_reason: dict[str, int],
+    alerts_sent: int = 0,
 ) -> dict:
     """batch_id, input_rows, rows_per_second (the batch's rows over its wall time), watermark (ISO UTC, the one
     the batch ran with; null before the first tick), latency_ms p50/p95 (tick arrival → its bar written; null
-    when no bar closed), bars, rejected_by_reason."""
+    when no bar closed), bars, rejected_by_reason, alerts_sent."""
     watermark = None
     if watermark_ms is not None:
         watermark = dt.datetime.fromtimestamp(watermark_ms / 1000, dt.UTC).isoformat().replace("+00:00", "Z")
@@ -44,6 +45,7 @@ def progress_record(
         "latency_ms": {"p50": percentile(latencies_ms, 0.5), "p95": percentile(latencies_ms, 0.95)},
         "bars": bars,
         "rejected_by_reason": dict(sorted(rejected_by_reason.items())),
+        "alerts_sent": alerts_sent,
     }
 
 
