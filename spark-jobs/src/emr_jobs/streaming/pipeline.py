@@ -26,9 +26,12 @@ class StreamSettings:
 def transform_ticks(lines: DataFrame, settings: StreamSettings) -> DataFrame:
     """`lines`: a streaming (or batch) frame with `value` (one JSON tick per row) and ARRIVAL (a timestamp)."""
     ticks = classify_ticks(lines, carry=(ARRIVAL,))
+    valid = F.col(REJECT_REASON_COLUMN).isNull()
     keyed = ticks.select(
-        "*",
-        F.when(F.col(REJECT_REASON_COLUMN).isNull(), F.col("symbol")).otherwise(F.lit(REJECTED_GROUP)).alias(GROUP),
+        *[name for name in ticks.columns if name != "ts"],
+        # Only a valid tick's time moves the watermark: a tick rejected for its price may carry any time.
+        F.when(valid, F.col("ts")).alias("ts"),
+        F.when(valid, F.col("symbol")).otherwise(F.lit(REJECTED_GROUP)).alias(GROUP),
         F.unix_micros("ts").alias("ts_us"),
         F.unix_millis(ARRIVAL).alias("arrival_ms"),
     ).withWatermark("ts", f"{settings.watermark_seconds} seconds")
