@@ -14,6 +14,7 @@ Exit codes: 0 stopped or ran out of input (--available-now), 1 bad arguments or 
 """
 
 import argparse
+import os
 
 from pyspark.sql import SparkSession
 
@@ -124,7 +125,13 @@ def start_query(spark: SparkSession, args: argparse.Namespace, summary: StreamSu
     return writer.trigger(processingTime=f"{args.trigger_seconds} seconds").start()
 
 
+# pyspark's own applyInPandasWithState serializer concatenates all-NA frames, which pandas 2.2 warns about on every
+# batch; local Python workers inherit this process's environment (on a cluster the warning stays in executor logs).
+_QUIET_WORKERS = "ignore::FutureWarning:pyspark.sql.pandas.serializers"
+
+
 def run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("PYTHONWARNINGS", _QUIET_WORKERS)
     publish = sns_publisher(args.alerts_topic) if args.alerts_topic else None
     spark = build_spark_session(JOB_NAME)
     summary = StreamSummary()

@@ -12,7 +12,9 @@ import argparse
 import datetime as dt
 import json
 import math
+import os
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -64,12 +66,17 @@ def tick_lines(bars: pd.DataFrame, bar_seconds: int) -> list[str]:
 
 
 def write_tick_files(lines: list[str], directory: Path, lines_per_file: int) -> list[Path]:
-    """Numbered files of `lines_per_file` lines each (the file source reads them in name order)."""
+    """Numbered files of `lines_per_file` lines each. Spark's file source takes new files oldest first by
+    modification time, and files written within one clock tick would tie, so each file gets its own second, in
+    order, ending now."""
     directory.mkdir(parents=True, exist_ok=True)
+    starts = range(0, len(lines), lines_per_file)
+    first_second = time.time() - len(starts)
     paths = []
-    for number, first in enumerate(range(0, len(lines), lines_per_file)):
+    for number, first in enumerate(starts):
         path = directory / f"ticks-{number:05d}.jsonl"
         path.write_text("\n".join(lines[first : first + lines_per_file]) + "\n", encoding="utf-8")
+        os.utime(path, (first_second + number, first_second + number))
         paths.append(path)
     return paths
 
