@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs a job locally with the project's Python environment (.venv, made by scripts/setup-python.sh),
 # on the committed sample data, writing under spark-jobs/output/<job>/ (gitignored).
-#   spark-jobs/run-local.sh financial|quality|smoke|fraud|dedup|aggregate|compare|datagen [extra args, appended and overriding]
+#   spark-jobs/run-local.sh financial|quality|smoke|fraud|dedup|aggregate|compare|stream|datagen [extra args, appended and overriding]
+# stream: the sample's daily bars replayed as ticks (emr_jobs.streaming.tick_replay) through the file source, from
+# a fresh checkpoint, stopping after the last micro-batch (--available-now).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PYTHON="$(dirname "$HERE")/.venv/bin/python"
@@ -24,9 +26,16 @@ case "$job" in
     exec "$PYTHON" "$HERE/entrypoints/smoke_test.py" --output "$OUTPUT/smoke_test" "$@" ;;
   fraud|dedup|aggregate|compare)  # their sample arguments live in emr_jobs.samples (also npm start's job stage)
     exec "$PYTHON" -m emr_jobs.samples --samples "$SAMPLE" --outputs "$OUTPUT" "$job" -- "$@" ;;
+  stream)
+    rm -rf "$OUTPUT/financial_stream" "$OUTPUT/financial_stream_ticks"
+    "$PYTHON" -m emr_jobs.streaming.tick_replay --bars "$SAMPLE/ohlcv.csv" --output "$OUTPUT/financial_stream_ticks" \
+      --bar-seconds 86400
+    exec "$PYTHON" "$HERE/entrypoints/financial_stream.py" --source files --input "$OUTPUT/financial_stream_ticks" \
+      --output "$OUTPUT/financial_stream" --checkpoint "$OUTPUT/financial_stream/_checkpoint" \
+      --bar-seconds 86400 --watermark-seconds 172800 --available-now "$@" ;;
   datagen)
     exec "$PYTHON" -m emr_jobs.datagen --output "$OUTPUT/datagen/ohlcv.csv" --rows 10000 "$@" ;;
   *)
-    echo "usage: $0 financial|quality|smoke|fraud|dedup|aggregate|compare|datagen [args]" >&2
+    echo "usage: $0 financial|quality|smoke|fraud|dedup|aggregate|compare|stream|datagen [args]" >&2
     exit 1 ;;
 esac

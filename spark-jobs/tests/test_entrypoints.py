@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 SPARK_JOBS = Path(__file__).resolve().parents[1]
-JOBS = ("financial_data_processor", "data_quality", "smoke_test", "fraud_detection", "dedup", "aggregate", "compare")
+JOBS = ("financial_data_processor", "data_quality", "smoke_test", "fraud_detection", "dedup", "aggregate", "compare",
+        "financial_stream")  # fmt: skip
 
 
 def _run(args, cwd=SPARK_JOBS):

@@ -68,6 +68,12 @@ JOBS: tuple[CatalogEntry, ...] = (
         "compare state-level totals with an official file: diff report, differences CSV, picture",
         exit_2="the share of changed or missing keys is above --fail-above (with --verdict: exit 0, verdict stop)",
     ),
+    CatalogEntry(
+        "financial_stream",
+        (),
+        "emr_jobs.jobs.financial_stream",
+        "market ticks (Kinesis or files) to event-time OHLCV bars with indicators and anomalies, exactly once",
+    ),
 )
 
 # argparse `type` callables → catalogue value types (the TypeScript side validates arguments by these names).

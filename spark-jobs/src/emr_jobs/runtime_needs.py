@@ -3,7 +3,7 @@ Python 3.9 without pandas, so the CLI and the pipelines refuse such jobs there u
 
 Each fact holds for a job when its module, or any emr_jobs module it imports transitively, shows it:
 - needs pandas: imports pandas or pyarrow (at any depth, also inside a function), or calls a Spark API that hands
-  data to pandas (toPandas, applyInPandas, mapInPandas, pandas_udf);
+  data to pandas (toPandas, applyInPandas[WithState], mapInPandas, pandas_udf);
 - needs Python 3.10: syntax newer than 3.9, or `X | Y` types that Python 3.9 evaluates and rejects: in a
   signature's or a class's annotations (evaluated at definition unless the module has `from __future__ import
   annotations`) and in isinstance/issubclass. A lower bound: it finds the usual forms, not every one.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 PANDAS_MODULES = frozenset({"pandas", "pyarrow"})
-PANDAS_APIS = frozenset({"toPandas", "applyInPandas", "mapInPandas", "pandas_udf"})
+PANDAS_APIS = frozenset({"toPandas", "applyInPandas", "applyInPandasWithState", "mapInPandas", "pandas_udf"})
 # EMR Serverless's own Spark image of emr-7 ("Using different Python versions with EMR Serverless").
 EMR_IMAGE_PYTHON = (3, 9)
 

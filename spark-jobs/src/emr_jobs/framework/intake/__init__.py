@@ -7,6 +7,7 @@ from emr_jobs.framework.intake.reading import (
     RAW_RECORD_COLUMN,
     SUPPORTED_FORMATS,
     declared_columns,
+    json_lines_as_text,
     read_table,
 )
 from emr_jobs.framework.intake.records import (
@@ -61,6 +62,7 @@ __all__ = [
     "decimal_value",
     "declared_columns",
     "has_invisible",
+    "json_lines_as_text",
     "null_reason",
     "out_of_range_reason",
     "read_table",

@@ -37,8 +37,9 @@ def _location(path: str) -> tuple[str, tuple[str, ...]]:
     return "local", tuple(part for part in absolute.split(os.sep) if part)
 
 
-def check_output_outside_input(output: str, inputs: Mapping[str, str]) -> None:
-    """JobError when the output equals or lies inside one of the inputs (option name -> value)."""
+def check_output_outside_input(output: str, inputs: Mapping[str, str], output_option: str = "--output") -> None:
+    """JobError when the output (given as `output_option`) equals or lies inside one of the inputs (option name ->
+    value)."""
     where, parts = _location(output)
     for option, value in inputs.items():
         if value is None:
@@ -47,4 +48,4 @@ def check_output_outside_input(output: str, inputs: Mapping[str, str]) -> None:
         if where != input_where or parts[: len(input_parts)] != input_parts:
             continue
         relation = "is the same path as" if parts == input_parts else "lies inside"
-        raise JobError(f"--output {output} {relation} {option} {value}; give an output outside the input")
+        raise JobError(f"{output_option} {output} {relation} {option} {value}; give an output outside the input")

@@ -92,7 +92,9 @@ def _check_input(spark: SparkSession, path: str, input_format: str, option: str)
         raise JobError(f"{option} {path} not found")
 
 
-def _as_text(frame: DataFrame, names: Sequence[str], malformed: Column, raw_record: Column) -> DataFrame:
+def _as_text(
+    frame: DataFrame, names: Sequence[str], malformed: Column, raw_record: Column, carry: Sequence[str] = ()
+) -> DataFrame:
     present = set(frame.columns)
     return frame.select(
         *[
@@ -101,6 +103,7 @@ def _as_text(frame: DataFrame, names: Sequence[str], malformed: Column, raw_reco
         ],
         malformed.alias(MALFORMED_COLUMN),
         F.when(malformed, raw_record).cast(StringType()).alias(RAW_RECORD_COLUMN),
+        *carry,
     )
 
 
@@ -201,11 +204,18 @@ def _read_json(spark: SparkSession, path: str, names: Sequence[str], option: str
         check_format(file, first_bytes(spark, file), "json", option)
     # Read as lines, then parsed: Spark's json reader would lose the text of a line it cannot parse (F18).
     lines = spark.read.text(path).where(~F.col("value").rlike(r"^\s*$"))
+    return json_lines_as_text(lines, names)
+
+
+def json_lines_as_text(lines: DataFrame, names: Sequence[str], carry: Sequence[str] = ()) -> DataFrame:
+    """Lines of JSON (column `value`, batch or streaming) → every named field as text, MALFORMED_COLUMN and
+    RAW_RECORD_COLUMN, as read_table gives them: a line that does not parse keeps its text. The `carry` columns
+    of `lines` pass through unchanged."""
     schema = StructType(
         [StructField(name, StringType()) for name in names] + [StructField(_CORRUPT_RECORD, StringType())]
     )
     options = {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": _CORRUPT_RECORD}
-    parsed = lines.select(F.col("value"), F.from_json("value", schema, options).alias("record"))
+    parsed = lines.select(F.col("value"), F.from_json("value", schema, options).alias("record"), *carry)
     # A string column given a JSON object or array receives its text ({"id":7}); such a value is no scalar.
     nested = [
         F.col(f"record.`{name}`").rlike(r"^\s*[\[{]") & F.col("value").rlike(r'[{,]\s*"\Q' + name + r'\E"\s*:\s*[\[{]')
@@ -218,8 +228,9 @@ def _read_json(spark: SparkSession, path: str, names: Sequence[str], option: str
         *[F.col(f"record.`{name}`").alias(name) for name in names],
         malformed.alias(MALFORMED_COLUMN),
         F.col("value").alias("_line"),
+        *carry,
     )
-    return _as_text(flat, names, F.col(MALFORMED_COLUMN), F.col("_line"))
+    return _as_text(flat, names, F.col(MALFORMED_COLUMN), F.col("_line"), carry)
 
 
 # --- parquet ---

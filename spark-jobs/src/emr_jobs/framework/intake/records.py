@@ -76,6 +76,7 @@ def classify_records(
     duplicate_reason: str = DUPLICATE,
     conflict_reason: str = CONFLICTING_DUPLICATE,
     order: Sequence[Column] = (),
+    carry: Sequence[str] = (),
 ) -> DataFrame:
     """RAW_COLUMN, MALFORMED_COLUMN, RAW_RECORD_COLUMN, every field typed under its name, REJECT_REASON_COLUMN
     (null = valid). A date or timestamp out of range is null in its typed column (its text stays in RAW_COLUMN).
@@ -83,7 +84,8 @@ def classify_records(
     `raw` holds each field as text (read_table's frame); a missing MALFORMED_COLUMN counts as false and a missing
     RAW_RECORD_COLUMN as null. `checks` see the typed columns; a check that is null passes. `key` names typed
     columns (rows whose key value is null, possible only for an optional field, form one key); `order` picks which
-    identical copy is kept (then the original texts, so the choice never depends on input order)."""
+    identical copy is kept (then the original texts, so the choice never depends on input order). The `carry`
+    columns of `raw` pass through unchanged (a stream's arrival time)."""
     missing = [field.name for field in fields if field.name not in raw.columns]
     if missing:
         raise ValueError(f"classify_records: the raw frame lacks the field columns {', '.join(missing)}")
@@ -96,12 +98,14 @@ def classify_records(
         F.struct(*[_quoted(field.name).cast("string").alias(field.name) for field in fields]).alias(RAW_COLUMN),
         F.coalesce(malformed, F.lit(False)).alias(MALFORMED_COLUMN),
         raw_record.cast("string").alias(RAW_RECORD_COLUMN),
+        *carry,
         *[_cleaned(field).alias(_clean_name(index)) for index, field in enumerate(fields)],
     )
     typed = cleaned.select(
         RAW_COLUMN,
         MALFORMED_COLUMN,
         RAW_RECORD_COLUMN,
+        *carry,
         *[F.col(_clean_name(index)) for index in range(len(fields))],
         *[_typed(field, F.col(_clean_name(index))).alias(field.name) for index, field in enumerate(fields)],
     )
@@ -111,6 +115,7 @@ def classify_records(
         RAW_COLUMN,
         MALFORMED_COLUMN,
         RAW_RECORD_COLUMN,
+        *carry,
         *[_in_range_only(field, last).alias(field.name) for field in fields],
         REJECT_REASON_COLUMN,
     )
