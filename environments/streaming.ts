@@ -19,7 +19,7 @@ export const streamingSchema = z
       .strict()
       .prefault({}),
     barSeconds: z.number().int().min(1).max(86400).default(60).describe("Event-time bar interval."),
-    watermarkSeconds: z.number().int().min(0).max(86400).default(120).describe("How late a tick may arrive and still count; later ones are rejected as `late`."),
+    watermarkSeconds: z.number().int().min(1, "below 1 second; fix: 1 or more (the job needs a watermark to close bars)").max(86400).default(120).describe("How late a tick may arrive and still count; later ones are rejected as `late`."),
     triggerSeconds: z.number().int().min(1).max(3600).default(10).describe("Micro-batch trigger interval."),
     alarms: z
       .object({

@@ -10,6 +10,7 @@ import { ENVIRONMENT_NAMES } from "../../environments";
 import { type CommandRunner, envCommand, positiveNumber, withBucketOptions } from "../lib/cli-args";
 import type { CommandContext } from "../lib/context";
 import { CliError, describeError, EXIT } from "../lib/errors";
+import { checkedJob } from "../lib/job-arguments";
 import { emptyPutSummary, parseTicks, putRecords } from "../lib/kinesis-producer";
 import { formatDuration, table } from "../lib/output";
 import { followUntilEnded } from "../lib/poll";
@@ -31,9 +32,12 @@ export async function streamStart(ctx: CommandContext, options: { startingPositi
         `fix: npm run emr -- stream status ${ctx.name}, or stop it first: npm run emr -- stream stop ${ctx.name}`,
     );
   }
+  // The arguments against the job's own parser (spark-jobs/catalog.json) before anything is uploaded or added.
+  const jobArguments = streamJobArguments(streaming, ctx.config.region, options.startingPosition);
+  checkedJob(STREAM_JOB, jobArguments);
   if (await clearStopMarker(ctx.clients.s3, streaming.stopMarkerUri)) ctx.out.line(`  removed the stop marker of the last stop (${streaming.stopMarkerUri})`);
   const uploaded = await uploadJobs(ctx);
-  const submitted = await submitStep(ctx, clusterId, uploaded, STREAM_JOB, streamJobArguments(streaming, ctx.config.region, options.startingPosition), {
+  const submitted = await submitStep(ctx, clusterId, uploaded, STREAM_JOB, jobArguments, {
     // A stream that fails must not cancel the steps queued behind it or end the shared cluster.
     actionOnFailure: "CONTINUE",
     name: `${STREAM_JOB} ${ctx.deps.runId()}`,

@@ -31,6 +31,8 @@ export function streamJobArguments(streaming: StreamingOutput, region: string, s
     "--checkpoint", streaming.checkpointUri,
     "--stop-marker", streaming.stopMarkerUri,
     "--alerts-topic", streaming.alertsTopicArn,
+    // The heartbeat the no-progress alarm watches (modules/streaming/stream-alarms.ts), in the stack's own region.
+    "--progress-metric", `${streaming.progressMetric.namespace}/${streaming.progressMetric.name}`,
     "--bar-seconds", String(streaming.barSeconds),
     "--watermark-seconds", String(streaming.watermarkSeconds),
     "--trigger-seconds", String(streaming.triggerSeconds),

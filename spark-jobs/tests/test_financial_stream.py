@@ -16,7 +16,7 @@ import pytest
 
 from emr_jobs.jobs import financial_data_processor, financial_stream
 from emr_jobs.streaming.batch_output import BARS
-from emr_jobs.streaming.progress import PROGRESS_DATASET, percentile
+from emr_jobs.streaming.progress import LATEST, PROGRESS_DATASET, percentile
 from emr_jobs.streaming.summary import StreamSummary
 from emr_jobs.streaming.symbol_bars import SymbolBars
 from emr_jobs.streaming.tick_replay import tick_lines, write_tick_files
@@ -126,6 +126,26 @@ def test_each_batch_writes_a_progress_record(replay):
     assert last_with_bars["latency_ms"]["p95"] >= last_with_bars["latency_ms"]["p50"] >= 0
     assert last_with_bars["rows_per_second"] > 0
     assert "micro-batches" in replay["stdout"]
+    latest = json.loads((replay["root"] / "output" / PROGRESS_DATASET / LATEST).read_text())
+    assert latest == max(records, key=lambda record: record["batch_id"])
+
+
+def shape(value):
+    """A JSON value's structure: dict keys with their shapes, else the type (None stands for a nullable number)."""
+    if isinstance(value, dict):
+        return {key: shape(item) for key, item in value.items()} if value else dict
+    return float if isinstance(value, int | float) and not isinstance(value, bool) else type(value)
+
+
+def test_progress_records_keep_the_shape_the_cli_parses(replay):
+    """fixtures/progress_record.json is a record this job wrote; test/scripts/stream-progress.test.ts parses it with
+    the CLI's parser. A change to the record's fields fails here until the fixture (and so the CLI's test) follows."""
+    fixture = json.loads((Path(__file__).parent / "fixtures" / "progress_record.json").read_text())
+    records = [json.loads(p.read_text()) for p in (replay["root"] / "output" / PROGRESS_DATASET).glob("batch=*.json")]
+    with_bars = [record for record in records if record["bars"]]
+    assert with_bars
+    for record in with_bars:
+        assert shape({**record, "rejected_by_reason": {}}) == shape({**fixture, "rejected_by_reason": {}})
 
 
 class CrashAfter(StreamSummary):
@@ -149,14 +169,14 @@ def test_a_crash_and_restart_from_the_checkpoint_loses_and_doubles_no_bar_nor_al
     def publish(subject: str, message: str) -> None:  # stands in for SNS
         published.append((subject, message))
 
-    query = financial_stream.start_query(spark, args, CrashAfter(batch_id=2), publish)
+    query = financial_stream.start_query(spark, args, CrashAfter(batch_id=2).add, publish)
     with pytest.raises(Exception, match="simulated crash"):
         query.awaitTermination()
     before = read_bars(spark, tmp_path / "output")
     assert 0 < len(before) < len(replay["bars"])
     assert published_keys(published) == anomaly_keys(before)  # batch 2's sent before the crash
 
-    financial_stream.start_query(spark, args, StreamSummary(), publish).awaitTermination()
+    financial_stream.start_query(spark, args, StreamSummary().add, publish).awaitTermination()
     after = read_bars(spark, tmp_path / "output")
     assert not after.duplicated(["symbol", "timestamp"]).any()
     pd.testing.assert_frame_equal(after, replay["bars"])

@@ -15,7 +15,7 @@ import {
 } from "@aws-sdk/client-kinesis";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { StreamingOutput } from "../../modules/streaming/target";
 import { packageJobs } from "../../scripts/lib/job-bundle";
@@ -34,6 +34,7 @@ const kinesis = () => new KinesisClient({ region: "us-east-1", requestHandler: n
 const RUN_ID = "20260101T000000Z-abcd";
 const STREAM = "emr-platform-local-ticks";
 const CLUSTER = "j-2AXXXXXXGAPLF";
+const PROGRESS_FIXTURE = path.join(__dirname, "..", "..", "spark-jobs", "tests", "fixtures", "progress_record.json");
 
 /** The `streaming` output as modules/streaming writes it (a StreamingOutput, JSON-encoded). */
 const STREAMING: StreamingOutput = {
@@ -43,7 +44,7 @@ const STREAMING: StreamingOutput = {
   checkpointUri: "s3://emr-local-data/checkpoints/financial_stream/",
   stopMarkerUri: "s3://emr-local-data/streaming/financial/_control/stop",
   alertsTopicArn: "arn:aws:sns:us-east-1:123456789012:emr-platform-local-alarms",
-  progressMetric: { namespace: "EmrPlatform/Streaming", name: "BatchesCompleted" },
+  progressMetric: { namespace: "EMRPlatform/Jobs", name: "StreamBatchesCompleted" },
   barSeconds: 60,
   watermarkSeconds: 120,
   triggerSeconds: 10,
@@ -100,7 +101,8 @@ describe("stream start", () => {
       `s3://emr-local-artifacts/${bundle.entrypoints.financial_stream.key}`,
       ...["--source", "kinesis", "--stream-name", STREAM, "--region", "us-east-1", "--starting-position", "TRIM_HORIZON"],
       ...["--output", STREAMING.outputUri, "--checkpoint", STREAMING.checkpointUri, "--stop-marker", STREAMING.stopMarkerUri],
-      ...["--alerts-topic", STREAMING.alertsTopicArn, "--bar-seconds", "60", "--watermark-seconds", "120", "--trigger-seconds", "10"],
+      ...["--alerts-topic", STREAMING.alertsTopicArn, "--progress-metric", "EMRPlatform/Jobs/StreamBatchesCompleted"],
+      ...["--bar-seconds", "60", "--watermark-seconds", "120", "--trigger-seconds", "10"],
     ]);
     expect(run.stdout).toContain(`  follow it: npm run emr -- stream status local   stop it: npm run emr -- stream stop local   step ${step.Id}`);
   });
@@ -145,13 +147,16 @@ describe("stream start", () => {
   });
 });
 
-/** A progress record as financial_stream writes it after batch `id` (one JSON line). */
+/** A progress record as financial_stream writes it after batch `id` (one JSON line): a record the job wrote
+ * (spark-jobs/tests/fixtures/progress_record.json, whose shape the job's own test holds) with these numbers. */
 function progressRecord(id: number, rows: number): string {
-  return `${JSON.stringify({ batch_id: id, input_rows: rows, rows_per_second: rows / 10, watermark: "2026-01-02T14:31:00Z", latency_ms: { p50: 850, p95: 2300 } })}\n`;
+  const written = JSON.parse(readFileSync(PROGRESS_FIXTURE, "utf8"));
+  const numbers = { batch_id: id, input_rows: rows, rows_per_second: rows / 10, bars: 60, rejected_by_reason: { late: 2, null_price: 1 } };
+  return `${JSON.stringify({ ...written, ...numbers, watermark: "2026-01-02T14:31:00Z", latency_ms: { p50: 850, p95: 2300 } })}\n`;
 }
 
-async function writeProgress(id: number, rows: number): Promise<void> {
-  await s3().send(new PutObjectCommand({ Bucket: "emr-local-data", Key: `streaming/financial/progress/batch=${id}.json`, Body: progressRecord(id, rows) }));
+async function writeProgress(id: number, rows: number, key = `batch=${id}.json`): Promise<void> {
+  await s3().send(new PutObjectCommand({ Bucket: "emr-local-data", Key: `streaming/financial/progress/${key}`, Body: progressRecord(id, rows) }));
 }
 
 describe("stream status", () => {
@@ -165,8 +170,17 @@ describe("stream status", () => {
     const [step] = await steps(clusterId);
     expect(run.stdout).toMatch(new RegExp(`^step +state +duration +created +name\\n${step.Id} +RUNNING .* financial_stream ${RUN_ID}\\n`));
     expect(run.stdout).toMatch(
-      /progress: batch 10 · 1,010 rows · 101\.0 rows\/s · watermark 2026-01-02T14:31:00Z · latency p50 850 ms, p95 2,300 ms \(s3:\/\/emr-local-data\/streaming\/financial\/progress\/batch=10\.json, written [\d.]+s ago\)\n$/,
+      /progress: batch 10 · 1,010 rows · 101\.0 rows\/s · 60 bars · rejected 3 \(late 2, null_price 1\) · watermark 2026-01-02T14:31:00Z · latency p50 850 ms, p95 2,300 ms \(s3:\/\/emr-local-data\/streaming\/financial\/progress\/batch=10\.json, written [\d.]+s ago\)\n$/,
     );
+  });
+
+  it("reads progress/latest.json when the job wrote one, without trusting the listing", async () => {
+    await createCluster(emr(), { environment: "local" });
+    for (const id of [8, 9]) await writeProgress(id, 1000 + id);
+    await writeProgress(12, 1012, "latest.json");
+    const run = await cli(["stream", "status", "local"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/progress: batch 12 · 1,012 rows · .* \(s3:\/\/emr-local-data\/streaming\/financial\/progress\/latest\.json, written [\d.]+s ago\)\n$/);
   });
 
   it("says so when no batch has finished yet, and when no stream step was ever added", async () => {
@@ -229,7 +243,7 @@ describe("stream stop", () => {
     expect(recorded.calls.find((c) => c.command === "ListStepsCommand")?.input).toEqual({ ClusterId: CLUSTER, StepStates: ["PENDING", "RUNNING", "CANCEL_PENDING"], Marker: undefined });
     expect(recorded.calls.some((c) => c.command === "CancelStepsCommand")).toBe(false);
     expect(run.stdout).toContain(`  stop marker written: ${STREAMING.stopMarkerUri}; the job checks for it between micro-batches (trigger 10s), finishes the batch in flight and stops\n`);
-    expect(run.stdout).toMatch(/ {2}step s-3RXXXXXXXXXXX: RUNNING · batch 41 · 500 rows · 50\.0 rows\/s · watermark 2026-01-02T14:31:00Z · latency p50 850 ms, p95 2,300 ms · [\d.]+s\n/);
+    expect(run.stdout).toMatch(/ {2}step s-3RXXXXXXXXXXX: RUNNING · batch 41 · 500 rows · 50\.0 rows\/s · 60 bars · rejected 3 \(late 2, null_price 1\) · watermark 2026-01-02T14:31:00Z · latency p50 850 ms, p95 2,300 ms · [\d.]+s\n/);
     expect(run.stdout).toContain(`  step s-3RXXXXXXXXXXX COMPLETED: the checkpoint (${STREAMING.checkpointUri}) is where the next stream start resumes\n`);
   });
 

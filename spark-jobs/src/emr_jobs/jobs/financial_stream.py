@@ -26,6 +26,7 @@ from emr_jobs.framework.session import build_spark_session
 from emr_jobs.streaming.alerts import Publish, sns_publisher
 from emr_jobs.streaming.batch_output import batch_writer
 from emr_jobs.streaming.pipeline import StreamSettings, transform_ticks
+from emr_jobs.streaming.progress_metric import AfterBatch, after_each, cloudwatch_progress
 from emr_jobs.streaming.sources import default_endpoint, file_lines, kinesis_lines
 from emr_jobs.streaming.stop_marker import wait_for_stop
 from emr_jobs.streaming.summary import StreamSummary
@@ -66,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="SNS topic ARN: each anomaly is published once (markers under <output>/_alerts/); needs boto3",
     )
     parser.add_argument(
+        "--progress-metric",
+        help="CloudWatch NAMESPACE/NAME that gets 1 per batch (the no-progress alarm's metric; needs --region)",
+    )
+    parser.add_argument(
         "--available-now",
         action="store_true",
         help="files only: process the files present, in micro-batches, then stop (local runs and tests)",
@@ -85,6 +90,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     problems = []
     if args.source == "files" and not args.input:
         problems.append("--source files needs --input DIR")
+    if args.progress_metric and not args.region:
+        problems.append("--progress-metric needs --region (the CloudWatch region)")
     if args.source == "kinesis":
         problems += [f"--source kinesis needs {flag}" for flag, value in
                      (("--stream-name", args.stream_name), ("--region", args.region)) if not value]  # fmt: skip
@@ -107,7 +114,8 @@ def settings_from(args: argparse.Namespace) -> StreamSettings:
     )
 
 
-def start_query(spark: SparkSession, args: argparse.Namespace, summary: StreamSummary, publish: Publish | None = None):
+def start_query(spark: SparkSession, args: argparse.Namespace, after_batch: AfterBatch, publish: Publish | None = None):
+    """Starts the query; `after_batch` gets each batch's progress record once its files are written."""
     settings = settings_from(args)
     if args.source == "files":
         lines = file_lines(spark, args.input, args.max_files_per_trigger)
@@ -117,7 +125,7 @@ def start_query(spark: SparkSession, args: argparse.Namespace, summary: StreamSu
     writer = (
         transform_ticks(lines, settings)
         .writeStream.queryName(JOB_NAME)
-        .foreachBatch(batch_writer(spark, args.output, settings, summary.add, publish))
+        .foreachBatch(batch_writer(spark, args.output, settings, after_batch, publish))
         .option("checkpointLocation", args.checkpoint)
     )
     if args.available_now:
@@ -133,9 +141,10 @@ _QUIET_WORKERS = "ignore::FutureWarning:pyspark.sql.pandas.serializers"
 def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("PYTHONWARNINGS", _QUIET_WORKERS)
     publish = sns_publisher(args.alerts_topic) if args.alerts_topic else None
+    heartbeat = cloudwatch_progress(args.progress_metric, args.region) if args.progress_metric else None
     spark = build_spark_session(JOB_NAME)
     summary = StreamSummary()
-    query = start_query(spark, args, summary, publish)
+    query = start_query(spark, args, after_each(summary.add, heartbeat), publish)
     why = wait_for_stop(spark, query, args.stop_marker, STOP_POLL_SECONDS)
     print(summary.text(why), flush=True)
     return ExitCode.OK

@@ -1,5 +1,8 @@
-"""The progress record written after each micro-batch: `<output>/progress/batch=<id>.json`, one JSON line that
-the CLI's `stream status` reads (the newest batch id)."""
+"""The progress record written after each micro-batch: `<output>/progress/batch=<id>.json`, one JSON line, then the
+same line as `<output>/progress/latest.json`, which the CLI's `stream status` reads with one GET instead of listing
+every batch's record (it lists only when latest.json is missing). Its fields are the contract with
+scripts/lib/stream-progress.ts; tests/fixtures/progress_record.json is a record the job wrote, and both sides' tests
+read it."""
 
 import datetime as dt
 import json
@@ -10,6 +13,7 @@ from pyspark.sql import SparkSession
 from emr_jobs.framework.filesystem import join_uri, write_text
 
 PROGRESS_DATASET = "progress"
+LATEST = "latest.json"
 
 
 def progress_path(output: str, batch_id: int) -> str:
@@ -50,4 +54,8 @@ def progress_record(
 
 
 def write_progress(spark: SparkSession, output: str, record: dict) -> None:
-    write_text(spark, progress_path(output, record["batch_id"]), json.dumps(record, sort_keys=False) + "\n")
+    """The batch's own record first, then latest.json: a reader of latest.json never sees a batch whose own
+    record is missing."""
+    line = json.dumps(record, sort_keys=False) + "\n"
+    write_text(spark, progress_path(output, record["batch_id"]), line)
+    write_text(spark, join_uri(output, PROGRESS_DATASET, LATEST), line)
