@@ -26,6 +26,10 @@ describe("environments", () => {
     expect(env.classifications.sparkDefaults).toEqual({});
   });
 
+  test("a stream watermark of 0 is refused: the job closes a bar only once the watermark passes it", () => {
+    expect(rejection({ ...dev(), streaming: { enabled: true, watermarkSeconds: 0 } })).toMatch(/streaming\.watermarkSeconds.*below 1 second; fix: 1 or more/);
+  });
+
   test("dev follows the cost posture: idle hour auto-termination, spot task nodes, no protection", () => {
     const env = loadEnvironment("dev");
     expect(env.autoTermination).toEqual({ enabled: true, idleTimeoutSeconds: 3600 });
