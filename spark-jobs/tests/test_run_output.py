@@ -16,7 +16,7 @@ from emr_jobs.framework.exit_codes import JobError
 from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
 from emr_jobs.framework.png import escaped, fonts_for
-from emr_jobs.framework.run_output import RunOutput
+from emr_jobs.framework.run_output import RunOutput, run_record_path
 
 DAY, OLDER_DAY = "2025-01-15", "2025-01-14"
 JOB = "probe_job"
@@ -87,6 +87,9 @@ def test_the_metrics_of_a_failed_run_say_failed_and_carry_the_error_line(spark, 
     record = json.loads((tmp_path / "out" / "_runs" / f"date={DAY}" / "_metrics.json").read_text())
     assert code == 1 and record["status"] == "failed"
     assert "row 1 is bad" in record["error"] and err.strip() == f"{JOB}: ERROR: {record['error']}"
+    # The runs table's copy is the same record, finished once (the same finished_at and duration).
+    runs_copy = Path(run_record_path(str(tmp_path / "out"), dt.date.fromisoformat(DAY)))
+    assert json.loads(runs_copy.read_text()) == record
 
 
 def test_a_successful_run_keeps_its_outputs_and_records_no_error(spark, tmp_path, capsys):

@@ -45,9 +45,8 @@ def run_with_metrics(
         exit_code = int(process(spark))
     except BaseException as error:
         metrics.set("error", error_line(error))
-        if record_uri:  # first, so the summary and record_path name _metrics.json, the operators' copy
-            metrics.write_keeping_error(spark, record_uri)
-        metrics.write_keeping_error(spark, metrics_uri)
+        # record_uri first, so record_path names _metrics.json, the operators' copy; one finish, so both copies agree.
+        metrics.write_keeping_error(spark, [uri for uri in (record_uri, metrics_uri) if uri])
         raise
     status = STATUS_BY_EXIT_CODE.get(exit_code, "failed")
     if exit_code == ExitCode.OK and metrics.record.get("verdict") == "stop":

@@ -79,17 +79,25 @@ class JobMetrics:
         self.record_path = uri
         self.log(f"Wrote metrics to {uri}")
 
-    def write_keeping_error(self, spark: SparkSession | None, uri: str) -> None:
-        """For a job that already failed: a metrics write that fails too must not replace the job's own error
-        (the one line an operator reads). The write's failure goes to stdout as a note instead."""
+    def write_keeping_error(self, spark: SparkSession | None, uris: list[str]) -> None:
+        """For a job that already failed: finishes the record once, then writes it to each of `uris` (the copies
+        are identical). A metrics write that fails too must not replace the job's own error (the one line an
+        operator reads): the write's failure goes to stdout as a note instead."""
         if spark is None:
             return
         try:
             self.finish(spark)
-            self.write(spark, uri)
         except Exception as error:  # the job's error is already on its way; this one is secondary
-            first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-            print(f"{self.job}: note: could not write {uri} ({first[:300]})", file=sys.stdout, flush=True)
+            self._note_unwritten(uris[0], error)
+        for uri in uris:
+            try:
+                self.write(spark, uri)
+            except Exception as error:
+                self._note_unwritten(uri, error)
+
+    def _note_unwritten(self, uri: str, error: Exception) -> None:
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        print(f"{self.job}: note: could not write {uri} ({first[:300]})", file=sys.stdout, flush=True)
 
     def summary(self) -> str:
         """A few lines a person reads after a run, built from the record alone (any job's record)."""
