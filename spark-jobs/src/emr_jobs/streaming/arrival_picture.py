@@ -9,7 +9,6 @@ job.
 """
 
 import argparse
-import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from emr_jobs.financial.picture import short_dates, symbol_panels
 from emr_jobs.framework.png import png_bytes
 from emr_jobs.streaming.batch_output import BARS, BATCH_PARTITION
 
@@ -49,35 +49,25 @@ def draw_arrival(bars: pd.DataFrame) -> tuple[bytes, ArrivalFacts]:
     """A PNG of one panel per symbol: the close line, and a point per bar in its batch's colour (one colour scale
     for every panel, batch 0 darkest)."""
     import matplotlib
-
-    matplotlib.use("Agg")  # no display on a cluster or in CI
-    from matplotlib import dates as mdates
     from matplotlib import pyplot as plt
 
     symbols = tuple(sorted(bars["symbol"].unique()))
     batches = tuple(sorted(int(b) for b in bars[BATCH_PARTITION].unique()))
-    columns = 1 if len(symbols) <= 1 else 2
-    rows = max(1, math.ceil(len(symbols) / columns))
-    figure, axes = plt.subplots(rows, columns, figsize=(7 * columns, 2.8 * rows), squeeze=False, layout="constrained")
+    # Constrained, not tight: tight layout cannot place the colour bar beside the panels.
+    figure, panels = symbol_panels(len(symbols), layout="constrained")
     try:
         low, high = (batches[0], batches[-1]) if batches else (0, 1)
         norm = matplotlib.colors.Normalize(vmin=low, vmax=max(high, low + 1))
         points = None
-        for index, symbol in enumerate(symbols):
-            axis = axes[index // columns][index % columns]
+        for axis, symbol in zip(panels, symbols, strict=True):
             one = bars[bars["symbol"] == symbol].sort_values("timestamp", kind="mergesort")
             axis.plot(one["timestamp"], one["close"], color="lightgray", linewidth=0.8, zorder=1)
             points = axis.scatter(one["timestamp"], one["close"], c=one[BATCH_PARTITION], cmap="viridis", norm=norm,
                                   s=10, zorder=2, gid=_BATCH_POINTS_GID)  # fmt: skip
             axis.set_title(f"{symbol} ({one['market'].iloc[0]}): {len(one)} bars", fontsize=9)
-            locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
-            axis.xaxis.set_major_locator(locator)
-            axis.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-            axis.tick_params(labelsize=7)
-        for index in range(len(symbols), rows * columns):
-            axes[index // columns][index % columns].set_visible(False)
+            short_dates(axis)
         if points is not None:
-            bar = figure.colorbar(points, ax=axes.ravel().tolist(), shrink=0.8)
+            bar = figure.colorbar(points, ax=panels, shrink=0.8)
             bar.set_label("micro-batch that wrote the bar", fontsize=8)
         figure.suptitle(f"financial_stream: bar closes by the micro-batch that wrote them ({len(batches)} batches)",
                         fontsize=11)  # fmt: skip
