@@ -17,8 +17,6 @@ the batch's start, so this is the job's own share of the latency, not the wait f
 """
 
 import argparse
-import contextlib
-import io
 import json
 import os
 import shutil
@@ -26,11 +24,12 @@ import statistics
 import time
 from pathlib import Path
 
-from harness import finish, spark_session
+from harness import finish, load_sibling, spark_session
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_WORKDIR = HERE.parent / "output" / "bench_stream"
 BAR_SECONDS = 60
+run_financial_job = load_sibling("throughput").run_financial_job  # the batch job, timed as its own benchmark times it
 TRIGGER_SECONDS = 10  # what the issue's figure names; see the docstring for why the run uses available-now
 TICKS_PER_BAR = 4  # tick_replay: open, high, low, close
 
@@ -51,18 +50,6 @@ def _tick_files(bars, ticks_per_file: int, directory: Path) -> int:
     lines = tick_lines(ordered, BAR_SECONDS)
     write_tick_files(lines, directory, ticks_per_file)
     return len(lines)
-
-
-def _run_batch_job(input_path: Path, output: Path) -> float:
-    from emr_jobs.jobs import financial_data_processor
-
-    shutil.rmtree(output, ignore_errors=True)
-    started = time.perf_counter()
-    with contextlib.redirect_stdout(io.StringIO()):
-        code = financial_data_processor.main(["--input", str(input_path), "--output", str(output), "--no-picture"])
-    if code != 0:
-        raise SystemExit(f"stream_throughput: financial_data_processor failed with exit code {code}")
-    return time.perf_counter() - started
 
 
 def _run_stream(spark, ticks: Path, root: Path) -> tuple[float, list[dict], list[dict]]:
@@ -89,7 +76,7 @@ def _run_stream(spark, ticks: Path, root: Path) -> tuple[float, list[dict], list
 def measure(spark, rows: int, symbols: int, ticks_per_batch: int, seed: int, workdir: Path) -> dict:
     bars_csv = workdir / f"bars_{rows}.csv"
     bars = _bars(rows, symbols, seed, bars_csv)
-    batch_seconds = _run_batch_job(bars_csv, workdir / f"batch_{rows}")
+    batch_seconds, _ = run_financial_job(bars_csv, workdir / f"batch_{rows}", "--no-picture")
     ticks = _tick_files(bars, ticks_per_batch, workdir / f"ticks_{rows}")
     wall, progress, records = _run_stream(spark, workdir / f"ticks_{rows}", workdir / f"stream_{rows}")
     steady = progress[1:]
@@ -140,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     # JIT, class loading, Python workers and the state store's first use: not measured.
     warm_up = args.workdir / "warm_up"
     warm_bars = _bars(2_000, 5, args.seed, warm_up / "bars.csv")
-    _run_batch_job(warm_up / "bars.csv", warm_up / "batch")
+    run_financial_job(warm_up / "bars.csv", warm_up / "batch", "--no-picture")
     _tick_files(warm_bars, 4_000, warm_up / "ticks")
     _run_stream(spark, warm_up / "ticks", warm_up / "stream")
     result = measure(spark, args.bars, args.symbols, args.ticks_per_batch, args.seed, args.workdir)
