@@ -6,16 +6,18 @@
  * Whole-process wall time and peak RSS come from GNU time (`/usr/bin/time -f "%e %M"`).
  *
  *   npm run bench                      everything
- *   npm run bench -- --only synth,cli  a subset (synth, tests, job, fraud, workloads, cli)
+ *   npm run bench -- --only synth,cli  a subset (synth, tests, job, fraud, workloads, cli, stream)
  *   npm run bench -- --quick           the jobs at 100k rows only, fewer repetitions
  *   FRAUD_BENCH_ROWS=100000,300000 npm run bench -- --only fraud   the fraud job's sizes (default 100000,1000000)
  *   EMR_BENCH_WORKLOAD_ROWS="100000 1000000" npm run bench -- --only workloads   dedup and aggregate+compare sizes
+ *   npm run bench -- --only stream     financial_stream's sustained ticks/s and latency beside the batch job (bench/stream-bench.ts)
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { synthCommand } from "../scripts/lib/terraform";
+import { benchStream, streamMarkdown } from "./stream-bench";
 
 const ROOT = resolve(__dirname, "..");
 const RESULTS = join(ROOT, "bench", "results");
@@ -135,6 +137,7 @@ interface Report {
   fraud?: unknown;
   workloads?: unknown;
   cli?: unknown;
+  stream?: ReturnType<typeof benchStream>;
 }
 
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
@@ -164,6 +167,7 @@ function markdown(report: Report): string {
   if (report.fraud) lines.push(`## fraud_detection throughput`, ``, "```json", JSON.stringify(report.fraud, null, 2), "```", ``);
   if (report.workloads) lines.push(`## dedup and aggregate+compare throughput`, ``, "```json", JSON.stringify(report.workloads, null, 2), "```", ``);
   if (report.cli) lines.push(`## Operator CLI against moto`, ``, "```json", JSON.stringify(report.cli, null, 2), "```", ``);
+  if (report.stream) lines.push(...streamMarkdown(report.stream));
   if (report.errors.length) lines.push(`## Errors`, ``, ...report.errors.map((e) => `- ${e}`), ``);
   return lines.join("\n");
 }
@@ -171,7 +175,7 @@ function markdown(report: Report): string {
 function main(): number {
   const args = process.argv.slice(2);
   const onlyIdx = args.indexOf("--only");
-  const benchmarks = ["synth", "tests", "job", "fraud", "workloads", "cli"];
+  const benchmarks = ["synth", "tests", "job", "fraud", "workloads", "cli", "stream"];
   const only = onlyIdx >= 0 ? new Set(args[onlyIdx + 1]?.split(",")) : new Set(benchmarks);
   const unknown = [...only].filter((k) => !benchmarks.includes(k));
   if (unknown.length) {
@@ -181,7 +185,7 @@ function main(): number {
   const quick = args.includes("--quick");
   const cpus = spawnSync("nproc", { encoding: "utf8" }).stdout.trim();
   const report: Report = { startedAt: new Date().toISOString(), machine: `${cpus} cores, node ${process.version}`, errors: [] };
-  const step = <K extends "synth" | "tests" | "job" | "fraud" | "workloads" | "cli">(name: K, fn: () => Report[K]) => {
+  const step = <K extends "synth" | "tests" | "job" | "fraud" | "workloads" | "cli" | "stream">(name: K, fn: () => Report[K]) => {
     if (!only.has(name)) return;
     console.log(`bench: ${name} ...`);
     try {
@@ -197,6 +201,7 @@ function main(): number {
   step("fraud", () => benchFraud(quick));
   step("workloads", () => benchWorkloads(quick));
   step("cli", benchCli);
+  step("stream", () => benchStream(ROOT, PYTHON, quick));
 
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, "report.json"), JSON.stringify(report, null, 2));

@@ -6,7 +6,9 @@
 #     anomalies, outputs, elapsed; the full record is in _metrics.json) and the picture's path
 #   → the other workloads on their committed samples (arguments in emr_jobs.samples, as run-local.sh runs them):
 #     fraud_detection, dedup, aggregate then compare (its gate's exit 2 stops npm start), in one process sharing one
-#     local Spark session, each printing only its short summary (the progress lines are for a cluster's step log).
+#     local Spark session, each printing only its short summary (the progress lines are for a cluster's step log)
+#   → financial_stream: the sample replayed as ticks through the file source (spark-jobs/run-local.sh stream), its
+#     short summary and the picture of the bars by the micro-batch that wrote them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUTPUT="${EMR_START_OUTPUT:-spark-jobs/output/financial}"
@@ -22,21 +24,24 @@ summary_only() {
 
 bash scripts/ensure-setup.sh
 echo
-echo "=== [1/4] synthesize every environment (offline: no terraform, no AWS)"
+echo "=== [1/5] synthesize every environment (offline: no terraform, no AWS)"
 npm run -s synth
 ls -d cdktf.out/stacks/emr-* | sed 's/^/  /'
 echo
-echo "=== [2/4] plan summary and policy guard"
+echo "=== [2/5] plan summary and policy guard"
 npm run -s summary
 echo
-echo "=== [3/4] financial pipeline on the sample data (local Spark)"
+echo "=== [3/5] financial pipeline on the sample data (local Spark)"
 .venv/bin/python -m emr_jobs.jobs.financial_data_processor \
   --input spark-jobs/data/sample/ohlcv.csv --input-format csv --output "$OUTPUT"
 echo
 echo "Picture (per symbol: close, Bollinger bands, anomalies marked): $OUTPUT/overview.png"
 echo
-echo "=== [4/4] fraud detection, dedup, aggregate + compare on their samples (local Spark)"
+echo "=== [4/5] fraud detection, dedup, aggregate + compare on their samples (local Spark)"
 .venv/bin/python -m emr_jobs.samples --samples spark-jobs/data/sample --outputs spark-jobs/output \
   fraud dedup aggregate compare | summary_only
 echo "Pictures: spark-jobs/output/fraud_detection/fraud_summary.png (score distribution, top providers by flagged share),"
 echo "          spark-jobs/output/compare/deltas_by_state.png (cases and deaths deltas by state over time)"
+echo
+echo "=== [5/5] financial_stream: the sample replayed as ticks, micro-batch by micro-batch (local Spark, file source)"
+bash spark-jobs/run-local.sh stream

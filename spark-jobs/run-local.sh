@@ -3,7 +3,8 @@
 # on the committed sample data, writing under spark-jobs/output/<job>/ (gitignored).
 #   spark-jobs/run-local.sh financial|quality|smoke|fraud|dedup|aggregate|compare|stream|datagen [extra args, appended and overriding]
 # stream: the sample's daily bars replayed as ticks (emr_jobs.streaming.tick_replay) through the file source, from
-# a fresh checkpoint, stopping after the last micro-batch (--available-now).
+# a fresh checkpoint, stopping after the last micro-batch (--available-now); then the picture of the bars by the
+# micro-batch that wrote them (emr_jobs.streaming.arrival_picture: output/financial_stream/bars_by_batch.png).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PYTHON="$(dirname "$HERE")/.venv/bin/python"
@@ -30,9 +31,10 @@ case "$job" in
     rm -rf "$OUTPUT/financial_stream" "$OUTPUT/financial_stream_ticks"
     "$PYTHON" -m emr_jobs.streaming.tick_replay --bars "$SAMPLE/ohlcv.csv" --output "$OUTPUT/financial_stream_ticks" \
       --bar-seconds 86400
-    exec "$PYTHON" "$HERE/entrypoints/financial_stream.py" --source files --input "$OUTPUT/financial_stream_ticks" \
+    "$PYTHON" "$HERE/entrypoints/financial_stream.py" --source files --input "$OUTPUT/financial_stream_ticks" \
       --output "$OUTPUT/financial_stream" --checkpoint "$OUTPUT/financial_stream/_checkpoint" \
-      --bar-seconds 86400 --watermark-seconds 172800 --available-now "$@" ;;
+      --bar-seconds 86400 --watermark-seconds 172800 --available-now "$@"
+    exec "$PYTHON" -m emr_jobs.streaming.arrival_picture --output "$OUTPUT/financial_stream" ;;
   datagen)
     exec "$PYTHON" -m emr_jobs.datagen --output "$OUTPUT/datagen/ohlcv.csv" --rows 10000 "$@" ;;
   *)

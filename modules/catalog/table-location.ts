@@ -13,6 +13,7 @@
 import type { TableDeclaration } from "../../contracts/catalog-tables";
 import { findJob, type JobCatalog, loadJobCatalog } from "../../contracts/job-catalog";
 import { leafSteps, type Pipeline } from "../../environments/pipelines";
+import { STREAM_JOB_OUTPUT } from "../streaming/target";
 
 /** Days since which the projected date partitions exist (a lower bound for Athena's enumeration). */
 export const PROJECTION_START_DATE = "2020-01-01";
@@ -40,6 +41,15 @@ const DATA_BUCKET_URI = "s3://{data_bucket}/";
 /**
  * date: a `yyyy-MM-dd` day from PROJECTION_START_DATE to today ("NOW"); anything else (market): injected, so a
  * query names the value in its WHERE clause and Athena reads just that prefix — no list of markets to keep current.
+ *
+ * The stream's `batch` (a bigint micro-batch id) is injected too, not `integer`: the integer type needs a fixed
+ * `range` ("Supported types for partition projection": projection.<key>.range, both ends inclusive), while batch
+ * ids grow without end (8,640 a day at a 10 s trigger), so any fixed range either stops showing new batches or
+ * makes every query without a batch filter probe millions of empty prefixes. Injected is the documented type for
+ * keys "with high cardinality or when the values cannot be known in advance"; its price is that a query must name
+ * the batches with static equality (`WHERE batch IN (41, 42)`, ids from the progress records), else Athena fails it
+ * with CONSTRAINT_VIOLATION ("Use dynamic ID partitioning":
+ * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-dynamic-id-partitioning.html).
  */
 function projectionOf(name: string, type: string): Record<string, string> {
   const isDate = type === "date" || name === "date" || name.endsWith("_date");
@@ -67,6 +77,12 @@ function outputsOf(job: string, pipelines: Readonly<Record<string, Pipeline>>, c
     }),
   );
 }
+
+/** Jobs no pipeline runs whose output the stack fixes: `stream start` adds the financial_stream step with
+ * `--output` = StreamingOutput.outputUri (modules/streaming). */
+const FIXED_OUTPUTS: Readonly<Record<string, { readonly prefix: string; readonly source: string }>> = {
+  financial_stream: { prefix: STREAM_JOB_OUTPUT, source: "the stream step (stream start: StreamingOutput.outputUri)" },
+};
 
 /** The `job` of a table over every dated job run (the `runs` table over `<output>/_runs/records/date=D/run.json`, a dated run's record). */
 export const EVERY_DATED_JOB = "*";
@@ -114,7 +130,14 @@ export function tableLocation(table: TableDeclaration, pipelines: Readonly<Recor
   }
   let base: string;
   let source: string;
-  if (outputs.length === 0) {
+  const fixed = FIXED_OUTPUTS[table.job];
+  if (fixed && outputs.length > 0) {
+    throw new Error(`table ${table.name}: ${outputs[0].source} runs job ${table.job}, whose output the stack fixes at ${fixed.prefix}; fix: run it only as ${fixed.source}`);
+  }
+  if (fixed) {
+    base = fixed.prefix;
+    source = fixed.source;
+  } else if (outputs.length === 0) {
     base = `processed/${table.job}/`;
     source = `no pipeline runs job ${table.job}: default location processed/${table.job}/`;
   } else {

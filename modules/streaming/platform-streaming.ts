@@ -8,7 +8,7 @@ import { JOB_METRICS_NAMESPACE } from "../iam/platform-iam";
 import type { TopicAccess } from "../pipeline/platform-pipelines";
 import type { PlatformStorage } from "../storage/platform-storage";
 import { buildStreamAlarms, STREAM_METRIC_PERIOD_SECONDS, type StreamAlarmSpec } from "./stream-alarms";
-import type { StreamingOutput } from "./target";
+import { STREAM_JOB_OUTPUT, type StreamingOutput } from "./target";
 import { TicksStream } from "./ticks-stream";
 
 /** The part of the environment config streaming reads. */
@@ -17,8 +17,7 @@ export type PlatformStreamingConfig = Pick<EnvironmentConfig, "streaming" | "ala
 /** The metric the `financial_stream` job publishes after each batch, in the namespace its instance profile may write. */
 export const PROGRESS_METRIC_NAME = "StreamBatchesCompleted";
 
-/** Below PREFIXES.streaming / PREFIXES.checkpoints: the financial_stream job's results and its query's checkpoint. */
-const JOB_OUTPUT = `${PREFIXES.streaming}financial/`;
+/** Below PREFIXES.checkpoints: the financial_stream query's checkpoint (its results: STREAM_JOB_OUTPUT). */
 const JOB_CHECKPOINT = `${PREFIXES.checkpoints}financial_stream/`;
 
 export interface PlatformStreamingProps {
@@ -76,7 +75,7 @@ export class PlatformStreaming extends Construct {
     // The topic policy replaces SNS's default: an alarm it does not list fires, but its notification is denied.
     props.topicAccess.allowAlarms("AllowStreamingAlarms", this.alarms.map((a) => a.arn));
 
-    const outputUri = storage.data.s3Uri(JOB_OUTPUT);
+    const outputUri = storage.data.s3Uri(STREAM_JOB_OUTPUT);
     const output: StreamingOutput = {
       streamName: this.ticks.streamName,
       streamArn: this.ticks.arn,

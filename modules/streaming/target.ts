@@ -3,6 +3,10 @@
  * CLI's `stream start|status|stop|put` (which read StreamingOutput from the `streaming` stack output), and the
  * `financial_stream` job (whose arguments the CLI builds from it).
  */
+import { PREFIXES } from "../../contracts/stack-outputs";
+
+/** Data-bucket prefix of the financial_stream job's results (StreamingOutput.outputUri); the catalog's stream tables sit below it. */
+export const STREAM_JOB_OUTPUT = `${PREFIXES.streaming}financial/`;
 
 /** The `streaming` stack output, JSON-encoded; `{}` when the environment does not enable streaming. */
 export interface StreamingOutput {

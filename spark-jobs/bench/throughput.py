@@ -29,13 +29,14 @@ def _generate(rows: int, symbols: int, seed: int, path: Path) -> None:
     write_bars(generated.rows, path, "csv")
 
 
-def _run_spark(input_path: Path, output: Path) -> tuple[float, dict]:
+def run_financial_job(input_path: Path, output: Path, *extra: str) -> tuple[float, dict]:
+    """financial_data_processor end to end on `input_path` (with `extra` arguments): its wall seconds and metrics."""
     from emr_jobs.jobs import financial_data_processor
 
     shutil.rmtree(output, ignore_errors=True)
     started = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):
-        code = financial_data_processor.main(["--input", str(input_path), "--output", str(output)])
+        code = financial_data_processor.main(["--input", str(input_path), "--output", str(output), *extra])
     seconds = time.perf_counter() - started
     if code != 0:
         raise SystemExit(f"throughput: the Spark job failed with exit code {code}")
@@ -45,7 +46,7 @@ def _run_spark(input_path: Path, output: Path) -> tuple[float, dict]:
 def measure(rows: int, symbols: int, seed: int, workdir: Path, reference) -> dict:
     input_path = workdir / f"ohlcv_{rows}.csv"
     _generate(rows, symbols, seed, input_path)
-    spark_seconds, metrics = _run_spark(input_path, workdir / f"spark_{rows}")
+    spark_seconds, metrics = run_financial_job(input_path, workdir / f"spark_{rows}")
     shutil.rmtree(workdir / f"pandas_{rows}", ignore_errors=True)
     started = time.perf_counter()
     counts = reference.run(input_path, workdir / f"pandas_{rows}")
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     spark = spark_session(args.master, "throughput")
     warm_up_input = args.workdir / "warm_up.csv"
     _generate(5_000, 5, args.seed, warm_up_input)  # JIT, class loading and Python workers, not measured
-    _run_spark(warm_up_input, args.workdir / "spark_warm_up")
+    run_financial_job(warm_up_input, args.workdir / "spark_warm_up")
     results = []
     for rows in args.rows:
         result = measure(rows, args.symbols, args.seed, args.workdir, reference)

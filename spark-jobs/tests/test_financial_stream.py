@@ -13,12 +13,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from table_agreement import assert_table_agrees
 
 from emr_jobs.jobs import financial_data_processor, financial_stream
-from emr_jobs.streaming.batch_output import BARS
+from emr_jobs.streaming.batch_output import BARS, REJECTED_DATASET
 from emr_jobs.streaming.progress import LATEST, PROGRESS_DATASET, percentile
 from emr_jobs.streaming.summary import StreamSummary
 from emr_jobs.streaming.symbol_bars import SymbolBars
+from emr_jobs.streaming.tables import TABLES as STREAM_TABLES
 from emr_jobs.streaming.tick_replay import tick_lines, write_tick_files
 
 BAR_SECONDS, WATERMARK_SECONDS = 60, 120
@@ -196,8 +198,11 @@ def anomaly_keys(bars: pd.DataFrame) -> set[tuple[str, int]]:
     return set(zip(found["symbol"], micros.astype(int), strict=True))
 
 
-def test_bad_and_late_ticks_go_to_rejected_with_their_reason(spark, tmp_path):
-    ticks = tmp_path / "ticks"
+@pytest.fixture(scope="module")
+def rejecting_run(tmp_path_factory):
+    """A run over on-time ticks, then one late tick and four bad ones."""
+    root = tmp_path_factory.mktemp("rejecting")
+    ticks = root / "ticks"
     on_time = [{"symbol": "AAA", "market": "NYSE", "ts": (START + dt.timedelta(minutes=m)).isoformat(),
                 "price": 100 + m, "volume": 10} for m in range(10)]  # fmt: skip
     late = {"symbol": "AAA", "market": "NYSE", "ts": (START + dt.timedelta(minutes=1)).isoformat(), "price": 1e6,
@@ -211,16 +216,28 @@ def test_bad_and_late_ticks_go_to_rejected_with_their_reason(spark, tmp_path):
     ]
     write_tick_files([json.dumps(t) for t in on_time], ticks, lines_per_file=100)
     (ticks / "ticks-00001.jsonl").write_text("\n".join([json.dumps(late), json.dumps(later), *bad]) + "\n")
-    code, stdout = run_stream(stream_args(ticks, tmp_path, "--available-now"))
+    code, stdout = run_stream(stream_args(ticks, root, "--available-now"))
     assert code == 0, stdout
-    rejected = spark.read.parquet(str(tmp_path / "output" / "rejected")).toPandas()
+    return {"root": root, "stdout": stdout}
+
+
+def test_bad_and_late_ticks_go_to_rejected_with_their_reason(spark, rejecting_run):
+    output = rejecting_run["root"] / "output"
+    rejected = spark.read.parquet(str(output / "rejected")).toPandas()
     assert sorted(rejected["reject_reason"]) == sorted(
         ["late", "malformed_record", "unparsable_price", "non_positive_price", "null_symbol"]
     )
     assert rejected.loc[rejected["reject_reason"] == "late", "price"].tolist() == ["1000000.0"]
-    bars = read_bars(spark, tmp_path / "output")
+    bars = read_bars(spark, output)
     assert bars["high"].max() < 1e6  # the late tick changed no bar
-    assert "late 1" in stdout
+    assert "late 1" in rejecting_run["stdout"]
+
+
+@pytest.mark.parametrize("table", STREAM_TABLES, ids=lambda table: table.name)
+def test_each_dataset_is_written_as_its_table_declares(replay, rejecting_run, table):
+    # The replay has no rejected tick; the rejecting run has no anomaly: each dataset from the run that writes it.
+    run = rejecting_run if table.dataset == REJECTED_DATASET else replay
+    assert_table_agrees(table, run["root"] / "output")
 
 
 def test_the_stop_marker_ends_a_running_stream_after_its_batch(spark, tmp_path):

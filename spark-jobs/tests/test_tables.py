@@ -13,6 +13,7 @@ from emr_jobs.framework.tables import Column, Table
 
 ISSUE_TABLES = {
     "financial_indicators", "financial_anomalies", "financial_market_summary", "financial_rejected",
+    "financial_stream_bars", "financial_stream_anomalies", "financial_stream_rejected",
     "fraud_scored", "fraud_flagged", "fraud_high_risk", "fraud_provider_summary", "fraud_rejected",
     "dedup_kept", "dedup_superseded", "tracker_state_daily", "tracker_comparison", "tracker_differences", "runs",
 }  # fmt: skip

@@ -81,6 +81,19 @@ describe("tableLocation (from the pipelines)", () => {
     expect(loc.source).toMatch(/^no pipeline runs job smoke_test/);
   });
 
+  test("the stream's tables sit under the stream step's output with an injected batch key", () => {
+    const loc = tableLocation(table("financial_stream_bars", "financial_stream", "bars", [{ name: "batch", type: "bigint" }]), pipelines);
+    expect(loc.prefix).toBe("streaming/financial/bars/");
+    expect(loc.template).toBe("streaming/financial/bars/batch=${batch}/");
+    expect(loc.keys).toEqual([{ name: "batch", type: "bigint", projection: { type: "injected" } }]);
+    expect(loc.source).toMatch(/^the stream step/);
+  });
+
+  test("fails if a pipeline runs the stream job: its output is the stack's", () => {
+    const withStream = { ...pipelines, p: { ...Object.values(pipelines)[0], steps: [{ job: "financial_stream", args: { output: "s3://{data_bucket}/elsewhere/" }, onFailure: "stop" as const }] } };
+    expect(() => tableLocation(table("financial_stream_bars", "financial_stream", "bars"), withStream)).toThrow(/table financial_stream_bars: pipeline p step financial_stream runs job financial_stream, whose output the stack fixes at streaming\/financial\/; fix:/);
+  });
+
   test("the runs table spans every dated output through an enum key", () => {
     const loc = tableLocation({ ...table("runs", "*", "_runs/records", [{ name: "date", type: "string" }]), format: "json" }, pipelines);
     expect(loc.template).toBe("processed/${output}/_runs/records/date=${date}/");
@@ -121,6 +134,14 @@ describe("the dev stack's catalog", () => {
     expect(t.parameters["storage.location.template"]).toMatch(/\}\/processed\/tracker\/\$\$\{date\}\/state_daily\/$/);
     expect(t.parameters["projection.date.type"]).toBe("date");
     expect(t.storage_descriptor.ser_de_info.serialization_library).toBe("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe");
+  });
+
+  test("financial_stream_bars: the stream's output prefix, batch injected", () => {
+    const t = tables.financial_stream_bars;
+    expect(t.storage_descriptor.location).toMatch(/\}\/streaming\/financial\/bars\/$/);
+    expect(t.parameters["storage.location.template"]).toMatch(/\}\/streaming\/financial\/bars\/batch=\$\$\{batch\}\/$/);
+    expect(t.parameters["projection.batch.type"]).toBe("injected");
+    expect(t.partition_keys).toEqual([{ name: "batch", type: "bigint" }]);
   });
 
   test("the runs table reads _metrics.json with the JSON SerDe", () => {

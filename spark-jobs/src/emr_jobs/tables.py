@@ -16,9 +16,11 @@ from emr_jobs.framework.runs_table import RUNS
 from emr_jobs.framework.tables import Table
 from emr_jobs.fraud.tables import TABLES as FRAUD
 from emr_jobs.generated_file import write_or_check
+from emr_jobs.streaming.tables import TABLES as STREAMING
 from emr_jobs.tracker.tables import TABLES as TRACKER
 
-TABLES: tuple[Table, ...] = tuple(sorted((*FINANCIAL, *FRAUD, *DEDUP, *TRACKER, RUNS), key=lambda t: t.name))
+DECLARED = (*FINANCIAL, *STREAMING, *FRAUD, *DEDUP, *TRACKER, RUNS)
+TABLES: tuple[Table, ...] = tuple(sorted(DECLARED, key=lambda t: t.name))
 TABLES_FILE = Path(__file__).resolve().parents[2] / "tables.json"
 
 

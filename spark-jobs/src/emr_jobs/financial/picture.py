@@ -58,22 +58,42 @@ def _extremes(one: pd.DataFrame, buckets: int = _BUCKETS_PER_PANEL) -> pd.DataFr
     return one.iloc[np.unique(positions)]
 
 
-def draw_overview(bars: pd.DataFrame, symbols_total: int, title: str) -> tuple[bytes, PictureFacts]:
-    """A PNG of one panel per symbol in `bars` (PICTURE_COLUMNS); returns its bytes and what it shows."""
+def symbol_panels(count: int, layout: str = "tight"):
+    """A figure of `count` panels (one per symbol), two a row (one when alone), 7 x 2.8 in each: returns the figure
+    and the `count` panels in order; the spare panel of an odd count is hidden. The figure is laid out when drawn
+    (inside png_bytes, which keeps missing-glyph warnings of symbol names off stderr)."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display on a cluster or in CI
+    from matplotlib import pyplot as plt
+
+    columns = 1 if count <= 1 else 2
+    rows = max(1, math.ceil(count / columns))
+    figure, axes = plt.subplots(rows, columns, figsize=(7 * columns, 2.8 * rows), squeeze=False, layout=layout)
+    panels = [axes[index // columns][index % columns] for index in range(rows * columns)]
+    for spare in panels[count:]:
+        spare.set_visible(False)
+    return figure, panels[:count]
+
+
+def short_dates(axis) -> None:
+    """A few short date labels (3 to 6) on the x axis, readable at a panel's size."""
     from matplotlib import dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+    axis.xaxis.set_major_locator(locator)
+    axis.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    axis.tick_params(labelsize=7)
+
+
+def draw_overview(bars: pd.DataFrame, symbols_total: int, title: str) -> tuple[bytes, PictureFacts]:
+    """A PNG of one panel per symbol in `bars` (PICTURE_COLUMNS); returns its bytes and what it shows."""
     from matplotlib import pyplot as plt
 
     symbols = tuple(sorted(bars["symbol"].unique()))
-    columns = 1 if len(symbols) <= 1 else 2
-    rows = max(1, math.ceil(len(symbols) / columns))
-    # Laid out when drawn, inside png_bytes, which keeps missing-glyph warnings of symbol names off stderr.
-    figure, axes = plt.subplots(rows, columns, figsize=(7 * columns, 2.8 * rows), squeeze=False, layout="tight")
+    figure, panels = symbol_panels(len(symbols))
     try:
-        for index, symbol in enumerate(symbols):
-            axis = axes[index // columns][index % columns]
+        for axis, symbol in zip(panels, symbols, strict=True):
             one = bars[bars["symbol"] == symbol].sort_values("timestamp", kind="mergesort")
             drawn = _extremes(one)
             axis.fill_between(drawn["timestamp"], drawn["bb_lower"], drawn["bb_upper"], color="tab:blue", alpha=0.15,
@@ -84,15 +104,9 @@ def draw_overview(bars: pd.DataFrame, symbols_total: int, title: str) -> tuple[b
             axis.scatter(marked["timestamp"], marked["close"], color="tab:red", s=18, zorder=3, label="anomaly",
                          gid=_ANOMALY_GID)  # fmt: skip
             axis.set_title(f"{symbol} ({one['market'].iloc[0]}): {len(marked)} anomalies", fontsize=9)
-            # A few short date labels (3 to 6), readable at this panel size.
-            locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
-            axis.xaxis.set_major_locator(locator)
-            axis.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-            axis.tick_params(labelsize=7)
-        for index in range(len(symbols), rows * columns):
-            axes[index // columns][index % columns].set_visible(False)
-        if symbols:
-            axes[0][0].legend(fontsize=7, loc="upper left")
+            short_dates(axis)
+        if panels:
+            panels[0].legend(fontsize=7, loc="upper left")
         shown = f"{len(symbols)} of {symbols_total} symbols" if symbols_total > len(symbols) else "all symbols"
         figure.suptitle(f"{title} ({shown})", fontsize=11)
         markers = sum(
