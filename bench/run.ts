@@ -6,7 +6,7 @@
  * Whole-process wall time and peak RSS come from GNU time (`/usr/bin/time -f "%e %M"`).
  *
  *   npm run bench                      everything
- *   npm run bench -- --only synth,cli  a subset (synth, tests, job, fraud, workloads, cli)
+ *   npm run bench -- --only synth,cli  a subset (synth, tests, job, fraud, workloads, cli, zip)
  *   npm run bench -- --quick           the jobs at 100k rows only, fewer repetitions
  *   FRAUD_BENCH_ROWS=100000,300000 npm run bench -- --only fraud   the fraud job's sizes (default 100000,1000000)
  *   EMR_BENCH_WORKLOAD_ROWS="100000 1000000" npm run bench -- --only workloads   dedup and aggregate+compare sizes
@@ -125,6 +125,22 @@ function benchCli() {
   return runJson([join(ROOT, "node_modules", ".bin", "tsx"), "bench/cli-bench.ts"], "cli");
 }
 
+interface ZipFigure {
+  entries: number;
+  bytesIn: number;
+  bytesOut: number;
+  runs: number;
+  zip: { medianMs: number; minMs: number; maxMs: number };
+  floorReadAndDeflate: { medianMs: number; minMs: number; maxMs: number };
+  ratioVsFloor: { median: number; min: number; max: number };
+  target: { ratioVsFloor: number };
+}
+
+/** The jobs' package zip against reading and deflating the same files (bench/zip-bench.ts). */
+function benchZip(quick: boolean): ZipFigure {
+  return runJson([join(ROOT, "node_modules", ".bin", "tsx"), "bench/zip-bench.ts", "--runs", quick ? "10" : "30"], "zip") as ZipFigure;
+}
+
 interface Report {
   startedAt: string;
   machine: string;
@@ -135,6 +151,7 @@ interface Report {
   fraud?: unknown;
   workloads?: unknown;
   cli?: unknown;
+  zip?: ZipFigure;
 }
 
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
@@ -164,6 +181,20 @@ function markdown(report: Report): string {
   if (report.fraud) lines.push(`## fraud_detection throughput`, ``, "```json", JSON.stringify(report.fraud, null, 2), "```", ``);
   if (report.workloads) lines.push(`## dedup and aggregate+compare throughput`, ``, "```json", JSON.stringify(report.workloads, null, 2), "```", ``);
   if (report.cli) lines.push(`## Operator CLI against moto`, ``, "```json", JSON.stringify(report.cli, null, 2), "```", ``);
+  if (report.zip) {
+    const z = report.zip;
+    lines.push(
+      `## Jobs package zip (emr_jobs.zip, what upload sends)`,
+      ``,
+      `| figure | median ms (min–max) |`,
+      `|---|---|`,
+      `| zip: ${z.entries} files, ${z.bytesIn} → ${z.bytesOut} bytes | ${fmt(z.zip.medianMs, 1)} (${fmt(z.zip.minMs, 1)}–${fmt(z.zip.maxMs, 1)}) |`,
+      `| floor: read the same files and deflate each at level 9 | ${fmt(z.floorReadAndDeflate.medianMs, 1)} (${fmt(z.floorReadAndDeflate.minMs, 1)}–${fmt(z.floorReadAndDeflate.maxMs, 1)}) |`,
+      ``,
+      `Zip / floor, pair by pair over ${z.runs} runs: **${fmt(z.ratioVsFloor.median)}x** (${fmt(z.ratioVsFloor.min)}–${fmt(z.ratioVsFloor.max)}). Target: ≤ ${z.target.ratioVsFloor}x; the same bytes on every run.`,
+      ``,
+    );
+  }
   if (report.errors.length) lines.push(`## Errors`, ``, ...report.errors.map((e) => `- ${e}`), ``);
   return lines.join("\n");
 }
@@ -171,7 +202,7 @@ function markdown(report: Report): string {
 function main(): number {
   const args = process.argv.slice(2);
   const onlyIdx = args.indexOf("--only");
-  const benchmarks = ["synth", "tests", "job", "fraud", "workloads", "cli"];
+  const benchmarks = ["synth", "tests", "job", "fraud", "workloads", "cli", "zip"];
   const only = onlyIdx >= 0 ? new Set(args[onlyIdx + 1]?.split(",")) : new Set(benchmarks);
   const unknown = [...only].filter((k) => !benchmarks.includes(k));
   if (unknown.length) {
@@ -181,7 +212,7 @@ function main(): number {
   const quick = args.includes("--quick");
   const cpus = spawnSync("nproc", { encoding: "utf8" }).stdout.trim();
   const report: Report = { startedAt: new Date().toISOString(), machine: `${cpus} cores, node ${process.version}`, errors: [] };
-  const step = <K extends "synth" | "tests" | "job" | "fraud" | "workloads" | "cli">(name: K, fn: () => Report[K]) => {
+  const step = <K extends "synth" | "tests" | "job" | "fraud" | "workloads" | "cli" | "zip">(name: K, fn: () => Report[K]) => {
     if (!only.has(name)) return;
     console.log(`bench: ${name} ...`);
     try {
@@ -197,6 +228,7 @@ function main(): number {
   step("fraud", () => benchFraud(quick));
   step("workloads", () => benchWorkloads(quick));
   step("cli", benchCli);
+  step("zip", () => benchZip(quick));
 
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, "report.json"), JSON.stringify(report, null, 2));

@@ -57,13 +57,17 @@ function walk(dir: string, relative = ""): string[] {
   return files;
 }
 
-/** The package as a deterministic zip with `emr_jobs/` at its root, as `--py-files` (zipimport) expects. */
-export function zipPackage(packageDir: string): Promise<Buffer> {
-  const entries: ZipEntry[] = walk(packageDir).map((rel) => ({
+/** The package's files as zip entries named with `emr_jobs/` at the root, as `--py-files` (zipimport) expects. */
+export function packageEntries(packageDir: string): ZipEntry[] {
+  return walk(packageDir).map((rel) => ({
     name: `${path.basename(packageDir)}/${rel}`,
     data: readFileSync(path.join(packageDir, rel)),
   }));
-  return createZip(entries);
+}
+
+/** The package as a deterministic zip (scripts/lib/zip.ts). */
+export function zipPackage(packageDir: string): Promise<Buffer> {
+  return createZip(packageEntries(packageDir));
 }
 
 function required(file: string, what: string): string {
