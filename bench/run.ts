@@ -16,6 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { synthCommand } from "../scripts/lib/terraform";
+import { median } from "./bench-support";
 
 const ROOT = resolve(__dirname, "..");
 const RESULTS = join(ROOT, "bench", "results");
@@ -33,12 +34,6 @@ interface Measured {
   wallMax: number;
   peakRssMbMax: number;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** One whole-process run under GNU time; throws with the command's stderr tail when it fails. */
 function timeOnce(argv: string[], env: NodeJS.ProcessEnv = {}): Sample {

@@ -12,20 +12,11 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { deflateRawSync } from "node:zlib";
 import { JOBS_PACKAGE, packageEntries, zipPackage } from "../scripts/lib/job-bundle";
+import { argValue, median } from "./bench-support";
 
 const PACKAGE_DIR = path.resolve(__dirname, "..", "spark-jobs", "src", JOBS_PACKAGE);
 const TARGET_RATIO = 1.25;
 
-function argValue(name: string, fallback?: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 const summary = (ms: number[]) => ({ medianMs: round(median(ms)), minMs: round(Math.min(...ms)), maxMs: round(Math.max(...ms)) });
 
