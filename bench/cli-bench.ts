@@ -18,15 +18,11 @@ import { DEFAULT_TIMING, type CliDeps } from "../scripts/lib/context";
 import { ExecaRunner } from "../scripts/lib/process-runner";
 import { createBuckets, createCluster } from "../test/support/emr-fixture";
 import { motoEnvironment, startMoto } from "../test/support/moto-server";
+import { argValue } from "./bench-support";
 import { benchPipelineStatus } from "./pipeline-status-bench";
 
 const ROOT = path.resolve(__dirname, "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
-
-function argValue(name: string, fallback?: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 
 function stats(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);

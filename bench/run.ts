@@ -6,7 +6,7 @@
  * Whole-process wall time and peak RSS come from GNU time (`/usr/bin/time -f "%e %M"`).
  *
  *   npm run bench                      everything
- *   npm run bench -- --only synth,cli  a subset (synth, tests, job, fraud, workloads, cli, stream)
+ *   npm run bench -- --only synth,cli  a subset (synth, tests, job, fraud, workloads, cli, stream, zip)
  *   npm run bench -- --quick           the jobs at 100k rows only, fewer repetitions
  *   FRAUD_BENCH_ROWS=100000,300000 npm run bench -- --only fraud   the fraud job's sizes (default 100000,1000000)
  *   EMR_BENCH_WORKLOAD_ROWS="100000 1000000" npm run bench -- --only workloads   dedup and aggregate+compare sizes
@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { synthCommand } from "../scripts/lib/terraform";
 import { benchStream, streamMarkdown } from "./stream-bench";
+import { median } from "./bench-support";
 
 const ROOT = resolve(__dirname, "..");
 const RESULTS = join(ROOT, "bench", "results");
@@ -35,12 +36,6 @@ interface Measured {
   wallMax: number;
   peakRssMbMax: number;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** One whole-process run under GNU time; throws with the command's stderr tail when it fails. */
 function timeOnce(argv: string[], env: NodeJS.ProcessEnv = {}): Sample {
@@ -127,6 +122,22 @@ function benchCli() {
   return runJson([join(ROOT, "node_modules", ".bin", "tsx"), "bench/cli-bench.ts"], "cli");
 }
 
+interface ZipFigure {
+  entries: number;
+  bytesIn: number;
+  bytesOut: number;
+  runs: number;
+  zip: { medianMs: number; minMs: number; maxMs: number };
+  floorReadAndDeflate: { medianMs: number; minMs: number; maxMs: number };
+  ratioVsFloor: { median: number; min: number; max: number };
+  target: { ratioVsFloor: number };
+}
+
+/** The jobs' package zip against reading and deflating the same files (bench/zip-bench.ts). */
+function benchZip(quick: boolean): ZipFigure {
+  return runJson([join(ROOT, "node_modules", ".bin", "tsx"), "bench/zip-bench.ts", "--runs", quick ? "10" : "30"], "zip") as ZipFigure;
+}
+
 interface Report {
   startedAt: string;
   machine: string;
@@ -138,6 +149,7 @@ interface Report {
   workloads?: unknown;
   cli?: unknown;
   stream?: ReturnType<typeof benchStream>;
+  zip?: ZipFigure;
 }
 
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
@@ -168,6 +180,20 @@ function markdown(report: Report): string {
   if (report.workloads) lines.push(`## dedup and aggregate+compare throughput`, ``, "```json", JSON.stringify(report.workloads, null, 2), "```", ``);
   if (report.cli) lines.push(`## Operator CLI against moto`, ``, "```json", JSON.stringify(report.cli, null, 2), "```", ``);
   if (report.stream) lines.push(...streamMarkdown(report.stream));
+  if (report.zip) {
+    const z = report.zip;
+    lines.push(
+      `## Jobs package zip (emr_jobs.zip, what upload sends)`,
+      ``,
+      `| figure | median ms (min–max) |`,
+      `|---|---|`,
+      `| zip: ${z.entries} files, ${z.bytesIn} → ${z.bytesOut} bytes | ${fmt(z.zip.medianMs, 1)} (${fmt(z.zip.minMs, 1)}–${fmt(z.zip.maxMs, 1)}) |`,
+      `| floor: read the same files and deflate each at level 9 | ${fmt(z.floorReadAndDeflate.medianMs, 1)} (${fmt(z.floorReadAndDeflate.minMs, 1)}–${fmt(z.floorReadAndDeflate.maxMs, 1)}) |`,
+      ``,
+      `Zip / floor, pair by pair over ${z.runs} runs: **${fmt(z.ratioVsFloor.median)}x** (${fmt(z.ratioVsFloor.min)}–${fmt(z.ratioVsFloor.max)}). Target: ≤ ${z.target.ratioVsFloor}x; the same bytes on every run.`,
+      ``,
+    );
+  }
   if (report.errors.length) lines.push(`## Errors`, ``, ...report.errors.map((e) => `- ${e}`), ``);
   return lines.join("\n");
 }
@@ -175,7 +201,7 @@ function markdown(report: Report): string {
 function main(): number {
   const args = process.argv.slice(2);
   const onlyIdx = args.indexOf("--only");
-  const benchmarks = ["synth", "tests", "job", "fraud", "workloads", "cli", "stream"];
+  const benchmarks = ["synth", "tests", "job", "fraud", "workloads", "cli", "stream", "zip"];
   const only = onlyIdx >= 0 ? new Set(args[onlyIdx + 1]?.split(",")) : new Set(benchmarks);
   const unknown = [...only].filter((k) => !benchmarks.includes(k));
   if (unknown.length) {
@@ -185,7 +211,7 @@ function main(): number {
   const quick = args.includes("--quick");
   const cpus = spawnSync("nproc", { encoding: "utf8" }).stdout.trim();
   const report: Report = { startedAt: new Date().toISOString(), machine: `${cpus} cores, node ${process.version}`, errors: [] };
-  const step = <K extends "synth" | "tests" | "job" | "fraud" | "workloads" | "cli" | "stream">(name: K, fn: () => Report[K]) => {
+  const step = <K extends "synth" | "tests" | "job" | "fraud" | "workloads" | "cli" | "stream" | "zip">(name: K, fn: () => Report[K]) => {
     if (!only.has(name)) return;
     console.log(`bench: ${name} ...`);
     try {
@@ -202,6 +228,7 @@ function main(): number {
   step("workloads", () => benchWorkloads(quick));
   step("cli", benchCli);
   step("stream", () => benchStream(ROOT, PYTHON, quick));
+  step("zip", () => benchZip(quick));
 
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, "report.json"), JSON.stringify(report, null, 2));

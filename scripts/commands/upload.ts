@@ -41,7 +41,7 @@ function size(bytes: number): string {
 export async function uploadJobs(ctx: CommandContext, options: UploadOptions = {}): Promise<UploadedBundle> {
   const bucket = await ctx.bucket("artifacts");
   const jobsPrefix = await ctx.prefix("jobs");
-  const bundle = packageJobs(ctx.jobsDir, jobsPrefix);
+  const bundle = await packageJobs(ctx.jobsDir, jobsPrefix);
   const { outputs } = await ctx.outputs();
   const summary = await uploadArtifacts(ctx.clients.s3, bundle.artifacts, {
     bucket,

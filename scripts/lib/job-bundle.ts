@@ -57,13 +57,17 @@ function walk(dir: string, relative = ""): string[] {
   return files;
 }
 
-/** The package as a deterministic zip with `emr_jobs/` at its root, as `--py-files` (zipimport) expects. */
-export function zipPackage(packageDir: string): Buffer {
-  const entries: ZipEntry[] = walk(packageDir).map((rel) => ({
+/** The package's files as zip entries named with `emr_jobs/` at the root, as `--py-files` (zipimport) expects. */
+export function packageEntries(packageDir: string): ZipEntry[] {
+  return walk(packageDir).map((rel) => ({
     name: `${path.basename(packageDir)}/${rel}`,
     data: readFileSync(path.join(packageDir, rel)),
   }));
-  return createZip(entries);
+}
+
+/** The package as a deterministic zip (scripts/lib/zip.ts). */
+export function zipPackage(packageDir: string): Promise<Buffer> {
+  return createZip(packageEntries(packageDir));
 }
 
 function required(file: string, what: string): string {
@@ -72,7 +76,7 @@ function required(file: string, what: string): string {
 }
 
 /** Reads and packages the jobs under `root` (the spark-jobs/ directory). */
-export function packageJobs(root: string, jobsPrefix: string): JobBundle {
+export async function packageJobs(root: string, jobsPrefix: string): Promise<JobBundle> {
   const entryDir = required(path.join(root, "entrypoints"), "the entry scripts directory");
   const packageDir = required(path.join(root, "src", JOBS_PACKAGE), `the ${JOBS_PACKAGE} package`);
   required(path.join(packageDir, "__init__.py"), `${JOBS_PACKAGE}/__init__.py`);
@@ -83,7 +87,7 @@ export function packageJobs(root: string, jobsPrefix: string): JobBundle {
     entrypoints[name.replace(/\.py$/, "")] = makeArtifact(jobsPrefix, name, readFileSync(path.join(entryDir, name)), "text/x-python");
   }
   if (Object.keys(entrypoints).length === 0) throw new CliError(`no entry scripts (*.py) in ${entryDir}`);
-  const pyFiles = makeArtifact(jobsPrefix, `${JOBS_PACKAGE}.zip`, zipPackage(packageDir), "application/zip");
+  const pyFiles = makeArtifact(jobsPrefix, `${JOBS_PACKAGE}.zip`, await zipPackage(packageDir), "application/zip");
   const requirements = makeArtifact(jobsPrefix, "requirements.txt", readFileSync(requirementsFile), "text/plain");
   return { entrypoints, pyFiles, requirements, artifacts: [...Object.values(entrypoints), pyFiles, requirements] };
 }

@@ -1,9 +1,11 @@
 /**
- * A minimal deterministic ZIP writer: the same entries give the same bytes (sorted names, fixed 1980-01-01 timestamps,
- * fixed permissions, deflate at a fixed level), which content-addressed upload keys depend on. No zip64: job bundles
- * are far below 4 GiB and 65535 entries, and we refuse rather than write a broken archive.
+ * A deterministic ZIP: the same entries give the same bytes (sorted names, fixed 1980-01-01 timestamps, fixed
+ * permissions, deflate at a fixed level), which content-addressed upload keys depend on. yazl writes the format; this
+ * file owns the choices that make it reproducible. No zip64: job bundles are far below 4 GiB and 65535 entries, and
+ * we refuse rather than let the format change under us.
  */
-import { crc32, deflateRawSync } from "node:zlib";
+import { deflateRawSync } from "node:zlib";
+import { ZipFile } from "yazl";
 
 export interface ZipEntry {
   /** Forward slashes, relative (e.g. "emr_jobs/__init__.py"). */
@@ -11,12 +13,13 @@ export interface ZipEntry {
   data: Buffer;
 }
 
-const DOS_DATE_1980_01_01 = (0 << 9) | (1 << 5) | 1;
-const DOS_TIME_MIDNIGHT = 0;
-const UTF8_NAMES = 0x0800;
-const VERSION_NEEDED = 20; // 2.0: deflate
-const MADE_BY_UNIX = (3 << 8) | VERSION_NEEDED;
-const REGULAR_FILE_0644 = (0o100644 << 16) >>> 0;
+// Local midnight, because DOS times carry no zone: yazl encodes them with the local getters, so this Date reads as
+// 1980-01-01 00:00:00 in every time zone (and is yazl's own lower bound, minDosDate).
+const JANUARY_1_1980 = new Date(1980, 0, 1, 0, 0, 0);
+const REGULAR_FILE_0644 = 0o100644;
+const LEVEL = 9;
+/** Below this size deflate's own framing can outweigh its savings, so a trial deflate decides; above it, it never does for source. */
+const TRIAL_BELOW_BYTES = 1024;
 const MAX_SIZE = 0xffffffff;
 
 function checkName(name: string): void {
@@ -25,65 +28,45 @@ function checkName(name: string): void {
   }
 }
 
-export function createZip(entries: readonly ZipEntry[]): Buffer {
+/**
+ * Store what deflate cannot shrink (empty and tiny files); decided by content, so still deterministic. yazl deflates on
+ * its own, so only small entries get a trial run: a second deflate of the whole package would double its cost.
+ */
+function worthDeflating(data: Buffer): boolean {
+  if (data.length === 0) return false;
+  return data.length >= TRIAL_BELOW_BYTES || deflateRawSync(data, { level: LEVEL }).length < data.length;
+}
+
+export async function createZip(entries: readonly ZipEntry[]): Promise<Buffer> {
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].name === sorted[i - 1].name) throw new Error(`duplicate zip entry ${sorted[i].name}`);
   }
   if (sorted.length > 0xffff) throw new Error(`${sorted.length} entries exceed the 65535 a zip without zip64 holds`);
-
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
+  let total = 0;
   for (const entry of sorted) {
     checkName(entry.name);
-    const name = Buffer.from(entry.name, "utf8");
-    const deflated = deflateRawSync(entry.data, { level: 9 });
-    // Store what deflate cannot shrink (already-compressed or tiny files); decided by content, so still deterministic.
-    const stored = deflated.length >= entry.data.length;
-    const body = stored ? entry.data : deflated;
-    const crc = crc32(entry.data) >>> 0;
-    if (entry.data.length > MAX_SIZE || offset > MAX_SIZE) throw new Error("zip would need zip64 (> 4 GiB)");
-
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(VERSION_NEEDED, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(stored ? 0 : 8, 8);
-    local.writeUInt16LE(DOS_TIME_MIDNIGHT, 10);
-    local.writeUInt16LE(DOS_DATE_1980_01_01, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(MADE_BY_UNIX, 4);
-    central.writeUInt16LE(VERSION_NEEDED, 6);
-    central.writeUInt16LE(UTF8_NAMES, 8);
-    central.writeUInt16LE(stored ? 0 : 8, 10);
-    central.writeUInt16LE(DOS_TIME_MIDNIGHT, 12);
-    central.writeUInt16LE(DOS_DATE_1980_01_01, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    // extra length, comment length, disk number, internal attributes: all 0
-    central.writeUInt32LE(REGULAR_FILE_0644, 38);
-    central.writeUInt32LE(offset, 42);
-
-    locals.push(local, name, body);
-    centrals.push(central, name);
-    offset += local.length + name.length + body.length;
+    total += entry.data.length + 30 + Buffer.byteLength(entry.name);
   }
-  const centralDirectory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(sorted.length, 8);
-  end.writeUInt16LE(sorted.length, 10);
-  end.writeUInt32LE(centralDirectory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, centralDirectory, end]);
+  if (total > MAX_SIZE) throw new Error("zip would need zip64 (> 4 GiB)");
+
+  const zip = new ZipFile();
+  const chunks: Buffer[] = [];
+  const written = new Promise<Buffer>((resolve, reject) => {
+    zip.outputStream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    zip.outputStream.on("end", () => resolve(Buffer.concat(chunks)));
+    zip.outputStream.on("error", reject);
+    zip.on("error", reject);
+  });
+  for (const entry of sorted) {
+    zip.addBuffer(entry.data, entry.name, {
+      mtime: JANUARY_1_1980,
+      mode: REGULAR_FILE_0644,
+      compressionLevel: worthDeflating(entry.data) ? LEVEL : 0,
+      // Without it yazl (since 3.3.0) adds an Info-ZIP extended-timestamp field: 9 more bytes per entry, same meaning.
+      forceDosTimestamp: true,
+    });
+  }
+  zip.end();
+  return written;
 }

@@ -10,9 +10,9 @@ function fixture(): string {
 }
 
 describe("packageJobs", () => {
-  it("packages each entry script, the zipped package and the requirements under content-addressed keys", () => {
+  it("packages each entry script, the zipped package and the requirements under content-addressed keys", async () => {
     const root = fixture();
-    const bundle = packageJobs(root, "jobs/");
+    const bundle = await packageJobs(root, "jobs/");
     expect(Object.keys(bundle.entrypoints)).toEqual(["data_quality", "financial_data_processor", "smoke_test"]);
     const smoke = bundle.entrypoints.smoke_test;
     expect(smoke.sha256).toBe(sha256(Buffer.from("from emr_jobs.jobs.smoke_test import main\nmain()\n")));
@@ -28,10 +28,10 @@ describe("packageJobs", () => {
     ]);
   });
 
-  it("zips the package with emr_jobs/ at the root and without caches", () => {
+  it("zips the package with emr_jobs/ at the root and without caches", async () => {
     const root = fixture();
     const zip = path.join(root, "..", "bundle.zip");
-    writeFileSync(zip, packageJobs(root, "jobs/").pyFiles.body);
+    writeFileSync(zip, (await packageJobs(root, "jobs/")).pyFiles.body);
     const names = execFileSync("python3", ["-c", "import sys,zipfile; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))", zip], { encoding: "utf8" })
       .trim()
       .split("\n");
@@ -44,12 +44,12 @@ describe("packageJobs", () => {
     ]);
   });
 
-  it("gives the same keys for the same sources, and a new key only to what changed", () => {
+  it("gives the same keys for the same sources, and a new key only to what changed", async () => {
     const root = fixture();
-    const before = packageJobs(root, "jobs/");
-    expect(packageJobs(root, "jobs/").artifacts.map((a) => a.key)).toEqual(before.artifacts.map((a) => a.key));
+    const before = await packageJobs(root, "jobs/");
+    expect((await packageJobs(root, "jobs/")).artifacts.map((a) => a.key)).toEqual(before.artifacts.map((a) => a.key));
     writeFileSync(path.join(root, "src", "emr_jobs", "framework", "args.py"), "def parse(argv):\n    return argv\n");
-    const after = packageJobs(root, "jobs/");
+    const after = await packageJobs(root, "jobs/");
     expect(after.pyFiles.key).not.toBe(before.pyFiles.key);
     expect(after.entrypoints.smoke_test.key).toBe(before.entrypoints.smoke_test.key);
     expect(after.requirements.key).toBe(before.requirements.key);
@@ -61,16 +61,16 @@ describe("packageJobs", () => {
     expect(sample.qualityRules.key).toMatch(/^raw\/sample\/[0-9a-f]{16}\/quality_rules\.json$/);
   });
 
-  it("fails if the package has no __init__.py", () => {
+  it("fails if the package has no __init__.py", async () => {
     const root = fixture();
     rmSync(path.join(root, "src", "emr_jobs", "__init__.py"));
-    expect(() => packageJobs(root, "jobs/")).toThrow(/emr_jobs\/__init__.py not found/);
+    await expect(packageJobs(root, "jobs/")).rejects.toThrow(/emr_jobs\/__init__.py not found/);
   });
 
-  it("fails if the entry scripts directory is missing", () => {
+  it("fails if the entry scripts directory is missing", async () => {
     const root = fixture();
     rmSync(path.join(root, "entrypoints"), { recursive: true });
-    expect(() => packageJobs(root, "jobs/")).toThrow(/entry scripts directory not found/);
+    await expect(packageJobs(root, "jobs/")).rejects.toThrow(/entry scripts directory not found/);
   });
 
   it("keys a prefix without a trailing slash the same way", () => {
@@ -78,8 +78,8 @@ describe("packageJobs", () => {
   });
 
   const realJobs = path.join(REPO_ROOT, "spark-jobs");
-  it("packages the real spark-jobs/ tree with the three contract entry scripts", () => {
-    const bundle = packageJobs(realJobs, "jobs/");
+  it("packages the real spark-jobs/ tree with the three contract entry scripts", async () => {
+    const bundle = await packageJobs(realJobs, "jobs/");
     expect(Object.keys(bundle.entrypoints)).toEqual(expect.arrayContaining(["smoke_test", "financial_data_processor", "data_quality"]));
     expect(bundle.pyFiles.body.subarray(0, 4).toString("hex")).toBe("504b0304");
   });

@@ -73,7 +73,7 @@ describe("pipeline run", () => {
     const run = await emr(["pipeline", "run", "local", "financialDaily", "--date", "2026-01-12"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    const bundle = packageJobs(path.join(run.root, "spark-jobs"), "jobs/");
+    const bundle = await packageJobs(path.join(run.root, "spark-jobs"), "jobs/");
     // Uploaded under content-addressed keys, exactly as `upload` does.
     const head = await s3().send(new HeadObjectCommand({ Bucket: "emr-local-artifacts", Key: bundle.pyFiles.key }));
     expect(head.Metadata?.sha256).toBe(bundle.pyFiles.sha256);

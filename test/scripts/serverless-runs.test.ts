@@ -84,7 +84,7 @@ describe("submit --serverless", () => {
     const run = await emr(["submit", "local", "financial", "--serverless", "--", ...args], { clients: { emrServerless: spy } });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    const bundle = packageJobs(path.join(run.root, "spark-jobs"), "jobs/");
+    const bundle = await packageJobs(path.join(run.root, "spark-jobs"), "jobs/");
     const start = sent.find((c) => c.name === "StartJobRunCommand")!.input as unknown as StartJobRunCommandInput;
     expect(start).toEqual({
       applicationId,

@@ -47,7 +47,7 @@ describe("submit", () => {
     );
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    const bundle = packageJobs(path.join(root, "spark-jobs"), "jobs/");
+    const bundle = await packageJobs(path.join(root, "spark-jobs"), "jobs/");
     const step = await onlyStep(clusterId);
     expect(step.Name).toBe(`financial_data_processor ${RUN_ID}`);
     expect(step.ActionOnFailure).toBe("CANCEL_AND_WAIT");
@@ -106,7 +106,7 @@ describe("test", () => {
     const { root } = tempRepo();
     const run = await runCaptured(["test", "local", ...BUCKETS, "--timeout", "0.0002"], root);
     const step = await onlyStep(clusterId);
-    const bundle = packageJobs(path.join(root, "spark-jobs"), "jobs/");
+    const bundle = await packageJobs(path.join(root, "spark-jobs"), "jobs/");
     expect(step.Config?.Args).toEqual([
       "spark-submit",
       "--deploy-mode",
@@ -131,7 +131,7 @@ describe("test", () => {
     const sample = packageSampleData(path.join(root, "spark-jobs"), "raw/");
     const args = (await onlyStep(clusterId)).Config?.Args ?? [];
     expect(args.slice(5)).toEqual([
-      `s3://emr-local-artifacts/${packageJobs(path.join(root, "spark-jobs"), "jobs/").entrypoints.financial_data_processor.key}`,
+      `s3://emr-local-artifacts/${(await packageJobs(path.join(root, "spark-jobs"), "jobs/")).entrypoints.financial_data_processor.key}`,
       "--input",
       `s3://emr-local-data/${sample.ohlcv.key}`,
       "--input-format",

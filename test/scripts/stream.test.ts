@@ -88,7 +88,7 @@ describe("stream start", () => {
     const run = await cli(["stream", "start", "local", "--starting-position", "TRIM_HORIZON"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    const bundle = packageJobs(path.join(run.root, "spark-jobs"), "jobs/");
+    const bundle = await packageJobs(path.join(run.root, "spark-jobs"), "jobs/");
     const [step] = await steps(clusterId);
     expect(step.Name).toBe(`financial_stream ${RUN_ID}`);
     expect(step.ActionOnFailure).toBe("CONTINUE");

@@ -36,7 +36,7 @@ describe("upload command", () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/ {2}5 uploaded \([\d.]+ KiB\), 0 unchanged\n {2}scheduled pipeline runs keep their code \(deploy records it; --for-schedules records this upload\)\n$/);
 
-    const bundle = packageJobs(path.join(root, "spark-jobs"), "jobs/");
+    const bundle = await packageJobs(path.join(root, "spark-jobs"), "jobs/");
     // Without --for-schedules the schedules' code manifest is not written.
     expect(await keys()).toEqual(bundle.artifacts.map((a) => a.key).sort());
     const head = await s3().send(new HeadObjectCommand({ Bucket: BUCKET, Key: bundle.pyFiles.key }));
@@ -64,7 +64,7 @@ describe("upload command", () => {
     expect(run.stdout).toContain("  scheduled pipeline runs now use this code: s3://emr-local-artifacts/jobs/pipeline-code.json\n");
     expect(plain.stdout).toMatch(new RegExp(`^  uploaded  s3://${BUCKET}/jobs/[0-9a-f]{16}/requirements\\.txt`, "m"));
     // With --for-schedules, scheduled pipeline runs pick up the new requirements through the manifest.
-    const bundle = packageJobs(path.join(root, "spark-jobs"), "jobs/");
+    const bundle = await packageJobs(path.join(root, "spark-jobs"), "jobs/");
     expect((await manifest()).requirements).toBe(`s3://${BUCKET}/${bundle.requirements.key}`);
     // The old key stays: steps already submitted with it keep working.
     expect((await keys()).filter((k) => k.endsWith("requirements.txt"))).toHaveLength(2);

@@ -1,9 +1,11 @@
 // The zip writer is checked by Python's own zipfile/zipimport (real, not mocked): what Spark's --py-files relies on.
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createZip } from "../../scripts/lib/zip";
+import { REPO_ROOT } from "../support/moto-server";
 
 function python(script: string, ...args: string[]): string {
   return execFileSync("python3", ["-c", script, ...args], { encoding: "utf8" });
@@ -22,8 +24,8 @@ const entries = [
 ];
 
 describe("createZip", () => {
-  it("writes an archive Python's zipfile reads back entry for entry, with valid CRCs", () => {
-    const file = writeTemp("a.zip", createZip(entries));
+  it("writes an archive Python's zipfile reads back entry for entry, with valid CRCs", async () => {
+    const file = writeTemp("a.zip", await createZip(entries));
     const out = python(
       "import json,sys,zipfile\n" +
         "z=zipfile.ZipFile(sys.argv[1])\n" +
@@ -42,32 +44,48 @@ describe("createZip", () => {
     expect(parsed.modes).toEqual([0o100644]);
   });
 
-  it("is importable with zipimport, which is how --py-files puts the package on the path", () => {
-    const file = writeTemp("pkg.zip", createZip(entries));
+  it("is importable with zipimport, which is how --py-files puts the package on the path", async () => {
+    const file = writeTemp("pkg.zip", await createZip(entries));
     expect(python("import sys; sys.path.insert(0, sys.argv[1]); import pkg.mod; print(pkg.mod.VALUE)", file).trim()).toBe("42");
   });
 
-  it("gives identical bytes for the same entries in any order", () => {
-    const a = createZip(entries);
-    const b = createZip([...entries].reverse());
+  it("gives identical bytes for the same entries in any order", async () => {
+    const a = await createZip(entries);
+    const b = await createZip([...entries].reverse());
     expect(b.equals(a)).toBe(true);
   });
 
-  it("changes bytes when one entry's content changes", () => {
-    const changed = entries.map((e) => (e.name === "pkg/mod.py" ? { ...e, data: Buffer.from("VALUE = 43\n") } : e));
-    expect(createZip(changed).equals(createZip(entries))).toBe(false);
+  // The former hand-written writer produced these bytes too, except "version made by" (yazl writes 0x033f, Unix 6.3;
+  // it wrote 0x0314): a changed hash here means a dependency changed the format, and every job's upload key with it.
+  const PINNED_SHA256 = "c28f48a674b155446d107eca4d111d89adbf6046d76b63eb1633db60d4be798c";
+
+  it("writes the pinned bytes in every time zone (DOS times are local; 1980-01-01 00:00 must not shift)", async () => {
+    expect(createHash("sha256").update(await createZip(entries)).digest("hex")).toBe(PINNED_SHA256);
+    const script =
+      'const { createZip } = require("./scripts/lib/zip");' +
+      `createZip(${JSON.stringify(entries.map((e) => ({ name: e.name, text: e.data.toString("utf8") })))}.map((e) => ({ name: e.name, data: Buffer.from(e.text) })))` +
+      '.then((zip) => process.stdout.write(require("node:crypto").createHash("sha256").update(zip).digest("hex")));';
+    for (const tz of ["Pacific/Kiritimati", "America/Los_Angeles"]) {
+      const env = { ...process.env, TZ: tz };
+      expect(execFileSync(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: REPO_ROOT, env, encoding: "utf8" })).toBe(PINNED_SHA256);
+    }
   });
 
-  it("writes a valid empty archive", () => {
-    const file = writeTemp("empty.zip", createZip([]));
+  it("changes bytes when one entry's content changes", async () => {
+    const changed = entries.map((e) => (e.name === "pkg/mod.py" ? { ...e, data: Buffer.from("VALUE = 43\n") } : e));
+    expect((await createZip(changed)).equals(await createZip(entries))).toBe(false);
+  });
+
+  it("writes a valid empty archive", async () => {
+    const file = writeTemp("empty.zip", await createZip([]));
     expect(python("import sys,zipfile; print(len(zipfile.ZipFile(sys.argv[1]).namelist()))", file).trim()).toBe("0");
   });
 
-  it("fails if two entries have the same name", () => {
-    expect(() => createZip([entries[0], entries[0]])).toThrow(/duplicate zip entry pkg\/mod.py/);
+  it("fails if two entries have the same name", async () => {
+    await expect(createZip([entries[0], entries[0]])).rejects.toThrow(/duplicate zip entry pkg\/mod.py/);
   });
 
-  it.each(["/abs.py", "../escape.py", "a\\b.py", "a//b.py", ""])("fails if an entry name is not a relative forward-slash path (%p)", (name) => {
-    expect(() => createZip([{ name, data: Buffer.from("x") }])).toThrow(/zip entry name/);
+  it.each(["/abs.py", "../escape.py", "a\\b.py", "a//b.py", ""])("fails if an entry name is not a relative forward-slash path (%p)", async (name) => {
+    await expect(createZip([{ name, data: Buffer.from("x") }])).rejects.toThrow(/zip entry name/);
   });
 });
