@@ -5,8 +5,7 @@
  */
 import { z } from "zod";
 import type { ServerlessOutput } from "../../modules/serverless/target";
-import { CliError } from "./errors";
-import { parseJsonOutput } from "./json-output";
+import { featureFromOutputs, parseFeatureOutput } from "./json-output";
 import type { PartialOutputs } from "./stack-outputs";
 
 const ServerlessOutputSchema = z.object({
@@ -21,27 +20,15 @@ const ServerlessOutputSchema = z.object({
   logUri: z.string().regex(/^s3:\/\/[^/\s]+\/\S*$/, "an s3:// URI"),
 }) satisfies z.ZodType<ServerlessOutput>;
 
-/** Why the outputs hold no application: the one line every serverless command gives. */
-function notEnabled(environment: string): CliError {
-  return new CliError(`EMR Serverless is not enabled for ${environment}; fix: set serverless.enabled in environments/${environment}.ts and deploy`);
-}
+const rules = (environment: string) =>
+  ({ environment, output: "serverless", feature: "EMR Serverless", subject: "the EMR Serverless application", schema: ServerlessOutputSchema }) as const;
 
 /** Parses the output's value (`{}` when the environment does not enable EMR Serverless); throws one line. */
 export function parseServerlessOutput(environment: string, json: string): ServerlessOutput {
-  return parseJsonOutput(json, ServerlessOutputSchema, {
-    output: "serverless",
-    whenEmpty: () => notEnabled(environment),
-    fix: `fix: redeploy the environment (npm run deploy -- ${environment})`,
-  });
+  return parseFeatureOutput(rules(environment), json);
 }
 
-/**
- * The application of `environment` from the outputs. Without outputs, a config that does not enable serverless is
- * the likelier story, so it is named first; otherwise why the outputs are unreadable.
- */
+/** The application of `environment` from the outputs; one line naming the fix when there is none. */
 export function serverlessFromOutputs(environment: string, enabled: boolean, outputs: PartialOutputs, unavailable: string | undefined): ServerlessOutput {
-  if (outputs.serverless !== undefined) return parseServerlessOutput(environment, outputs.serverless);
-  if (!enabled) throw notEnabled(environment);
-  const why = unavailable ?? "the stack has no serverless output (deployed before EMR Serverless existed)";
-  throw new CliError(`the EMR Serverless application of ${environment} is unknown: ${why}; fix: npm run deploy -- ${environment}`);
+  return featureFromOutputs(rules(environment), enabled, outputs.serverless, unavailable);
 }

@@ -5,8 +5,7 @@
  */
 import { z } from "zod";
 import type { StreamingOutput } from "../../modules/streaming/target";
-import { CliError } from "./errors";
-import { parseJsonOutput } from "./json-output";
+import { featureFromOutputs, parseFeatureOutput } from "./json-output";
 import type { PartialOutputs } from "./stack-outputs";
 
 const S3_PREFIX = z.string().regex(/^s3:\/\/[^/\s]+\/\S*\/$/, "an s3:// prefix ending in /");
@@ -21,31 +20,19 @@ const StreamingOutputSchema = z.object({
   alertsTopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[^:\s]+:\d{12}:\S+$/, "an SNS topic ARN"),
   progressMetric: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
   barSeconds: seconds,
-  // 0 is allowed: no lateness tolerated (environments/streaming.ts).
-  watermarkSeconds: z.number().int().min(0),
+  // At least 1, as environments/streaming.ts and the job's --watermark-seconds require.
+  watermarkSeconds: seconds,
   triggerSeconds: seconds,
 }) satisfies z.ZodType<StreamingOutput>;
 
-function notEnabled(environment: string): CliError {
-  return new CliError(`streaming is not enabled for ${environment}; fix: set streaming.enabled in environments/${environment}.ts and deploy (npm run deploy -- ${environment})`);
-}
+const rules = (environment: string) => ({ environment, output: "streaming", feature: "streaming", subject: "the stream", schema: StreamingOutputSchema }) as const;
 
 /** Parses the output's value (`{}` when the environment does not enable streaming); throws one line. */
 export function parseStreamingOutput(environment: string, json: string): StreamingOutput {
-  return parseJsonOutput(json, StreamingOutputSchema, {
-    output: "streaming",
-    whenEmpty: () => notEnabled(environment),
-    fix: `fix: redeploy the environment (npm run deploy -- ${environment})`,
-  });
+  return parseFeatureOutput(rules(environment), json);
 }
 
-/**
- * The stream of `environment` from the outputs. Without outputs, a config that does not enable streaming is the
- * likelier story, so it is named first; otherwise why the outputs are unreadable.
- */
+/** The stream of `environment` from the outputs; one line naming the fix when there is none. */
 export function streamingFromOutputs(environment: string, enabled: boolean, outputs: PartialOutputs, unavailable: string | undefined): StreamingOutput {
-  if (outputs.streaming !== undefined) return parseStreamingOutput(environment, outputs.streaming);
-  if (!enabled) throw notEnabled(environment);
-  const why = unavailable ?? "the stack has no streaming output (deployed before streaming existed)";
-  throw new CliError(`the stream of ${environment} is unknown: ${why}; fix: npm run deploy -- ${environment}`);
+  return featureFromOutputs(rules(environment), enabled, outputs.streaming, unavailable);
 }

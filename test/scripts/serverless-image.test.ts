@@ -126,7 +126,7 @@ describe("image push", () => {
     const runner = new RecordingRunner((call) => (call.args.includes("output") ? { stdout: outputJson({ serverless: "{}" }) } : undefined));
     const run = await runCaptured(["image", "push", "local", "--terraform-bin", repo.terraformBin], repo.root, { runner, env: repo.env });
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe("error: EMR Serverless is not enabled for local; fix: set serverless.enabled in environments/local.ts and deploy\n");
+    expect(run.stderr).toBe("error: EMR Serverless is not enabled for local; fix: set serverless.enabled in environments/local.ts and deploy (npm run deploy -- local)\n");
   });
 
   it("--help names both subcommands", async () => {

@@ -19,7 +19,7 @@ describe("parseServerlessOutput", () => {
   });
 
   it("fails if EMR Serverless is not enabled ({}), naming the field and the fix", () => {
-    expect(() => parseServerlessOutput("dev", "{}")).toThrow("EMR Serverless is not enabled for dev; fix: set serverless.enabled in environments/dev.ts and deploy");
+    expect(() => parseServerlessOutput("dev", "{}")).toThrow("EMR Serverless is not enabled for dev; fix: set serverless.enabled in environments/dev.ts and deploy (npm run deploy -- dev)");
   });
 
   it("fails if the output is malformed, naming the path", () => {

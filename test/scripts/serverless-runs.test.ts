@@ -153,7 +153,7 @@ describe("submit --serverless", () => {
   it("fails with one line when EMR Serverless is not enabled (the output is {})", async () => {
     const run = await emr(["submit", "local", ...QUALITY], {}, stackOutputs("{}"));
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe("error: EMR Serverless is not enabled for local; fix: set serverless.enabled in environments/local.ts and deploy\n");
+    expect(run.stderr).toBe("error: EMR Serverless is not enabled for local; fix: set serverless.enabled in environments/local.ts and deploy (npm run deploy -- local)\n");
   });
 
   it("fails with one line when the API refuses the release (ValidationException)", async () => {
