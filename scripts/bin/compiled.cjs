@@ -1,0 +1,132 @@
+// The two entry points people wait on, `npm run synth` (main.ts) and the `emr` CLI (scripts/emr.ts), run as
+// JavaScript bundled by esbuild into build/ (gitignored), not as TypeScript compiled by tsx at every start: tsx's
+// hooks and its transform cache cost about half of a `--help` (npm run bench). `npm ci` builds both (package.json
+// `prepare`); `node scripts/bin/compiled.cjs` builds them by hand.
+//
+// Staleness: before loading a bundle, its inputs (every source file esbuild read, listed in build/<name>.inputs.json,
+// plus this file) are compared with the bundle's time. When a source is newer, or the bundle is missing, it is rebuilt
+// here, in about 0.2 s, and then loaded: an edited checkout runs its edits, with no step to remember and nothing
+// printed (tests compare the CLI's output exactly). A bundle that fails to build falls back to tsx, which reports the
+// error against the TypeScript source; that fallback prints one line saying so.
+//
+// Only our own code is bundled: packages stay external (cdktf, constructs and the provider bindings must be single
+// copies, and `require.resolve("tsx/cjs")` must find the installed file). SYNTH_SOURCE_MAPS=1 turns Node's source
+// maps on before the bundle loads, so stack traces name the TypeScript files and lines (build/<name>.cjs.map).
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const BUILD = path.join(ROOT, "build");
+
+/** Bundle name -> TypeScript entry point, relative to the repository root. */
+const ENTRY_POINTS = { main: "main.ts", emr: "scripts/emr.ts" };
+
+const bundlePath = (name) => path.join(BUILD, `${name}.cjs`);
+const inputsPath = (name) => path.join(BUILD, `${name}.inputs.json`);
+
+/**
+ * A module's `__dirname` in a bundle would be build/, not the source folder that paths like
+ * `join(__dirname, "..", "spark-jobs", "catalog.json")` are written against: each source file's `__dirname` becomes
+ * its own folder, relative to the bundle, so the bundle still works from any checkout path.
+ */
+const sourceDirname = {
+  name: "source-dirname",
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      const text = fs.readFileSync(args.path, "utf8");
+      if (!text.includes("__dirname")) return undefined;
+      const relative = path.relative(BUILD, path.dirname(args.path)).split(path.sep).join("/");
+      return { contents: text.replace(/\b__dirname\b/g, `require("node:path").join(__dirname, ${JSON.stringify(relative)})`), loader: "ts" };
+    });
+  },
+};
+
+/** Writes a file whole or not at all: parallel jest workers may rebuild the same bundle at once. */
+function writeAtomically(file, contents) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, contents);
+  fs.renameSync(temporary, file);
+}
+
+/** Bundles one entry point into build/<name>.cjs (+ .map and the inputs list). Rejects with esbuild's error. */
+async function build(name) {
+  const esbuild = require("esbuild");
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: [ENTRY_POINTS[name]],
+    outfile: bundlePath(name),
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    packages: "external",
+    // Class and function names as written: error messages and construct code read `.name`.
+    keepNames: true,
+    sourcemap: "linked",
+    sourcesContent: false,
+    metafile: true,
+    write: false,
+    logLevel: "silent",
+    plugins: [sourceDirname],
+  });
+  fs.mkdirSync(BUILD, { recursive: true });
+  const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.includes("node_modules/"));
+  // The bundle last: its time is what the staleness check compares against.
+  writeAtomically(inputsPath(name), `${JSON.stringify(inputs)}\n`);
+  const maps = result.outputFiles.filter((file) => file.path.endsWith(".map"));
+  for (const file of [...maps, ...result.outputFiles.filter((file) => !maps.includes(file))]) writeAtomically(file.path, file.contents);
+}
+
+function mtime(file) {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return Infinity; // a deleted input: rebuild (esbuild then reports it if something still imports it)
+  }
+}
+
+/** True when build/<name>.cjs is missing or older than this file or any source file it was built from. */
+function isStale(name) {
+  let inputs;
+  try {
+    inputs = JSON.parse(fs.readFileSync(inputsPath(name), "utf8"));
+  } catch {
+    return true;
+  }
+  const built = mtime(bundlePath(name));
+  if (built === Infinity) return true;
+  return [__filename, ...inputs.map((input) => path.join(ROOT, input))].some((input) => mtime(input) > built);
+}
+
+/** esbuild's first error as one line, `file:line: text`. */
+function firstError(error) {
+  const [first] = error.errors ?? [];
+  if (!first) return String(error.message).split("\n")[0];
+  return first.location ? `${first.location.file}:${first.location.line}: ${first.text}` : first.text;
+}
+
+/** Runs an entry point: its bundle, rebuilt first when stale, or tsx on the TypeScript when the build fails. */
+async function run(name) {
+  if (process.env.SYNTH_SOURCE_MAPS === "1") process.setSourceMapsEnabled(true);
+  if (isStale(name)) {
+    try {
+      await build(name);
+    } catch (error) {
+      process.stderr.write(`note: build/${name}.cjs could not be rebuilt (${firstError(error)}); running ${ENTRY_POINTS[name]} through tsx instead\n`);
+      require("tsx/cjs");
+      require(path.join(ROOT, ENTRY_POINTS[name]));
+      return;
+    }
+  }
+  require(bundlePath(name));
+}
+
+module.exports = { ENTRY_POINTS, build, isStale, run };
+
+if (require.main === module) {
+  Promise.all(Object.keys(ENTRY_POINTS).map(build)).catch((error) => {
+    process.stderr.write(`error: esbuild could not bundle the entry points: ${firstError(error)}\n`);
+    process.exitCode = 1;
+  });
+}
