@@ -42,6 +42,31 @@ const sourceDirname = {
   },
 };
 
+/**
+ * The AWS SDK packages load on first use, not when the bundle starts: `import { DescribeClusterCommand } from
+ * "@aws-sdk/client-emr"` compiles to a module object read at each use (`import_client_emr.DescribeClusterCommand`),
+ * so serving a module whose exports are getters that require the real package on the first read keeps `emr --help`
+ * from loading any SDK client (about half of its time) and `info` to the two it calls. Same module, same classes.
+ * The export names are read from the installed package at build time (esbuild's interop copies them one by one).
+ */
+const LAZY_PACKAGES = /^@aws-sdk\/|^@smithy\//;
+const lazyPackages = {
+  name: "lazy-packages",
+  setup(build) {
+    build.onResolve({ filter: LAZY_PACKAGES }, (args) => (args.namespace === "lazy-package" ? undefined : { path: args.path, namespace: "lazy-package" }));
+    build.onLoad({ filter: /.*/, namespace: "lazy-package" }, (args) => {
+      const names = Object.keys(require(require.resolve(args.path, { paths: [ROOT] }))).filter((name) => name !== "__esModule");
+      const contents = [
+        `let loaded;`,
+        `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+        `Object.defineProperty(exports, "__esModule", { value: true });`,
+        `for (const name of ${JSON.stringify(names)}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`,
+      ].join("\n");
+      return { contents, loader: "js", resolveDir: ROOT };
+    });
+  },
+};
+
 /** Writes a file whole or not at all: parallel jest workers may rebuild the same bundle at once. */
 function writeAtomically(file, contents) {
   const temporary = `${file}.${process.pid}.tmp`;
@@ -52,7 +77,7 @@ function writeAtomically(file, contents) {
 /** Bundles one entry point into build/<name>.cjs (+ .map and the inputs list). Rejects with esbuild's error. */
 async function build(name) {
   const esbuild = require("esbuild");
-  const result = await esbuild.build({
+  const options = {
     absWorkingDir: ROOT,
     entryPoints: [ENTRY_POINTS[name]],
     outfile: bundlePath(name),
@@ -68,10 +93,13 @@ async function build(name) {
     metafile: true,
     write: false,
     logLevel: "silent",
-    plugins: [sourceDirname],
-  });
+    plugins: [sourceDirname, lazyPackages],
+  };
+  // esbuild's service process would otherwise outlive the command that rebuilt.
+  const result = await esbuild.build(options).finally(() => esbuild.stop());
   fs.mkdirSync(BUILD, { recursive: true });
-  const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.includes("node_modules/"));
+  // Our files only: packages change through npm ci, and the lazy packages' generated modules have no file.
+  const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.includes("node_modules/") && !input.startsWith("lazy-package:"));
   // The bundle last: its time is what the staleness check compares against.
   writeAtomically(inputsPath(name), `${JSON.stringify(inputs)}\n`);
   const maps = result.outputFiles.filter((file) => file.path.endsWith(".map"));
@@ -125,7 +153,10 @@ async function run(name) {
 module.exports = { ENTRY_POINTS, build, isStale, run };
 
 if (require.main === module) {
-  Promise.all(Object.keys(ENTRY_POINTS).map(build)).catch((error) => {
+  // One after the other: each build stops esbuild's service when it is done.
+  (async () => {
+    for (const name of Object.keys(ENTRY_POINTS)) await build(name);
+  })().catch((error) => {
     process.stderr.write(`error: esbuild could not bundle the entry points: ${firstError(error)}\n`);
     process.exitCode = 1;
   });

@@ -88,8 +88,8 @@ export class CommandContext {
   get clients(): AwsClients {
     if (!this.awsClients) {
       const injected = this.deps.clients ?? {};
-      const created = createAwsClients(this.config, this.deps.env, this.deps.timing.requestTimeoutMs);
-      this.awsClients = { ...created, ...injected };
+      // Object.assign, not a spread: a spread would build every client (createAwsClients builds each on first use).
+      this.awsClients = Object.assign(createAwsClients(this.config, this.deps.env, this.deps.timing.requestTimeoutMs), injected);
     }
     return this.awsClients;
   }
