@@ -106,15 +106,22 @@ async function build(name) {
   for (const file of [...maps, ...result.outputFiles.filter((file) => !maps.includes(file))]) writeAtomically(file.path, file.contents);
 }
 
-function mtime(file) {
+/** A file's modification time; `missing` when it does not exist. */
+function mtime(file, missing) {
   try {
     return fs.statSync(file).mtimeMs;
   } catch {
-    return Infinity; // a deleted input: rebuild (esbuild then reports it if something still imports it)
+    return missing;
   }
 }
 
-/** True when build/<name>.cjs is missing or older than this file or any source file it was built from. */
+/**
+ * Besides the sources: this file (the build's options), tsconfig.json (esbuild reads it) and npm's record of the last
+ * install (the lazy packages' export names come from the installed packages).
+ */
+const BUILD_INPUTS = [__filename, path.join(ROOT, "tsconfig.json"), path.join(ROOT, "node_modules", ".package-lock.json")];
+
+/** True when build/<name>.cjs is missing or older than any source file it was built from or BUILD_INPUTS. */
 function isStale(name) {
   let inputs;
   try {
@@ -122,9 +129,10 @@ function isStale(name) {
   } catch {
     return true;
   }
-  const built = mtime(bundlePath(name));
-  if (built === Infinity) return true;
-  return [__filename, ...inputs.map((input) => path.join(ROOT, input))].some((input) => mtime(input) > built);
+  const built = mtime(bundlePath(name), undefined);
+  if (built === undefined) return true;
+  // A deleted source: rebuild (esbuild then reports it if something still imports it).
+  return BUILD_INPUTS.some((input) => mtime(input, 0) > built) || inputs.some((input) => mtime(path.join(ROOT, input), Infinity) > built);
 }
 
 /** esbuild's first error as one line, `file:line: text`. */
