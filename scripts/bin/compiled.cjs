@@ -151,7 +151,8 @@ function isStale(name) {
 function firstError(error) {
   const [first] = error.errors ?? [];
   if (!first) return String(error.message).split("\n")[0];
-  return first.location ? `${first.location.file}:${first.location.line}: ${first.text}` : first.text;
+  const text = first.text.split("\n")[0]; // a plugin's error (a missing package) carries Node's require stack below
+  return first.location ? `${first.location.file}:${first.location.line}: ${text}` : text;
 }
 
 /** Runs an entry point: its bundle, rebuilt first when stale, or tsx on the TypeScript when the build fails. */
