@@ -1,17 +1,18 @@
 // The two entry points people wait on, `npm run synth` (main.ts) and the `emr` CLI (scripts/emr.ts), run as
-// JavaScript bundled by esbuild into build/ (gitignored), not as TypeScript compiled by tsx at every start: tsx's
-// hooks and its transform cache cost about half of a `--help` (npm run bench). `npm ci` builds both (package.json
-// `prepare`); `node scripts/bin/compiled.cjs` builds them by hand.
+// JavaScript bundled by esbuild into build/ (gitignored), not as TypeScript compiled by tsx at every start (tsx's
+// hooks and transform cache were about a third of synth and of `emr --help`, npm run bench). `npm ci` builds both
+// (package.json `prepare`); `node scripts/bin/compiled.cjs` builds them by hand.
 //
 // Staleness: before loading a bundle, its inputs (every source file esbuild read, listed in build/<name>.inputs.json,
-// plus this file) are compared with the bundle's time. When a source is newer, or the bundle is missing, it is rebuilt
-// here, in about 0.2 s, and then loaded: an edited checkout runs its edits, with no step to remember and nothing
+// and BUILD_INPUTS) are compared with the bundle's time. When one is newer, or the bundle is missing, it is rebuilt
+// here, in under a second, and then loaded: an edited checkout runs its edits, with no step to remember and nothing
 // printed (tests compare the CLI's output exactly). A bundle that fails to build falls back to tsx, which reports the
 // error against the TypeScript source; that fallback prints one line saying so.
 //
 // Only our own code (and zod, which only it uses) is bundled: packages stay external (cdktf, constructs and the
-// provider bindings must be single copies, and `require.resolve("tsx/cjs")` must find the installed file). SYNTH_SOURCE_MAPS=1 turns Node's source
-// maps on before the bundle loads, so stack traces name the TypeScript files and lines (build/<name>.cjs.map).
+// provider bindings must be single copies, and `require.resolve("tsx/cjs")` must find the installed file).
+// SYNTH_SOURCE_MAPS=1 turns Node's source maps on before the bundle loads, so stack traces name the TypeScript files
+// and lines (build/<name>.cjs.map).
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
