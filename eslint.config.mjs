@@ -98,6 +98,7 @@ export default tseslint.config(
     ignores: [
       "node_modules/",
       "cdktf.out/",
+      "build/",
       ".gen/",
       ".terraform/",
       ".tools/",

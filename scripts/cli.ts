@@ -20,7 +20,8 @@ import { defineSubmit } from "./commands/submit";
 import { defineTables } from "./commands/tables";
 import { defineUpload } from "./commands/upload";
 import type { CommandRunner } from "./lib/cli-args";
-import { type CliDeps, CommandContext, type CommonOptions } from "./lib/context";
+import type * as Context from "./lib/context";
+import type { CliDeps, CommonOptions } from "./lib/context";
 import { describeError, EXIT, exitCodeOf, Interrupted } from "./lib/errors";
 
 const FOOTER = `
@@ -76,6 +77,9 @@ export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void)
     (body) =>
     async (env, ...rest) => {
       const commandOptions = rest[rest.length - 2] as CommonOptions;
+      // Loaded when a command runs, not for `--help`: the context brings the environments' zod schemas and configs.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { CommandContext } = require("./lib/context") as typeof Context;
       const ctx = new CommandContext(env, commandOptions, deps);
       setExitCode(await body(ctx, ...rest));
     };

@@ -5,7 +5,7 @@
 import path from "node:path";
 import { createInterface } from "node:readline/promises";
 import { runCli } from "./cli";
-import { DEFAULT_TIMING } from "./lib/context";
+import { DEFAULT_TIMING } from "./lib/timing";
 import { EXIT } from "./lib/errors";
 import { ExecaRunner } from "./lib/process-runner";
 import { newRunId } from "./lib/steps";

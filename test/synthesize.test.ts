@@ -11,10 +11,12 @@ const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 /** A stack frame line as Node prints it: four spaces, "at ". */
 const STACK_FRAME = /^ {4}at /m;
 
+/** `tsx <variant entry point>`, or `npm run synth`'s own command when args start with scripts/bin/synth.cjs. */
 async function run(args: string[], env: Record<string, string> = {}) {
   const { execa } = await import("execa");
   const outdir = mkdtempSync(join(tmpdir(), "synth-"));
-  return execa(TSX, args, { cwd: ROOT, reject: false, env: { CDKTF_OUTDIR: outdir, NO_COLOR: "1", ...env } });
+  const file = args[0] === "scripts/bin/synth.cjs" ? process.execPath : TSX;
+  return execa(file, args, { cwd: ROOT, reject: false, env: { CDKTF_OUTDIR: outdir, NO_COLOR: "1", ...env } });
 }
 
 describe("synth refuses cleanly", () => {
@@ -38,8 +40,8 @@ describe("synth refuses cleanly", () => {
     ]);
   });
 
-  test("main.ts itself reports a bad config as its findings and exits 1", async () => {
-    const result = await run(["main.ts"], { EMR_LOCAL_ENDPOINT: "not a url" });
+  test("npm run synth (main.ts) reports a bad config as its findings and exits 1", async () => {
+    const result = await run(["scripts/bin/synth.cjs"], { EMR_LOCAL_ENDPOINT: "not a url" });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).not.toMatch(STACK_FRAME);
     expect(result.stderr).toMatch(/^environments\/local\.ts: 1 invalid field\n {2}- endpoint = "not a url": not a URL; fix:/);

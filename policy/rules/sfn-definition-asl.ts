@@ -5,8 +5,10 @@
  * of the whole state machine" (https://states-language.net/spec.html#states-fields), so a Parallel state named like a
  * state inside its own branch is refused by the service.
  */
-import { dirname } from "node:path";
-import aslValidator from "asl-validator";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import type AslValidator from "asl-validator";
 import { defineRule, fromProblems, nonCompliant } from "../rule";
 import { statesWithPaths, type AslDefinition } from "../state-machine-definition";
 import { definitionWithDummies } from "./sfn-definition-terraform";
@@ -60,9 +62,43 @@ export function duplicateStateNames(definition: AslDefinition): string[] {
     .map(([name, at]) => `state name "${name}" is used ${at.length} times (${at.join(", ")}); state names must be unique across the whole machine, branches included; fix: rename one (a parallel group must not share its name with a step inside it)`);
 }
 
+type AslErrors = ReturnType<typeof AslValidator>["errors"];
+
+/**
+ * asl-validator's answers, kept across processes in node_modules/.cache/emr-platform/asl/: its answer depends only on
+ * its version, the options and the definition, and the definitions rarely change, so most syntheses never load it or
+ * compile its schemas (about a tenth of `npm run synth`, npm run bench). Keyed by a hash of all three; a cache that
+ * cannot be read or written is skipped.
+ */
+const ASL_CACHE = resolve(__dirname, "..", "..", "node_modules", ".cache", "emr-platform", "asl");
+
+function aslValidatorErrors(definition: AslDefinition): AslErrors {
+  const root = dirname(require.resolve("asl-validator/package.json"));
+  const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
+  const file = join(ASL_CACHE, `${createHash("sha256").update(JSON.stringify([version, OPTIONS, definition])).digest("hex")}.json`);
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as AslErrors;
+  } catch {
+    // not cached yet (or unreadable): ask asl-validator
+  }
+  // Loaded only on a cache miss. The package sets module.exports to the function itself.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const aslValidator = require("asl-validator") as typeof AslValidator;
+  const { errors } = withCompiledSchemasReused(() => aslValidator(structuredClone(definition), OPTIONS));
+  try {
+    mkdirSync(ASL_CACHE, { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`; // parallel syntheses write whole files only
+    writeFileSync(temporary, JSON.stringify(errors));
+    renameSync(temporary, file);
+  } catch {
+    // a read-only checkout: the next synthesis asks asl-validator again
+  }
+  return errors;
+}
+
 /** asl-validator's findings for one definition, its duplicate-name finding replaced by ours (which names the paths). */
 export function aslFindings(definition: AslDefinition): string[] {
-  const { errors } = withCompiledSchemasReused(() => aslValidator(structuredClone(definition), OPTIONS));
+  const errors = aslValidatorErrors(definition);
   return [
     ...errors.filter((e) => e["Error code"] !== "DUPLICATE_STATE_NAMES").map((e) => `asl-validator ${e["Error code"]}: ${e.Message}`),
     ...duplicateStateNames(definition),

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// Package bin `emr`: registers tsx's CommonJS loader, then runs the TypeScript entry point as is.
+// Package bin `emr`: runs the CLI's bundle, build/emr.cjs, rebuilt first when a source is newer (compiled.cjs).
 "use strict";
-require("tsx/cjs");
-require("../emr.ts");
+void require("./compiled.cjs").run("emr");

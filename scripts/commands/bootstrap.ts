@@ -3,7 +3,7 @@
  * environment's state bucket. Idempotent; it reports what it created and what already existed.
  */
 import { Command } from "commander";
-import { ENVIRONMENT_NAMES } from "../../environments";
+import { ENVIRONMENT_NAMES } from "../../environments/names";
 import { createAwsClients } from "../lib/aws-clients";
 import type { CommandRunner } from "../lib/cli-args";
 import type { CommandContext } from "../lib/context";

@@ -6,7 +6,7 @@
 import { GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
 import { Command } from "commander";
 import { SERVERLESS_DOCKERFILE } from "../../contracts/serverless-image";
-import { ENVIRONMENT_NAMES } from "../../environments";
+import { ENVIRONMENT_NAMES } from "../../environments/names";
 import type { CommandRunner } from "../lib/cli-args";
 import type { CommandContext } from "../lib/context";
 import { CliError } from "../lib/errors";

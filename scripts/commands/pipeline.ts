@@ -7,7 +7,7 @@
  */
 import { Command, InvalidArgumentError } from "commander";
 import type { ExecutionInput } from "../../contracts/step-functions";
-import { ENVIRONMENT_NAMES } from "../../environments";
+import { ENVIRONMENT_NAMES } from "../../environments/names";
 import type { CommandContext, CommonOptions } from "../lib/context";
 import { type CommandRunner, positiveInt, positiveNumber } from "../lib/cli-args";
 import { CliError, EXIT, Interrupted } from "../lib/errors";
@@ -23,10 +23,15 @@ import {
   startExecution,
   waitForExecution,
 } from "../lib/pipeline-executions";
-import { findPipeline, pipelineFromArn, type PipelineInfo, pipelinesFromOutputs } from "../lib/pipeline-outputs";
+import type * as PipelineOutputs from "../lib/pipeline-outputs";
+import type { PipelineInfo } from "../lib/pipeline-outputs";
 import { executionOutcome, isoSeconds, printExecutionReport } from "../lib/pipeline-report";
 import { type UploadedBundle, uploadJobs } from "./upload";
 import type * as LocalPipeline from "../lib/local-pipeline";
+
+/** Loaded when a pipeline command runs, not for `emr --help`: it brings the pipelines' zod schemas and every environment. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pipelineOutputs = (): typeof PipelineOutputs => require("../lib/pipeline-outputs");
 
 interface PipelineOptions extends CommonOptions {
   stateMachineArn?: string;
@@ -43,13 +48,13 @@ export function parseLogicalDate(value: string): string {
 /** The pipelines the stack's outputs name; `arnOption`: the command takes --state-machine-arn (the fix may name it). */
 async function pipelines(ctx: CommandContext, arnOption = true): Promise<PipelineInfo[]> {
   const { outputs, unavailable } = await ctx.outputs();
-  return pipelinesFromOutputs(ctx.name, outputs, unavailable, arnOption);
+  return pipelineOutputs().pipelinesFromOutputs(ctx.name, outputs, unavailable, arnOption);
 }
 
 /** --state-machine-arn (refused when not this environment's, unless --force), else the pipeline of that name in the outputs. */
 async function resolvePipeline(ctx: CommandContext, name: string, options: PipelineOptions): Promise<PipelineInfo> {
-  if (options.stateMachineArn !== undefined) return pipelineFromArn(options.stateMachineArn, name, ctx.config, options.force);
-  return findPipeline(ctx.name, await pipelines(ctx), name, ctx.config);
+  if (options.stateMachineArn !== undefined) return pipelineOutputs().pipelineFromArn(options.stateMachineArn, name, ctx.config, options.force);
+  return pipelineOutputs().findPipeline(ctx.name, await pipelines(ctx), name, ctx.config);
 }
 
 const describeSchedule = (p: PipelineInfo) => (p.schedule ? `${p.schedule.cron} (${p.schedule.timezone})` : "-");

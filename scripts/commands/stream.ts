@@ -6,7 +6,7 @@ import { CancelStepsCommand, DescribeStepCommand, type Step } from "@aws-sdk/cli
 import { Command, Option } from "commander";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { ENVIRONMENT_NAMES } from "../../environments";
+import { ENVIRONMENT_NAMES } from "../../environments/names";
 import { type CommandRunner, envCommand, positiveNumber, withBucketOptions } from "../lib/cli-args";
 import type { CommandContext } from "../lib/context";
 import { CliError, describeError, EXIT } from "../lib/errors";
@@ -16,10 +16,14 @@ import { formatDuration, table } from "../lib/output";
 import { followUntilEnded } from "../lib/poll";
 import { classifyStep, stepRow } from "../lib/steps";
 import { clearStopMarker, writeStopMarker } from "../lib/stop-marker";
-import { describeProgress, newestProgress } from "../lib/stream-progress";
+import type * as StreamProgress from "../lib/stream-progress";
 import { ACTIVE_STEP_STATES, STARTING_POSITIONS, type StartingPosition, STREAM_JOB, streamJobArguments, streamSteps } from "../lib/stream-step";
 import { runningClusterId, submitStep } from "./submit";
 import { uploadJobs } from "./upload";
+
+/** Loaded when a stream command reads progress, not for `emr --help`: it brings a zod schema. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const streamProgress = (): typeof StreamProgress => require("../lib/stream-progress");
 
 export async function streamStart(ctx: CommandContext, options: { startingPosition?: StartingPosition }): Promise<number> {
   const streaming = await ctx.streaming();
@@ -54,11 +58,11 @@ export async function streamStatus(ctx: CommandContext): Promise<number> {
   if (!step) ctx.out.line(`no stream step on ${clusterId}; start one: npm run emr -- stream start ${ctx.name}`);
   else for (const line of table([["step", "state", "duration", "created", "name"], stepRow(step, ctx.deps.now())])) ctx.out.line(line);
 
-  const progress = await newestProgress(ctx.clients.s3, streaming.outputUri);
+  const progress = await streamProgress().newestProgress(ctx.clients.s3, streaming.outputUri);
   if (!progress) ctx.out.line(`progress: no batch has finished yet (${streaming.outputUri}progress/ is empty)`);
   else {
     const age = progress.lastModified ? `, written ${formatDuration(Math.max(0, ctx.deps.now() - progress.lastModified.getTime()))} ago` : "";
-    ctx.out.line(`progress: ${describeProgress(progress.record)} (${progress.uri}${age})`);
+    ctx.out.line(`progress: ${streamProgress().describeProgress(progress.record)} (${progress.uri}${age})`);
   }
   // ListSteps' summary carries the same FailureDetails as DescribeStep (EMR API reference, StepStatus).
   const verdict = step?.Status?.State === "FAILED" ? classifyStep(step) : undefined;
@@ -78,9 +82,9 @@ async function followStreamStep(ctx: CommandContext, clusterId: string, stepId: 
     async (abortSignal) => {
       const { Step: step } = await ctx.clients.emr.send(new DescribeStepCommand({ ClusterId: clusterId, StepId: stepId }), { abortSignal });
       if (!step) throw new CliError(`step ${stepId} not found on ${clusterId}`);
-      const progress = await newestProgress(ctx.clients.s3, outputUri, abortSignal);
+      const progress = await streamProgress().newestProgress(ctx.clients.s3, outputUri, abortSignal);
       const state = step.Status?.State ?? "UNKNOWN";
-      return { state: progress ? `${state} · ${describeProgress(progress.record)}` : state, ended: classifyStep(step).kind !== "pending", value: step };
+      return { state: progress ? `${state} · ${streamProgress().describeProgress(progress.record)}` : state, ended: classifyStep(step).kind !== "pending", value: step };
     },
     { ...ctx.poll(timeoutMinutes * 60_000), reporter: ctx.out, resumeHint },
   );

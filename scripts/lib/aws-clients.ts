@@ -129,17 +129,36 @@ export function createAwsClients(config: EnvironmentConfig, env: NodeJS.ProcessE
     );
     return client;
   };
-  return {
-    emr: annotated(new EMRClient({ ...common, ...settings("emr") }), "emr"),
-    s3: annotated(new S3Client({ ...common, ...settings("s3"), forcePathStyle: clientSettings(config, "s3", env).forcePathStyle }), "s3"),
-    sts: annotated(new STSClient({ ...common, ...settings("sts") }), "sts"),
-    sfn: annotated(new SFNClient({ ...common, ...settings("sfn") }), "sfn"),
-    emrServerless: annotated(new EMRServerlessClient({ ...common, ...settings("emrServerless") }), "emrServerless"),
-    ecr: annotated(new ECRClient({ ...common, ...settings("ecr") }), "ecr"),
-    glue: annotated(new GlueClient({ ...common, ...settings("glue") }), "glue"),
-    athena: annotated(new AthenaClient({ ...common, ...settings("athena") }), "athena"),
+  return lazyClients({
+    emr: () => annotated(new EMRClient({ ...common, ...settings("emr") }), "emr"),
+    s3: () => annotated(new S3Client({ ...common, ...settings("s3"), forcePathStyle: clientSettings(config, "s3", env).forcePathStyle }), "s3"),
+    sts: () => annotated(new STSClient({ ...common, ...settings("sts") }), "sts"),
+    sfn: () => annotated(new SFNClient({ ...common, ...settings("sfn") }), "sfn"),
+    emrServerless: () => annotated(new EMRServerlessClient({ ...common, ...settings("emrServerless") }), "emrServerless"),
+    ecr: () => annotated(new ECRClient({ ...common, ...settings("ecr") }), "ecr"),
+    glue: () => annotated(new GlueClient({ ...common, ...settings("glue") }), "glue"),
+    athena: () => annotated(new AthenaClient({ ...common, ...settings("athena") }), "athena"),
     // The Kinesis client defaults to HTTP/2 (for SubscribeToShard's event stream, which we never call); PutRecords is
     // plain HTTP/1.1 JSON, which moto's server and HTTP proxies speak too.
-    kinesis: annotated(new KinesisClient({ ...common, ...settings("kinesis"), requestHandler: new NodeHttpHandler(common.requestHandler) }), "kinesis"),
-  };
+    kinesis: () => annotated(new KinesisClient({ ...common, ...settings("kinesis"), requestHandler: new NodeHttpHandler(common.requestHandler) }), "kinesis"),
+  });
+}
+
+/**
+ * Each client is built on first use: a command pays only for the services it calls, and the bundled CLI loads only
+ * their SDK packages (scripts/bin/compiled.cjs), so `info` loads EMR's and EMR Serverless's, not nine. Assigning a
+ * property (an injected client in tests) replaces it.
+ */
+function lazyClients(build: { [S in Service]: () => AwsClients[S] }): AwsClients {
+  const clients = {} as AwsClients;
+  const settle = (service: Service, client: unknown) => Object.defineProperty(clients, service, { value: client, writable: true, enumerable: true, configurable: true });
+  for (const service of Object.keys(build) as Service[]) {
+    Object.defineProperty(clients, service, {
+      enumerable: true,
+      configurable: true,
+      get: () => settle(service, build[service]())[service],
+      set: (client: unknown) => settle(service, client),
+    });
+  }
+  return clients;
 }

@@ -3,7 +3,7 @@
  * command shares, and the `CommandRunner` the CLI root hands each `define<Name>()` to run its body.
  */
 import { Command, InvalidArgumentError } from "commander";
-import { ENVIRONMENT_NAMES } from "../../environments";
+import { ENVIRONMENT_NAMES } from "../../environments/names";
 import type { CommandContext } from "./context";
 
 export function positiveInt(value: string): number {

@@ -22,17 +22,8 @@ import { streamingFromOutputs } from "./streaming-outputs";
 import { type OutputsResult, readStackOutputs } from "./stack-outputs";
 import { resolveTerraformBinary, Terraform } from "./terraform";
 
-export interface Timing {
-  /** First delay between polls; grows by 1.5x up to pollMaxMs. */
-  pollInitialMs: number;
-  pollMaxMs: number;
-  /** How long to wait for EMR to copy a failed step's stderr to S3. */
-  logWaitMs: number;
-  /** How long one AWS request may go without an answer before the attempt fails. */
-  requestTimeoutMs?: number;
-}
-
-export const DEFAULT_TIMING: Timing = { pollInitialMs: 5_000, pollMaxMs: 30_000, logWaitMs: 120_000 };
+import type { Timing } from "./timing";
+export { DEFAULT_TIMING, type Timing } from "./timing";
 
 export interface CliDeps {
   env: NodeJS.ProcessEnv;
@@ -88,8 +79,8 @@ export class CommandContext {
   get clients(): AwsClients {
     if (!this.awsClients) {
       const injected = this.deps.clients ?? {};
-      const created = createAwsClients(this.config, this.deps.env, this.deps.timing.requestTimeoutMs);
-      this.awsClients = { ...created, ...injected };
+      // Object.assign, not a spread: a spread would build every client (createAwsClients builds each on first use).
+      this.awsClients = Object.assign(createAwsClients(this.config, this.deps.env, this.deps.timing.requestTimeoutMs), injected);
     }
     return this.awsClients;
   }

@@ -17,7 +17,7 @@ import {
 import { CliError, WaitTimeout } from "./errors";
 import { formatDuration, type Reporter } from "./output";
 import { currentState, stateRuns } from "./pipeline-history";
-import { parseStatesArn } from "./pipeline-outputs";
+import { parseStatesArn } from "./states-arn";
 import { pollUntil, type PollOptions } from "./poll";
 
 export type SfnApi = Pick<SFNClient, "send">;

@@ -7,10 +7,9 @@ import { z } from "zod";
 import { type EnvironmentConfig, PIPELINE_RUNTIMES, PIPELINES } from "../../environments";
 import { resourcePrefix } from "../../contracts/stack-outputs";
 import { CliError } from "./errors";
+import { parseStatesArn, STATE_MACHINE_ARN } from "./states-arn";
 import type { PartialOutputs } from "./stack-outputs";
 
-// No whitespace anywhere: a pasted ARN's trailing space would otherwise reach StartExecution as "does not exist".
-const STATE_MACHINE_ARN = /^arn:(aws[a-z-]*):states:([^:\s]+):(\d{12}):stateMachine:([^:\s]+)$/;
 
 const PipelineSchema = z.object({
   stateMachineArn: z.string().regex(STATE_MACHINE_ARN, "a state machine ARN"),
@@ -72,24 +71,6 @@ export function findPipeline(environment: string, pipelines: readonly PipelineIn
   }
   if (pipelines.length === 0) throw new CliError(`${environment} runs no pipelines; fix: enable one in environments/${environment}.ts and deploy`);
   throw new CliError(`unknown pipeline "${name}" in ${environment}; fix: one of ${pipelines.map((p) => p.name).join(", ")}`);
-}
-
-/** The parts of a Step Functions ARN (state machine or execution). */
-export interface StatesArn {
-  partition: string;
-  region: string;
-  account: string;
-  /** The state machine's name. */
-  stateMachine: string;
-  /** The execution's name (execution ARNs only). */
-  execution?: string;
-}
-
-const EXECUTION_ARN = /^arn:(aws[a-z-]*):states:([^:\s]+):(\d{12}):execution:([^:\s]+):([^:\s]+)$/;
-
-export function parseStatesArn(arn: string): StatesArn | undefined {
-  const m = STATE_MACHINE_ARN.exec(arn) ?? EXECUTION_ARN.exec(arn);
-  return m ? { partition: m[1], region: m[2], account: m[3], stateMachine: m[4], execution: m[5] } : undefined;
 }
 
 /** The state machine name the stack gives a pipeline: <project>-<env>-<kebab-name>. */

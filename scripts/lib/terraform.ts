@@ -203,8 +203,7 @@ function lastErrorLine(text: string): string | undefined {
   return error ?? undefined;
 }
 
-/** The cdktf synth command: main.ts through tsx's CommonJS hook, from the repository root (what `npm run synth` and cdktf.json run). */
+/** The cdktf synth command: main.ts's compiled bundle (scripts/bin/synth.cjs), from the repository root (what `npm run synth` and cdktf.json run). */
 export function synthCommand(repoRoot: string): { file: string; args: string[]; cwd: string } {
-  // tsx's CommonJS hook only: the tsx CLI also starts an ESM-hooks worker, ~0.3 s and 20 MB per synth (npm run bench).
-  return { file: process.execPath, args: ["--require", require.resolve("tsx/cjs"), "main.ts"], cwd: repoRoot };
+  return { file: process.execPath, args: ["scripts/bin/synth.cjs"], cwd: repoRoot };
 }

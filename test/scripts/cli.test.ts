@@ -95,7 +95,7 @@ describe("as a process", () => {
   }, 30_000);
 
   it("exits 1 with one line on stderr for bad input", async () => {
-    const error = await exec(process.execPath, [require.resolve("tsx/cli"), "scripts/emr.ts", "info", "qa"], { cwd: REPO_ROOT }).catch((e) => e);
+    const error = await exec(process.execPath, ["scripts/bin/emr.cjs", "info", "qa"], { cwd: REPO_ROOT }).catch((e) => e);
     expect(error.code).toBe(1);
     expect(error.stderr).toBe('error: unknown environment "qa"; fix: use one of dev, staging, prod, local\n');
   }, 30_000);

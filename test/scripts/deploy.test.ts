@@ -68,9 +68,9 @@ describe("deploy", () => {
       "[8/8] connection info …",
       "[8/8] connection info … done in Ns",
     ]);
-    expect(runner.calls.map((c) => [c.file === terraformBin ? "terraform" : c.file === process.execPath ? "node" : c.file, ...c.args.map((a) => a.replace(/.*node_modules\/tsx\/dist\/cjs\/index\.cjs$/, "<tsx cjs>"))])).toEqual([
+    expect(runner.calls.map((c) => [c.file === terraformBin ? "terraform" : c.file === process.execPath ? "node" : c.file, ...c.args])).toEqual([
       ["terraform", "version", "-json"],
-      ["node", "--require", "<tsx cjs>", "main.ts"],
+      ["node", "scripts/bin/synth.cjs"],
       ["terraform", CHDIR, "init", "-input=false", "-no-color"],
       ["terraform", CHDIR, "validate", "-no-color"],
       ["terraform", CHDIR, "plan", "-input=false", "-out=emr-local.tfplan", "-detailed-exitcode", "-no-color"],

@@ -93,7 +93,7 @@ describe("destroy confirmation", () => {
     const { root, terraformBin } = tempRepo();
     const runner = new RecordingRunner(fakeTerraform({ root, env: "local", terraformBin }));
     await runCaptured(["destroy", "local", "--terraform-bin", terraformBin, "--yes"], root, { runner });
-    expect(runner.calls[0].args.at(-1)).toBe("main.ts");
+    expect(runner.calls[0].args.at(-1)).toBe("scripts/bin/synth.cjs");
     expect(terraformSubcommands(runner, terraformBin)).toEqual([["init", "-input=false", "-no-color"], ["show", "-json"]]);
   });
 });

@@ -71,7 +71,7 @@ describe("the CLI as a process", () => {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: mkdtempSync(path.join(tmpdir(), "home-")), ...motoEnvironment(moto().endpoint) };
     delete env.AWS_ACCESS_KEY_ID;
     delete env.AWS_SECRET_ACCESS_KEY;
-    const result = await run(process.execPath, [require.resolve("tsx/cli"), "scripts/emr.ts", "deploy", "dev", "--terraform-bin", stubTerraform()], { cwd: REPO_ROOT, env }).catch(
+    const result = await run(process.execPath, ["scripts/bin/emr.cjs", "deploy", "dev", "--terraform-bin", stubTerraform()], { cwd: REPO_ROOT, env }).catch(
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
     expect((result as { code: number }).code).toBe(1);

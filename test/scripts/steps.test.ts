@@ -200,7 +200,7 @@ describe("test", () => {
 describe("Ctrl-C", () => {
   it("stops a real process waiting for a step with exit 130, leaving the step running", async () => {
     const clusterId = await createCluster(emr(), { environment: "local" });
-    const child = spawn(process.execPath, [require.resolve("tsx/cli"), "scripts/emr.ts", "test", "local", ...BUCKETS], { cwd: REPO_ROOT, env: process.env });
+    const child = spawn(process.execPath, ["scripts/bin/emr.cjs", "test", "local", ...BUCKETS], { cwd: REPO_ROOT, env: process.env });
     let stdout = "";
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));

@@ -80,8 +80,8 @@ describe("Terraform argv", () => {
     await expect(terraform(runner).version()).rejects.toThrow(/terraform 1\.5\.7 is too old .*>= 1\.10\.0.*install Terraform/);
   });
 
-  it("synthesizes main.ts through tsx's CommonJS hook from the repository root", () => {
-    expect(synthCommand(ROOT)).toEqual({ file: process.execPath, args: ["--require", require.resolve("tsx/cjs"), "main.ts"], cwd: ROOT });
+  it("synthesizes through main.ts's compiled entry point from the repository root", () => {
+    expect(synthCommand(ROOT)).toEqual({ file: process.execPath, args: ["scripts/bin/synth.cjs"], cwd: ROOT });
   });
 
   it("knows the stack's paths", () => {

@@ -1,5 +1,5 @@
 /**
- * Scripted answers of a fake terraform + synth for the recording runner: synth writes the stack like `tsx main.ts`
+ * Scripted answers of a fake terraform + synth for the recording runner: synth writes the stack like `npm run synth`
  * would, `plan` exits with -detailed-exitcode, `output -json`/`show -json` return the given JSON.
  */
 import { writeStack } from "./cli-harness";
@@ -31,7 +31,7 @@ export function fakeTerraform(fake: FakeTerraform): Script {
   return async (call) => {
     const overridden = await fake.override?.(call);
     if (overridden) return overridden;
-    if (call.file === process.execPath && call.args.at(-1) === "main.ts") {
+    if (call.file === process.execPath && call.args.at(-1) === "scripts/bin/synth.cjs") {
       writeStack(fake.root, fake.env);
       return undefined;
     }

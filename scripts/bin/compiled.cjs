@@ -1,0 +1,185 @@
+// The two entry points people wait on, `npm run synth` (main.ts) and the `emr` CLI (scripts/emr.ts), run as
+// JavaScript bundled by esbuild into build/ (gitignored), not as TypeScript compiled by tsx at every start (tsx's
+// hooks and transform cache were about a third of synth and of `emr --help`, npm run bench). `npm ci` builds both
+// (package.json `prepare`); `node scripts/bin/compiled.cjs` builds them by hand.
+//
+// Staleness: before loading a bundle, its inputs (every source file esbuild read, listed in build/<name>.inputs.json,
+// and BUILD_INPUTS) are compared with the bundle's time. When one is newer, or the bundle is missing, it is rebuilt
+// here, in under a second, and then loaded: an edited checkout runs its edits, with no step to remember and nothing
+// printed (tests compare the CLI's output exactly). A bundle that fails to build falls back to tsx, which reports the
+// error against the TypeScript source; that fallback prints one line saying so.
+//
+// Only our own code (and zod, which only it uses) is bundled: packages stay external (cdktf, constructs and the
+// provider bindings must be single copies, and `require.resolve("tsx/cjs")` must find the installed file).
+// SYNTH_SOURCE_MAPS=1 turns Node's source maps on before the bundle loads, so stack traces name the TypeScript files
+// and lines (build/<name>.cjs.map).
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const BUILD = path.join(ROOT, "build");
+
+/** Bundle name -> TypeScript entry point, relative to the repository root. */
+const ENTRY_POINTS = { main: "main.ts", emr: "scripts/emr.ts" };
+
+const bundlePath = (name) => path.join(BUILD, `${name}.cjs`);
+const inputsPath = (name) => path.join(BUILD, `${name}.inputs.json`);
+
+/**
+ * A module's `__dirname` in a bundle would be build/, not the source folder that paths like
+ * `join(__dirname, "..", "spark-jobs", "catalog.json")` are written against: each source file's `__dirname` becomes
+ * its own folder, relative to the bundle, so the bundle still works from any checkout path.
+ */
+const sourceDirname = {
+  name: "source-dirname",
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      const text = fs.readFileSync(args.path, "utf8");
+      if (!text.includes("__dirname")) return undefined;
+      const relative = path.relative(BUILD, path.dirname(args.path)).split(path.sep).join("/");
+      return { contents: text.replace(/\b__dirname\b/g, `require("node:path").join(__dirname, ${JSON.stringify(relative)})`), loader: "ts" };
+    });
+  },
+};
+
+/**
+ * The AWS SDK packages load on first use, not when the bundle starts: `import { DescribeClusterCommand } from
+ * "@aws-sdk/client-emr"` compiles to a module object read at each use (`import_client_emr.DescribeClusterCommand`),
+ * so serving a module whose exports are getters that require the real package on the first read keeps `emr --help`
+ * from loading any SDK client (about half of its time) and `info` to the two it calls. Same module, same classes.
+ * The export names are read from the installed package at build time (esbuild's interop copies them one by one).
+ */
+const LAZY_PACKAGES = /^@aws-sdk\/|^@smithy\//;
+const lazyPackages = {
+  name: "lazy-packages",
+  setup(build) {
+    build.onResolve({ filter: LAZY_PACKAGES }, (args) => (args.namespace === "lazy-package" ? undefined : { path: args.path, namespace: "lazy-package" }));
+    build.onLoad({ filter: /.*/, namespace: "lazy-package" }, (args) => {
+      const names = Object.keys(require(require.resolve(args.path, { paths: [ROOT] }))).filter((name) => name !== "__esModule");
+      const contents = [
+        `let loaded;`,
+        `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+        `Object.defineProperty(exports, "__esModule", { value: true });`,
+        `for (const name of ${JSON.stringify(names)}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`,
+      ].join("\n");
+      return { contents, loader: "js", resolveDir: ROOT };
+    });
+  },
+};
+
+/**
+ * zod is bundled in, from its ES module build, instead of Node resolving and loading its 95 files (every locale among
+ * them) at each start: about 10% of a command that loads the environments. Only our code uses zod, so it stays one
+ * copy per process.
+ */
+const bundledZod = {
+  name: "bundled-zod",
+  setup(build) {
+    build.onResolve({ filter: /^zod$/ }, () => ({ path: path.join(path.dirname(require.resolve("zod/package.json", { paths: [ROOT] })), "index.js") }));
+  },
+};
+
+/** Writes a file whole or not at all: parallel jest workers may rebuild the same bundle at once. */
+function writeAtomically(file, contents) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, contents);
+  fs.renameSync(temporary, file);
+}
+
+/** Bundles one entry point into build/<name>.cjs (+ .map and the inputs list). Rejects with esbuild's error. */
+async function build(name) {
+  const esbuild = require("esbuild");
+  const options = {
+    absWorkingDir: ROOT,
+    entryPoints: [ENTRY_POINTS[name]],
+    outfile: bundlePath(name),
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    packages: "external",
+    // Class and function names as written: error messages and construct code read `.name`.
+    keepNames: true,
+    sourcemap: "linked",
+    sourcesContent: false,
+    metafile: true,
+    write: false,
+    logLevel: "silent",
+    plugins: [sourceDirname, lazyPackages, bundledZod],
+  };
+  // esbuild's service process would otherwise outlive the command that rebuilt.
+  const result = await esbuild.build(options).finally(() => esbuild.stop());
+  fs.mkdirSync(BUILD, { recursive: true });
+  // Our files only: packages change through npm ci, and the lazy packages' generated modules have no file.
+  const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.includes("node_modules/") && !input.startsWith("lazy-package:"));
+  // The bundle last: its time is what the staleness check compares against.
+  writeAtomically(inputsPath(name), `${JSON.stringify(inputs)}\n`);
+  const maps = result.outputFiles.filter((file) => file.path.endsWith(".map"));
+  for (const file of [...maps, ...result.outputFiles.filter((file) => !maps.includes(file))]) writeAtomically(file.path, file.contents);
+}
+
+/** A file's modification time; `missing` when it does not exist. */
+function mtime(file, missing) {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return missing;
+  }
+}
+
+/**
+ * Besides the sources: this file (the build's options), tsconfig.json (esbuild reads it) and npm's record of the last
+ * install (the lazy packages' export names come from the installed packages).
+ */
+const BUILD_INPUTS = [__filename, path.join(ROOT, "tsconfig.json"), path.join(ROOT, "node_modules", ".package-lock.json")];
+
+/** True when build/<name>.cjs is missing or older than any source file it was built from or BUILD_INPUTS. */
+function isStale(name) {
+  let inputs;
+  try {
+    inputs = JSON.parse(fs.readFileSync(inputsPath(name), "utf8"));
+  } catch {
+    return true;
+  }
+  const built = mtime(bundlePath(name), undefined);
+  if (built === undefined) return true;
+  // A deleted source: rebuild (esbuild then reports it if something still imports it).
+  return BUILD_INPUTS.some((input) => mtime(input, 0) > built) || inputs.some((input) => mtime(path.join(ROOT, input), Infinity) > built);
+}
+
+/** esbuild's first error as one line, `file:line: text`. */
+function firstError(error) {
+  const [first] = error.errors ?? [];
+  if (!first) return String(error.message).split("\n")[0];
+  const text = first.text.split("\n")[0]; // a plugin's error (a missing package) carries Node's require stack below
+  return first.location ? `${first.location.file}:${first.location.line}: ${text}` : text;
+}
+
+/** Runs an entry point: its bundle, rebuilt first when stale, or tsx on the TypeScript when the build fails. */
+async function run(name) {
+  if (process.env.SYNTH_SOURCE_MAPS === "1") process.setSourceMapsEnabled(true);
+  if (isStale(name)) {
+    try {
+      await build(name);
+    } catch (error) {
+      process.stderr.write(`note: build/${name}.cjs could not be rebuilt (${firstError(error)}); running ${ENTRY_POINTS[name]} through tsx instead\n`);
+      require("tsx/cjs");
+      require(path.join(ROOT, ENTRY_POINTS[name]));
+      return;
+    }
+  }
+  require(bundlePath(name));
+}
+
+module.exports = { ENTRY_POINTS, build, isStale, run };
+
+if (require.main === module) {
+  // One after the other: each build stops esbuild's service when it is done.
+  (async () => {
+    for (const name of Object.keys(ENTRY_POINTS)) await build(name);
+  })().catch((error) => {
+    process.stderr.write(`error: esbuild could not bundle the entry points: ${firstError(error)}\n`);
+    process.exitCode = 1;
+  });
+}

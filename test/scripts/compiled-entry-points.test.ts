@@ -1,0 +1,43 @@
+/**
+ * The entry points as people run them (scripts/bin/emr.cjs, scripts/bin/synth.cjs): compiled bundles in build/, rebuilt
+ * when a source is newer, lazy about what `--help` does not need, and mapped back to TypeScript on SYNTH_SOURCE_MAPS=1.
+ */
+import { execFile } from "node:child_process";
+import { statSync, utimesSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { REPO_ROOT } from "../support/moto-server";
+
+const exec = promisify(execFile);
+const EMR = "scripts/bin/emr.cjs";
+const BUNDLE = path.join(REPO_ROOT, "build", "emr.cjs");
+const preload = (name: string) => path.join(REPO_ROOT, "test", "support", name);
+
+describe("the emr bundle", () => {
+  it("is rebuilt before it runs when it is older than its sources, printing nothing extra", async () => {
+    await exec(process.execPath, [EMR, "--help"], { cwd: REPO_ROOT }); // builds it if missing
+    utimesSync(BUNDLE, new Date(0), new Date(0));
+    const { stdout, stderr } = await exec(process.execPath, [EMR, "--help"], { cwd: REPO_ROOT });
+    expect(stdout).toMatch(/^Usage: emr \[options\] \[command\]/);
+    expect(stderr).toBe("");
+    expect(statSync(BUNDLE).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+  }, 60_000);
+
+  it("answers --help without loading any AWS SDK package", async () => {
+    const { stdout, stderr } = await exec(process.execPath, ["--require", preload("loaded-modules.cjs"), EMR, "--help"], { cwd: REPO_ROOT });
+    expect(stdout).toMatch(/^Usage: emr /);
+    const loaded = JSON.parse(stderr.trim().split("\n").pop() ?? "[]") as string[];
+    expect(loaded).toContainEqual(expect.stringMatching(/node_modules\/commander\//));
+    expect(loaded.filter((file) => /node_modules\/(@aws-sdk|@smithy)\//.test(file))).toEqual([]);
+    expect(loaded).toContain(BUNDLE);
+  }, 30_000);
+
+  it("names the TypeScript files in stack traces with SYNTH_SOURCE_MAPS=1, the bundle without", async () => {
+    const argv = ["--require", preload("throw-on-first-write.cjs"), EMR, "--debug", "--help"];
+    const mapped = await exec(process.execPath, argv, { cwd: REPO_ROOT, env: { ...process.env, SYNTH_SOURCE_MAPS: "1" } }).catch((e: { stderr: string }) => e);
+    expect(mapped.stderr).toMatch(/^error: unexpected error: probe\n/);
+    expect(mapped.stderr).toMatch(/\(.*\/scripts\/cli\.ts:\d+:\d+\)/);
+    const plain = await exec(process.execPath, argv, { cwd: REPO_ROOT, env: { ...process.env, SYNTH_SOURCE_MAPS: "" } }).catch((e: { stderr: string }) => e);
+    expect(plain.stderr).toMatch(/\(.*\/build\/emr\.cjs:\d+:\d+\)/);
+  }, 30_000);
+});
