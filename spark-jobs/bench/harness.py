@@ -21,15 +21,16 @@ def load_sibling(name: str):
 
 
 def spark_session(master: str, app_name: str):
-    """The job's own session settings (emr_jobs.framework.session) on `master`, UI off, quiet logs."""
+    """The job's own session settings (emr_jobs.framework.session) on `master`, with its settings for data at
+    scale rather than the small-data ones, UI off, quiet logs."""
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
-    from emr_jobs.framework.session import LOCAL_DEFAULTS, SESSION_DEFAULTS
+    from emr_jobs.framework.session import LARGE_DATA_SETTINGS, LOCAL_DEFAULTS, SESSION_DEFAULTS
 
     builder = SparkSession.builder.master(master).appName(app_name).config("spark.ui.enabled", "false")
-    for key, value in {**LOCAL_DEFAULTS, **SESSION_DEFAULTS}.items():
+    for key, value in {**LOCAL_DEFAULTS, **LARGE_DATA_SETTINGS, **SESSION_DEFAULTS}.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")

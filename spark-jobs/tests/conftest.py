@@ -7,6 +7,7 @@ import pytest
 from pyspark.sql import SparkSession
 
 from emr_jobs.framework.local_filesystem import local_filesystem_settings
+from emr_jobs.framework.session import SMALL_DATA_SETTINGS
 
 os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
 os.environ["PYSPARK_PYTHON"] = sys.executable
@@ -15,7 +16,9 @@ os.environ["PYSPARK_PYTHON"] = sys.executable
 @pytest.fixture(scope="session")
 def spark():
     builder = SparkSession.builder
-    for key, value in local_filesystem_settings().items():  # as the jobs' own local sessions write
+    # As the jobs' own local sessions write and shuffle (emr_jobs.framework.session); the partitions below stay 2,
+    # for local[2], on a machine of any size.
+    for key, value in {**local_filesystem_settings(), **SMALL_DATA_SETTINGS}.items():
         builder = builder.config(key, value)
     session = (
         builder.master("local[2]")

@@ -25,6 +25,23 @@ SESSION_DEFAULTS: Mapping[str, str] = {
     "spark.sql.legacy.parquet.nanosAsLong": "true",
 }
 
+# Local data is small (samples, tests, the local pipeline): one shuffle partition per core, and no adaptive
+# execution, which runs every shuffle stage as a job of its own and re-plans between them: fraud_detection's
+# 2,000-row sample ran 35 jobs instead of 14. Neither setting changes a result; on EMR the cluster's defaults stay.
+SMALL_DATA_SETTINGS: Mapping[str, str] = {
+    "spark.sql.shuffle.partitions": str(os.cpu_count() or 2),
+    "spark.sql.adaptive.enabled": "false",
+}
+# At benchmark scale (1M rows, bench/harness.py) adaptive execution pays: without it the financial job took 1.08x
+# as long (2 paired runs), its 50 symbols hashed unevenly over two partitions. Smaller coalesced partitions than
+# the 64 MB default: with two cores, the 153 MB indicators shuffle became 3 tasks, so one core wrote the third
+# alone (~4 s of a 49 s run).
+LARGE_DATA_SETTINGS: Mapping[str, str] = {
+    "spark.sql.shuffle.partitions": "8",
+    "spark.sql.adaptive.enabled": "true",
+    "spark.sql.adaptive.advisoryPartitionSizeInBytes": "16m",
+}
+
 # Only when we start Spark ourselves (python -m ..., tests, benchmarks): spark-submit and EMR decide otherwise.
 LOCAL_MASTER = "local[*]"
 LOCAL_DEFAULTS: Mapping[str, str] = {
@@ -33,10 +50,7 @@ LOCAL_DEFAULTS: Mapping[str, str] = {
     # A local run talks to itself over loopback only.
     "spark.driver.host": "127.0.0.1",
     "spark.driver.bindAddress": "127.0.0.1",
-    "spark.sql.shuffle.partitions": "8",
-    # Smaller coalesced shuffle partitions than the 64 MB default: with two cores, the 153 MB indicators shuffle
-    # of the 1M-bar benchmark became 3 tasks, so one core wrote the third alone (~4 s of a 49 s run).
-    "spark.sql.adaptive.advisoryPartitionSizeInBytes": "16m",
+    **SMALL_DATA_SETTINGS,
     # Writes without a chmod process per file (emr_jobs.framework.local_filesystem), when setup built it.
     **local_filesystem_settings(),
 }
