@@ -17,4 +17,5 @@ module.exports = {
   },
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
   testTimeout: 60000,
+  testSequencer: "<rootDir>/test/support/slow-first-sequencer.cjs",
 };

@@ -2,6 +2,10 @@
 # `npm test`: every test suite — jest (infrastructure, environments, CLI against moto's server), pytest (Spark jobs
 # on local Spark) and the checkov security scan of every synthesized environment. Installs what is missing first.
 # Runs every suite even when one fails, then exits non-zero naming the failed ones.
+#
+# jest and pytest run side by side, each into its own log, printed whole when it ends: most of their time is spent
+# in single-threaded Spark drivers and in waits on moto's server, so on two cores they overlap (README "Test time"
+# has the measurements). TEST_SERIAL=1 runs them one after another with live output.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-setup.sh || exit 1
@@ -12,8 +16,50 @@ suite() { # name, command...
   echo; echo "=== ${name}: $*"
   "$@" || failed+=("$name")
 }
-suite jest npm run -s test:ts
-suite pytest npm run -s test:py
+
+# Starts a suite in the background, its output into $logs/<name>.log and its exit code into $logs/<name>.rc.
+logs=$(mktemp -d "${TMPDIR:-/tmp}/npm-test.XXXXXX")
+trap 'rm -rf "$logs"' EXIT
+started=$SECONDS
+background() { # name, command...
+  local name=$1; shift
+  echo "=== ${name}: $* (in the background; its output follows when it ends)"
+  ( "$@" >"$logs/$name.log" 2>&1; echo $? >"$logs/$name.rc" ) &
+}
+# Prints each background suite's log as it ends, and a line a minute while any still runs.
+report() { # names...
+  local pending=("$@") last=$SECONDS
+  while ((${#pending[@]})); do
+    local still=()
+    for name in "${pending[@]}"; do
+      if [[ -f "$logs/$name.rc" ]]; then
+        local rc; rc=$(<"$logs/$name.rc")
+        echo; echo "=== ${name}: exit ${rc} after $((SECONDS - started)) s"
+        cat "$logs/$name.log"
+        ((rc == 0)) || failed+=("$name")
+      else
+        still+=("$name")
+      fi
+    done
+    pending=("${still[@]+"${still[@]}"}")
+    if ((${#pending[@]})); then
+      if ((SECONDS - last >= 60)); then
+        echo "npm test: still running after $((SECONDS - started)) s: ${pending[*]}"
+        last=$SECONDS
+      fi
+      sleep 2
+    fi
+  done
+}
+
+if [[ "${TEST_SERIAL:-}" == 1 ]]; then
+  suite jest npm run -s test:ts
+  suite pytest npm run -s test:py
+else
+  background jest npm run -s test:ts
+  background pytest npm run -s test:py
+  report jest pytest
+fi
 suite checkov npm run -s scan
 
 echo
@@ -21,4 +67,4 @@ if ((${#failed[@]})); then
   echo "npm test: FAILED suites: ${failed[*]}"
   exit 1
 fi
-echo "npm test: all suites passed (jest, pytest, checkov)"
+echo "npm test: all suites passed (jest, pytest, checkov) in $((SECONDS - started)) s"
