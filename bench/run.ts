@@ -85,10 +85,18 @@ function benchSynth(runs: number) {
   };
 }
 
+/**
+ * `npm test` as the README runs it (jest and pytest side by side, then checkov), and the same suites one after
+ * another (TEST_SERIAL=1) as the peer. The target is half of the time before issue #21's changes: npm test in CI
+ * on main 29d7e6e (jest 702 s + pytest 692 s + checkov, one after the other, the settings before), 1494 s.
+ */
+const TESTS_BEFORE = { seconds: 1494, source: "CI of main 29d7e6e (2026-12-04), jest then pytest then checkov" };
+
 function benchTests() {
-  const jest = measure(["node", "--experimental-vm-modules", "node_modules/jest/bin/jest.js", "--ci", "--silent"], 1);
-  const pytest = existsSync(PYTHON) ? measure([PYTHON, "-m", "pytest", "spark-jobs/tests", "-q", "-p", "no:cacheprovider"], 1) : undefined;
-  return { jest, pytest };
+  // One run each, no warm-up run: each takes many minutes, and the suites start their own processes anyway.
+  const sideBySide = timeOnce(["bash", "scripts/test-all.sh"]).wallSeconds;
+  const serial = timeOnce(["bash", "scripts/test-all.sh"], { TEST_SERIAL: "1" }).wallSeconds;
+  return { sideBySide, serial, before: TESTS_BEFORE, target: { seconds: TESTS_BEFORE.seconds / 2 } };
 }
 
 function runJson(argv: string[], label: string): unknown {
@@ -192,10 +200,18 @@ function markdown(report: Report): string {
     );
   }
   if (report.tests) {
-    lines.push(`## Test suites`, ``, `| suite | wall s | peak RSS MB |`, `|---|---|---|`);
-    lines.push(`| jest | ${fmt(report.tests.jest.wallMedian)} | ${fmt(report.tests.jest.peakRssMbMax, 0)} |`);
-    if (report.tests.pytest) lines.push(`| pytest | ${fmt(report.tests.pytest.wallMedian)} | ${fmt(report.tests.pytest.peakRssMbMax, 0)} |`);
-    lines.push(``);
+    const t = report.tests;
+    lines.push(
+      `## npm test`,
+      ``,
+      `| run | wall s |`,
+      `|---|---|`,
+      `| \`npm test\` (jest and pytest side by side, then checkov) | ${fmt(t.sideBySide)} |`,
+      `| the same, one after another (\`TEST_SERIAL=1\`) | ${fmt(t.serial)} |`,
+      ``,
+      `npm test: **${fmt(t.sideBySide)} s**, target ≤ ${fmt(t.target.seconds, 0)} s (half of ${t.before.seconds} s, ${t.before.source}): **${fmt(t.sideBySide / t.before.seconds)}×** the before; ${fmt(t.sideBySide / t.serial)}× the serial run.`,
+      ``,
+    );
   }
   if (report.job) lines.push(`## Spark job throughput`, ``, "```json", JSON.stringify(report.job, null, 2), "```", ``);
   if (report.fraud) lines.push(`## fraud_detection throughput`, ``, "```json", JSON.stringify(report.fraud, null, 2), "```", ``);

@@ -31,6 +31,7 @@ from emr_jobs.framework.intake import (
     valid_records,
 )
 from emr_jobs.framework.lifecycle import run_output_job
+from emr_jobs.framework.reuse import kept_for_reuse
 from emr_jobs.framework.run_output import RunOutput
 from emr_jobs.tracker.aggregate import as_written, check_totals_fit, exact_sums, state_daily_totals
 from emr_jobs.tracker.parsing import classify_counts
@@ -57,7 +58,7 @@ def process(spark: SparkSession, args: argparse.Namespace, out: RunOutput) -> in
     metrics = out.metrics
     metrics.set("parameters", vars(args))
     raw = read_table(spark, args.input, args.input_format, CITY_COLUMNS, required=CITY_REQUIRED, option="--input")
-    classified = classify_counts(raw, CITY_FIELDS, CITY_KEY).persist(StorageLevel.MEMORY_AND_DISK)
+    classified = kept_for_reuse(classify_counts(raw, CITY_FIELDS, CITY_KEY))
     counts = reason_counts(classified)
     input_rows = sum(counts.values())
     rejected_by_reason = {reason: n for reason, n in counts.items() if reason is not None}

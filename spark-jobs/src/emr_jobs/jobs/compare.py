@@ -42,6 +42,7 @@ from emr_jobs.framework.intake import (
 from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
 from emr_jobs.framework.outputs import check_output_file
+from emr_jobs.framework.reuse import kept_for_reuse
 from emr_jobs.framework.run_output import RunOutput
 from emr_jobs.framework.verdict import add_verdict_argument, finish_gate
 from emr_jobs.tracker.comparison import CLASSES, DIFFERING, Tolerances, compare_totals, top_deltas
@@ -87,7 +88,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def _side(spark: SparkSession, path: str, input_format: str, side: str, metrics: JobMetrics):
     """One side classified, its counts per reason (None = valid) and its facts for the report."""
     raw = read_table(spark, path, input_format, STATE_COLUMNS, required=STATE_REQUIRED, option=f"--{side}")
-    classified = classify_counts(raw, STATE_FIELDS, STATE_KEY).persist(StorageLevel.MEMORY_AND_DISK)
+    classified = kept_for_reuse(classify_counts(raw, STATE_FIELDS, STATE_KEY))
     counts = reason_counts(classified)
     rejected = {reason: n for reason, n in counts.items() if reason is not None}
     rows = sum(counts.values())

@@ -14,7 +14,6 @@ the run with one line and writes no dataset.
 
 import argparse
 
-from pyspark import StorageLevel
 from pyspark.sql import SparkSession
 
 from emr_jobs.dedup.columns import input_columns
@@ -33,6 +32,7 @@ from emr_jobs.framework.args import JobArgumentParser, add_input_arguments
 from emr_jobs.framework.exit_codes import ExitCode
 from emr_jobs.framework.intake import REJECT_REASON_COLUMN, check_output_outside_input, check_rows, read_table
 from emr_jobs.framework.lifecycle import run_output_job
+from emr_jobs.framework.reuse import kept_for_reuse
 from emr_jobs.framework.run_output import RunOutput
 
 JOB_NAME = "dedup"
@@ -76,7 +76,7 @@ def process(spark: SparkSession, args: argparse.Namespace, spec: DedupSpec, out:
     columns = tuple(declared)
     spec.check_columns(columns)
     raw = read_table(spark, args.input, args.input_format, declared, required=columns, option="--input")
-    classified = classify_rows(raw, spec, columns).persist(StorageLevel.MEMORY_AND_DISK)
+    classified = kept_for_reuse(classify_rows(raw, spec, columns))
     counts = {
         (row[STATUS_COLUMN], row[REJECT_REASON_COLUMN]): row["count"]
         for row in classified.groupBy(STATUS_COLUMN, REJECT_REASON_COLUMN).count().collect()

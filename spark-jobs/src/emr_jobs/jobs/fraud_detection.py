@@ -40,6 +40,7 @@ from emr_jobs.framework.intake import (
 )
 from emr_jobs.framework.lifecycle import run_output_job
 from emr_jobs.framework.metrics import JobMetrics
+from emr_jobs.framework.reuse import kept_for_reuse
 from emr_jobs.framework.run_output import OUTPUT_FORMATS, RunOutput
 from emr_jobs.fraud.cleansing import classify_claims
 from emr_jobs.fraud.detection import FLAG_COLUMNS, score_claims, summarize_providers
@@ -142,7 +143,7 @@ def process(spark: SparkSession, args: argparse.Namespace, out: RunOutput) -> in
     metrics.set("parameters", {**vars(args), "date": day})
     metrics.set("detection_date", day)
     raw = read_table(spark, args.input, args.input_format, CLAIM_COLUMNS, required=REQUIRED_COLUMNS)
-    classified = classify_claims(raw).persist(StorageLevel.MEMORY_AND_DISK)
+    classified = kept_for_reuse(classify_claims(raw))
     by_reason = reason_counts(classified)
     input_rows = sum(by_reason.values())
     rejected_by_reason = {reason: n for reason, n in by_reason.items() if reason is not None}
@@ -157,7 +158,7 @@ def process(spark: SparkSession, args: argparse.Namespace, out: RunOutput) -> in
     out.write_dataset("rejected", rejected_records(classified).select("*", stamp), rejected_count, **owned)
     valid = valid_records(classified)
     scored, with_exact = score_claims(valid, settings)
-    scored = scored.persist(StorageLevel.MEMORY_AND_DISK)
+    scored = kept_for_reuse(scored)
     counts = _counts(scored, settings)  # materializes scored, so its persisted intermediate can go
     with_exact.unpersist()
     _record_counts(metrics, counts, input_rows, rejected_count)
