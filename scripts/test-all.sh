@@ -17,14 +17,21 @@ suite() { # name, command...
   "$@" || failed+=("$name")
 }
 
-# Starts a suite in the background, its output into $logs/<name>.log and its exit code into $logs/<name>.rc.
+# Starts a suite in the background, its output into $logs/<name>.log and its exit code into $logs/<name>.rc. Each
+# runs in a process group of its own (setsid), so stopping npm test (Ctrl-C, or a CI time-out's TERM) stops the
+# whole suite, its Spark JVMs and moto servers included, instead of leaving them running.
 logs=$(mktemp -d "${TMPDIR:-/tmp}/npm-test.XXXXXX")
-trap 'rm -rf "$logs"' EXIT
+groups=()
+stop_suites() { for group in "${groups[@]+"${groups[@]}"}"; do kill -TERM -- "-$group" 2>/dev/null; done; }
+trap 'stop_suites; rm -rf "$logs"' EXIT
+trap 'echo "npm test: interrupted, stopping the suites" >&2; exit 130' INT
+trap 'exit 143' TERM
 started=$SECONDS
 background() { # name, command...
   local name=$1; shift
   echo "=== ${name}: $* (in the background; its output follows when it ends)"
-  ( "$@" >"$logs/$name.log" 2>&1; echo $? >"$logs/$name.rc" ) &
+  setsid bash -c '"${@:3}" >"$1" 2>&1; echo $? >"$2"' _ "$logs/$name.log" "$logs/$name.rc" "$@" &
+  groups+=($!)
 }
 # Prints each background suite's log as it ends, and a line a minute while any still runs.
 report() { # names...
