@@ -160,6 +160,24 @@ interface Report {
 
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
 
+/** What spark-jobs/bench/throughput.py reports per size (the fields the summary line reads). */
+interface JobReport {
+  results: { rows: number; spark_seconds: number; pandas_seconds: number; pandas_to_spark_speed_ratio: number; results_agree: boolean }[];
+}
+
+/** Issue #21's target for financial_data_processor: at most 2x the pandas + TA-Lib reference at 1M rows. */
+const JOB_TARGET_RATIO_VS_PANDAS = 2;
+
+/** Each size's Spark / pandas ratio beside the target and its peer's seconds. */
+function jobFigures(job: JobReport): string[] {
+  const figures = job.results.map(
+    (r) =>
+      `- \`financial_data_processor\` at ${r.rows} rows on local[2]: **${fmt(r.pandas_to_spark_speed_ratio)}×** pandas + TA-Lib ` +
+      `(Spark ${fmt(r.spark_seconds, 1)} s, pandas ${fmt(r.pandas_seconds, 1)} s); target ≤ ${JOB_TARGET_RATIO_VS_PANDAS}× at 1M rows; results agree: ${r.results_agree}`,
+  );
+  return [...figures, ``];
+}
+
 interface StartupFigure {
   command: string;
   medianMs: number;
@@ -213,7 +231,7 @@ function markdown(report: Report): string {
       ``,
     );
   }
-  if (report.job) lines.push(`## Spark job throughput`, ``, "```json", JSON.stringify(report.job, null, 2), "```", ``);
+  if (report.job) lines.push(`## Spark job throughput`, ``, ...jobFigures(report.job as JobReport), "```json", JSON.stringify(report.job, null, 2), "```", ``);
   if (report.fraud) lines.push(`## fraud_detection throughput`, ``, "```json", JSON.stringify(report.fraud, null, 2), "```", ``);
   if (report.workloads) lines.push(`## dedup and aggregate+compare throughput`, ``, "```json", JSON.stringify(report.workloads, null, 2), "```", ``);
   if (report.cli) lines.push(`## Operator CLI against moto`, ``, ...cliStartup(report.cli), "```json", JSON.stringify(report.cli, null, 2), "```", ``);

@@ -26,18 +26,19 @@ def ema_column(period: int) -> str:
 
 def ema(closes: np.ndarray, period: int) -> np.ndarray:
     values = np.asarray(closes, dtype="float64").tolist()  # plain floats: the loop is 5x faster than numpy scalars
-    result = [math.nan] * len(values)
     if len(values) < period:
-        return np.array(result)
+        return np.full(len(values), math.nan)
     k = 2.0 / (period + 1)
     total = 0.0
     for value in values[:period]:
         total += value
     previous = total / period
-    result[period - 1] = previous
-    for i in range(period, len(values)):
-        previous = (values[i] - previous) * k + previous
-        result[i] = previous
+    result = [math.nan] * (period - 1)
+    result.append(previous)
+    append = result.append
+    for value in values[period:]:
+        previous = (value - previous) * k + previous
+        append(previous)
     return np.array(result)
 
 
@@ -47,31 +48,28 @@ def _rsi_value(average_gain: float, average_loss: float) -> float:
 
 
 def wilder_rsi(closes: np.ndarray, period: int) -> np.ndarray:
-    values = np.asarray(closes, dtype="float64").tolist()
-    result = [math.nan] * len(values)
+    values = np.asarray(closes, dtype="float64")
     if len(values) <= period:
-        return np.array(result)
+        return np.full(len(values), math.nan)
+    # Each change split into its gain and its loss (the other one 0.0): adding 0.0 or subtracting a negative
+    # change are exact, so these sums are bit for bit TA-Lib's branchy ones, in one vectorised step.
+    changes = np.diff(values)
+    gains = np.where(changes < 0, 0.0, changes).tolist()
+    losses = np.where(changes < 0, -changes, 0.0).tolist()
     gain = loss = 0.0
-    for i in range(1, period + 1):
-        change = values[i] - values[i - 1]
-        if change < 0:
-            loss -= change
-        else:
-            gain += change
+    for i in range(period):
+        gain += gains[i]
+        loss += losses[i]
     gain /= period
     loss /= period
-    result[period] = _rsi_value(gain, loss)
-    for i in range(period + 1, len(values)):
-        change = values[i] - values[i - 1]
-        loss *= period - 1
-        gain *= period - 1
-        if change < 0:
-            loss -= change
-        else:
-            gain += change
-        loss /= period
-        gain /= period
-        result[i] = _rsi_value(gain, loss)
+    result = [math.nan] * period
+    result.append(_rsi_value(gain, loss))
+    append, keep, low, high = result.append, period - 1, -_TA_LIB_EPSILON, _TA_LIB_EPSILON
+    for up, down in zip(gains[period:], losses[period:], strict=True):
+        gain = (gain * keep + up) / period
+        loss = (loss * keep + down) / period
+        total = gain + loss  # _rsi_value, inlined: this loop runs once per bar
+        append(100.0 * (gain / total) if not low < total < high else 0.0)
     return np.array(result)
 
 

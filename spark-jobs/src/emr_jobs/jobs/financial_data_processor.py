@@ -333,30 +333,23 @@ def process(spark: SparkSession, args: argparse.Namespace, out: RunOutput) -> in
         StorageLevel.MEMORY_AND_DISK
     )
     indicators = indicators_with_history
-    # Persisted: counted, then written (small: one row per market and date).
     summary = summarize_markets(indicators_with_history, f"volatility_{settings.volatility_period}")
     if args.date is not None:
         indicators = indicators.filter(F.col("date") == F.lit(args.date))
         summary = summary.filter(F.col("date") == F.lit(args.date))
-    _write(out, "indicators", indicators)
+    facts = _output_facts(indicators)
+    _write(out, "indicators", indicators, facts["rows"])
     anomalies = indicators.filter(F.col("anomaly_type").isNotNull()).select(
         "symbol", "timestamp", "close", "volume", "price_change_pct", *ANOMALY_COLUMNS, *PARTITIONS
     )
-    anomaly_count = _write(out, "anomalies", anomalies)
-    metrics.anomalies(anomaly_count)
-    summary = summary.persist(StorageLevel.MEMORY_AND_DISK)
-    _write(out, "market_summary", summary)
-    summary.unpersist()
+    _write(out, "anomalies", anomalies, facts["anomalies"])
+    metrics.anomalies(facts["anomalies"])
+    _write(out, "market_summary", summary, facts["market_days"])
 
-    scope_facts = indicators.agg(
-        F.sort_array(F.collect_set("symbol")).alias("symbols"),
-        F.sort_array(F.collect_set("market")).alias("markets"),
-        F.sort_array(F.collect_set(F.col("date").cast("string"))).alias("dates"),
-    ).first()
-    symbols = list(scope_facts["symbols"])
+    symbols = list(facts["symbols"])
     metrics.set("symbols", len(symbols))
-    metrics.set("markets", list(scope_facts["markets"]))
-    metrics.set("dates", list(scope_facts["dates"]))
+    metrics.set("markets", list(facts["markets"]))
+    metrics.set("dates", list(facts["dates"]))
     if not args.no_picture:
         _draw_picture(spark, out, indicators, symbols)
     indicators_with_history.unpersist()
@@ -380,11 +373,25 @@ def _draw_picture(spark: SparkSession, out: RunOutput, indicators: DataFrame, sy
     out.write_file("picture", PICTURE_FILE, png)
 
 
-def _write(out: RunOutput, dataset: str, frame: DataFrame) -> int:
+def _output_facts(indicators: DataFrame):
+    """What the metrics need of the outputs, in one job over the persisted indicators (which it also fills): the
+    row counts of indicators, anomalies (bars with an anomaly type) and market_summary (one row per market and
+    date of the bars), and the symbols, markets and dates. A count per output would each be a job (six for the
+    summary's shuffles under adaptive execution) and compute the summary twice or cache it."""
+    return indicators.agg(
+        F.count(F.lit(1)).alias("rows"),
+        F.count("anomaly_type").alias("anomalies"),
+        F.count_distinct("market", "date").alias("market_days"),
+        F.sort_array(F.collect_set("symbol")).alias("symbols"),
+        F.sort_array(F.collect_set("market")).alias("markets"),
+        F.sort_array(F.collect_set(F.col("date").cast("string"))).alias("dates"),
+    ).first()
+
+
+def _write(out: RunOutput, dataset: str, frame: DataFrame, rows: int) -> None:
+    """`frame` (`rows` rows) partitioned by market and date; no rows: nothing written."""
     columns = [c for c in frame.columns if c not in PARTITIONS] + list(PARTITIONS)
-    rows = frame.count()
-    out.write_dataset(dataset, frame.select(*columns), rows, partition_by=PARTITIONS)  # no rows: nothing written
-    return rows
+    out.write_dataset(dataset, frame.select(*columns), rows, partition_by=PARTITIONS)
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
