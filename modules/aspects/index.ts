@@ -8,7 +8,7 @@ import type { EnvironmentConfig } from "../../environments/schema";
 import { PLATFORM_EXEMPTIONS, type Exemption } from "../../policy/exemptions";
 import type { StackJson } from "../../policy/stack-json";
 import { PolicyGuard } from "./policy-guard-aspect";
-import { handOffResolution, takeResolution } from "./resolution-handoff";
+import { handOffResolution, ResolvedOnceStack, takeResolution } from "./resolution-handoff";
 import { PlatformTagging } from "./tagging";
 
 export interface PlatformAspectsOptions {
@@ -19,7 +19,9 @@ export interface PlatformAspectsOptions {
 /**
  * Tagging then the guard, with one resolution of the whole stack: tagging resolves only the cluster and its network
  * (emrNetworkJson), the guard then judges the tagged stack as Terraform will receive it, and that JSON is handed to
- * the write of cdk.tf.json (resolution-handoff.ts) instead of being resolved again.
+ * the write of cdk.tf.json (resolution-handoff.ts) instead of being resolved again. On a ResolvedOnceStack that
+ * resolution itself reuses cdktf's preparing pass for every element the tagging left alone, when no other aspect in
+ * the app could have changed the stack since.
  */
 export class PlatformAspects implements IAspect {
   constructor(
@@ -29,12 +31,18 @@ export class PlatformAspects implements IAspect {
 
   visit(node: IConstruct): void {
     if (!TerraformStack.isStack(node)) return;
-    this.tagging.tag(node);
+    const changed = this.tagging.tag(node);
     takeResolution(node); // one left from an earlier synth that was never written is out of date
-    const json = node.toTerraform() as StackJson;
+    const prepared = node instanceof ResolvedOnceStack ? node.resolvePrepared(onlyPlatformAspects(node) ? changed : undefined) : undefined;
+    const json = (prepared ?? node.toTerraform()) as StackJson;
     this.guard.judge(node, json);
     handOffResolution(node, this, json);
   }
+}
+
+/** True when every aspect in the app is a PlatformAspects: each changes only its own stack, and only by tagging. */
+function onlyPlatformAspects(stack: TerraformStack): boolean {
+  return stack.node.root.node.findAll().every((c) => Aspects.of(c).all.every((aspect) => aspect instanceof PlatformAspects));
 }
 
 export function applyPlatformAspects(

@@ -10,7 +10,22 @@
  * that runs after ours (a later one on the stack, any on a construct below it: cdktf visits the stack's own aspects
  * first, then the children's) and an asset (TerraformAsset copies its files between the aspects and the write).
  */
-import { Aspects, TerraformAsset, TerraformStack, type IAspect } from "cdktf";
+import {
+  Aspects,
+  DefaultTokenResolver,
+  StringConcat,
+  TerraformAsset,
+  TerraformElement,
+  TerraformOutput,
+  TerraformStack,
+  Tokenization,
+  type IAspect,
+} from "cdktf";
+import type { IConstruct } from "constructs";
+
+// cdktf's own merge of fragments (private to cdktf, hence by path): the same merge gives the same bytes.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { deepMerge } = require("cdktf/lib/util") as { deepMerge(target: object, ...sources: unknown[]): object };
 
 const handedOff = new WeakMap<TerraformStack, unknown>();
 
@@ -37,9 +52,75 @@ export function takeResolution(stack: TerraformStack): unknown {
   return json;
 }
 
-/** A stack whose `toTerraform()` returns the JSON handed off to it, once, instead of resolving the stack again. */
+/** What cdktf's own resolution of a stack uses (cdktf/lib/_tokens.js). */
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+const resolveIn = (stack: TerraformStack, value: unknown, preparing = false): unknown =>
+  Tokenization.resolve(value, { scope: stack, preparing, resolver: RESOLVER });
+
+/** The stack's Terraform elements, in cdktf's order, not those of a nested stack (cdktf's terraformElements). */
+function elementsOf(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
+  if (TerraformElement.isTerraformElement(node)) into.push(node);
+  for (const child of node.node.children) if (!TerraformStack.isStack(child)) elementsOf(child, into);
+  return into;
+}
+
+/** What cdktf 0.21's TerraformStack keeps private and its toTerraform reads. */
+interface StackInternals {
+  readonly rawOverrides: Record<string, unknown>;
+  readonly cdktfVersion: string;
+}
+
+/**
+ * A stack whose `toTerraform()` returns the JSON handed off to it, once, instead of resolving the stack again; and
+ * whose preparing pass (cdktf resolves every element once before the aspects run, to find references across stacks)
+ * keeps what it resolved, so that the aspects' resolution reuses it (`resolvePrepared`) rather than resolving each
+ * element a second time: about a sixth of synth.
+ */
 export class ResolvedOnceStack extends TerraformStack {
+  private prepared?: Map<TerraformElement, unknown>;
+
   override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
     return takeResolution(this) ?? super.toTerraform();
+  }
+
+  /** cdktf's prepareStack, keeping each element's resolution (which the preparing flag does not change). */
+  override prepareStack(): void {
+    this.ensureBackendExists();
+    this.prepared = new Map(elementsOf(this).map((e) => [e, resolveIn(this, e.toTerraform(), true)] as const));
+  }
+
+  /**
+   * The stack as `toTerraform()` renders it, built from the elements resolved by the last prepareStack: the caller
+   * vouches that nothing but `changed` changed since then (those, and any element added since, are resolved again).
+   * Undefined when no prepared resolution is waiting, or with `changed` undefined (the caller cannot vouch). Once
+   * either way: what prepareStack kept is dropped, so a later call finds none.
+   */
+  resolvePrepared(changed: ReadonlySet<IConstruct> | undefined): ReturnType<TerraformStack["toTerraform"]> {
+    const prepared = this.prepared;
+    this.prepared = undefined;
+    if (!prepared || !changed) return undefined;
+    // From here on, cdktf 0.21's TerraformStack.toTerraform, step for step.
+    const { rawOverrides, cdktfVersion } = this as unknown as StackInternals;
+    const tf: Record<string, unknown> = {};
+    const metadata = {
+      version: cdktfVersion,
+      stackName: this.node.id,
+      backend: "local",
+      cloud: undefined,
+      ...(Object.keys(rawOverrides).length > 0 ? { overrides: { stack: Object.keys(rawOverrides) } } : {}),
+    };
+    const elements = elementsOf(this);
+    for (const meta of elements.map((e) => resolveIn(this, e.toMetadata()))) deepMerge(metadata, meta);
+    const outputs = {};
+    for (const item of elements) {
+      if (!TerraformOutput.isTerraformOutput(item)) continue;
+      const path = item.node.path.split("/");
+      deepMerge(outputs, path.reduceRight<Record<string, unknown>>((inner, part) => ({ [part]: Object.keys(inner).length === 0 ? item.friendlyUniqueId : inner }), {}));
+    }
+    tf["//"] = { metadata, outputs };
+    for (const e of elements) deepMerge(tf, !changed.has(e) && prepared.has(e) ? prepared.get(e) : resolveIn(this, e.toTerraform()));
+    deepMerge(tf, rawOverrides);
+    return resolveIn(this, tf);
   }
 }

@@ -109,14 +109,18 @@ export class PlatformTagging implements IAspect {
 
   /**
    * Tags the stack's constructs; `json` is the stack as synthesized (the whole stack, or emrNetworkJson's part of it),
-   * read only for references.
+   * read only for references. Returns the constructs it may have changed.
    */
-  tag(node: TerraformStack, json: StackJson = emrNetworkJson(node)): void {
+  tag(node: TerraformStack, json: StackJson = emrNetworkJson(node)): Set<IConstruct> {
     const targets = emrManagedAddresses(new StackIndex(json));
+    const touched = new Set<IConstruct>();
     for (const child of node.node.findAll()) {
       if (isAwsProvider(child)) this.completeDefaultTags(child);
       else if (isTaggable(child) && targets.has(`${child.terraformResourceType}.${child.friendlyUniqueId}`)) this.tagForEmr(child);
+      else continue;
+      touched.add(child);
     }
+    return touched;
   }
 
   private completeDefaultTags(provider: AwsProvider): void {
