@@ -1,11 +1,11 @@
-import { Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, LocalBackend, S3Backend, TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
 import { declaredPipelines, loadPipelines } from "../environments";
 import type { EnvironmentConfig } from "../environments/schema";
 import { AccountContext } from "./core/account-context";
 import { PlatformCatalog } from "./catalog/platform-catalog";
-import { applyPlatformAspects } from "./aspects";
+import { applyPlatformAspects, ResolvedOnceStack } from "./aspects";
 import { PlatformCluster } from "./emr-cluster";
 import { PlatformIam } from "./iam/platform-iam";
 import { PlatformMonitoring } from "./monitoring";
@@ -21,9 +21,10 @@ import { PlatformStreaming } from "./streaming/platform-streaming";
 
 /**
  * One environment's EMR platform: wires the modules in dependency order and declares the outputs the operator CLI
- * reads. No resource logic lives here.
+ * reads. No resource logic lives here. A ResolvedOnceStack: cdk.tf.json is written from the JSON the platform aspects
+ * resolved (modules/aspects/resolution-handoff.ts).
  */
-export class EmrPlatformStack extends TerraformStack {
+export class EmrPlatformStack extends ResolvedOnceStack {
   readonly config: EnvironmentConfig;
   readonly storage: PlatformStorage;
   readonly network: PlatformNetwork;

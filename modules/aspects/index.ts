@@ -8,6 +8,7 @@ import type { EnvironmentConfig } from "../../environments/schema";
 import { PLATFORM_EXEMPTIONS, type Exemption } from "../../policy/exemptions";
 import type { StackJson } from "../../policy/stack-json";
 import { PolicyGuard } from "./policy-guard-aspect";
+import { handOffResolution, ResolvedOnceStack, takeResolution } from "./resolution-handoff";
 import { PlatformTagging } from "./tagging";
 
 export interface PlatformAspectsOptions {
@@ -16,8 +17,11 @@ export interface PlatformAspectsOptions {
 }
 
 /**
- * Tagging then the guard, on one resolution of the stack: resolving a whole stack costs roughly 15% of its synth
- * (measured on the four environments), so both read the same JSON (the guard's rules never depend on tags).
+ * Tagging then the guard, with one resolution of the whole stack: tagging resolves only the cluster and its network
+ * (emrNetworkJson), the guard then judges the tagged stack as Terraform will receive it, and that JSON is handed to
+ * the write of cdk.tf.json (resolution-handoff.ts) instead of being resolved again. On a ResolvedOnceStack that
+ * resolution itself reuses cdktf's preparing pass for every element the tagging left alone, when no other aspect in
+ * the app could have changed the stack since.
  */
 export class PlatformAspects implements IAspect {
   constructor(
@@ -27,10 +31,18 @@ export class PlatformAspects implements IAspect {
 
   visit(node: IConstruct): void {
     if (!TerraformStack.isStack(node)) return;
-    const json = node.toTerraform() as StackJson;
-    this.tagging.tag(node, json);
+    const changed = this.tagging.tag(node);
+    takeResolution(node); // one left from an earlier synth that was never written is out of date
+    const prepared = node instanceof ResolvedOnceStack ? node.resolvePrepared(onlyPlatformAspects(node) ? changed : undefined) : undefined;
+    const json = (prepared ?? node.toTerraform()) as StackJson;
     this.guard.judge(node, json);
+    handOffResolution(node, this, json);
   }
+}
+
+/** True when every aspect in the app is a PlatformAspects: each changes only its own stack, and only by tagging. */
+function onlyPlatformAspects(stack: TerraformStack): boolean {
+  return stack.node.root.node.findAll().every((c) => Aspects.of(c).all.every((aspect) => aspect instanceof PlatformAspects));
 }
 
 export function applyPlatformAspects(
@@ -47,4 +59,5 @@ export function applyPlatformAspects(
 }
 
 export { PolicyGuard } from "./policy-guard-aspect";
-export { PlatformTagging, mergeMissingTags, EMR_MANAGED_TAG_KEY, EMR_MANAGED_TAG_VALUE, EMR_MANAGED_RESOURCE_TYPES } from "./tagging";
+export { ResolvedOnceStack, takeResolution } from "./resolution-handoff";
+export { PlatformTagging, emrNetworkJson, mergeMissingTags, EMR_MANAGED_TAG_KEY, EMR_MANAGED_TAG_VALUE, EMR_MANAGED_RESOURCE_TYPES } from "./tagging";

@@ -12,7 +12,17 @@
  * (statements ManageEMRTaggedResources, ManageSecurityGroups). Tagging only what EMR must use keeps that reach small;
  * the aspect reports an error if default_tags carry the key.
  */
-import { Annotations, TerraformProvider, TerraformResource, TerraformStack, Token, type IAspect } from "cdktf";
+import {
+  Annotations,
+  DefaultTokenResolver,
+  StringConcat,
+  TerraformProvider,
+  TerraformResource,
+  TerraformStack,
+  Token,
+  Tokenization,
+  type IAspect,
+} from "cdktf";
 import type { IConstruct } from "constructs";
 import type { AwsProvider, AwsProviderDefaultTags } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../../environments/schema";
@@ -47,6 +57,23 @@ export function emrManagedAddresses(stack: StackIndex): Set<string> {
   return new Set([...clusters.map((c) => c.address), ...network, ...vpcs].filter((a) => stack.get(a)));
 }
 
+/** What cdktf's own resolution of a stack uses (cdktf/lib/_tokens.js). */
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/**
+ * The stack's resources of EMR_MANAGED_RESOURCE_TYPES as synthesized, each resolved on its own: all that
+ * emrManagedAddresses reads, without resolving the whole stack (which then happens once, after the tags are set).
+ */
+export function emrNetworkJson(stack: TerraformStack): StackJson {
+  const resource: Record<string, Record<string, Record<string, unknown>>> = {};
+  for (const child of stack.node.findAll()) {
+    if (!TerraformResource.isTerraformResource(child) || !EMR_MANAGED_RESOURCE_TYPES.includes(child.terraformResourceType)) continue;
+    const fragment = Tokenization.resolve(child.toTerraform(), { scope: stack, preparing: false, resolver: RESOLVER }) as StackJson;
+    for (const [type, byName] of Object.entries(fragment.resource ?? {})) Object.assign((resource[type] ??= {}), byName);
+  }
+  return { resource };
+}
+
 type Tags = Record<string, string>;
 
 /**
@@ -77,16 +104,23 @@ export class PlatformTagging implements IAspect {
 
   /** Works on the stack node as a whole: which subnets need the tag depends on what the cluster references. */
   visit(node: IConstruct): void {
-    if (TerraformStack.isStack(node)) this.tag(node, node.toTerraform() as StackJson);
+    if (TerraformStack.isStack(node)) this.tag(node);
   }
 
-  /** Tags the stack's constructs; `json` is the stack as synthesized, read only for references. */
-  tag(node: TerraformStack, json: StackJson): void {
+  /**
+   * Tags the stack's constructs; `json` is the stack as synthesized (the whole stack, or emrNetworkJson's part of it),
+   * read only for references. Returns the constructs it may have changed.
+   */
+  tag(node: TerraformStack, json: StackJson = emrNetworkJson(node)): Set<IConstruct> {
     const targets = emrManagedAddresses(new StackIndex(json));
+    const touched = new Set<IConstruct>();
     for (const child of node.node.findAll()) {
       if (isAwsProvider(child)) this.completeDefaultTags(child);
       else if (isTaggable(child) && targets.has(`${child.terraformResourceType}.${child.friendlyUniqueId}`)) this.tagForEmr(child);
+      else continue;
+      touched.add(child);
     }
+    return touched;
   }
 
   private completeDefaultTags(provider: AwsProvider): void {

@@ -1,11 +1,35 @@
-import { Token } from "cdktf";
+import { Lazy, Token } from "cdktf";
 import { skipTokenStackTraces } from "../../modules/token-stack-traces";
+
+/** The module cdktf's tokens take their creation stack from. */
+const cdktfStackTrace = require("cdktf/lib/tokens/private/stack-trace") as { captureStackTrace: () => string[] }; // eslint-disable-line @typescript-eslint/no-require-imports
+
+/** The creation stack cdktf records for a new token. */
+const creationStack = (): string[] => (Lazy.anyValue({ produce: () => 1 }) as unknown as { creationStack: string[] }).creationStack;
+
+describe("cdktf's token creation stacks", () => {
+  it("hold every frame when nothing skips them", () => {
+    expect(creationStack().length).toBeGreaterThan(3);
+  });
+});
 
 describe("skipTokenStackTraces", () => {
   const original = Error.prepareStackTrace;
+  const originalCapture = cdktfStackTrace.captureStackTrace;
   beforeEach(skipTokenStackTraces);
   afterEach(() => {
     Error.prepareStackTrace = original;
+    cdktfStackTrace.captureStackTrace = originalCapture;
+  });
+
+  it("makes cdktf record no creation stack for a token, without collecting the frames first", () => {
+    const capture = jest.spyOn(Error, "captureStackTrace");
+    try {
+      expect(creationStack()).toEqual([]);
+      expect(capture).not.toHaveBeenCalled();
+    } finally {
+      capture.mockRestore();
+    }
   });
 
   it("leaves the stack trace cdktf captures on a plain object empty", () => {

@@ -1,0 +1,86 @@
+// V8's code cache for the bundles in build/: each start of `npm run synth` otherwise parses and compiles the same
+// 6 MB of JavaScript again, and compiles each function again on its first call. After the first run, the code V8
+// compiled (the functions synth ran included: the cache is taken at exit) is kept in
+// node_modules/.cache/emr-platform/v8/ and handed back to V8 at the next load (vm.Script's cachedData; Node 20 has
+// no module.enableCompileCache).
+//
+// The key covers every input of the compiled code: the file's whole content (a sha256), Node's version (V8's) and the
+// architecture; V8 also checks its own version and flags and refuses data that does not match (`cachedDataRejected`),
+// which is then written anew. Only files under the directories passed to `enable` are concerned; everything else
+// loads as usual. Not used with SYNTH_SOURCE_MAPS=1: Node maps stack traces only for the modules its loader compiled.
+"use strict";
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const Module = require("node:module");
+const path = require("node:path");
+const vm = require("node:vm");
+
+const CACHE = path.resolve(__dirname, "..", "..", "node_modules", ".cache", "emr-platform", "v8");
+
+const sha256 = () => crypto.createHash("sha256");
+
+/**
+ * The cache file for `filename` with this content, on this Node and architecture: `<name>-<path hash>-<key>.v8`, so
+ * checkouts that share node_modules/.cache keep one entry each.
+ */
+function cacheFile(filename, content, cacheDir = CACHE) {
+  const where = sha256().update(filename).digest("hex").slice(0, 8);
+  const key = sha256().update(`${process.version} ${process.arch}\n`).update(content).digest("hex").slice(0, 32);
+  return path.join(cacheDir, `${path.basename(filename)}-${where}-${key}.v8`);
+}
+
+/** The cached data, or undefined when there is none (or it cannot be read: then it is compiled and written again). */
+function readCache(file) {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the cache whole or not at all, and removes the same file's entries for other contents. Never throws. */
+function writeCache(file, data) {
+  try {
+    const dir = path.dirname(file);
+    fs.mkdirSync(dir, { recursive: true });
+    const prefix = path.basename(file).replace(/-[0-9a-f]+\.v8$/, "-"); // the same file's entries, any content
+    for (const old of fs.readdirSync(dir)) if (old.startsWith(prefix) && old !== path.basename(file)) fs.rmSync(path.join(dir, old), { force: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, data);
+    fs.renameSync(temporary, file);
+  } catch {
+    // A read-only checkout runs without the cache.
+  }
+}
+
+/** Records the cache at exit: V8 then includes every function the run compiled, not only the top level. */
+const saveAtExit = (save) => process.once("exit", save);
+
+/**
+ * Compiles and runs `content` as the CommonJS module `module`, with V8's cached data for it when there is valid data;
+ * otherwise `onMiss` gets the function that records it (by default at exit). Returns whether cached data was used.
+ */
+function compileCached(module, content, filename, cacheDir = CACHE, onMiss = saveAtExit) {
+  const file = cacheFile(filename, content, cacheDir);
+  const cachedData = readCache(file);
+  const script = new vm.Script(Module.wrap(content), { filename, cachedData });
+  const used = cachedData !== undefined && !script.cachedDataRejected;
+  if (!used) onMiss(() => writeCache(file, script.createCachedData()));
+  const dirname = path.dirname(filename);
+  const require = Module.createRequire(filename);
+  script.runInThisContext({ displayErrors: true }).call(module.exports, module.exports, require, module, filename, dirname);
+  return used;
+}
+
+/** From now on, files under `directories` load through compileCached. */
+function enable(directories, cacheDir = CACHE) {
+  const roots = directories.map((d) => path.resolve(d) + path.sep);
+  const compile = Module.prototype._compile;
+  Module.prototype._compile = function (content, filename) {
+    if (!roots.some((root) => filename.startsWith(root))) return compile.call(this, content, filename);
+    compileCached(this, content, filename, cacheDir);
+    return undefined;
+  };
+}
+
+module.exports = { cacheFile, compileCached, enable };
