@@ -91,7 +91,8 @@ const VENDORED = { main: /^(cdktf|constructs|@cdktf\/[^/]+)(\/|$)/ };
 
 const vendorPath = (name) => path.join(BUILD, `${name}-vendor.cjs`);
 
-/** The bundles loaded with V8's code cache (code-cache.cjs): synth's two, about 6 MB of JavaScript. */
+/** The bundles loaded with V8's code cache (code-cache.cjs): synth's two, about 6 MB of JavaScript. Not the CLI's: code
+ * compiled by vm.Script has no dynamic-import callback, and the CLI loads ESM-only execa with import(). */
 const CODE_CACHED = new Set(["main"]);
 
 /** Our bundle's side: each vendored import becomes a call into build/<name>-vendor.cjs; `specifiers` collects them. */
