@@ -4,10 +4,14 @@
 // node_modules/.cache/emr-platform/v8/ and handed back to V8 at the next load (vm.Script's cachedData; Node 20 has
 // no module.enableCompileCache).
 //
-// The key covers every input of the compiled code: the file's whole content (a sha256), Node's version (V8's) and the
-// architecture; V8 also checks its own version and flags and refuses data that does not match (`cachedDataRejected`),
-// which is then written anew. Only files under the directories passed to `enable` are concerned; everything else
-// loads as usual. Not used with SYNTH_SOURCE_MAPS=1: Node maps stack traces only for the modules its loader compiled.
+// The key covers every input of the compiled code: the file as read (its inode, size and modification time, taken from
+// the descriptor the content is read through, so they describe that content: hashing 5 MB of bundles cost more than
+// any other step of loading them), Node's version (V8's) and the architecture; V8 also checks its own version and
+// flags and refuses data that does not match (`cachedDataRejected`), which is then written anew. The bundles are
+// written whole by a rename (compiled.cjs), so a rebuilt bundle is a new inode. Only files under the directories passed to `enable` are concerned; everything else
+// loads as usual. Code compiled so has no dynamic-import callback on Node 20 (even given one, a vm.Script built from
+// cached data drops it): the bundles import ES modules through scripts/lib/import-esm.cjs, outside them. Not used with
+// SYNTH_SOURCE_MAPS=1: Node maps stack traces only for the modules its loader compiled.
 "use strict";
 const crypto = require("node:crypto");
 const fs = require("node:fs");
@@ -19,13 +23,17 @@ const CACHE = path.resolve(__dirname, "..", "..", "node_modules", ".cache", "emr
 
 const sha256 = () => crypto.createHash("sha256");
 
+/** What identifies a file's content without reading it all again: its inode, size and modification time. */
+const fingerprintOf = (stats) => `${stats.dev}:${stats.ino} ${stats.size} ${stats.mtimeMs}`;
+
 /**
- * The cache file for `filename` with this content, on this Node and architecture: `<name>-<path hash>-<key>.v8`, so
- * checkouts that share node_modules/.cache keep one entry each.
+ * The cache file for `filename` with this fingerprint (fingerprintOf, or any string that changes with the content), on
+ * this Node and architecture: `<name>-<path hash>-<key>.v8`, so checkouts that share node_modules/.cache keep one entry
+ * each.
  */
-function cacheFile(filename, content, cacheDir = CACHE) {
+function cacheFile(filename, fingerprint, cacheDir = CACHE) {
   const where = sha256().update(filename).digest("hex").slice(0, 8);
-  const key = sha256().update(`${process.version} ${process.arch}\n`).update(content).digest("hex").slice(0, 32);
+  const key = sha256().update(`${process.version} ${process.arch}\n`).update(fingerprint).digest("hex").slice(0, 32);
   return path.join(cacheDir, `${path.basename(filename)}-${where}-${key}.v8`);
 }
 
@@ -57,11 +65,12 @@ function writeCache(file, data) {
 const saveAtExit = (save) => process.once("exit", save);
 
 /**
- * Compiles and runs `content` as the CommonJS module `module`, with V8's cached data for it when there is valid data;
- * otherwise `onMiss` gets the function that records it (by default at exit). Returns whether cached data was used.
+ * Compiles and runs `content` (whose fingerprint is `fingerprint`) as the CommonJS module `module`, with V8's cached
+ * data for it when there is valid data; otherwise `onMiss` gets the function that records it (by default at exit).
+ * Returns whether cached data was used.
  */
-function compileCached(module, content, filename, cacheDir = CACHE, onMiss = saveAtExit) {
-  const file = cacheFile(filename, content, cacheDir);
+function compileCached(module, content, filename, fingerprint, cacheDir = CACHE, onMiss = saveAtExit) {
+  const file = cacheFile(filename, fingerprint, cacheDir);
   const cachedData = readCache(file);
   const script = new vm.Script(Module.wrap(content), { filename, cachedData });
   const used = cachedData !== undefined && !script.cachedDataRejected;
@@ -72,15 +81,26 @@ function compileCached(module, content, filename, cacheDir = CACHE, onMiss = sav
   return used;
 }
 
-/** From now on, files under `directories` load through compileCached. */
+/** The file's content and the fingerprint of that same content: both from one descriptor. */
+function readWithFingerprint(filename) {
+  const fd = fs.openSync(filename, "r");
+  try {
+    return { fingerprint: fingerprintOf(fs.fstatSync(fd)), content: fs.readFileSync(fd, "utf8") };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** From now on, files under `directories` load through compileCached (CommonJS `.js`/`.cjs` files: the bundles). */
 function enable(directories, cacheDir = CACHE) {
   const roots = directories.map((d) => path.resolve(d) + path.sep);
-  const compile = Module.prototype._compile;
-  Module.prototype._compile = function (content, filename) {
-    if (!roots.some((root) => filename.startsWith(root))) return compile.call(this, content, filename);
-    compileCached(this, content, filename, cacheDir);
+  const load = Module._extensions[".js"];
+  Module._extensions[".js"] = function (module, filename) {
+    if (!roots.some((root) => filename.startsWith(root))) return load.call(this, module, filename);
+    const { content, fingerprint } = readWithFingerprint(filename);
+    compileCached(module, content, filename, fingerprint, cacheDir);
     return undefined;
   };
 }
 
-module.exports = { cacheFile, compileCached, enable };
+module.exports = { cacheFile, compileCached, enable, fingerprintOf };

@@ -51,19 +51,42 @@ const sourceDirname = {
  * The export names are read from the installed package at build time (esbuild's interop copies them one by one).
  */
 const LAZY_PACKAGES = /^@aws-sdk\/|^@smithy\//;
-const lazyPackages = {
-  name: "lazy-packages",
+/** `vendor` (optional): `{ filter, file, specifiers }`: the packages the filter matches load from that vendor bundle. */
+function lazyPackages(vendor) {
+  return {
+    name: "lazy-packages",
+    setup(build) {
+      build.onResolve({ filter: LAZY_PACKAGES }, (args) => (args.namespace === "lazy-package" ? undefined : { path: args.path, namespace: "lazy-package" }));
+      build.onResolve({ filter: /-vendor\.cjs$/, namespace: "lazy-package" }, (args) => ({ path: args.path, external: true }));
+      build.onLoad({ filter: /.*/, namespace: "lazy-package" }, (args) => {
+        const names = Object.keys(require(require.resolve(args.path, { paths: [ROOT] }))).filter((name) => name !== "__esModule");
+        const vendored = vendor?.filter.test(args.path);
+        if (vendored) vendor.specifiers.add(args.path);
+        const real = vendored ? `require(${JSON.stringify(vendor.file)})(${JSON.stringify(args.path)})` : `require(${JSON.stringify(args.path)})`;
+        const contents = [
+          `let loaded;`,
+          `const load = () => (loaded ??= ${real});`,
+          `Object.defineProperty(exports, "__esModule", { value: true });`,
+          `for (const name of ${JSON.stringify(names)}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`,
+        ].join("\n");
+        return { contents, loader: "js", resolveDir: ROOT };
+      });
+    },
+  };
+}
+
+/**
+ * scripts/lib/import-esm.cjs stays a file of its own, required from the bundle: the bundles are compiled from V8's code
+ * cache, which leaves them no dynamic-import callback (code-cache.cjs), so their `import()`s live there.
+ */
+const IMPORT_ESM = path.join(ROOT, "scripts", "lib", "import-esm.cjs");
+const outsideBundles = {
+  name: "outside-bundles",
   setup(build) {
-    build.onResolve({ filter: LAZY_PACKAGES }, (args) => (args.namespace === "lazy-package" ? undefined : { path: args.path, namespace: "lazy-package" }));
-    build.onLoad({ filter: /.*/, namespace: "lazy-package" }, (args) => {
-      const names = Object.keys(require(require.resolve(args.path, { paths: [ROOT] }))).filter((name) => name !== "__esModule");
-      const contents = [
-        `let loaded;`,
-        `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
-        `Object.defineProperty(exports, "__esModule", { value: true });`,
-        `for (const name of ${JSON.stringify(names)}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`,
-      ].join("\n");
-      return { contents, loader: "js", resolveDir: ROOT };
+    build.onResolve({ filter: /\/import-esm\.cjs$/ }, (args) => {
+      const resolved = path.resolve(args.resolveDir, args.path);
+      if (resolved !== IMPORT_ESM) return undefined;
+      return { path: `./${path.relative(BUILD, resolved).split(path.sep).join("/")}`, external: true };
     });
   },
 };
@@ -87,13 +110,12 @@ const bundledZod = {
  * bundle because it is built without keepNames: esbuild's `__name` call on each of their functions cost about 10%
  * of synth, and only our code reads `.name`. Each package loads when first used, as it did from node_modules.
  */
-const VENDORED = { main: /^(cdktf|constructs|@cdktf\/[^/]+)(\/|$)/ };
+const VENDORED = { main: /^(cdktf|constructs|@cdktf\/[^/]+)(\/|$)/, emr: LAZY_PACKAGES };
 
 const vendorPath = (name) => path.join(BUILD, `${name}-vendor.cjs`);
 
-/** The bundles loaded with V8's code cache (code-cache.cjs): synth's two, about 6 MB of JavaScript. Not the CLI's: code
- * compiled by vm.Script has no dynamic-import callback, and the CLI loads ESM-only execa with import(). */
-const CODE_CACHED = new Set(["main"]);
+/** The bundles loaded with V8's code cache (code-cache.cjs), with their vendor bundles: synth's and the CLI's. */
+const CODE_CACHED = new Set(["main", "emr"]);
 
 /** Our bundle's side: each vendored import becomes a call into build/<name>-vendor.cjs; `specifiers` collects them. */
 function vendoredPackages(name, specifiers) {
@@ -147,10 +169,11 @@ async function build(name) {
     metafile: true,
     write: false,
     logLevel: "silent",
-    plugins: [sourceDirname, lazyPackages, bundledZod],
+    plugins: [sourceDirname, outsideBundles, bundledZod],
   };
   const specifiers = new Set();
-  if (VENDORED[name]) options.plugins = [vendoredPackages(name, specifiers), ...options.plugins];
+  const lazyVendor = VENDORED[name] ? { filter: VENDORED[name], file: `./${name}-vendor.cjs`, specifiers } : undefined;
+  options.plugins = [lazyPackages(lazyVendor), ...(lazyVendor ? [vendoredPackages(name, specifiers)] : []), ...options.plugins];
   // esbuild's service process would otherwise outlive the command that rebuilt.
   const [result, vendor] = await (async () => {
     const ours = await esbuild.build(options);
@@ -161,13 +184,23 @@ async function build(name) {
       stdin: { contents: vendorEntry(specifiers), resolveDir: ROOT, sourcefile: `${name}-vendor-entry.js`, loader: "js" },
       outfile: vendorPath(name),
       packages: undefined,
-      external: ["asl-validator"],
+      // The files Node itself would load (`require` and `node` conditions, `main`): not esbuild's default `module`
+      // condition, which picks packages' ES builds (@smithy/core's dist-es) beside the CommonJS ones other packages
+      // require, two copies of the same classes.
+      conditions: ["node"],
+      mainFields: ["main"],
+      // asl-validator: loaded by Node (its own files); @aws/lambda-invoke-store: the SDK's, used only inside Lambda,
+      // where it calls import(), which code-cached code cannot (code-cache.cjs).
+      external: ["asl-validator", "@aws/lambda-invoke-store"],
       keepNames: false,
       metafile: false,
       plugins: [],
     });
     return [ours, vendored];
   })().finally(() => esbuild.stop());
+  // An import() in our code works under tsx and jest but not in a code-cached bundle: refuse it here, by name.
+  const dynamic = Object.entries(result.metafile.inputs).flatMap(([input, { imports }]) => imports.filter((i) => i.kind === "dynamic-import").map((i) => `${input}: import("${i.original ?? i.path}")`));
+  if (dynamic.length) throw new Error(`${dynamic[0]}: the bundles cannot import() (code-cache.cjs); use importEsm from scripts/lib/import-esm.cjs`);
   fs.mkdirSync(BUILD, { recursive: true });
   for (const file of vendor?.outputFiles ?? []) writeAtomically(file.path, file.contents);
   // Our files only: packages change through npm ci, and the lazy and vendored packages' generated modules have no file.

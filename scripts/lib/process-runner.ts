@@ -3,6 +3,7 @@
  * the interface; tests pass a recording fake and assert the exact argv.
  */
 import { CliError } from "./errors";
+import { importEsm } from "./import-esm.cjs";
 
 export interface RunOptions {
   cwd?: string;
@@ -39,7 +40,7 @@ export class ExecaRunner implements ProcessRunner {
   }
 
   private async spawn(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
-    const { execa } = await import("execa");
+    const { execa } = await importEsm<typeof import("execa", { with: { "resolution-mode": "import" } })>("execa");
     const output = options.stream ? (["pipe", "inherit"] as const) : ("pipe" as const);
     const result = await execa(file, [...args], {
       cwd: options.cwd,

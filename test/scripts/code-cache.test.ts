@@ -1,24 +1,27 @@
 /** V8's code cache for the bundles (scripts/bin/code-cache.cjs): used when it matches the file, never when stale. */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 const CODE_CACHE = path.resolve(__dirname, "..", "..", "scripts", "bin", "code-cache.cjs");
+const IMPORT_ESM = path.resolve(__dirname, "..", "..", "scripts", "lib", "import-esm.cjs");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { cacheFile } = require(CODE_CACHE) as { cacheFile(filename: string, content: string, cacheDir: string): string };
+const { cacheFile, fingerprintOf } = require(CODE_CACHE) as {
+  fingerprintOf(stats: Stats): string; cacheFile(filename: string, fingerprint: string, cacheDir: string): string };
 
 const source = (answer: number) => `module.exports = { answer: (() => ${answer})(), dir: __dirname };`;
 
 /**
  * Loads `content` as the module `filename` through the cache, in a new process (V8 also keeps compiled scripts in
- * memory, which would answer a second load in the same process): whether cached data was used, and the exports.
+ * memory, which would answer a second load in the same process): whether cached data was used, and the exports. The
+ * content stands for its own fingerprint here; `enable` (below) fingerprints real files.
  */
 function load(content: string, filename: string, cacheDir: string): { used: boolean; exports: unknown } {
   const script = `
     const Module = require("node:module");
     const module = new Module(${JSON.stringify(filename)});
-    const used = require(${JSON.stringify(CODE_CACHE)}).compileCached(module, ${JSON.stringify(content)}, ${JSON.stringify(filename)}, ${JSON.stringify(cacheDir)}, (save) => save());
+    const used = require(${JSON.stringify(CODE_CACHE)}).compileCached(module, ${JSON.stringify(content)}, ${JSON.stringify(filename)}, ${JSON.stringify(content)}, ${JSON.stringify(cacheDir)}, (save) => save());
     console.log(JSON.stringify({ used, exports: module.exports }));`;
   return JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" })) as { used: boolean; exports: unknown };
 }
@@ -43,7 +46,7 @@ describe("the code cache", () => {
     expect(load(source(2), filename, cacheDir).used).toBe(true);
   });
 
-  it("keys on the whole content and the file's path", () => {
+  it("keys on the fingerprint and the file's path", () => {
     const base = cacheFile(filename, source(1), cacheDir);
     expect(cacheFile(filename, source(1).replace("1", "7"), cacheDir)).not.toBe(base);
     expect(cacheFile(path.join(dir, "other", "bundle.cjs"), source(1), cacheDir)).not.toBe(base);
@@ -67,6 +70,38 @@ describe("the code cache", () => {
     const before = readdirSync(cacheDir);
     expect(run(path.join(enabled, "in.cjs"))).toBe("4\n");
     expect(run(path.join(dir, "out.cjs"))).toBe("5\n");
-    expect(readdirSync(cacheDir).filter((f) => !before.includes(f))).toEqual([entry(path.join(enabled, "in.cjs"), source(4), cacheDir)]);
+    const file = path.join(enabled, "in.cjs");
+    expect(readdirSync(cacheDir).filter((f) => !before.includes(f))).toEqual([entry(file, fingerprintOf(statSync(file)), cacheDir)]);
+  });
+
+  it("never serves a file's old data once the file is rewritten, even at the same length", () => {
+    const enabled = path.join(dir, "rewritten");
+    mkdirSync(enabled);
+    const file = path.join(enabled, "bundle.cjs");
+    const run = () => execFileSync(process.execPath, ["-e", `require(${JSON.stringify(CODE_CACHE)}).enable([${JSON.stringify(enabled)}], ${JSON.stringify(cacheDir)}); console.log(require(${JSON.stringify(file)}).answer)`], { encoding: "utf8" });
+    writeFileSync(file, source(6));
+    expect([run(), run()]).toEqual(["6\n", "6\n"]); // the second from the data the first recorded
+    const recorded = entry(file, fingerprintOf(statSync(file)), cacheDir);
+    expect(readdirSync(cacheDir)).toContain(recorded);
+    writeFileSync(file, source(8)); // same length, same inode: only the modification time differs
+    expect(run()).toBe("8\n");
+    expect(readdirSync(cacheDir)).not.toContain(recorded);
+  });
+
+  it("leaves cached code without import(), which it reaches through scripts/lib/import-esm.cjs", () => {
+    const enabled = path.join(dir, "importing");
+    mkdirSync(enabled);
+    const answer = path.join(dir, "answer.mjs");
+    writeFileSync(answer, "export const answer = 9;\n");
+    const run = (file: string) => {
+      const script = `require(${JSON.stringify(CODE_CACHE)}).enable([${JSON.stringify(enabled)}], ${JSON.stringify(cacheDir)}); require(${JSON.stringify(file)}).then((a) => console.log(a), (e) => console.log(e.code));`;
+      return spawnSync(process.execPath, ["-e", script], { encoding: "utf8" }).stdout;
+    };
+    const direct = path.join(enabled, "direct.cjs");
+    writeFileSync(direct, `module.exports = import(${JSON.stringify(answer)}).then((m) => m.answer);`);
+    expect(run(direct)).toBe("ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING\n");
+    const through = path.join(enabled, "through.cjs");
+    writeFileSync(through, `module.exports = require(${JSON.stringify(IMPORT_ESM)}).importEsm(${JSON.stringify(answer)}).then((m) => m.answer);`);
+    expect([run(through), run(through)]).toEqual(["9\n", "9\n"]);
   });
 });
