@@ -28,13 +28,14 @@ const fingerprintOf = (stats) => `${stats.dev}:${stats.ino} ${stats.size} ${stat
 
 /**
  * The cache file for `filename` with this fingerprint (fingerprintOf, or any string that changes with the content), on
- * this Node and architecture: `<name>-<path hash>-<key>.v8`, so checkouts that share node_modules/.cache keep one entry
- * each.
+ * this Node and architecture: `<name>-<path hash>-<key>[@<variant>].v8`, so checkouts that share node_modules/.cache
+ * keep one entry each. A variant is one way of running the file (the CLI's command): the data holds the functions the
+ * recording run compiled, and `emr info` runs other functions than `emr --help`.
  */
-function cacheFile(filename, fingerprint, cacheDir = CACHE) {
+function cacheFile(filename, fingerprint, cacheDir = CACHE, variant = "") {
   const where = sha256().update(filename).digest("hex").slice(0, 8);
   const key = sha256().update(`${process.version} ${process.arch}\n`).update(fingerprint).digest("hex").slice(0, 32);
-  return path.join(cacheDir, `${path.basename(filename)}-${where}-${key}.v8`);
+  return path.join(cacheDir, `${path.basename(filename)}-${where}-${key}${variant ? `@${variant}` : ""}.v8`);
 }
 
 /** The cached data, or undefined when there is none (or it cannot be read: then it is compiled and written again). */
@@ -51,8 +52,8 @@ function writeCache(file, data) {
   try {
     const dir = path.dirname(file);
     fs.mkdirSync(dir, { recursive: true });
-    const prefix = path.basename(file).replace(/-[0-9a-f]+\.v8$/, "-"); // the same file's entries, any content
-    for (const old of fs.readdirSync(dir)) if (old.startsWith(prefix) && old !== path.basename(file)) fs.rmSync(path.join(dir, old), { force: true });
+    const [, prefix, key] = /^(.*-)([0-9a-f]{32})(@[a-z-]+)?\.v8$/.exec(path.basename(file)); // prefix: the same file's entries
+    for (const old of fs.readdirSync(dir)) if (old.startsWith(prefix) && !old.startsWith(`${prefix}${key}`)) fs.rmSync(path.join(dir, old), { force: true });
     const temporary = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, data);
     fs.renameSync(temporary, file);
@@ -69,8 +70,8 @@ const saveAtExit = (save) => process.once("exit", save);
  * data for it when there is valid data; otherwise `onMiss` gets the function that records it (by default at exit).
  * Returns whether cached data was used.
  */
-function compileCached(module, content, filename, fingerprint, cacheDir = CACHE, onMiss = saveAtExit) {
-  const file = cacheFile(filename, fingerprint, cacheDir);
+function compileCached(module, content, filename, fingerprint, cacheDir = CACHE, onMiss = saveAtExit, variant = "") {
+  const file = cacheFile(filename, fingerprint, cacheDir, variant);
   const cachedData = readCache(file);
   const script = new vm.Script(Module.wrap(content), { filename, cachedData });
   const used = cachedData !== undefined && !script.cachedDataRejected;
@@ -91,14 +92,18 @@ function readWithFingerprint(filename) {
   }
 }
 
-/** From now on, files under `directories` load through compileCached (CommonJS `.js`/`.cjs` files: the bundles). */
-function enable(directories, cacheDir = CACHE) {
+/**
+ * From now on, files under `directories` load through compileCached (CommonJS `.js`/`.cjs` files: the bundles), with
+ * the data recorded for `variant` (a-z and -, or "" for one set of data per file).
+ */
+function enable(directories, cacheDir = CACHE, variant = "") {
+  if (!/^[a-z-]*$/.test(variant)) throw new Error(`code cache variant "${variant}": use a-z and - only`);
   const roots = directories.map((d) => path.resolve(d) + path.sep);
   const load = Module._extensions[".js"];
   Module._extensions[".js"] = function (module, filename) {
     if (!roots.some((root) => filename.startsWith(root))) return load.call(this, module, filename);
     const { content, fingerprint } = readWithFingerprint(filename);
-    compileCached(module, content, filename, fingerprint, cacheDir);
+    compileCached(module, content, filename, fingerprint, cacheDir, saveAtExit, variant);
     return undefined;
   };
 }

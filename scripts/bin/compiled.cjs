@@ -51,18 +51,54 @@ const sourceDirname = {
  * The export names are read from the installed package at build time (esbuild's interop copies them one by one).
  */
 const LAZY_PACKAGES = /^@aws-sdk\/|^@smithy\//;
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+/**
+ * The value names `importer` imports from `specifier` (`import { A, B as C, type T } from "…"` gives A and B), or
+ * undefined when it imports it any other way (a namespace, a default, require): then the module serves every name.
+ * esbuild copies each name of a CommonJS module into the importing file's module object (`__toESM`): the SDK clients
+ * export hundreds, which cost ~20 ms of `emr info` copied into every importer.
+ */
+function importedNames(importer, specifier) {
+  let text;
+  try {
+    text = fs.readFileSync(importer, "utf8");
+  } catch {
+    return undefined;
+  }
+  const quoted = `["']${escapeRegExp(specifier)}["']`;
+  const mentions = text.match(new RegExp(quoted, "g"))?.length ?? 0;
+  const statements = [...text.matchAll(new RegExp(`\\b(import|export)\\s+(type\\s+)?\\{([^}]*)\\}\\s*from\\s*${quoted}`, "g"))];
+  if (statements.length !== mentions) return undefined;
+  const names = statements
+    .filter(([, , typeOnly]) => !typeOnly)
+    .flatMap(([, , , list]) => list.split(","))
+    .map((item) => item.trim())
+    .filter((item) => item && !item.startsWith("type "))
+    .map((item) => item.split(/\s+as\s+/)[0]);
+  return [...new Set(names)];
+}
+
 /** `vendor` (optional): `{ filter, file, specifiers }`: the packages the filter matches load from that vendor bundle. */
 function lazyPackages(vendor) {
   return {
     name: "lazy-packages",
     setup(build) {
-      build.onResolve({ filter: LAZY_PACKAGES }, (args) => (args.namespace === "lazy-package" ? undefined : { path: args.path, namespace: "lazy-package" }));
+      // One module per importing file, serving the names that file imports (importedNames).
+      build.onResolve({ filter: LAZY_PACKAGES }, (args) =>
+        args.namespace === "lazy-package" ? undefined : { path: `${args.path}?from=${path.relative(ROOT, args.importer)}`, namespace: "lazy-package", pluginData: { specifier: args.path, importer: args.importer } },
+      );
       build.onResolve({ filter: /-vendor\.cjs$/, namespace: "lazy-package" }, (args) => ({ path: args.path, external: true }));
       build.onLoad({ filter: /.*/, namespace: "lazy-package" }, (args) => {
-        const names = Object.keys(require(require.resolve(args.path, { paths: [ROOT] }))).filter((name) => name !== "__esModule");
-        const vendored = vendor?.filter.test(args.path);
-        if (vendored) vendor.specifiers.add(args.path);
-        const real = vendored ? `require(${JSON.stringify(vendor.file)})(${JSON.stringify(args.path)})` : `require(${JSON.stringify(args.path)})`;
+        const { specifier, importer } = args.pluginData;
+        const exported = Object.keys(require(require.resolve(specifier, { paths: [ROOT] }))).filter((name) => name !== "__esModule");
+        const imported = importedNames(importer, specifier);
+        const missing = imported?.filter((name) => !exported.includes(name)) ?? [];
+        if (missing.length) throw new Error(`${path.relative(ROOT, importer)} imports ${missing.join(", ")} from ${specifier}, which does not export it`);
+        const names = imported ?? exported;
+        const vendored = vendor?.filter.test(specifier);
+        if (vendored) vendor.specifiers.add(specifier);
+        const real = vendored ? `require(${JSON.stringify(vendor.file)})(${JSON.stringify(specifier)})` : `require(${JSON.stringify(specifier)})`;
         const contents = [
           `let loaded;`,
           `const load = () => (loaded ??= ${real});`,
@@ -249,6 +285,17 @@ function firstError(error) {
   return first.location ? `${first.location.file}:${first.location.line}: ${text}` : text;
 }
 
+/**
+ * Which code-cache data a run uses (code-cache.cjs variants): the CLI's command, since each command runs its own part
+ * of the bundle (`emr info` compiled from data `emr --help` recorded would compile the rest of its functions anew);
+ * one set for synth.
+ */
+function codeCacheVariant(name) {
+  if (name !== "emr") return "";
+  const command = process.argv.slice(2).find((arg) => !arg.startsWith("-"));
+  return command && /^[a-z][a-z-]{0,30}$/.test(command) ? command : "";
+}
+
 /** Runs an entry point: its bundle, rebuilt first when stale, or tsx on the TypeScript when the build fails. */
 async function run(name) {
   if (process.env.SYNTH_SOURCE_MAPS === "1") process.setSourceMapsEnabled(true);
@@ -262,11 +309,11 @@ async function run(name) {
       return;
     }
   }
-  if (CODE_CACHED.has(name) && process.env.SYNTH_SOURCE_MAPS !== "1") require("./code-cache.cjs").enable([BUILD]);
+  if (CODE_CACHED.has(name) && process.env.SYNTH_SOURCE_MAPS !== "1") require("./code-cache.cjs").enable([BUILD], undefined, codeCacheVariant(name));
   require(bundlePath(name));
 }
 
-module.exports = { ENTRY_POINTS, build, isStale, run };
+module.exports = { ENTRY_POINTS, build, importedNames, isStale, run };
 
 if (require.main === module) {
   // One after the other: each build stops esbuild's service when it is done.

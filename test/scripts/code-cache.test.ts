@@ -8,7 +8,9 @@ const CODE_CACHE = path.resolve(__dirname, "..", "..", "scripts", "bin", "code-c
 const IMPORT_ESM = path.resolve(__dirname, "..", "..", "scripts", "lib", "import-esm.cjs");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cacheFile, fingerprintOf } = require(CODE_CACHE) as {
-  fingerprintOf(stats: Stats): string; cacheFile(filename: string, fingerprint: string, cacheDir: string): string };
+  fingerprintOf(stats: Stats): string;
+  cacheFile(filename: string, fingerprint: string, cacheDir: string, variant?: string): string;
+};
 
 const source = (answer: number) => `module.exports = { answer: (() => ${answer})(), dir: __dirname };`;
 
@@ -86,6 +88,22 @@ describe("the code cache", () => {
     writeFileSync(file, source(8)); // same length, same inode: only the modification time differs
     expect(run()).toBe("8\n");
     expect(readdirSync(cacheDir)).not.toContain(recorded);
+  });
+
+  it("keeps one entry per variant (the CLI's command), and drops every variant of a file's old content", () => {
+    const enabled = path.join(dir, "variants");
+    mkdirSync(enabled);
+    const file = path.join(enabled, "bundle.cjs");
+    const run = (variant: string) =>
+      execFileSync(process.execPath, ["-e", `require(${JSON.stringify(CODE_CACHE)}).enable([${JSON.stringify(enabled)}], ${JSON.stringify(cacheDir)}, ${JSON.stringify(variant)}); console.log(require(${JSON.stringify(file)}).answer)`], { encoding: "utf8" });
+    const entries = () => readdirSync(cacheDir).filter((f) => f.startsWith("bundle.cjs-") && f.includes(path.basename(cacheFile(file, "", cacheDir)).split("-")[1]));
+    writeFileSync(file, source(1));
+    expect([run("info"), run("steps"), run("")]).toEqual(["1\n", "1\n", "1\n"]);
+    const fingerprint = fingerprintOf(statSync(file));
+    expect(entries().sort()).toEqual([cacheFile(file, fingerprint, cacheDir), cacheFile(file, fingerprint, cacheDir, "info"), cacheFile(file, fingerprint, cacheDir, "steps")].map((f) => path.basename(f)).sort());
+    writeFileSync(file, source(2));
+    expect(run("info")).toBe("2\n");
+    expect(entries()).toEqual([path.basename(cacheFile(file, fingerprintOf(statSync(file)), cacheDir, "info"))]);
   });
 
   it("leaves cached code without import(), which it reaches through scripts/lib/import-esm.cjs", () => {

@@ -3,7 +3,8 @@
  * when a source is newer, lazy about what `--help` does not need, and mapped back to TypeScript on SYNTH_SOURCE_MAPS=1.
  */
 import { execFile } from "node:child_process";
-import { statSync, utimesSync } from "node:fs";
+import { mkdtempSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "../support/moto-server";
@@ -40,4 +41,24 @@ describe("the emr bundle", () => {
     const plain = await exec(process.execPath, argv, { cwd: REPO_ROOT, env: { ...process.env, SYNTH_SOURCE_MAPS: "" } }).catch((e: { stderr: string }) => e);
     expect(plain.stderr).toMatch(/\(.*\/build\/emr\.cjs:\d+:\d+\)/);
   }, 30_000);
+});
+
+describe("the lazy AWS SDK modules' names (compiled.cjs importedNames)", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { importedNames } = require(path.join(REPO_ROOT, "scripts", "bin", "compiled.cjs")) as { importedNames(importer: string, specifier: string): string[] | undefined };
+  const file = (text: string) => {
+    const name = path.join(mkdtempSync(path.join(tmpdir(), "imported-names-")), "importer.ts");
+    writeFileSync(name, text);
+    return name;
+  };
+
+  it("are the values a file imports by name, across its statements, without types", () => {
+    const importer = file(`import { A, type T, B as C } from "@aws-sdk/client-x";\nimport type { U } from "@aws-sdk/client-x";\nimport {\n  D,\n} from '@aws-sdk/client-x';\nimport { E } from "@aws-sdk/client-y";\n`);
+    expect(importedNames(importer, "@aws-sdk/client-x")).toEqual(["A", "B", "D"]);
+  });
+
+  it("are every name (undefined) when the file imports the package any other way", () => {
+    expect(importedNames(file(`import * as x from "@aws-sdk/client-x";\n`), "@aws-sdk/client-x")).toBeUndefined();
+    expect(importedNames(file(`import { A } from "@aws-sdk/client-x";\nconst x = require("@aws-sdk/client-x");\n`), "@aws-sdk/client-x")).toBeUndefined();
+  });
 });
