@@ -4,6 +4,7 @@
  */
 import { CliError } from "./errors";
 import { importEsm } from "./import-esm.cjs";
+import type * as Execa from "execa" with { "resolution-mode": "import" };
 
 export interface RunOptions {
   cwd?: string;
@@ -40,7 +41,7 @@ export class ExecaRunner implements ProcessRunner {
   }
 
   private async spawn(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
-    const { execa } = await importEsm<typeof import("execa", { with: { "resolution-mode": "import" } })>("execa");
+    const { execa } = await importEsm<typeof Execa>("execa");
     const output = options.stream ? (["pipe", "inherit"] as const) : ("pipe" as const);
     const result = await execa(file, [...args], {
       cwd: options.cwd,
