@@ -4,7 +4,7 @@
 # Runs every suite even when one fails, then exits non-zero naming the failed ones.
 #
 # jest and pytest run side by side, each into its own log, printed whole when it ends: most of their time is spent
-# in single-threaded Spark drivers and in waits on moto's server, so on two cores they overlap (README "Test time"
+# in single-threaded Spark drivers and in waits on moto's server, so on two cores they overlap (README "Performance"
 # has the measurements). TEST_SERIAL=1 runs them one after another with live output.
 set -uo pipefail
 cd "$(dirname "$0")/.."
