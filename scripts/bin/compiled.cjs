@@ -128,14 +128,22 @@ const outsideBundles = {
 };
 
 /**
- * zod is bundled in, from its ES module build, instead of Node resolving and loading its 95 files (every locale among
- * them) at each start: about 10% of a command that loads the environments. Only our code uses zod, so it stays one
- * copy per process.
+ * Small packages only our code uses are bundled in (one copy per process still), instead of Node resolving, reading
+ * and compiling their files at each start; in the bundle they load through its code cache. zod from its ES module
+ * build: 95 files, every locale among them, about 10% of a command that loads the environments. commander (7 files)
+ * on every CLI command; yazl and buffer-crc32 with the commands that import the ZIP writer.
  */
-const bundledZod = {
-  name: "bundled-zod",
+/** Package -> the file to bundle, relative to the package's folder (undefined: its CommonJS main). */
+const BUNDLED_PACKAGES = { zod: "index.js", commander: undefined, yazl: undefined, "buffer-crc32": undefined };
+const bundledFile = (name) => {
+  const file = BUNDLED_PACKAGES[name];
+  return file ? path.join(path.dirname(require.resolve(`${name}/package.json`, { paths: [ROOT] })), file) : require.resolve(name, { paths: [ROOT] });
+};
+const bundledPackages = {
+  name: "bundled-packages",
   setup(build) {
-    build.onResolve({ filter: /^zod$/ }, () => ({ path: path.join(path.dirname(require.resolve("zod/package.json", { paths: [ROOT] })), "index.js") }));
+    const names = Object.keys(BUNDLED_PACKAGES).map(escapeRegExp).join("|");
+    build.onResolve({ filter: new RegExp(`^(${names})$`) }, (args) => ({ path: bundledFile(args.path) }));
   },
 };
 
@@ -205,7 +213,7 @@ async function build(name) {
     metafile: true,
     write: false,
     logLevel: "silent",
-    plugins: [sourceDirname, outsideBundles, bundledZod],
+    plugins: [sourceDirname, outsideBundles, bundledPackages],
   };
   const specifiers = new Set();
   const lazyVendor = VENDORED[name] ? { filter: VENDORED[name], file: `./${name}-vendor.cjs`, specifiers } : undefined;
