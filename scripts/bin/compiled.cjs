@@ -144,6 +144,9 @@ const bundledPackages = {
   setup(build) {
     const names = Object.keys(BUNDLED_PACKAGES).map(escapeRegExp).join("|");
     build.onResolve({ filter: new RegExp(`^(${names})$`) }, (args) => ({ path: bundledFile(args.path) }));
+    // zod's messages in English only: its 64 locales are reachable through `z.locales`, which our code never reads, so
+    // esbuild cannot drop them; each is a module to initialise at every start. (zod itself configures English.)
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({ contents: `export { default as en } from "./en.js";\n`, loader: "js" }));
   },
 };
 
