@@ -22,6 +22,7 @@ import {
   type IAspect,
 } from "cdktf";
 import type { IConstruct } from "constructs";
+import { isResolvedJson } from "./resolved-json";
 
 // cdktf's own merge of fragments (private to cdktf, hence by path): the same merge gives the same bytes.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -118,9 +119,14 @@ export class ResolvedOnceStack extends TerraformStack {
       const path = item.node.path.split("/");
       deepMerge(outputs, path.reduceRight<Record<string, unknown>>((inner, part) => ({ [part]: Object.keys(inner).length === 0 ? item.friendlyUniqueId : inner }), {}));
     }
+    // The resolver drops keys whose value is undefined (`cloud` without a cloud backend): dropped here, so that the
+    // merged stack can be seen to need no resolution (isResolvedJson).
+    for (const [key, value] of Object.entries(metadata)) if (value === undefined) delete (metadata as Record<string, unknown>)[key];
     tf["//"] = { metadata, outputs };
     for (const e of elements) deepMerge(tf, !changed.has(e) && prepared.has(e) ? prepared.get(e) : resolveIn(this, e.toTerraform()));
     deepMerge(tf, rawOverrides);
-    return resolveIn(this, tf);
+    // cdktf resolves the merged stack once more; with no raw overrides (their arrays would be shared with the stack)
+    // and nothing left to resolve, that pass would return an equal copy.
+    return Object.keys(rawOverrides).length === 0 && isResolvedJson(tf) ? tf : resolveIn(this, tf);
   }
 }
