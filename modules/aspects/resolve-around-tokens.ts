@@ -12,7 +12,7 @@
  * dropped, and so are such array items). Through plain objects and arrays cdktf's context carries nothing (no
  * escapes, no post-processor), so a token resolved from here resolves as it would from cdktf's walk.
  */
-import { DefaultTokenResolver, StringConcat, Token, type ITokenResolver } from "cdktf";
+import { DefaultTokenResolver, StringConcat, Token, Tokenization, type IPostProcessor, type IResolvable, type IResolveContext, type ITokenResolver } from "cdktf";
 import type { IConstruct } from "constructs";
 
 interface ResolveOptions {
@@ -21,6 +21,8 @@ interface ResolveOptions {
   readonly resolver: ITokenResolver;
   /** The path from the value resolved first: cdktf's errors name it, and its depth limit counts it. */
   readonly prefix: string[];
+  /** The context of the token whose value this is (a token may change its context: braces, escapes). */
+  readonly previousContext?: IResolveContext;
 }
 
 // cdktf's resolve, which unlike Tokenization.resolve starts at a given path (private to cdktf, hence by path).
@@ -46,15 +48,15 @@ const MAX_PATH = 200;
 
 /** The value resolved in `scope` as `Tokenization.resolve(value, { scope, preparing, resolver })` resolves it. */
 export function resolveAroundTokens(scope: IConstruct, value: unknown, preparing = false): unknown {
-  return new PlainJsonWalk(scope, preparing).resolve(value);
+  return new PlainJsonWalk(scope, preparing, []).resolve(value);
 }
 
 class PlainJsonWalk {
-  private readonly path: string[] = [];
-
   constructor(
     private readonly scope: IConstruct,
     private readonly preparing: boolean,
+    private readonly path: string[],
+    private readonly previousContext?: IResolveContext,
   ) {}
 
   resolve(value: unknown): unknown {
@@ -70,7 +72,8 @@ class PlainJsonWalk {
       case "object":
         if (value === null) return null;
         if (Array.isArray(value)) return this.resolveArray(value);
-        return isPlainMap(value) ? this.resolveMap(value) : this.byCdktf(value);
+        if (isPlainMap(value)) return this.resolveMap(value);
+        return isTokenObject(value) ? this.resolveToken(value) : this.byCdktf(value);
       default:
         return this.byCdktf(value); // functions (refused), symbols, bigints
     }
@@ -104,8 +107,39 @@ class PlainJsonWalk {
     }
   }
 
+  /**
+   * A token object, as cdktf's resolve handles one: its resolver's resolveToken with a new context (cdktf's
+   * makeContext: the fields of the context this value came from, a post-processor slot), whose `resolve` (what the
+   * token's value is resolved with, after the token may have changed the context) walks from here again.
+   */
+  private resolveToken(token: IResolvable): unknown {
+    const path = [...this.path];
+    const previous = this.previousContext;
+    const { scope, preparing } = this;
+    let postProcessor: IPostProcessor | undefined;
+    const context: IResolveContext = {
+      scope,
+      preparing,
+      suppressBraces: previous?.suppressBraces,
+      ignoreEscapes: previous?.ignoreEscapes,
+      warnEscapes: previous?.warnEscapes,
+      iteratorContext: previous?.iteratorContext,
+      registerPostProcessor: (processor) => {
+        postProcessor = processor;
+      },
+      resolve: (value: unknown) => new PlainJsonWalk(scope, preparing, [...path], context).resolve(value),
+    };
+    return RESOLVER.resolveToken(token, context, { postProcess: (value) => (postProcessor ? postProcessor.postProcess(value, context) : value) });
+  }
+
   private byCdktf(value: unknown): unknown {
-    return cdktfResolve(value, { scope: this.scope, preparing: this.preparing, resolver: RESOLVER, prefix: [...this.path] });
+    return cdktfResolve(value, {
+      scope: this.scope,
+      preparing: this.preparing,
+      resolver: RESOLVER,
+      prefix: [...this.path],
+      previousContext: this.previousContext,
+    });
   }
 }
 
@@ -121,6 +155,11 @@ function isPlainString(text: string): boolean {
     if (Math.abs(parseFloat(match[0])) >= PLAIN_NUMBER_LIMIT) return false;
   }
   return true;
+}
+
+/** An object cdktf resolves as a token (not a Date, not a construct, no map token among its keys). */
+function isTokenObject(value: object): value is IResolvable {
+  return Tokenization.isResolvable(value) && !(value instanceof Date) && Object.keys(value).every(isPlainString);
 }
 
 /** An item that makes cdktf resolve the whole array as a list token. */
