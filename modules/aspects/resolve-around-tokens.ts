@@ -72,8 +72,7 @@ class PlainJsonWalk {
       case "object":
         if (value === null) return null;
         if (Array.isArray(value)) return this.resolveArray(value);
-        if (isPlainMap(value)) return this.resolveMap(value);
-        return isTokenObject(value) ? this.resolveToken(value) : this.byCdktf(value);
+        return this.resolveObject(value);
       default:
         return this.byCdktf(value); // functions (refused), symbols, bigints
     }
@@ -89,22 +88,28 @@ class PlainJsonWalk {
     return resolved;
   }
 
-  private resolveMap(map: Readonly<Record<string, unknown>>): unknown {
+  /** An object cdktf resolves key by key when it is a plain object that is no token, no construct, no map token. */
+  private resolveObject(object: object): unknown {
+    const prototype = Object.getPrototypeOf(object) as unknown;
+    const record = object as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if (!keys.every(isPlainKey)) return this.byCdktf(object);
+    if (Tokenization.isResolvable(object)) return object instanceof Date ? this.byCdktf(object) : this.resolveToken(object);
+    if ((prototype !== Object.prototype && prototype !== null) || (record._children !== undefined && record._metadata !== undefined)) return this.byCdktf(object);
     const resolved: Record<string, unknown> = {};
-    for (const key of Object.keys(map)) {
-      const value = this.at(key, map[key]);
+    for (const key of keys) {
+      const value = this.at(key, record[key]);
       if (value !== undefined) resolved[key] = value;
     }
     return resolved;
   }
 
+  /** The value at `segment` below the current path. A throw abandons the walk, path and all. */
   private at(segment: string, value: unknown): unknown {
     this.path.push(segment);
-    try {
-      return this.resolve(value);
-    } finally {
-      this.path.pop();
-    }
+    const resolved = this.resolve(value);
+    this.path.pop();
+    return resolved;
   }
 
   /**
@@ -157,24 +162,16 @@ function isPlainString(text: string): boolean {
   return true;
 }
 
-/** An object cdktf resolves as a token (not a Date, not a construct, no map token among its keys). */
-function isTokenObject(value: object): value is IResolvable {
-  return Tokenization.isResolvable(value) && !(value instanceof Date) && Object.keys(value).every(isPlainString);
-}
-
 /** An item that makes cdktf resolve the whole array as a list token. */
 function isListTokenItem(item: unknown): boolean {
   return (typeof item === "string" && item.includes(LIST_TOKEN_MARKER)) || (typeof item === "number" && !isPlainNumber(item));
 }
 
-/**
- * An object cdktf resolves key by key: a plain object that is not a token (a `resolve` method), not a construct, and
- * whose keys resolve to themselves (no map token among them).
- */
-function isPlainMap(value: object): value is Readonly<Record<string, unknown>> {
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  if (prototype !== Object.prototype && prototype !== null) return false;
-  const record = value as Record<string, unknown>;
-  if (typeof record.resolve === "function" || (record._children !== undefined && record._metadata !== undefined)) return false;
-  return Object.keys(record).every(isPlainString);
+// Object keys repeat across a stack (attribute names): each is judged once.
+const plainKeys = new Map<string, boolean>();
+
+function isPlainKey(key: string): boolean {
+  let plain = plainKeys.get(key);
+  if (plain === undefined) plainKeys.set(key, (plain = isPlainString(key)));
+  return plain;
 }
