@@ -34,6 +34,20 @@ describe("resolveAroundTokens", () => {
     "a map token": { tags: Token.asStringMap(Lazy.anyValue({ produce: () => ({ k: "v" }) })) },
     "a lazy object inside plain JSON": [{ nested: Lazy.anyValue({ produce: () => ({ deep: [bucket.id, undefined] }) }) }],
     "a key that is a token": { [bucket.bucket]: "value" },
+    "a token that changes its context before its value is resolved": {
+      bare: Lazy.anyValue({
+        produce: (context) => {
+          context.suppressBraces = true; // as cdktf's expressions do: the references in its value lose their braces
+          return { arn: bucket.arn, list: [{ id: bucket.id }] };
+        },
+      }),
+      nested: Lazy.anyValue({
+        produce: (context) => {
+          context.suppressBraces = true; // and a token in its value gets a context that starts from this one
+          return Lazy.anyValue({ produce: () => ({ arn: bucket.arn }) });
+        },
+      }),
+    },
     "a Date and a class instance": { when: new Date(0), box: new (class Box { readonly v = 1; })() },
     "empty containers": { a: {}, b: [], c: "" },
   };
