@@ -3,6 +3,7 @@
  * JSON string in a resource attribute. checkov reads such JSON strings as unknown and skips them; the guard parses
  * them instead, and reports a string it cannot parse rather than passing it.
  */
+import { rememberingLast } from "./remember-last";
 import { blocks, isRecord, strings, type ResolvedResource, type StackIndex } from "./stack-json";
 
 export interface PolicyCondition {
@@ -68,6 +69,8 @@ export function parsePolicyJson(text: string): PolicyStatement[] {
   }));
 }
 
+const parsePolicyJsonOnce = rememberingLast(parsePolicyJson);
+
 /** Statements declared in a `data.aws_iam_policy_document` block (its own `statement` blocks only). */
 export function statementsOfDocument(document: ResolvedResource): PolicyStatement[] {
   return blocks(document.config.statement).map((s) => ({
@@ -96,7 +99,7 @@ export function resolvePolicy(value: unknown, stack: StackIndex): PolicySource {
       : { kind: "unreadable", reason: `references ${reference[1]}, which is not in this stack` };
   }
   try {
-    return { kind: "statements", statements: parsePolicyJson(value) };
+    return { kind: "statements", statements: parsePolicyJsonOnce(value) };
   } catch {
     const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
     return {

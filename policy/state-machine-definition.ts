@@ -3,6 +3,7 @@
  * Step Functions rules: the parsed definition, and its states as a graph of transitions.
  */
 import { terraformRendered } from "../contracts/terraform-literal";
+import { rememberingLast } from "./remember-last";
 import type { ResolvedResource } from "./stack-json";
 
 export type AslState = Record<string, unknown> & { Type?: string };
@@ -21,6 +22,19 @@ export type ParsedDefinition = { readonly ok: true; readonly definition: AslDefi
 export function parseDefinition(resource: ResolvedResource, render: (text: string) => string = terraformRendered): ParsedDefinition {
   const text = resource.config.definition;
   if (typeof text !== "string") return { ok: false, reason: "definition is not a string; fix: render it with JSON.stringify of the generated ASL" };
+  return parserFor(render)(text);
+}
+
+const parsers = new WeakMap<(text: string) => string, (text: string) => ParsedDefinition>();
+
+/** One remembering parser per render function: several rules parse each definition, some with the same render. */
+function parserFor(render: (text: string) => string): (text: string) => ParsedDefinition {
+  let parser = parsers.get(render);
+  if (!parser) parsers.set(render, (parser = rememberingLast((text) => parseRendered(text, render))));
+  return parser;
+}
+
+function parseRendered(text: string, render: (text: string) => string): ParsedDefinition {
   try {
     const parsed = JSON.parse(render(text)) as unknown;
     if (!parsed || typeof parsed !== "object" || !("States" in parsed)) return { ok: false, reason: "definition has no States; fix: generate it with modules/pipeline/asl-builder.ts" };

@@ -10,18 +10,9 @@
  * that runs after ours (a later one on the stack, any on a construct below it: cdktf visits the stack's own aspects
  * first, then the children's) and an asset (TerraformAsset copies its files between the aspects and the write).
  */
-import {
-  Aspects,
-  DefaultTokenResolver,
-  StringConcat,
-  TerraformAsset,
-  TerraformElement,
-  TerraformOutput,
-  TerraformStack,
-  Tokenization,
-  type IAspect,
-} from "cdktf";
+import { Aspects, TerraformAsset, TerraformElement, TerraformOutput, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
+import { resolveAroundTokens } from "./resolve-around-tokens";
 
 // cdktf's own merge of fragments (private to cdktf, hence by path): the same merge gives the same bytes.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -52,12 +43,6 @@ export function takeResolution(stack: TerraformStack): unknown {
   return json;
 }
 
-/** What cdktf's own resolution of a stack uses (cdktf/lib/_tokens.js). */
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
-
-const resolveIn = (stack: TerraformStack, value: unknown, preparing = false): unknown =>
-  Tokenization.resolve(value, { scope: stack, preparing, resolver: RESOLVER });
-
 /** The stack's Terraform elements, in cdktf's order, not those of a nested stack (cdktf's terraformElements). */
 function elementsOf(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
   if (TerraformElement.isTerraformElement(node)) into.push(node);
@@ -87,7 +72,7 @@ export class ResolvedOnceStack extends TerraformStack {
   /** cdktf's prepareStack, keeping each element's resolution (which the preparing flag does not change). */
   override prepareStack(): void {
     this.ensureBackendExists();
-    this.prepared = new Map(elementsOf(this).map((e) => [e, resolveIn(this, e.toTerraform(), true)] as const));
+    this.prepared = new Map(elementsOf(this).map((e) => [e, resolveAroundTokens(this, e.toTerraform(), true)] as const));
   }
 
   /**
@@ -111,7 +96,7 @@ export class ResolvedOnceStack extends TerraformStack {
       ...(Object.keys(rawOverrides).length > 0 ? { overrides: { stack: Object.keys(rawOverrides) } } : {}),
     };
     const elements = elementsOf(this);
-    for (const meta of elements.map((e) => resolveIn(this, e.toMetadata()))) deepMerge(metadata, meta);
+    for (const meta of elements.map((e) => resolveAroundTokens(this, e.toMetadata()))) deepMerge(metadata, meta);
     const outputs = {};
     for (const item of elements) {
       if (!TerraformOutput.isTerraformOutput(item)) continue;
@@ -119,8 +104,8 @@ export class ResolvedOnceStack extends TerraformStack {
       deepMerge(outputs, path.reduceRight<Record<string, unknown>>((inner, part) => ({ [part]: Object.keys(inner).length === 0 ? item.friendlyUniqueId : inner }), {}));
     }
     tf["//"] = { metadata, outputs };
-    for (const e of elements) deepMerge(tf, !changed.has(e) && prepared.has(e) ? prepared.get(e) : resolveIn(this, e.toTerraform()));
+    for (const e of elements) deepMerge(tf, !changed.has(e) && prepared.has(e) ? prepared.get(e) : resolveAroundTokens(this, e.toTerraform()));
     deepMerge(tf, rawOverrides);
-    return resolveIn(this, tf);
+    return resolveAroundTokens(this, tf);
   }
 }

@@ -12,22 +12,13 @@
  * (statements ManageEMRTaggedResources, ManageSecurityGroups). Tagging only what EMR must use keeps that reach small;
  * the aspect reports an error if default_tags carry the key.
  */
-import {
-  Annotations,
-  DefaultTokenResolver,
-  StringConcat,
-  TerraformProvider,
-  TerraformResource,
-  TerraformStack,
-  Token,
-  Tokenization,
-  type IAspect,
-} from "cdktf";
+import { Annotations, TerraformProvider, TerraformResource, TerraformStack, Token, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { AwsProvider, AwsProviderDefaultTags } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../../environments/schema";
 import { StackIndex, type StackJson } from "../../policy/stack-json";
 import { EMR_MANAGED_TAG_KEY, EMR_MANAGED_TAG_VALUE } from "../../contracts/emr";
+import { resolveAroundTokens } from "./resolve-around-tokens";
 
 export { EMR_MANAGED_TAG_KEY, EMR_MANAGED_TAG_VALUE };
 
@@ -57,9 +48,6 @@ export function emrManagedAddresses(stack: StackIndex): Set<string> {
   return new Set([...clusters.map((c) => c.address), ...network, ...vpcs].filter((a) => stack.get(a)));
 }
 
-/** What cdktf's own resolution of a stack uses (cdktf/lib/_tokens.js). */
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
-
 /**
  * The stack's resources of EMR_MANAGED_RESOURCE_TYPES as synthesized, each resolved on its own: all that
  * emrManagedAddresses reads, without resolving the whole stack (which then happens once, after the tags are set).
@@ -68,7 +56,7 @@ export function emrNetworkJson(stack: TerraformStack): StackJson {
   const resource: Record<string, Record<string, Record<string, unknown>>> = {};
   for (const child of stack.node.findAll()) {
     if (!TerraformResource.isTerraformResource(child) || !EMR_MANAGED_RESOURCE_TYPES.includes(child.terraformResourceType)) continue;
-    const fragment = Tokenization.resolve(child.toTerraform(), { scope: stack, preparing: false, resolver: RESOLVER }) as StackJson;
+    const fragment = resolveAroundTokens(stack, child.toTerraform()) as StackJson;
     for (const [type, byName] of Object.entries(fragment.resource ?? {})) Object.assign((resource[type] ??= {}), byName);
   }
   return { resource };
