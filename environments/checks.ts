@@ -14,6 +14,7 @@ import { leafSteps, PIPELINES, pipelineSchema, type LeafStep } from "./pipelines
 import type { Market } from "../contracts/emr";
 import { findJob } from "../contracts/job-catalog";
 import { managedScalingCeiling, taskGroupExists } from "./capacity-rules";
+import { PARSED_ONCE } from "./parsed-once";
 
 /**
  * EMR takes at most 5 instance types per fleet without an allocation strategy, 30 with one (EMR API reference,
@@ -413,7 +414,7 @@ function pipelinesOn(env: DraftConfig, runtime: string): string[] {
 
 /** A declared pipeline's job and copy steps (leafSteps), each with its path as text; none when the name is unknown. */
 function declaredLeafSteps(name: string): [LeafStep, string][] {
-  const parsed = pipelineSchema.safeParse((PIPELINES as Readonly<Record<string, unknown>>)[name]);
+  const parsed = pipelineSchema.safeParse((PIPELINES as Readonly<Record<string, unknown>>)[name], PARSED_ONCE);
   if (!parsed.success) return [];
   return leafSteps(parsed.data.steps).map(([step, path]): [LeafStep, string] => [step, path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i ? "." : ""}${p}`)).join("")]);
 }

@@ -9,6 +9,7 @@ import { dev } from "./dev";
 import { local } from "./local";
 import { prod } from "./prod";
 import { staging } from "./staging";
+import { PARSED_ONCE } from "./parsed-once";
 
 export * from "./schema";
 export { ConfigError } from "./errors";
@@ -22,14 +23,14 @@ export function isEnvironmentName(name: string): name is EnvironmentName {
 
 /** Validates any input (an environment file, or a test's variant of one); throws one ConfigError listing all faults. */
 export function parseEnvironment(input: unknown, source = "environment"): EnvironmentConfig {
-  const result = environmentSchema.safeParse(input);
+  const result = environmentSchema.safeParse(input, PARSED_ONCE);
   if (result.success) return result.data;
   throw configErrorOf(input, result.error.issues, source);
 }
 
 /** Validates one pipeline declaration; throws one ConfigError naming every bad field and its fix. */
 export function parsePipeline(name: string, input: unknown, source = `environments/pipelines.ts ${name}`): Pipeline {
-  const result = pipelineSchema.safeParse(input);
+  const result = pipelineSchema.safeParse(input, PARSED_ONCE);
   if (result.success) return result.data;
   throw configErrorOf(input, result.error.issues, source);
 }

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { PARSED_ONCE } from "./parsed-once";
 
 /** Repository path of the table, for messages that tell the reader where to add a row. */
 export const INSTANCE_TYPE_TABLE = "environments/instance-types.json";
@@ -60,7 +61,7 @@ export class PriceTableError extends Error {
 
 /** `input` as `schema` reads it, or one PriceTableError listing every problem with its path. */
 export function parseTable<T>(schema: z.ZodType<T>, input: unknown, source: string): T {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, PARSED_ONCE);
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
   throw new PriceTableError(`${source}: ${problems.join("; ")}`);

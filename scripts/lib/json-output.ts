@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { CliError } from "./errors";
+import { PARSED_ONCE } from "../../environments/parsed-once";
 
 export interface JsonOutputRules {
   /** The output's name in messages ("serverless", "catalog"). */
@@ -22,7 +23,7 @@ export function parseJsonOutput<T>(json: string, schema: z.ZodType<T>, rules: Js
     throw new CliError(`the stack's ${rules.output} output is not JSON; ${rules.fix}`);
   }
   if (typeof raw === "object" && raw !== null && !Array.isArray(raw) && Object.keys(raw).length === 0) throw rules.whenEmpty();
-  const parsed = schema.safeParse(raw);
+  const parsed = schema.safeParse(raw, PARSED_ONCE);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new CliError(`the stack's ${rules.output} output is malformed at ${issue.path.join(".") || "(root)"}: ${issue.message}; ${rules.fix}`);

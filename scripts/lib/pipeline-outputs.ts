@@ -9,6 +9,7 @@ import { resourcePrefix } from "../../contracts/stack-outputs";
 import { CliError } from "./errors";
 import { parseStatesArn, STATE_MACHINE_ARN } from "./states-arn";
 import type { PartialOutputs } from "./stack-outputs";
+import { PARSED_ONCE } from "../../environments/parsed-once";
 
 
 const PipelineSchema = z.object({
@@ -34,7 +35,7 @@ export function parsePipelines(json: string): PipelineInfo[] {
   } catch {
     throw new CliError("the stack's pipelines output is not JSON; fix: redeploy the environment (npm run deploy -- <env>)");
   }
-  const parsed = PipelinesSchema.safeParse(raw);
+  const parsed = PipelinesSchema.safeParse(raw, PARSED_ONCE);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new CliError(`the stack's pipelines output is malformed at ${issue.path.join(".") || "(root)"}: ${issue.message}; fix: redeploy the environment`);

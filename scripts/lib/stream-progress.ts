@@ -9,6 +9,7 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/
 import { z } from "zod";
 import { CliError, isNotFound } from "./errors";
 import { parseS3Uri } from "./step-logs";
+import { PARSED_ONCE } from "../../environments/parsed-once";
 
 const count = z.number().int().min(0);
 const ProgressSchema = z.object({
@@ -60,7 +61,7 @@ export function parseProgressRecord(uri: string, text: string): ProgressRecord {
   } catch {
     throw new CliError(`${uri} is not JSON; fix: check that the stream step runs this checkout's financial_stream (npm run emr -- stream start)`);
   }
-  const parsed = ProgressSchema.safeParse(raw);
+  const parsed = ProgressSchema.safeParse(raw, PARSED_ONCE);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new CliError(`${uri} is not a progress record: ${issue.path.join(".") || "(root)"}: ${issue.message}; fix: check that the stream step runs this checkout's financial_stream`);

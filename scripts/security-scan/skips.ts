@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { pathMatches } from "../../policy/exemptions";
+import { PARSED_ONCE } from "../../environments/parsed-once";
 
 export const DEFAULT_SKIP_FILE = "checkov/skips.json";
 
@@ -40,7 +41,7 @@ export function parseSkips(text: string, source = DEFAULT_SKIP_FILE): CheckovSki
   } catch (error) {
     throw new SkipFileError(`${source}: not valid JSON (${(error as Error).message}); fix: check the syntax`);
   }
-  const result = skipFileSchema.safeParse(raw);
+  const result = skipFileSchema.safeParse(raw, PARSED_ONCE);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.map(String).join(".") || "(root)"} ${issue.message}`);
     throw new SkipFileError(`${source}: ${problems.join("; ")}`);
