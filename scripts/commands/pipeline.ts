@@ -138,6 +138,7 @@ export async function pipelineRunLocal(ctx: CommandContext, name: string, option
       jobsDir: ctx.jobsDir,
       python: ctx.deps.env.EMR_LOCAL_PYTHON ?? local.defaultPython(repoRoot),
       freshSpark: options.freshSpark,
+      spark: options.freshSpark ? undefined : ctx.deps.localSpark,
       line: (text) => ctx.out.line(text),
     });
     const last = results[results.length - 1];

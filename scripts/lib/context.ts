@@ -23,6 +23,7 @@ import { type OutputsResult, readStackOutputs } from "./stack-outputs";
 import { resolveTerraformBinary, Terraform } from "./terraform";
 
 import type { Timing } from "./timing";
+import type { LocalSpark } from "./local-pipeline/spark";
 export { DEFAULT_TIMING, type Timing } from "./timing";
 
 export interface CliDeps {
@@ -37,6 +38,11 @@ export interface CliDeps {
   signal: AbortSignal;
   /** Replace individual AWS clients (tests with recorded responses). */
   clients?: Partial<AwsClients>;
+  /**
+   * The Spark `pipeline run --local` runs its steps on instead of starting its own worker (tests that run many local
+   * pipelines share one session: each worker is a JVM start and a cold first job, ~15–30 s).
+   */
+  localSpark?: LocalSpark;
   timing: Timing;
   runId: () => string;
   nodeVersion: string;

@@ -8,8 +8,8 @@
  * - local's trackerDaily runs on EMR Serverless: its job runs get the cluster step's arguments and write what dev's
  *   cluster steps write.
  *
- * One real Spark worker serves the whole file (the CLI starts one per run); the gate and failure cases go through
- * the CLI itself for its exit codes.
+ * One real Spark worker serves the whole file, the gate and failure cases too: they go through the CLI itself (in
+ * process) for its exit codes, handed the same worker (CliDeps.localSpark) instead of starting one each.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -238,7 +238,7 @@ describe("a gate stop is a stop, a failure is a failure (through the CLI)", () =
     const root = path.join(work, "gate-financial");
     const date = "2026-02-02";
     seed(path.join(root, stackOf("dev").bucketFor("data")!), date, 1, ["--only", "ohlcv", "--ohlcv-bad-fraction", "0.3"]);
-    const run = await runCaptured(["pipeline", "run", "dev", "financialDaily", "--local", "--date", date, "--root", root], REPO);
+    const run = await runCaptured(["pipeline", "run", "dev", "financialDaily", "--local", "--date", date, "--root", root], REPO, { localSpark: spark });
     expect({ code: run.code, last: run.stdout.trim().split("\n").pop() }).toEqual({ code: 2, last: `financialDaily (dev, local): ${date} GATE_STOPPED` });
     expect(run.stdout.match(/^ {2}Run quality_gate: /gm)).toHaveLength(1);
     expect(run.stdout).not.toMatch(/^ {2}Run process: /m);
@@ -250,7 +250,7 @@ describe("a gate stop is a stop, a failure is a failure (through the CLI)", () =
     const root = path.join(work, "gate-tracker");
     const date = "2026-02-02";
     seed(path.join(root, stackOf("dev").bucketFor("data")!), date, 1, ["--only", "tracker", "--tracker-differences", "0.6"]);
-    const run = await runCaptured(["pipeline", "run", "dev", "trackerDaily", "--local", "--date", date, "--root", root], REPO);
+    const run = await runCaptured(["pipeline", "run", "dev", "trackerDaily", "--local", "--date", date, "--root", root], REPO, { localSpark: spark });
     expect({ code: run.code, last: run.stdout.trim().split("\n").pop() }).toEqual({ code: 2, last: `trackerDaily (dev, local): ${date} GATE_STOPPED` });
     expect(run.stdout.match(/^ {2}Run compare_official: /gm)).toHaveLength(1);
     expect(run.stdout).toMatch(/SNS "emr-platform-dev-tracker-daily: [^"]*stop/);
@@ -258,7 +258,7 @@ describe("a gate stop is a stop, a failure is a failure (through the CLI)", () =
 
   test("claimsDaily on a day without claims fails: exit 1, FAILED, dedup retried once, the failure notified", async () => {
     const root = path.join(work, "failure");
-    const run = await runCaptured(["pipeline", "run", "dev", "claimsDaily", "--local", "--date", "2026-03-01", "--root", root], REPO);
+    const run = await runCaptured(["pipeline", "run", "dev", "claimsDaily", "--local", "--date", "2026-03-01", "--root", root], REPO, { localSpark: spark });
     expect({ code: run.code, last: run.stdout.trim().split("\n").pop() }).toEqual({ code: 1, last: "claimsDaily (dev, local): 2026-03-01 FAILED" });
     expect(run.stdout.match(/^ {2}Run dedup_claims: /gm)).toHaveLength(2); // 1 attempt + retries: 1
     expect(run.stdout).toMatch(/dedup: ERROR: --input \S*raw\/claims\/2026-03-01\/ not found/);
