@@ -5,6 +5,9 @@ Reads one JSON request per line on stdin ({"entrypoint": path, "argv": [...]}) a
 SparkSession the first job created (emr_jobs.framework.session.build_spark_session: getOrCreate). The jobs never
 stop the session. Each job's stdout and stderr are captured; the answer is one JSON line on the protocol stream
 (the original stdout; fd 1 itself is pointed at stderr so nothing else can write on the protocol).
+
+LOCAL_PIPELINE_TIMINGS=<file> appends one JSON line per job (entry point, arguments, seconds, exit code) and one for
+the worker's start, to see where a local run's time goes.
 """
 
 import contextlib
@@ -77,13 +80,31 @@ def run(entrypoint: str, argv: list[str]) -> dict:
     }
 
 
+def record_timing(entry: dict) -> None:
+    """One JSON line on LOCAL_PIPELINE_TIMINGS, when set (several workers may append to the same file)."""
+    target = os.environ.get("LOCAL_PIPELINE_TIMINGS")
+    if target:
+        with open(target, "a", encoding="utf-8") as log:
+            log.write(json.dumps({"pid": os.getpid(), "at": round(time.time(), 3), **entry}) + "\n")
+
+
 def main() -> None:
+    record_timing({"event": "worker-ready"})
     protocol.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
         if not line.strip():
             continue
         request = json.loads(line)
-        protocol.write(json.dumps(run(request["entrypoint"], request["argv"])) + "\n")
+        result = run(request["entrypoint"], request["argv"])
+        record_timing(
+            {
+                "entrypoint": os.path.basename(request["entrypoint"]),
+                "argv": request["argv"],
+                "seconds": round(result["seconds"], 3),
+                "exit_code": result["exit_code"],
+            }
+        )
+        protocol.write(json.dumps(result) + "\n")
 
 
 if __name__ == "__main__":
