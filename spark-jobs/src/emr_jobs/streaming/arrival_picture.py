@@ -73,7 +73,7 @@ def draw_arrival(bars: pd.DataFrame) -> tuple[bytes, ArrivalFacts]:
                         fontsize=11)  # fmt: skip
         collections = [c for axis in figure.axes for c in axis.collections if c.get_gid() == _BATCH_POINTS_GID]
         drawn = sum(len(c.get_offsets()) for c in collections)
-        png = png_bytes(figure, dpi=90)
+        png = png_bytes(figure)
     finally:
         plt.close(figure)
     return png, ArrivalFacts(symbols, batches, drawn)
