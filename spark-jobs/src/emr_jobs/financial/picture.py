@@ -11,8 +11,7 @@ from emr_jobs.framework.png import png_bytes
 
 # Beyond this many symbols the panels become unreadable; the title says how many were left out.
 MAX_SYMBOLS = 12
-# The figures are made at the resolution they are saved at: saved at another, they were laid out once at the figure's
-# and again at the saved one (png_bytes), a third of a picture's time.
+# Figures are made at the resolution they are saved at: png_bytes saves at the figure's own dpi, laying it out once.
 PICTURE_DPI = 90
 # A panel is 630 pixels wide (7 in at 90 dpi). Past this many time buckets per panel, the lines are drawn through
 # the bars that hold each bucket's extremes only (see _extremes): the same picture, in a fraction of the time

@@ -21,22 +21,20 @@ from matplotlib.ticker import Formatter
 _MISSING_GLYPH_WARNING = r"Glyph \d+ .*missing from font"
 
 
-def png_bytes(figure: Figure, dpi: float | None = None) -> bytes:
-    """The figure as PNG bytes (`dpi` defaults to the figure's). The figure's texts are left as they were."""
+def png_bytes(figure: Figure) -> bytes:
+    """The figure as PNG bytes, at the figure's own dpi (make the figure at the resolution it is saved at). The
+    figure's texts are left as they were."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=_MISSING_GLYPH_WARNING, category=UserWarning)
         if not isinstance(figure.canvas, FigureCanvasAgg):
             FigureCanvasAgg(figure)
         # No draw is needed before escaping: titles and labels exist, and tick labels come from the formatters, which
-        # _escape_missing_glyphs wraps. savefig lays the figure out and renders it; a draw here only laid it out a
-        # second time (a third of a picture's time). At another dpi than the figure's, that first layout (at the
-        # figure's dpi) moves the saved layout by a pixel, so it stays there and earlier pictures keep their bytes.
-        if dpi is not None and dpi != figure.dpi:
-            figure.draw_without_rendering()
+        # _escape_missing_glyphs wraps. savefig lays the figure out and renders it once; a draw here only laid it out
+        # a second time (a third of a picture's time).
         restore = _escape_missing_glyphs(figure)
         try:
             buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", dpi=dpi if dpi is not None else "figure")
+            figure.savefig(buffer, format="png", dpi="figure")
         finally:
             restore()
     return buffer.getvalue()

@@ -135,9 +135,9 @@ class RunOutput:
         self.metrics.wrote_file(name, path)
         return path
 
-    def write_picture(self, name: str, file_name: str, figure, *, dpi: float | None = None) -> str:
-        """A matplotlib figure as a per-run PNG (framework.png: missing glyphs escaped, no warnings)."""
-        return self.write_file(name, file_name, png_bytes(figure, dpi=dpi))
+    def write_picture(self, name: str, file_name: str, figure) -> str:
+        """A matplotlib figure as a per-run PNG at its own dpi (framework.png: missing glyphs escaped, no warnings)."""
+        return self.write_file(name, file_name, png_bytes(figure))
 
     def roll_back(self) -> None:
         """After a failure: deletes what this run wrote or cleared, so no half-written output stays, and marks each
