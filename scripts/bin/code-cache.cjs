@@ -8,10 +8,11 @@
 // the descriptor the content is read through, so they describe that content: hashing 5 MB of bundles cost more than
 // any other step of loading them), Node's version (V8's) and the architecture; V8 also checks its own version and
 // flags and refuses data that does not match (`cachedDataRejected`), which is then written anew. The bundles are
-// written whole by a rename (compiled.cjs), so a rebuilt bundle is a new inode. Only files under the directories passed to `enable` are concerned; everything else
-// loads as usual. Code compiled so has no dynamic-import callback on Node 20 (even given one, a vm.Script built from
-// cached data drops it): the bundles import ES modules through scripts/lib/import-esm.cjs, outside them. Not used with
-// SYNTH_SOURCE_MAPS=1: Node maps stack traces only for the modules its loader compiled.
+// written whole by a rename (compiled.cjs), so a rebuilt bundle is a new inode. Only files under the directories
+// passed to `enable` are concerned; everything else loads as usual. Code compiled so has no dynamic-import callback
+// on Node 20 (even given one, a vm.Script built from cached data drops it): the bundles import ES modules through
+// scripts/lib/import-esm.cjs, outside them. Not used with SYNTH_SOURCE_MAPS=1: Node maps stack traces only for the
+// modules its loader compiled.
 "use strict";
 const crypto = require("node:crypto");
 const fs = require("node:fs");

@@ -131,9 +131,9 @@ const outsideBundles = {
  * Small packages only our code uses are bundled in (one copy per process still), instead of Node resolving, reading
  * and compiling their files at each start; in the bundle they load through its code cache. zod from its ES module
  * build: 95 files, every locale among them, about 10% of a command that loads the environments. commander (7 files)
- * on every CLI command; yazl and buffer-crc32 with the commands that import the ZIP writer.
+ * on every CLI command; yazl and buffer-crc32 with the commands that import the ZIP writer. Package -> the file to
+ * bundle, relative to the package's folder (undefined: its CommonJS main).
  */
-/** Package -> the file to bundle, relative to the package's folder (undefined: its CommonJS main). */
 const BUNDLED_PACKAGES = { zod: "index.js", commander: undefined, yazl: undefined, "buffer-crc32": undefined };
 const bundledFile = (name) => {
   const file = BUNDLED_PACKAGES[name];
@@ -160,13 +160,15 @@ const bundledPackages = {
 const VENDORED = { main: /^(cdktf|constructs|@cdktf\/[^/]+)(\/|$)/, emr: LAZY_PACKAGES };
 
 const vendorPath = (name) => path.join(BUILD, `${name}-vendor.cjs`);
+/** How our bundle requires its vendor bundle (both live in build/). */
+const vendorSpecifier = (name) => `./${name}-vendor.cjs`;
 
 /** The bundles loaded with V8's code cache (code-cache.cjs), with their vendor bundles: synth's and the CLI's. */
 const CODE_CACHED = new Set(["main", "emr"]);
 
 /** Our bundle's side: each vendored import becomes a call into build/<name>-vendor.cjs; `specifiers` collects them. */
 function vendoredPackages(name, specifiers) {
-  const vendorFile = `./${name}-vendor.cjs`;
+  const vendorFile = vendorSpecifier(name);
   return {
     name: "vendored-packages",
     setup(build) {
@@ -219,7 +221,7 @@ async function build(name) {
     plugins: [sourceDirname, outsideBundles, bundledPackages],
   };
   const specifiers = new Set();
-  const lazyVendor = VENDORED[name] ? { filter: VENDORED[name], file: `./${name}-vendor.cjs`, specifiers } : undefined;
+  const lazyVendor = VENDORED[name] ? { filter: VENDORED[name], file: vendorSpecifier(name), specifiers } : undefined;
   options.plugins = [lazyPackages(lazyVendor), ...(lazyVendor ? [vendoredPackages(name, specifiers)] : []), ...options.plugins];
   // esbuild's service process would otherwise outlive the command that rebuilt.
   const [result, vendor] = await (async () => {
