@@ -3,23 +3,15 @@
  * receive the result, or their slice of it, and never re-validate; they guard only their own props.
  */
 import { ConfigError, configErrorOf } from "./errors";
-import { ENVIRONMENT_NAMES, environmentSchema, type EnvironmentConfig, type EnvironmentInput, type EnvironmentName } from "./schema";
+import { ENVIRONMENT_NAMES, environmentSchema, type EnvironmentConfig } from "./schema";
 import { PIPELINES, pipelineSchema, type Pipeline } from "./pipelines";
-import { dev } from "./dev";
-import { local } from "./local";
-import { prod } from "./prod";
-import { staging } from "./staging";
+import { effectiveInput, isEnvironmentName } from "./inputs";
 import { PARSED_ONCE } from "./parsed-once";
 
 export * from "./schema";
 export { ConfigError } from "./errors";
 export * from "./pipelines";
-
-const ENVIRONMENTS: Record<EnvironmentName, EnvironmentInput> = { dev, staging, prod, local };
-
-export function isEnvironmentName(name: string): name is EnvironmentName {
-  return (ENVIRONMENT_NAMES as readonly string[]).includes(name);
-}
+export { environmentInput, isEnvironmentName } from "./inputs";
 
 /** Validates any input (an environment file, or a test's variant of one); throws one ConfigError listing all faults. */
 export function parseEnvironment(input: unknown, source = "environment"): EnvironmentConfig {
@@ -63,11 +55,6 @@ export function declaredPipelines(declared: Record<string, unknown> = PIPELINES)
   return Object.fromEntries(Object.entries(declared).map(([name, input]) => [name, parsePipeline(name, input)]));
 }
 
-/** The raw (unvalidated) input of a named environment, for tests and tooling that derive variants. */
-export function environmentInput(name: EnvironmentName): EnvironmentInput {
-  return structuredClone(ENVIRONMENTS[name]);
-}
-
 /**
  * The validated config of `name`. The local environment's endpoint can be moved with EMR_LOCAL_ENDPOINT (tests start
  * moto's server on a free port).
@@ -76,9 +63,7 @@ export function loadEnvironment(name: string, env: NodeJS.ProcessEnv = process.e
   if (!isEnvironmentName(name)) {
     throw new ConfigError(`unknown environment "${name}"; fix: use one of ${ENVIRONMENT_NAMES.join(", ")}`);
   }
-  const input = environmentInput(name);
-  if (name === "local" && env.EMR_LOCAL_ENDPOINT) input.endpoint = env.EMR_LOCAL_ENDPOINT;
-  return parseEnvironment(input, `environments/${name}.ts`);
+  return parseEnvironment(effectiveInput(name, env), `environments/${name}.ts`);
 }
 
 export function loadAllEnvironments(env: NodeJS.ProcessEnv = process.env): EnvironmentConfig[] {

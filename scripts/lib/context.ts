@@ -5,7 +5,8 @@
  */
 import type { Cluster } from "@aws-sdk/client-emr";
 import path from "node:path";
-import { type EnvironmentConfig, loadEnvironment } from "../../environments";
+import type { EnvironmentConfig } from "../../environments";
+import { loadEnvironmentMemoized } from "../../environments/validation-memo";
 import { PREFIXES } from "../../contracts/stack-outputs";
 import { type AwsClients, createAwsClients } from "./aws-clients";
 import { clusterName, describeCluster, ENVIRONMENT_TAG, findActiveCluster } from "./cluster";
@@ -16,15 +17,22 @@ import type { ProcessRunner } from "./process-runner";
 import type { CatalogOutput } from "../../modules/catalog/target";
 import type { ServerlessOutput } from "../../modules/serverless/target";
 import type { StreamingOutput } from "../../modules/streaming/target";
-import { catalogFromOutputs } from "./catalog-outputs";
-import { serverlessFromOutputs } from "./serverless-outputs";
-import { streamingFromOutputs } from "./streaming-outputs";
+import type * as CatalogOutputs from "./catalog-outputs";
+import type * as ServerlessOutputs from "./serverless-outputs";
+import type * as StreamingOutputs from "./streaming-outputs";
 import { type OutputsResult, readStackOutputs } from "./stack-outputs";
 import { resolveTerraformBinary, Terraform } from "./terraform";
 
 import type { Timing } from "./timing";
 import type { LocalSpark } from "./local-pipeline/spark";
 export { DEFAULT_TIMING, type Timing } from "./timing";
+
+// Loaded by the commands that read these outputs, not by every command: each parses with zod, which loads with them.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const catalogOutputs = (): typeof CatalogOutputs => require("./catalog-outputs");
+const serverlessOutputs = (): typeof ServerlessOutputs => require("./serverless-outputs");
+const streamingOutputs = (): typeof StreamingOutputs => require("./streaming-outputs");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface CliDeps {
   env: NodeJS.ProcessEnv;
@@ -74,7 +82,7 @@ export class CommandContext {
     readonly options: CommonOptions,
     readonly deps: CliDeps,
   ) {
-    this.config = loadEnvironment(environment, deps.env);
+    this.config = loadEnvironmentMemoized(environment, deps.env);
     this.out = new Reporter(deps.stdout, deps.stderr, { interactive: Boolean(deps.stdout.isTTY) && !deps.env.CI, now: deps.now });
   }
 
@@ -148,19 +156,19 @@ export class CommandContext {
   /** The environment's EMR Serverless application from the `serverless` output; one line when it is not enabled. */
   async serverless(): Promise<ServerlessOutput> {
     const { outputs, unavailable } = await this.outputs();
-    return serverlessFromOutputs(this.name, this.config.serverless.enabled, outputs, unavailable);
+    return serverlessOutputs().serverlessFromOutputs(this.name, this.config.serverless.enabled, outputs, unavailable);
   }
 
   /** The environment's ticks stream and the stream job's S3 locations from the `streaming` output; one line when off. */
   async streaming(): Promise<StreamingOutput> {
     const { outputs, unavailable } = await this.outputs();
-    return streamingFromOutputs(this.name, this.config.streaming.enabled, outputs, unavailable);
+    return streamingOutputs().streamingFromOutputs(this.name, this.config.streaming.enabled, outputs, unavailable);
   }
 
   /** The environment's Glue database and Athena workgroup from the `catalog` output; one line when it is missing. */
   async catalog(): Promise<CatalogOutput> {
     const { outputs, unavailable } = await this.outputs();
-    return catalogFromOutputs(this.name, outputs, unavailable);
+    return catalogOutputs().catalogFromOutputs(this.name, outputs, unavailable);
   }
 
   /** A bucket from --<kind>-bucket or the outputs; never guessed. */
