@@ -199,6 +199,29 @@ function writeAtomically(file, contents) {
   fs.renameSync(temporary, file);
 }
 
+/**
+ * `EMR_BUNDLE_ID` in our code (environments/validation-memo.ts) names the bundle's code: esbuild writes this
+ * placeholder, then withBundleId puts a hash of the bundle's text in its place (same length: the source map stays
+ * true). The same sources give the same id.
+ */
+const BUNDLE_ID_PLACEHOLDER = "emr-bundle-id-not-yet-hashed-000";
+
+function withBundleId(text) {
+  const id = require("node:crypto").createHash("sha256").update(text).digest("hex").slice(0, BUNDLE_ID_PLACEHOLDER.length);
+  return text.split(JSON.stringify(BUNDLE_ID_PLACEHOLDER)).join(JSON.stringify(id));
+}
+
+/**
+ * The bundle in ASCII, so code-cache.cjs can decode it as Latin-1: esbuild escapes strings but keeps comments inside
+ * expressions and regular expression literals as written. Each other character becomes its `\uXXXX` escape, which
+ * means the same in a comment, a string, a template's value and a regular expression (with or without the u flag),
+ * but not after a backslash: a bundle with one there is left as it is.
+ */
+function asciiOnly(text) {
+  if (/\\[\u0080-\uffff]/.test(text)) return text;
+  return text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** Bundles one entry point into build/<name>.cjs (+ .map and the inputs list). Rejects with esbuild's error. */
 async function build(name) {
   const esbuild = require("esbuild");
@@ -218,6 +241,7 @@ async function build(name) {
     metafile: true,
     write: false,
     logLevel: "silent",
+    define: { EMR_BUNDLE_ID: JSON.stringify(BUNDLE_ID_PLACEHOLDER) },
     plugins: [sourceDirname, outsideBundles, bundledPackages],
   };
   const specifiers = new Set();
@@ -251,13 +275,14 @@ async function build(name) {
   const dynamic = Object.entries(result.metafile.inputs).flatMap(([input, { imports }]) => imports.filter((i) => i.kind === "dynamic-import").map((i) => `${input}: import("${i.original ?? i.path}")`));
   if (dynamic.length) throw new Error(`${dynamic[0]}: the bundles cannot import() (code-cache.cjs); use importEsm from scripts/lib/import-esm.cjs`);
   fs.mkdirSync(BUILD, { recursive: true });
-  for (const file of vendor?.outputFiles ?? []) writeAtomically(file.path, file.contents);
+  for (const file of vendor?.outputFiles ?? []) writeAtomically(file.path, file.path.endsWith(".map") ? file.contents : asciiOnly(file.text));
   // Our files only: packages change through npm ci, and the lazy and vendored packages' generated modules have no file.
   const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.includes("node_modules/") && !/^(lazy-package|vendored):/.test(input));
   // The bundle last: its time is what the staleness check compares against.
   writeAtomically(inputsPath(name), `${JSON.stringify(inputs)}\n`);
   const maps = result.outputFiles.filter((file) => file.path.endsWith(".map"));
-  for (const file of [...maps, ...result.outputFiles.filter((file) => !maps.includes(file))]) writeAtomically(file.path, file.contents);
+  for (const file of maps) writeAtomically(file.path, file.contents);
+  for (const file of result.outputFiles.filter((file) => !maps.includes(file))) writeAtomically(file.path, asciiOnly(withBundleId(file.text)));
 }
 
 /** A file's modification time; `missing` when it does not exist. */
@@ -287,7 +312,9 @@ function isStale(name) {
   if (built === undefined) return true;
   if (VENDORED[name] && mtime(vendorPath(name), undefined) === undefined) return true;
   // A deleted source: rebuild (esbuild then reports it if something still imports it).
-  return BUILD_INPUTS.some((input) => mtime(input, 0) > built) || inputs.some((input) => mtime(path.join(ROOT, input), Infinity) > built);
+  // The inputs are relative paths esbuild wrote (normalized, with /): joined as strings, without path.join's
+  // normalizing, which was most of this check's time over about 150 files.
+  return BUILD_INPUTS.some((input) => mtime(input, 0) > built) || inputs.some((input) => mtime(`${ROOT}/${input}`, Infinity) > built);
 }
 
 /** esbuild's first error as one line, `file:line: text`. */
