@@ -353,7 +353,7 @@ async function run(name) {
   require(bundlePath(name));
 }
 
-module.exports = { ENTRY_POINTS, build, importedNames, isStale, run };
+module.exports = { ENTRY_POINTS, asciiOnly, build, importedNames, isStale, run };
 
 if (require.main === module) {
   // One after the other: each build stops esbuild's service when it is done.

@@ -106,6 +106,33 @@ describe("the code cache", () => {
     expect(entries()).toEqual([path.basename(cacheFile(file, fingerprintOf(statSync(file)), cacheDir, "info"))]);
   });
 
+  it("reads an ASCII file as Latin-1 and any other as UTF-8: the same text either way", () => {
+    const enabled = path.join(dir, "decoded");
+    mkdirSync(enabled);
+    const run = (file: string) =>
+      execFileSync(process.execPath, ["-e", `require(${JSON.stringify(CODE_CACHE)}).enable([${JSON.stringify(enabled)}], ${JSON.stringify(cacheDir)}); console.log(JSON.stringify(require(${JSON.stringify(file)})))`], { encoding: "utf8" });
+    const ascii = path.join(enabled, "ascii.cjs");
+    writeFileSync(ascii, `module.exports = { text: "caf\\u00e9 \\u2192", matches: /[\\u2502]/.test("\\u2502") };`);
+    const utf8 = path.join(enabled, "utf8.cjs");
+    writeFileSync(utf8, `// caf\u00e9 \u2192\nmodule.exports = { text: "caf\u00e9 \u2192", matches: /[\u2502]/.test("\u2502") };`);
+    expect(JSON.parse(run(ascii))).toEqual({ text: "café →", matches: true });
+    expect([JSON.parse(run(utf8)), JSON.parse(run(utf8))]).toEqual([{ text: "café →", matches: true }, { text: "café →", matches: true }]);
+  });
+
+  it("records nothing for a run that says it is unrepresentative; the next run records", () => {
+    const enabled = path.join(dir, "unrepresentative");
+    mkdirSync(enabled);
+    const file = path.join(enabled, "bundle.cjs");
+    writeFileSync(file, source(11));
+    const run = (emit: boolean) =>
+      execFileSync(process.execPath, ["-e", `const c = require(${JSON.stringify(CODE_CACHE)}); c.enable([${JSON.stringify(enabled)}], ${JSON.stringify(cacheDir)}); console.log(require(${JSON.stringify(file)}).answer); ${emit ? "process.emit(c.UNREPRESENTATIVE_RUN);" : ""}`], { encoding: "utf8" });
+    const recorded = entry(file, fingerprintOf(statSync(file)), cacheDir);
+    expect(run(true)).toBe("11\n");
+    expect(readdirSync(cacheDir)).not.toContain(recorded);
+    expect(run(false)).toBe("11\n");
+    expect(readdirSync(cacheDir)).toContain(recorded);
+  });
+
   it("leaves cached code without import(), which it reaches through scripts/lib/import-esm.cjs", () => {
     const enabled = path.join(dir, "importing");
     mkdirSync(enabled);

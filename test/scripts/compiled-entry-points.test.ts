@@ -3,7 +3,8 @@
  * when a source is newer, lazy about what `--help` does not need, and mapped back to TypeScript on SYNTH_SOURCE_MAPS=1.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { isAscii } from "node:buffer";
+import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -40,6 +41,60 @@ describe("the emr bundle", () => {
     const plain = await exec(process.execPath, argv, { cwd: REPO_ROOT, env: { ...process.env, SYNTH_SOURCE_MAPS: "" } }).catch((e: { stderr: string }) => e);
     expect(plain.stderr).toMatch(/\(.*\/build\/emr\.cjs:\d+:\d+\)/);
   }, 30_000);
+});
+
+describe("the emr bundle's environments", () => {
+  const MEMO = path.join(REPO_ROOT, "node_modules", ".cache", "emr-platform", "environments");
+
+  it("are validated once per bundle and input: the next run answers from the entry the first wrote", async () => {
+    await exec(process.execPath, [EMR, "--help"], { cwd: REPO_ROOT }); // builds it if missing
+    const id = /"([0-9a-f]{32})"/.exec(/bundleId = .*/.exec(readFileSync(BUNDLE, "latin1"))?.[0] ?? "")?.[1];
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    // An input no run validated before: a closed port, so `info` fails at its first request, after the environment.
+    const env = { ...process.env, EMR_LOCAL_ENDPOINT: `http://127.0.0.1:9/memo-${process.pid}-${Date.now()}` };
+    const entries = () => (readdirSync(MEMO, { withFileTypes: true }) as { name: string }[]).map((e) => e.name).filter((n) => n.startsWith(`local-${id}-`));
+    const before = await (async () => {
+      try {
+        return entries();
+      } catch {
+        return [];
+      }
+    })();
+    const info = () => exec(process.execPath, [EMR, "info", "local"], { cwd: REPO_ROOT, env }).catch((e: { code: number; stderr: string }) => e);
+    const first = await info();
+    const added = entries().filter((n) => !before.includes(n));
+    expect(added).toHaveLength(1);
+    const written = statSync(path.join(MEMO, added[0])).mtimeMs;
+    const second = await info();
+    expect(second).toEqual(first);
+    expect(first.stderr).toMatch(/cannot reach the EMR endpoint/);
+    expect(entries().filter((n) => !before.includes(n))).toEqual(added);
+    expect(statSync(path.join(MEMO, added[0])).mtimeMs).toBe(written); // read, not validated and written again
+  }, 60_000);
+});
+
+describe("the bundles' text (compiled.cjs asciiOnly)", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { asciiOnly } = require(path.join(REPO_ROOT, "scripts", "bin", "compiled.cjs")) as { asciiOnly(text: string): string };
+  // A comment kept inside an expression, a string, a template, and regular expressions with and without the u flag.
+  const code = `({ /** a \u2192 b */ s: "caf\u00e9", t: \`\u2502 \${1}\`, r: /^[\u2502\u2577]+$/.test("\u2502\u2577"), u: /^\u{1F600}$/u.test("\u{1F600}"), v: /^[\u{1F600}]$/.test("\u{1F600}") })`;
+
+  it("are ASCII, and mean what they meant", () => {
+    const escaped = asciiOnly(code);
+    expect(isAscii(Buffer.from(escaped))).toBe(true);
+    expect(isAscii(Buffer.from(code))).toBe(false);
+    expect(eval(escaped)).toEqual(eval(code));
+    expect(eval(escaped)).toEqual({ s: "café", t: "│ 1", r: true, u: true, v: false });
+  });
+
+  it("keep a character written after a backslash as it is, whole bundle unchanged", () => {
+    const escapedByHand = "/\\\u2502/.test(\"\u2502\")";
+    expect(asciiOnly(escapedByHand)).toBe(escapedByHand);
+  });
+
+  it("hold no other characters in the built bundles", () => {
+    for (const name of ["emr.cjs", "emr-vendor.cjs"]) expect([name, isAscii(readFileSync(path.join(REPO_ROOT, "build", name)))]).toEqual([name, true]);
+  });
 });
 
 describe("the lazy AWS SDK modules' names (compiled.cjs importedNames)", () => {
