@@ -2,7 +2,8 @@
  * Operator CLI benchmark against moto's server on loopback:
  *   - `info` latency: in-process (runCli, clients rebuilt per call as in a fresh process);
  *   - start-up as people run it, whole-process through the package bin: `emr --help` and `emr info local --json`
- *     (target: each at most 300 ms), next to the floor, a bare `node -e 0`, run in turn with them;
+ *     (target: each at most 300 ms), next to the floor, a bare `node -e 0`, and info's peer, the same three EMR calls
+ *     made with the AWS SDK alone (bench/emr-sdk-peer.cjs), run in turn with them;
  *   - upload: the real spark-jobs/ tree uploaded twice; the skip ratio of the second run (1.0 = nothing re-sent);
  *   - `pipeline status` latency (target < 1 s), see bench/pipeline-status-bench.ts.
  *
@@ -19,6 +20,8 @@ import { DEFAULT_TIMING, type CliDeps } from "../scripts/lib/context";
 import { ExecaRunner } from "../scripts/lib/process-runner";
 import { createBuckets, createCluster } from "../test/support/emr-fixture";
 import { motoEnvironment, startMoto } from "../test/support/moto-server";
+import { loadEnvironment } from "../environments";
+import { clusterName } from "../scripts/lib/cluster";
 import { argValue } from "./bench-support";
 import { benchPipelineStatus } from "./pipeline-status-bench";
 
@@ -94,16 +97,18 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) inProcessById.push((await cli(["info", "local", "--json", "--cluster-id", clusterId], emptyRepo)).ms);
 
     // The three in turn (floor, help, info), so a drift in the machine's speed hits each alike.
-    const commands = { floor: ["-e", "0"], help: [EMR_BIN, "--help"], info: [EMR_BIN, "info", "local", "--json"] };
+    const peer = [path.join(ROOT, "bench", "emr-sdk-peer.cjs"), clusterName(loadEnvironment("local").project, "local")];
+    const commands = { floor: ["-e", "0"], help: [EMR_BIN, "--help"], info: [EMR_BIN, "info", "local", "--json"], peer };
     for (const argv of Object.values(commands)) wholeProcess([process.execPath, ...argv], env); // warm-up (and a rebuild if stale)
     // A second for info: the first validated the environment (moto's port is new), and such a run records no code cache.
     wholeProcess([process.execPath, ...commands.info], env);
-    const startMs = { floor: [] as number[], help: [] as number[], info: [] as number[] };
+    const startMs = { floor: [] as number[], help: [] as number[], info: [] as number[], peer: [] as number[] };
     for (let i = 0; i < processRuns; i++) for (const [name, argv] of Object.entries(commands)) startMs[name as keyof typeof commands].push(wholeProcess([process.execPath, ...argv], env));
     const startup = (name: "help" | "info", command: string) => {
       const s = stats(startMs[name]);
       return { ...s, command, targetMs: CLI_TARGET_MS, ratioToFloor: Math.round((s.medianMs / stats(startMs.floor).medianMs) * 10) / 10 };
     };
+    const ratioToPeer = Math.round((stats(startMs.info).medianMs / stats(startMs.peer).medianMs) * 100) / 100;
 
     const jobsDir = path.join(ROOT, "spark-jobs");
     const upload = async () => {
@@ -125,7 +130,8 @@ async function main(): Promise<void> {
       startup: {
         floor: { ...stats(startMs.floor), command: "node -e 0" },
         help: startup("help", "node scripts/bin/emr.cjs --help"),
-        info: startup("info", "node scripts/bin/emr.cjs info local --json"),
+        info: { ...startup("info", "node scripts/bin/emr.cjs info local --json"), ratioToPeer },
+        peer: { ...stats(startMs.peer), command: "node bench/emr-sdk-peer.cjs emr-platform-local", ratioToFloor: Math.round((stats(startMs.peer).medianMs / stats(startMs.floor).medianMs) * 10) / 10 },
       },
       upload: {
         artifacts: total,
