@@ -4,8 +4,9 @@
  * code: npm run bench), and gives the same config each time for the same code, input and files read.
  *
  * The memo is keyed by all three, so a changed one is a miss, validated and remembered anew:
- *  - the code: the bundle's id, a hash of its text that scripts/bin/compiled.cjs writes into it at build time. Under
- *    tsx and jest there is no bundle and no memo: every load validates;
+ *  - the code: the bundle's id, a hash of its text that scripts/bin/compiled.cjs writes into it at build time (zod,
+ *    the only package validation uses, is bundled in), and Node's version. Under tsx and jest there is no bundle and
+ *    no memo: every load validates;
  *  - the input: effectiveInput (the environment file with its EMR_LOCAL_ENDPOINT override), as JSON;
  *  - the files validation reads: VALIDATION_FILES, by inode, size and modification time (a test checks that validating
  *    each environment reads these and no others).
@@ -65,7 +66,11 @@ function fingerprint(file: string): string {
 /** The memo file of `name` for this code, input and files: `<name>-<id>-<key>.v8`. */
 export function memoFile(name: string, id: string, env: NodeJS.ProcessEnv, dir: string, files: readonly string[]): string | undefined {
   if (!isEnvironmentName(name) || !/^[0-9a-f]+$/.test(id)) return undefined;
-  const key = createHash("sha256").update(JSON.stringify(effectiveInput(name, env))).update("\n").update(files.map(fingerprint).join("\n")).digest("hex").slice(0, 32);
+  const key = createHash("sha256")
+    .update(`${process.version}\n${JSON.stringify(effectiveInput(name, env))}\n`)
+    .update(files.map(fingerprint).join("\n"))
+    .digest("hex")
+    .slice(0, 32);
   return join(dir, `${name}-${id}-${key}.v8`);
 }
 

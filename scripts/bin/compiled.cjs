@@ -215,7 +215,8 @@ function withBundleId(text) {
  * The bundle in ASCII, so code-cache.cjs can decode it as Latin-1: esbuild escapes strings but keeps comments inside
  * expressions and regular expression literals as written. Each other character becomes its `\uXXXX` escape, which
  * means the same in a comment, a string, a template's value and a regular expression (with or without the u flag),
- * but not after a backslash: a bundle with one there is left as it is.
+ * but not after a backslash: a bundle with one there is left as it is. On the few lines that change, the source map's
+ * columns after such a character are off by five per character (lines stay right).
  */
 function asciiOnly(text) {
   if (/\\[\u0080-\uffff]/.test(text)) return text;
