@@ -10,8 +10,8 @@
  *  - the input: effectiveInput (the environment file with its EMR_LOCAL_ENDPOINT override), as JSON;
  *  - the files validation reads: VALIDATION_FILES, by inode, size and modification time (a test checks that validating
  *    each environment reads these and no others).
- * A config that fails validation is not remembered: its ConfigError is made again at each run. Entries of older
- * bundles are removed when a new one is written.
+ * A config that fails validation is not remembered: its ConfigError is made again at each run. A checkout's entries
+ * of older bundles are removed when it writes a new one.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -32,8 +32,8 @@ export const bundleId = (): string | undefined => (typeof EMR_BUNDLE_ID === "str
 export const VALIDATION_FILES: readonly string[] = [join(__dirname, "instance-types.json"), CATALOG_FILE];
 
 /**
- * What a miss tells scripts/bin/code-cache.cjs (which spells it the same): the next runs will not compile the schemas,
- * so this run's compiled code is not the one to record for them.
+ * What a miss that was remembered tells scripts/bin/code-cache.cjs (which spells it the same): the next runs will not
+ * compile the schemas, so this run's compiled code is not the one to record for them.
  */
 export const UNREPRESENTATIVE_RUN = "emr-platform:unrepresentative-run";
 
@@ -63,7 +63,10 @@ function fingerprint(file: string): string {
   }
 }
 
-/** The memo file of `name` for this code, input and files: `<name>-<id>-<key>.v8`. */
+/** This checkout, as the start of its entries' names: checkouts that share node_modules keep their entries apart. */
+const CHECKOUT = createHash("sha256").update(__dirname).digest("hex").slice(0, 8);
+
+/** The memo file of `name` for this code, input and files: `<checkout>-<name>-<id>-<key>.v8`. */
 export function memoFile(name: string, id: string, env: NodeJS.ProcessEnv, dir: string, files: readonly string[]): string | undefined {
   if (!isEnvironmentName(name) || !/^[0-9a-f]+$/.test(id)) return undefined;
   const key = createHash("sha256")
@@ -71,7 +74,7 @@ export function memoFile(name: string, id: string, env: NodeJS.ProcessEnv, dir: 
     .update(files.map(fingerprint).join("\n"))
     .digest("hex")
     .slice(0, 32);
-  return join(dir, `${name}-${id}-${key}.v8`);
+  return join(dir, `${CHECKOUT}-${name}-${id}-${key}.v8`);
 }
 
 function read(file: string): EnvironmentConfig | undefined {
@@ -82,16 +85,20 @@ function read(file: string): EnvironmentConfig | undefined {
   }
 }
 
-/** Writes the entry whole or not at all (parallel CLI runs) and removes older bundles' entries. Never throws. */
-function remember(file: string, dir: string, id: string, config: EnvironmentConfig): void {
+/**
+ * Writes the entry whole or not at all (parallel CLI runs) and removes this checkout's entries of older bundles.
+ * Whether it was written; never throws.
+ */
+function remember(file: string, dir: string, id: string, config: EnvironmentConfig): boolean {
   try {
     mkdirSync(dir, { recursive: true });
-    for (const entry of readdirSync(dir)) if (!entry.includes(`-${id}-`)) rmSync(join(dir, entry), { force: true });
+    for (const entry of readdirSync(dir)) if (entry.startsWith(`${CHECKOUT}-`) && !entry.includes(`-${id}-`)) rmSync(join(dir, entry), { force: true });
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, serialize(config));
     renameSync(temporary, file);
+    return true;
   } catch {
-    // A read-only checkout validates at every run.
+    return false; // a read-only checkout validates at every run
   }
 }
 
@@ -103,7 +110,7 @@ export function loadEnvironmentMemoized(name: string, env: NodeJS.ProcessEnv = p
   const remembered = read(file);
   if (remembered !== undefined) return remembered;
   const config = validate(name, env);
-  remember(file, dir, id, config);
-  (process as NodeJS.EventEmitter).emit(UNREPRESENTATIVE_RUN);
+  // Remembered under the key it was validated for: not when a file it read changed meanwhile (a new key now).
+  if (memoFile(name, id, env, dir, files) === file && remember(file, dir, id, config)) (process as NodeJS.EventEmitter).emit(UNREPRESENTATIVE_RUN);
   return config;
 }

@@ -211,18 +211,6 @@ function withBundleId(text) {
   return text.split(JSON.stringify(BUNDLE_ID_PLACEHOLDER)).join(JSON.stringify(id));
 }
 
-/**
- * The bundle in ASCII, so code-cache.cjs can decode it as Latin-1: esbuild escapes strings but keeps comments inside
- * expressions and regular expression literals as written. Each other character becomes its `\uXXXX` escape, which
- * means the same in a comment, a string, a template's value and a regular expression (with or without the u flag),
- * but not after a backslash: a bundle with one there is left as it is. On the few lines that change, the source map's
- * columns after such a character are off by five per character (lines stay right).
- */
-function asciiOnly(text) {
-  if (/\\[\u0080-\uffff]/.test(text)) return text;
-  return text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
 /** Bundles one entry point into build/<name>.cjs (+ .map and the inputs list). Rejects with esbuild's error. */
 async function build(name) {
   const esbuild = require("esbuild");
@@ -276,14 +264,14 @@ async function build(name) {
   const dynamic = Object.entries(result.metafile.inputs).flatMap(([input, { imports }]) => imports.filter((i) => i.kind === "dynamic-import").map((i) => `${input}: import("${i.original ?? i.path}")`));
   if (dynamic.length) throw new Error(`${dynamic[0]}: the bundles cannot import() (code-cache.cjs); use importEsm from scripts/lib/import-esm.cjs`);
   fs.mkdirSync(BUILD, { recursive: true });
-  for (const file of vendor?.outputFiles ?? []) writeAtomically(file.path, file.path.endsWith(".map") ? file.contents : asciiOnly(file.text));
+  for (const file of vendor?.outputFiles ?? []) writeAtomically(file.path, file.contents);
   // Our files only: packages change through npm ci, and the lazy and vendored packages' generated modules have no file.
   const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.includes("node_modules/") && !/^(lazy-package|vendored):/.test(input));
   // The bundle last: its time is what the staleness check compares against.
   writeAtomically(inputsPath(name), `${JSON.stringify(inputs)}\n`);
   const maps = result.outputFiles.filter((file) => file.path.endsWith(".map"));
   for (const file of maps) writeAtomically(file.path, file.contents);
-  for (const file of result.outputFiles.filter((file) => !maps.includes(file))) writeAtomically(file.path, asciiOnly(withBundleId(file.text)));
+  for (const file of result.outputFiles.filter((file) => !maps.includes(file))) writeAtomically(file.path, withBundleId(file.text));
 }
 
 /** A file's modification time; `missing` when it does not exist. */
@@ -354,7 +342,7 @@ async function run(name) {
   require(bundlePath(name));
 }
 
-module.exports = { ENTRY_POINTS, asciiOnly, build, importedNames, isStale, run };
+module.exports = { ENTRY_POINTS, build, importedNames, isStale, run };
 
 if (require.main === module) {
   // One after the other: each build stops esbuild's service when it is done.

@@ -74,15 +74,47 @@ describe("the validation memo", () => {
     expect(validated).toEqual(["dev", "dev", "dev"]);
   });
 
-  it("keeps only the current bundle's entries: a new id validates again and removes the old ones", () => {
+  it("keeps only the current bundle's entries of this checkout: a new id validates again and removes the old ones", () => {
     const old = memo("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
     loadEnvironmentMemoized("dev", ENV, old.options);
     loadEnvironmentMemoized("prod", ENV, old.options);
-    expect(old.entries()).toHaveLength(2);
+    const otherCheckout = path.join(old.options.dir as string, "0badcafe-dev-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-0123456789abcdef0123456789abcdef.v8");
+    writeFileSync(otherCheckout, "another checkout's entry (node_modules shared by worktrees)");
+    expect(old.entries()).toHaveLength(3);
     const current = { ...old.options, id: ID };
     loadEnvironmentMemoized("dev", ENV, current);
     expect(old.validated).toEqual(["dev", "prod", "dev"]);
-    expect(old.entries()).toEqual([expect.stringMatching(new RegExp(`^dev-${ID}-[0-9a-f]{32}\\.v8$`))]);
+    expect(old.entries()).toEqual([path.basename(otherCheckout), expect.stringMatching(new RegExp(`^[0-9a-f]{8}-dev-${ID}-[0-9a-f]{32}\\.v8$`))].sort());
+  });
+
+  it("remembers nothing, and tells the code cache nothing, when a file it read changed during validation", () => {
+    const { options, files, validated, entries } = memo();
+    const heard: string[] = [];
+    const listener = () => heard.push("validated");
+    process.on(UNREPRESENTATIVE_RUN, listener);
+    const touching = { ...options, validate: (name: string, env: NodeJS.ProcessEnv) => (utimesSync(files[0], new Date(), new Date(Date.now() + 9000)), options.validate!(name, env)) };
+    try {
+      expect(loadEnvironmentMemoized("dev", ENV, touching).name).toBe("dev");
+    } finally {
+      process.off(UNREPRESENTATIVE_RUN, listener);
+    }
+    expect(() => entries()).toThrow(/ENOENT/);
+    expect(heard).toEqual([]);
+    expect(validated).toEqual(["dev"]);
+  });
+
+  it("tells the code cache nothing when the entry cannot be written", () => {
+    const { options } = memo();
+    writeFileSync(options.dir as string, "a file where the memo's folder would be");
+    const heard: string[] = [];
+    const listener = () => heard.push("validated");
+    process.on(UNREPRESENTATIVE_RUN, listener);
+    try {
+      expect(loadEnvironmentMemoized("dev", ENV, options).name).toBe("dev");
+    } finally {
+      process.off(UNREPRESENTATIVE_RUN, listener);
+    }
+    expect(heard).toEqual([]);
   });
 
   it("remembers no failure: an invalid config is a ConfigError at every load", () => {
@@ -122,15 +154,18 @@ describe("the validation memo", () => {
   });
 
   it("keys on exactly the files validating the environments reads", () => {
-    // The module object the environments' code calls through (a namespace import here would be a copy).
+    // The module object the environments' code calls through (a namespace import here would be a copy), and each of
+    // its functions that reads or looks at a file by name.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const fs = require("node:fs") as typeof Fs;
+    const fs = require("node:fs") as Record<string, unknown> & typeof Fs;
     const read = new Set<string>();
-    const readFileSync = fs.readFileSync;
-    const spy = jest.spyOn(fs, "readFileSync").mockImplementation(((file: Fs.PathOrFileDescriptor, ...rest: unknown[]) => {
-      if (typeof file === "string") read.add(path.resolve(file));
-      return (readFileSync as (...args: unknown[]) => unknown)(file, ...rest);
-    }) as typeof fs.readFileSync);
+    const spies = ["readFileSync", "openSync", "existsSync", "statSync", "lstatSync", "readdirSync", "accessSync", "createReadStream"].map((name) => {
+      const original = fs[name] as (...args: unknown[]) => unknown;
+      return jest.spyOn(fs as Record<string, (...args: unknown[]) => unknown>, name).mockImplementation((file: unknown, ...rest: unknown[]) => {
+        if (typeof file === "string") read.add(path.resolve(file));
+        return original(file, ...rest);
+      });
+    });
     try {
       jest.isolateModules(() => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -138,7 +173,7 @@ describe("the validation memo", () => {
         for (const name of ENVIRONMENT_NAMES) fresh.loadEnvironment(name, ENV);
       });
     } finally {
-      spy.mockRestore();
+      for (const spy of spies) spy.mockRestore();
     }
     expect([...read].sort()).toEqual([...VALIDATION_FILES].map((f) => path.resolve(f)).sort());
     expect(VALIDATION_FILES).toContain(DEFAULT_PRICES_PATH);

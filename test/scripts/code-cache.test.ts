@@ -106,7 +106,7 @@ describe("the code cache", () => {
     expect(entries()).toEqual([path.basename(cacheFile(file, fingerprintOf(statSync(file)), cacheDir, "info"))]);
   });
 
-  it("reads an ASCII file as Latin-1 and any other as UTF-8: the same text either way", () => {
+  it("reads a file with other characters than ASCII as UTF-8 (ASCII ones as Latin-1, the same text)", () => {
     const enabled = path.join(dir, "decoded");
     mkdirSync(enabled);
     const run = (file: string) =>
