@@ -105,8 +105,9 @@ function remember(file: string, dir: string, id: string, config: EnvironmentConf
 /** loadEnvironment(name, env), remembered across runs of the same bundle (see the top of this file). */
 export function loadEnvironmentMemoized(name: string, env: NodeJS.ProcessEnv = process.env, options: MemoOptions = {}): EnvironmentConfig {
   const { id = bundleId(), dir = MEMO_DIR, files = VALIDATION_FILES, validate = loadEnvironment } = options;
-  const file = id === undefined ? undefined : memoFile(name, id, env, dir, files);
-  if (file === undefined || id === undefined) return validate(name, env);
+  if (id === undefined) return validate(name, env);
+  const file = memoFile(name, id, env, dir, files);
+  if (file === undefined) return validate(name, env);
   const remembered = read(file);
   if (remembered !== undefined) return remembered;
   const config = validate(name, env);
